@@ -1,0 +1,2 @@
+// Benchmarks entry point; see bench/README.md.
+export {};

@@ -1,0 +1,66 @@
+import { installAssets, type InstallResult } from '@mitra/ingest-pipelines';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, COMMON_OPTIONS, openCluster, parseCommand } from '../args';
+import { printJson, stdio, type Command } from '../command';
+
+const OPTIONS = { ...CONNECTION_OPTIONS, ...COMMON_OPTIONS } as const;
+
+export const setupCommand: Command = {
+  name: 'setup',
+  summary: 'install or upgrade index templates and ingest pipelines (idempotent)',
+  usage: `usage: mitra setup [--es URL] [--prefix P] [-c runner.yaml] [--json]
+
+Installs Mitra's index templates and the <prefix>snapshot ingest pipeline with its
+parsers, and creates the current-state index. Running it twice changes nothing;
+assets whose _meta.version is older than this release are upgraded, newer ones kept.
+
+${CONNECTION_HELP}`,
+  async run(argv) {
+    const { values } = parseCommand('setup', argv, OPTIONS);
+    if (values.help) {
+      stdio.out(this.usage);
+      return 0;
+    }
+    const { connection, prefix } = await openCluster(values);
+    const results = await installAssets(connection.client, prefix, values.json ? undefined : (r) => stdio.out(describe(r)));
+    const skipped = results.filter((r) => r.action === 'skipped');
+    if (values.json) {
+      printJson({ url: connection.url, server: connection.server, mode: connection.mode, prefix, assets: results });
+    } else {
+      const counts = countBy(results.map((r) => r.action));
+      stdio.out(
+        `setup: ${connection.url} (${connection.server.distribution} ${connection.server.version}, ${connection.mode} mode), prefix "${prefix}": ${Object.entries(
+          counts,
+        )
+          .map(([k, n]) => `${n} ${k}`)
+          .join(', ')}`,
+      );
+      if (skipped.length)
+        stdio.err(
+          `setup: ${skipped.length} asset(s) skipped: this cluster cannot run them (see reasons above); ship through a cluster with ingest-common and painless`,
+        );
+    }
+    return 0;
+  },
+};
+
+function describe(r: InstallResult): string {
+  const what = `${r.kind === 'pipeline' ? 'pipeline' : 'index template'} ${r.id}`;
+  switch (r.action) {
+    case 'installed':
+      return `  installed ${what} v${r.version}`;
+    case 'upgraded':
+      return `  upgraded  ${what} v${r.previous} -> v${r.version}`;
+    case 'unchanged':
+      return `  unchanged ${what} v${r.version}`;
+    case 'kept-newer':
+      return `  kept      ${what} v${r.previous} (newer than this release's v${r.version})`;
+    case 'skipped':
+      return `  skipped   ${what}: ${r.reason}`;
+  }
+}
+
+function countBy(items: string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const i of items) out[i] = (out[i] ?? 0) + 1;
+  return out;
+}

@@ -1,0 +1,45 @@
+import { isMitraError } from '@mitra/core';
+import { stdio, type Command } from './command';
+import { setupCommand } from './commands/setup';
+
+/** Every subcommand, in the order `mitra --help` lists them. */
+export const COMMANDS: Command[] = [setupCommand];
+
+const usage = () =>
+  [
+    'usage: mitra <command> [options]   (mitra <command> --help for details)',
+    '',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`),
+    '',
+    'Exit codes: 0 ok, 1 no match, 2 usage or input error, 3 cluster unreachable or refused.',
+  ].join('\n');
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    stdio.out(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    stdio.err(`mitra: unknown command "${name}": run mitra --help for the list`);
+    return 2;
+  }
+  try {
+    return await command.run(rest);
+  } catch (e) {
+    return reportError(e, rest.includes('--debug'));
+  }
+}
+
+/** One line for errors a user can act on; the stack only with --debug. */
+export function reportError(e: unknown, debug: boolean): number {
+  if (isMitraError(e)) {
+    stdio.err(`mitra: ${e.message}`);
+    if (debug) stdio.err(String((e.cause as Error | undefined)?.stack ?? e.stack));
+    return e.exitCode;
+  }
+  stdio.err(`mitra: unexpected error: ${(e as Error)?.message ?? String(e)} (run again with --debug for the stack)`);
+  if (debug) stdio.err(String((e as Error)?.stack));
+  return 1;
+}

@@ -1,0 +1,195 @@
+import { readFileSync } from 'node:fs';
+import { Client, Transport, errors, type ClientOptions, type TransportOptions } from '@elastic/elasticsearch';
+import type { ConnectionConfig } from './config';
+import { ClusterError, ConfigError, MitraError } from './errors';
+
+/**
+ * Compatibility mode, for servers that predate the 8.x client's protocol:
+ * Elasticsearch 7.x and OpenSearch. It changes exactly two things, through the
+ * client's own `Transport` option:
+ *  - media types: plain `application/json` / `application/x-ndjson` instead of
+ *    `application/vnd.elasticsearch+json; compatible-with=8`, which 7.x rejects;
+ *  - no product check: 7.10 and OpenSearch do not send `x-elastic-product`.
+ * Request and response bodies are untouched; APIs that do not exist on the
+ * server fail as the server says.
+ */
+export class CompatTransport extends Transport {
+  constructor(opts: TransportOptions) {
+    super({
+      ...opts,
+      productCheck: undefined,
+      vendoredHeaders: {
+        jsonContentType: 'application/json',
+        ndjsonContentType: 'application/x-ndjson',
+        accept: 'application/json, text/plain',
+      },
+    });
+  }
+}
+
+export type ClientMode = 'native' | 'compat';
+
+export interface ServerInfo {
+  distribution: 'elasticsearch' | 'opensearch';
+  version: string;
+  major: number;
+}
+
+export interface Connection {
+  client: Client;
+  mode: ClientMode;
+  server: ServerInfo;
+  url: string;
+}
+
+/** The mode for a server, from its `GET /` answer. */
+export function chooseMode(server: ServerInfo): ClientMode {
+  return server.distribution === 'elasticsearch' && server.major >= 8 ? 'native' : 'compat';
+}
+
+export function clientOptions(config: ConnectionConfig, mode: ClientMode): ClientOptions {
+  const options: ClientOptions = {
+    nodes: config.nodes,
+    requestTimeout: config.requestTimeoutMs,
+    maxRetries: 2,
+  };
+  if (mode === 'compat') options.Transport = CompatTransport;
+  if (config.apiKey) options.auth = { apiKey: config.apiKey };
+  else if (config.username) options.auth = { username: config.username, password: config.password ?? '' };
+  if (config.caFingerprint) options.caFingerprint = normaliseFingerprint(config.caFingerprint);
+  options.tls = { rejectUnauthorized: config.verifyTls };
+  if (config.caFile) options.tls.ca = readCa(config.caFile);
+  return options;
+}
+
+/**
+ * Connects and picks the client mode from the server's own `GET /` answer,
+ * so one code path serves 7.10, OpenSearch and 8.x/9.x clusters.
+ */
+export async function connect(config: ConnectionConfig): Promise<Connection> {
+  const url = config.nodes[0];
+  const probe = new Client(clientOptions(config, 'compat'));
+  let server: ServerInfo;
+  try {
+    server = parseServerInfo(await probe.info());
+  } catch (e) {
+    throw explainError(e, url);
+  } finally {
+    await probe.close();
+  }
+  const mode = chooseMode(server);
+  return { client: new Client(clientOptions(config, mode)), mode, server, url };
+}
+
+export function parseServerInfo(info: { version?: { number?: string; distribution?: string } }): ServerInfo {
+  const version = info.version?.number ?? '0.0.0';
+  return {
+    distribution: info.version?.distribution === 'opensearch' ? 'opensearch' : 'elasticsearch',
+    version,
+    major: Number.parseInt(version, 10) || 0,
+  };
+}
+
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** One line for whatever went wrong talking to the cluster: what, where, and the fix. */
+export function explainError(e: unknown, url: string): MitraError {
+  if (e instanceof MitraError) return e;
+  if (e instanceof errors.ResponseError) return explainResponse(e, url);
+  if (e instanceof errors.TimeoutError) {
+    return new ClusterError(`Elasticsearch at ${url} did not answer in time: check that it is healthy, or raise MITRA_ES_TIMEOUT_MS`, {
+      cause: e,
+    });
+  }
+  const text = chain(e);
+  const tls =
+    [...TLS_CODES].find((code) => text.includes(code)) ??
+    (/certificate|self[- ]signed|fingerprint/i.test(text) ? 'certificate rejected' : undefined);
+  if (tls) {
+    return new ClusterError(
+      `TLS verification failed for ${url} (${tls}): pass the cluster's CA with --ca-file or --ca-fingerprint (MITRA_ES_CA_FILE), or --insecure to skip verification`,
+      { cause: e },
+    );
+  }
+  if (/ECONNREFUSED/.test(text)) {
+    return new ClusterError(
+      `cannot reach Elasticsearch at ${url} (connection refused): start it (npm run engine:start) or point --es / MITRA_ES_URL at your cluster`,
+      { cause: e },
+    );
+  }
+  if (/ENOTFOUND|EAI_AGAIN/.test(text)) {
+    return new ClusterError(`cannot resolve the host of ${url}: check --es / MITRA_ES_URL (or es_host in the config file)`, { cause: e });
+  }
+  if (e instanceof errors.ConnectionError || e instanceof errors.NoLivingConnectionsError) {
+    return new ClusterError(`cannot reach Elasticsearch at ${url} (${firstLine(text)}): check the URL and that the cluster is up`, {
+      cause: e,
+    });
+  }
+  if (e instanceof errors.ProductNotSupportedError) {
+    return new ClusterError(`${url} does not answer as Elasticsearch (no x-elastic-product header): check the URL`, { cause: e });
+  }
+  return new ClusterError(`request to ${url} failed: ${firstLine(text)}`, { cause: e });
+}
+
+function explainResponse(e: errors.ResponseError, url: string): MitraError {
+  const status = e.statusCode ?? 0;
+  const reason = responseReason(e);
+  if (status === 401) {
+    return new ClusterError(
+      `authentication failed at ${url}: check the API key (--api-key, MITRA_ES_API_KEY) or user and password (--user/--password)`,
+      { cause: e },
+    );
+  }
+  if (status === 403) {
+    return new ClusterError(
+      `permission denied at ${url}: ${reason}; grant the user the privileges listed in the README (Secured clusters)`,
+      { cause: e },
+    );
+  }
+  return new ClusterError(`Elasticsearch at ${url} answered ${status}: ${reason}`, { cause: e });
+}
+
+/** The most specific reason in an Elasticsearch error body. */
+export function responseReason(e: errors.ResponseError): string {
+  const body = e.meta?.body as
+    | { error?: { reason?: string; type?: string; root_cause?: { reason?: string }[]; caused_by?: { reason?: string } } | string }
+    | undefined;
+  const err = body?.error;
+  if (typeof err === 'string') return err;
+  return err?.caused_by?.reason ?? err?.root_cause?.[0]?.reason ?? err?.reason ?? err?.type ?? firstLine(e.message);
+}
+
+function chain(e: unknown): string {
+  const parts: string[] = [];
+  let cur: unknown = e;
+  for (let i = 0; cur && i < 5; i++) {
+    const err = cur as { message?: string; code?: string; cause?: unknown };
+    parts.push(`${err.code ?? ''} ${err.message ?? String(cur)}`);
+    cur = err.cause;
+  }
+  return parts.join(' | ');
+}
+
+const firstLine = (s: string) => s.split('\n')[0].trim();
+
+function readCa(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`cannot read CA file ${path} (${(e as NodeJS.ErrnoException).code}): check --ca-file / MITRA_ES_CA_FILE`);
+  }
+}
+
+function normaliseFingerprint(fp: string): string {
+  const hex = fp.replace(/[^0-9a-fA-F]/g, '').toUpperCase();
+  if (hex.length !== 64)
+    throw new ConfigError(`CA fingerprint "${fp}" is not a sha256 fingerprint (64 hex digits): check --ca-fingerprint`);
+  return hex.match(/../g)!.join(':');
+}

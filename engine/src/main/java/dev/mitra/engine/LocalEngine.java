@@ -1,0 +1,59 @@
+package dev.mitra.engine;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+import org.codelibs.elasticsearch.runner.ElasticsearchClusterRunner;
+
+/**
+ * Runs one Elasticsearch node in this JVM, bound to 127.0.0.1 only.
+ *
+ * Arguments: DATA_DIR HTTP_PORT. The process stays up until it receives
+ * SIGTERM/SIGINT; the cluster runner's shutdown hook then closes the node, so a
+ * plain kill leaves no lock files behind.
+ */
+public final class LocalEngine {
+    private LocalEngine() {
+    }
+
+    public static void main(final String[] args) throws Exception {
+        if (args.length != 2) {
+            System.err.println("usage: LocalEngine DATA_DIR HTTP_PORT");
+            System.exit(2);
+        }
+        final Path base = Paths.get(args[0]).toAbsolutePath();
+        final int httpPort = Integer.parseInt(args[1]);
+        Files.createDirectories(base);
+
+        final ElasticsearchClusterRunner runner = new ElasticsearchClusterRunner();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                runner.close();
+            } catch (final Exception e) {
+                System.err.println("engine: close failed: " + e.getMessage());
+            }
+        }));
+        runner.onBuild((number, settings) -> {
+            settings.put("network.host", "127.0.0.1");
+            settings.put("http.port", String.valueOf(httpPort));
+            // The transport port is only for node-to-node traffic; any free one will do.
+            settings.put("transport.tcp.port", "9300-9399");
+            settings.put("discovery.type", "single-node");
+            settings.put("node.name", "mitra-local");
+            settings.put("cluster.name", "mitra-local");
+            settings.put("action.auto_create_index", "true");
+            // A developer disk is often fuller than a server's; don't go read-only at 90%.
+            settings.put("cluster.routing.allocation.disk.threshold_enabled", "false");
+        }).build(ElasticsearchClusterRunner.newConfigs()
+                .basePath(base.toString())
+                .numOfNode(1)
+                .clusterName("mitra-local")
+                .disableESLogger());
+        runner.ensureYellow();
+        System.out.println("mitra-engine: ready on http://127.0.0.1:" + httpPort);
+        while (!runner.isClosed()) {
+            Thread.sleep(1000);
+        }
+    }
+}

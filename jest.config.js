@@ -1,0 +1,27 @@
+// Two projects: `unit` (pure logic, no engine) and `integration` (the real local
+// engine, started by test/src/support/global-setup.ts and stopped afterwards).
+const shared = {
+  preset: 'ts-jest',
+  testEnvironment: 'node',
+  // Tests import workspace packages from source, so no build is needed to run them.
+  moduleNameMapper: { '^@mitra/([^/]+)$': '<rootDir>/$1/src' },
+  transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }] },
+};
+
+module.exports = {
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{core,ingest-pipelines,cli,beats,kibana-plugin}/src/**/*.test.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/src/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/src/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/src/support/global-teardown.ts',
+      testTimeout: 60_000,
+    },
+  ],
+};

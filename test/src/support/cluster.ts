@@ -1,0 +1,50 @@
+import type { Client } from '@elastic/elasticsearch';
+import { connect, resolveConnection, type Connection } from '@mitra/core';
+import { installAssets, snapshotPipeline } from '@mitra/ingest-pipelines';
+
+/**
+ * One isolated corner of the real engine per test file: its own prefix, so its
+ * own pipelines, templates and indices. Tests run in parallel without sharing state.
+ */
+export interface TestCluster {
+  connection: Connection;
+  client: Client;
+  prefix: string;
+  pipeline: string;
+  url: string;
+  /** Installs the templates and pipelines under this prefix. */
+  setup(): Promise<void>;
+  refresh(): Promise<void>;
+  /** Deletes everything under the prefix and closes the client. */
+  cleanup(): Promise<void>;
+}
+
+export async function testCluster(name: string): Promise<TestCluster> {
+  const prefix = `t-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-`;
+  const connection = await connect(resolveConnection({}, {}, process.env));
+  const client = connection.client;
+  await removePrefix(client, prefix);
+  return {
+    connection,
+    client,
+    prefix,
+    pipeline: snapshotPipeline(prefix),
+    url: connection.url,
+    setup: async () => {
+      await installAssets(client, prefix);
+    },
+    refresh: async () => {
+      await client.indices.refresh({ index: `${prefix}*`, allow_no_indices: true, ignore_unavailable: true });
+    },
+    cleanup: async () => {
+      await removePrefix(client, prefix);
+      await client.close();
+    },
+  };
+}
+
+async function removePrefix(client: Client, prefix: string): Promise<void> {
+  await client.indices.delete({ index: `${prefix}*`, allow_no_indices: true, ignore_unavailable: true }, { ignore: [404] });
+  await client.indices.deleteIndexTemplate({ name: `${prefix}*` }, { ignore: [404] });
+  await client.ingest.deletePipeline({ id: `${prefix}*` }, { ignore: [404] });
+}
