@@ -9,6 +9,8 @@ const shared = {
 };
 
 module.exports = {
+  // Per-project testTimeout is ignored by jest; integration tests need the room.
+  testTimeout: 60_000,
   projects: [
     {
       ...shared,
@@ -21,7 +23,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/src/**/*.test.ts'],
       globalSetup: '<rootDir>/test/src/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/src/support/global-teardown.ts',
-      testTimeout: 60_000,
     },
   ],
 };

@@ -68,7 +68,8 @@ export function clientOptions(config: ConnectionConfig, mode: ClientMode): Clien
  */
 export async function connect(config: ConnectionConfig): Promise<Connection> {
   const url = config.nodes[0];
-  const probe = new Client(clientOptions(config, 'compat'));
+  // No retries on the probe: an unreachable cluster should fail in milliseconds, not after backoff.
+  const probe = new Client({ ...clientOptions(config, 'compat'), maxRetries: 0 });
   let server: ServerInfo;
   try {
     server = parseServerInfo(await probe.info());
@@ -109,9 +110,7 @@ export function explainError(e: unknown, url: string): MitraError {
     });
   }
   const text = chain(e);
-  const tls =
-    [...TLS_CODES].find((code) => text.includes(code)) ??
-    (/certificate|self[- ]signed|fingerprint/i.test(text) ? 'certificate rejected' : undefined);
+  const tls = [...TLS_CODES].find((code) => text.includes(code)) ?? tlsMessage(e);
   if (tls) {
     return new ClusterError(
       `TLS verification failed for ${url} (${tls}): pass the cluster's CA with --ca-file or --ca-fingerprint (MITRA_ES_CA_FILE), or --insecure to skip verification`,
@@ -164,6 +163,12 @@ export function responseReason(e: errors.ResponseError): string {
   const err = body?.error;
   if (typeof err === 'string') return err;
   return err?.caused_by?.reason ?? err?.root_cause?.[0]?.reason ?? err?.reason ?? err?.type ?? firstLine(e.message);
+}
+
+/** undici reports TLS failures by message only ("self-signed certificate"). */
+function tlsMessage(e: unknown): string | undefined {
+  const message = firstLine((e as Error)?.message ?? '');
+  return /certificate|self[- ]signed|fingerprint|TLS|SSL/i.test(message) ? message : undefined;
 }
 
 function chain(e: unknown): string {

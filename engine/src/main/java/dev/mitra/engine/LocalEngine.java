@@ -40,6 +40,8 @@ public final class LocalEngine {
             // The transport port is only for node-to-node traffic; any free one will do.
             settings.put("transport.tcp.port", "9300-9399");
             settings.put("discovery.type", "single-node");
+            // Left alone, the runner gives the node master and data roles only: no ingest.
+            settings.putList("node.roles", "master", "data", "ingest");
             settings.put("node.name", "mitra-local");
             settings.put("cluster.name", "mitra-local");
             settings.put("action.auto_create_index", "true");

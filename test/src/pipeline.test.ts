@@ -1,0 +1,129 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { testCluster, type TestCluster } from './support/cluster';
+
+/**
+ * The snapshot pipeline end to end on the real engine: real bulk requests,
+ * documents read back by the ids the original Mitra rule gives.
+ */
+const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
+const T1 = '2026-11-20T10:00:00.000Z';
+const T2 = '2026-11-21T11:30:00.000Z';
+
+let c: TestCluster;
+
+beforeAll(async () => {
+  c = await testCluster('pipeline');
+  await c.setup();
+});
+afterAll(() => c.cleanup());
+
+interface Wire {
+  '@timestamp': string;
+  host: { name: string };
+  file: { path: string; size?: number };
+  mitra: { content?: string; state?: string; target?: string; format?: string };
+}
+
+function snapshot(host: string, path: string, content: string | undefined, at: string, extra: Partial<Wire['mitra']> = {}): Wire {
+  return { '@timestamp': at, host: { name: host }, file: { path }, mitra: { ...(content === undefined ? {} : { content }), ...extra } };
+}
+
+/** Sends each snapshot as the agent does for a change: once for current state, once for history. */
+async function ship(docs: Wire[]): Promise<void> {
+  const operations = docs.flatMap((d) => [
+    { index: { _index: 'anything' } },
+    d,
+    { index: { _index: 'anything' } },
+    { ...d, mitra: { ...d.mitra, target: 'history' } },
+  ]);
+  const res = await c.client.bulk({ pipeline: c.pipeline, operations, refresh: true });
+  expect(res.errors).toBe(false);
+}
+
+async function getCurrent(host: string, path: string) {
+  return c.client.get<Record<string, any>>({ index: `${c.prefix}current`, id: sha256(`${host}_${path}`) });
+}
+
+test('current-state id is sha256(host + "_" + path), computed independently', async () => {
+  const meminfo = readFileSync('/proc/meminfo', 'utf8');
+  await ship([snapshot('db-01', '/proc/meminfo', meminfo, T1)]);
+  const doc = await getCurrent('db-01', '/proc/meminfo');
+  expect(doc._id).toBe(sha256('db-01_/proc/meminfo'));
+  expect(doc._source!.file.hash.sha256).toBe(sha256(meminfo));
+  const memTotalKb = Number(/^MemTotal:\s+(\d+) kB/m.exec(meminfo)![1]);
+  expect(doc._source!.mitra.meminfo.MemTotal).toBe(memTotalKb * 1024);
+  expect(doc._source!.mitra.format).toBe('meminfo');
+});
+
+test('re-sending a snapshot leaves exactly one current and one history document', async () => {
+  const hosts = '127.0.0.1 localhost\n10.0.0.5 db-02\n';
+  const doc = snapshot('db-02', '/etc/hosts', hosts, T2);
+  await ship([doc]);
+  await ship([doc]);
+  await ship([doc]);
+  await c.refresh();
+  const current = await c.client.count({ index: `${c.prefix}current`, query: { bool: { filter: [{ term: { 'host.name': 'db-02' } }, { term: { 'file.path': '/etc/hosts' } }] } } });
+  const history = await c.client.search({
+    index: `${c.prefix}history-*`,
+    query: { bool: { filter: [{ term: { 'host.name': 'db-02' } }, { term: { 'file.path': '/etc/hosts' } }] } },
+  });
+  expect(current.count).toBe(1);
+  expect(history.hits.hits).toHaveLength(1);
+  expect(history.hits.hits[0]._index).toBe(`${c.prefix}history-2026.11.21`);
+  expect(history.hits.hits[0]._id).toBe(sha256(`db-02_/etc/hosts_${T2}`));
+});
+
+test('a vanished file becomes an explicit missing state without stale content', async () => {
+  await ship([snapshot('web-01', '/etc/ntp.conf', 'server 0.pool.ntp.org iburst\n', T1)]);
+  await ship([snapshot('web-01', '/etc/ntp.conf', undefined, T2, { state: 'missing' })]);
+  const doc = await getCurrent('web-01', '/etc/ntp.conf');
+  expect(doc._source!.mitra.state).toBe('missing');
+  expect(doc._source!.mitra.content).toBeUndefined();
+  expect(doc._source!.file.hash).toBeUndefined();
+  expect(doc._source!['@timestamp']).toBe(T2);
+});
+
+test('a garbage /proc/meminfo is kept with its content and an error field', async () => {
+  const garbage = 'this is not meminfo\n\u0001\u0002 at all\n';
+  await ship([snapshot('web-02', '/proc/meminfo', garbage, T1)]);
+  const doc = await getCurrent('web-02', '/proc/meminfo');
+  expect(doc._source!.mitra.content).toBe(garbage);
+  expect(doc._source!.mitra.meminfo).toBeUndefined();
+  expect(doc._source!.mitra.error.tag).toBe('parse_meminfo');
+  expect(doc._source!.mitra.error.processor).toBe('script');
+  expect(doc._source!.mitra.error.message).toMatch(/meminfo line 1/);
+});
+
+test('the original fstab query runs verbatim and returns the right hosts', async () => {
+  const ext4 = 'UUID=0a1b /  ext4 errors=remount-ro 0 1\n/dev/sdb1 /data ext4 defaults,noatime 0 2\n';
+  const xfs = '/dev/mapper/centos-root / xfs defaults 0 0\n';
+  await ship([
+    snapshot('fs-ext4-a', '/etc/fstab', ext4, T1),
+    snapshot('fs-ext4-b', '/etc/fstab', ext4, T1),
+    snapshot('fs-xfs', '/etc/fstab', xfs, T1),
+    // content mentions ext4 but it is not /etc/fstab: must not match
+    snapshot('fs-other', '/etc/motd', 'we love ext4\n', T1),
+  ]);
+  const res = await c.client.search<{ host: { name: string } }>({
+    index: `${c.prefix}current`,
+    q: 'filename:"/etc/fstab" AND content:ext4',
+    size: 100,
+  });
+  const hosts = res.hits.hits.map((h) => h._source!.host.name).sort();
+  expect(hosts).toEqual(['fs-ext4-a', 'fs-ext4-b']);
+  const parsed = (await getCurrent('fs-ext4-a', '/etc/fstab'))._source!.mitra.fstab;
+  expect(parsed).toEqual([
+    { device: 'UUID=0a1b', mount_point: '/', fstype: 'ext4', options: ['errors=remount-ro'], dump: 0, pass: 1 },
+    { device: '/dev/sdb1', mount_point: '/data', fstype: 'ext4', options: ['defaults', 'noatime'], dump: 0, pass: 2 },
+  ]);
+});
+
+test('a snapshot without host.name is rejected with a message naming the field', async () => {
+  const res = await c.client.bulk({
+    pipeline: c.pipeline,
+    operations: [{ index: { _index: 'anything' } }, { '@timestamp': T1, file: { path: '/etc/hosts' }, mitra: { content: 'x' } }],
+  });
+  expect(res.errors).toBe(true);
+  expect(JSON.stringify(res.items[0].index?.error)).toMatch(/no host.name/);
+});

@@ -1,0 +1,108 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { runMitra } from './support/cli';
+import { testCluster, type TestCluster } from './support/cluster';
+
+/** `mitra setup` as a user runs it: a subprocess against the real engine. */
+let c: TestCluster;
+
+beforeAll(async () => {
+  c = await testCluster('setup');
+});
+afterAll(() => c.cleanup());
+
+const setup = (...extra: string[]) => runMitra(['setup', '--prefix', c.prefix, ...extra]);
+
+test('installs every asset, then a second run changes nothing', async () => {
+  const first = await setup('--json');
+  expect(first.code).toBe(0);
+  const assets = JSON.parse(first.stdout).assets as { id: string; action: string }[];
+  expect(assets.map((a) => a.action)).toEqual(assets.map(() => 'installed'));
+  expect(assets.map((a) => a.id)).toEqual(expect.arrayContaining([`${c.prefix}snapshot`, `${c.prefix}parse-meminfo`, `${c.prefix}current`, `${c.prefix}history`]));
+  expect(await c.client.indices.exists({ index: `${c.prefix}current` })).toBe(true);
+
+  const second = await setup('--json');
+  const again = JSON.parse(second.stdout).assets as { action: string }[];
+  expect(again.map((a) => a.action)).toEqual(again.map(() => 'unchanged'));
+});
+
+test('an older installed version is upgraded, a newer one is kept', async () => {
+  const id = `${c.prefix}parse-loadavg`;
+  const installed = (await c.client.ingest.getPipeline({ id }))[id];
+  await c.client.ingest.putPipeline({ id, ...installed, version: 0 } as never);
+  const template = `${c.prefix}current`;
+  const tpl = (await c.client.indices.getIndexTemplate({ name: template })).index_templates[0].index_template;
+  await c.client.indices.putIndexTemplate({ name: template, ...tpl, version: 999 } as never);
+
+  const res = await setup();
+  expect(res.code).toBe(0);
+  expect(res.stdout).toMatch(new RegExp(`upgraded\\s+pipeline ${id} v0 -> v\\d`));
+  expect(res.stdout).toMatch(new RegExp(`kept\\s+index template ${template} v999`));
+  expect((await c.client.ingest.getPipeline({ id }))[id].version).toBeGreaterThan(0);
+});
+
+test('an unreachable cluster is one line and exit code 3', async () => {
+  const res = await runMitra(['setup', '--es', 'http://127.0.0.1:1']);
+  expect(res.code).toBe(3);
+  expect(res.stderr.trim().split('\n')).toHaveLength(1);
+  expect(res.stderr).toMatch(/cannot reach Elasticsearch at http:\/\/127\.0\.0\.1:1 \(connection refused\)/);
+});
+
+test('a malformed URL and an unknown flag are usage errors (exit 2)', async () => {
+  const url = await runMitra(['setup', '--es', 'not a url']);
+  expect(url.code).toBe(2);
+  expect(url.stderr).toMatch(/is not a URL/);
+  const flag = await runMitra(['setup', '--bogus']);
+  expect(flag.code).toBe(2);
+  expect(flag.stderr).toMatch(/--bogus/);
+});
+
+describe('against a server that refuses credentials', () => {
+  // Not a stand-in for Elasticsearch's logic: a real HTTP peer answering 401 the
+  // way a secured cluster does, to prove the client error becomes one clear line.
+  let server: Server;
+  let url: string;
+  beforeAll(async () => {
+    server = createServer((_req, res) => {
+      res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Basic realm="security"' });
+      res.end(JSON.stringify({ error: { type: 'security_exception', reason: 'unable to authenticate user [x]' }, status: 401 }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  test('bad credentials are one line naming the fix, exit 3; --debug adds the stack', async () => {
+    const res = await runMitra(['setup', '--es', url, '--user', 'x', '--password', 'wrong']);
+    expect(res.code).toBe(3);
+    expect(res.stderr.trim()).toBe(`mitra: authentication failed at ${url}: check the API key (--api-key, MITRA_ES_API_KEY) or user and password (--user/--password)`);
+    const debug = await runMitra(['setup', '--es', url, '--debug']);
+    expect(debug.stderr.split('\n').length).toBeGreaterThan(3);
+  });
+});
+
+describe('against a TLS server whose certificate is not trusted', () => {
+  // A real TLS handshake with a freshly made self-signed certificate.
+  let server: import('node:https').Server;
+  let url: string;
+  beforeAll(async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'mitra-tls-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    const https = await import('node:https');
+    server = https.createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => res.end('{}'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  test('a TLS failure is one line naming --ca-file and --insecure, exit 3', async () => {
+    const res = await runMitra(['setup', '--es', url]);
+    expect(res.code).toBe(3);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(res.stderr).toMatch(/TLS verification failed for https:\/\/127\.0\.0\.1:\d+ \((self-signed certificate|DEPTH_ZERO_SELF_SIGNED_CERT)\).*--ca-file/);
+  });
+});
