@@ -1,2 +1,52 @@
-// Benchmarks entry point; see bench/README.md.
-export {};
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, hostname, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { connect, resolveConnection } from '@mitra/core';
+import { engineOptions, probe, startEngine, stopEngine } from '@mitra/engine';
+import { benchEngineStart } from './engine-start';
+import { benchIngest } from './ingest';
+
+/**
+ * `npm run bench [-- name ...]`: runs the named benchmarks (all by default)
+ * against the local engine and writes bench/results/<date>-<name>.json.
+ * Figures worth keeping are copied into bench/README.md by hand, with the machine.
+ */
+const BENCHES: Record<string, () => Promise<unknown>> = {
+  'engine-start': () => benchEngineStart(),
+  ingest: async () => {
+    const { client } = await connect(resolveConnection());
+    try {
+      return await benchIngest(client, Number(process.env.BENCH_HOSTS) || 1000);
+    } finally {
+      await client.close();
+    }
+  },
+};
+
+async function main(names: string[]): Promise<void> {
+  const selected = names.length ? names : Object.keys(BENCHES);
+  const unknown = selected.filter((n) => !BENCHES[n]);
+  if (unknown.length) throw new Error(`unknown benchmark(s) ${unknown.join(', ')}: choose from ${Object.keys(BENCHES).join(', ')}`);
+  const o = engineOptions({ log: () => {} });
+  const ownEngine = !(await probe(o));
+  if (ownEngine) await startEngine(o);
+  const machine = { host: hostname(), cpus: cpus().length, cpuModel: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+  const dir = resolve(__dirname, '..', 'results');
+  mkdirSync(dir, { recursive: true });
+  try {
+    for (const name of selected) {
+      process.stderr.write(`bench: ${name}...\n`);
+      const result = await BENCHES[name]();
+      const record = { name, date: new Date().toISOString(), machine, result };
+      console.log(JSON.stringify(record));
+      writeFileSync(join(dir, `${record.date.slice(0, 10)}-${name}.json`), `${JSON.stringify(record, null, 2)}\n`);
+    }
+  } finally {
+    if (ownEngine) await stopEngine(o);
+  }
+}
+
+main(process.argv.slice(2)).catch((e: Error) => {
+  console.error(`bench: ${e.message}`);
+  process.exit(1);
+});

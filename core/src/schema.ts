@@ -184,7 +184,8 @@ export function buildMappings(): Mapping {
       dynamicTemplates.push({
         [spec.name.replace(/\W/g, '_')]: {
           path_match: `${spec.name}.*`,
-          match_mapping_type: '*',
+          // Only numbers: '*' would also catch the intermediate objects (zoneinfo.node0).
+          match_mapping_type: spec.leaves,
           mapping: { type: spec.leaves },
         },
       });

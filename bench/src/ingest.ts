@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import type { Client } from '@elastic/elasticsearch';
+import { buildMappings } from '@mitra/core';
+import { installAssets, snapshotPipeline } from '@mitra/ingest-pipelines';
+
+/**
+ * Ingest throughput: the same mixed documents through `<prefix>snapshot`
+ * versus raw `_bulk` into an index with the same mappings and no pipeline.
+ * Raw documents carry what the pipeline would otherwise compute (_id, _index),
+ * so the difference is the pipeline's parsing, hashing and routing.
+ */
+
+const STANDARD_FILES = [
+  '/etc/hosts',
+  '/etc/resolv.conf',
+  '/etc/sysctl.conf',
+  '/etc/security/limits.conf',
+  '/etc/fstab',
+  '/proc/meminfo',
+  '/proc/version',
+  '/proc/vmstat',
+  '/proc/zoneinfo',
+  '/proc/buddyinfo',
+  '/proc/loadavg',
+  '/etc/os-release',
+];
+
+interface Wire {
+  '@timestamp': string;
+  host: { name: string };
+  file: { path: string };
+  mitra: { content: string; format?: string };
+}
+
+function readOr(path: string, fallback: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return fallback;
+  }
+}
+
+/** The standard file set of this machine, plus a 150-package inventory, for `hosts` hosts. */
+export function mixedDocuments(hosts: number): Wire[] {
+  const files = STANDARD_FILES.map((path) => ({ path, content: readOr(path, `# ${path} absent on the bench machine\n`) }));
+  const packages = Array.from({ length: 150 }, (_, i) => `pkg-${i}\t1.${i}.0-1\tamd64`).join('\n');
+  const at = new Date().toISOString();
+  const docs: Wire[] = [];
+  for (let h = 0; h < hosts; h++) {
+    const name = `bench-${String(h).padStart(5, '0')}`;
+    for (const f of files) docs.push({ '@timestamp': at, host: { name }, file: { path: f.path }, mitra: { content: f.content } });
+    docs.push({ '@timestamp': at, host: { name }, file: { path: 'mitra:packages' }, mitra: { content: packages, format: 'dpkg' } });
+  }
+  return docs;
+}
+
+async function bulkAll(client: Client, docs: Wire[], action: (d: Wire, i: number) => object, pipeline?: string, batch = 500): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < docs.length; i += batch) {
+    const slice = docs.slice(i, i + batch);
+    const res = await client.bulk({ pipeline, operations: slice.flatMap((d, j) => [action(d, i + j), d]) });
+    if (res.errors) throw new Error(`bulk errors: ${JSON.stringify(res.items.find((it) => it.index?.error)?.index?.error)}`);
+  }
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+export interface IngestResult {
+  documents: number;
+  rounds: number;
+  pipelineDocsPerSec: number;
+  rawDocsPerSec: number;
+  ratio: number;
+}
+
+export async function benchIngest(client: Client, hosts: number, rounds = 3): Promise<IngestResult> {
+  const prefix = 'bench-ingest-';
+  const raw = `${prefix}raw`;
+  await client.indices.delete({ index: `${prefix}*` }, { ignore: [404] });
+  await installAssets(client, prefix);
+  await client.indices.create({ index: raw, settings: { number_of_shards: 1, number_of_replicas: 0, 'mapping.total_fields.limit': 5000 }, mappings: buildMappings() as never });
+  const docs = mixedDocuments(hosts);
+  const pipeline = snapshotPipeline(prefix);
+  const pipelineRates: number[] = [];
+  const rawRates: number[] = [];
+  // Warm-up: compiles the painless scripts and warms the JIT for both paths.
+  await bulkAll(client, docs.slice(0, 2000), () => ({ index: { _index: 'x' } }), pipeline);
+  await bulkAll(client, docs.slice(0, 2000), (_d, i) => ({ index: { _index: raw, _id: `w${i}` } }));
+  for (let r = 0; r < rounds; r++) {
+    pipelineRates.push(docs.length / (await bulkAll(client, docs, () => ({ index: { _index: 'x' } }), pipeline)));
+    rawRates.push(docs.length / (await bulkAll(client, docs, (_d, i) => ({ index: { _index: raw, _id: String(i) } }))));
+  }
+  await client.indices.delete({ index: `${prefix}*` }, { ignore: [404] });
+  const p = median(pipelineRates);
+  const q = median(rawRates);
+  return { documents: docs.length, rounds, pipelineDocsPerSec: Math.round(p), rawDocsPerSec: Math.round(q), ratio: Number((p / q).toFixed(2)) };
+}
+
+export const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
