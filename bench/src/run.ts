@@ -30,7 +30,13 @@ async function main(names: string[]): Promise<void> {
   const o = engineOptions({ log: () => {} });
   const ownEngine = !(await probe(o));
   if (ownEngine) await startEngine(o);
-  const machine = { host: hostname(), cpus: cpus().length, cpuModel: cpus()[0]?.model, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version };
+  const machine = {
+    host: hostname(),
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    memGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
   const dir = resolve(__dirname, '..', 'results');
   mkdirSync(dir, { recursive: true });
   try {

@@ -1,0 +1,60 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readConfigFile, resolveConnection, resolveIndexConfig } from './config';
+import { ConfigError } from './errors';
+
+const SEED = `log: {file: /tmp/runner.log, maxsize: 10, level: info}
+indexer: {prefix: mitra_, es_host: ubuntu02, es_port: 9200, maxsize: 10}  # maxsize in MB, -1 = no limit
+files: [/etc/hosts, /etc/resolv.conf, /etc/sysctl.conf, /etc/security/limits.conf,
+        /etc/ntp.conf, /etc/fstab, /tmp/pkgs, /proc/meminfo, /proc/version]
+frequency: 300  # seconds
+`;
+
+const write = (text: string) => {
+  const path = join(mkdtempSync(join(tmpdir(), 'mitra-cfg-')), 'runner.yaml');
+  writeFileSync(path, text);
+  return path;
+};
+
+describe('the original runner.yaml', () => {
+  const file = readConfigFile(write(SEED));
+
+  test('es_host and es_port become the cluster URL, prefix is kept', () => {
+    expect(resolveConnection({}, file, {}).nodes).toEqual(['http://ubuntu02:9200']);
+    expect(resolveIndexConfig({}, file, {}).prefix).toBe('mitra_');
+  });
+
+  test('environment overrides the file, flags override both', () => {
+    expect(resolveConnection({}, file, { MITRA_ES_URL: 'http://a:1' }).nodes).toEqual(['http://a:1']);
+    expect(resolveConnection({ es: 'https://b:2/' }, file, { MITRA_ES_URL: 'http://a:1' }).nodes).toEqual(['https://b:2']);
+  });
+});
+
+test('defaults: local engine, TLS verification on, default prefix', () => {
+  const c = resolveConnection({}, {}, {});
+  expect(c.nodes).toEqual(['http://127.0.0.1:9200']);
+  expect(c.verifyTls).toBe(true);
+  expect(resolveIndexConfig({}, {}, {}).prefix).toBe('mitra-');
+});
+
+test('credentials and TLS settings come from env, and verification is off only when asked', () => {
+  const c = resolveConnection(
+    {},
+    {},
+    { MITRA_ES_API_KEY: 'k', MITRA_ES_CA_FINGERPRINT: 'AA', MITRA_ES_VERIFY_TLS: 'false', MITRA_ES_URL: 'https://x:9200,https://y:9200' },
+  );
+  expect(c).toMatchObject({ apiKey: 'k', caFingerprint: 'AA', verifyTls: false, nodes: ['https://x:9200', 'https://y:9200'] });
+  expect(resolveConnection({ insecure: true }, { elasticsearch: { verify_tls: true } }, {}).verifyTls).toBe(false);
+});
+
+test('bad input names the thing and the fix', () => {
+  expect(() => resolveConnection({ es: 'ftp://x' }, {}, {})).toThrow(
+    new ConfigError('Elasticsearch URL "ftp://x" must start with http:// or https://'),
+  );
+  expect(() => resolveConnection({ es: 'no url' }, {}, {})).toThrow(/is not a URL: write it like http:\/\/127.0.0.1:9200/);
+  expect(() => resolveIndexConfig({ prefix: 'Bad Prefix' }, {}, {})).toThrow(/index prefix "Bad Prefix"/);
+  expect(() => readConfigFile('/nonexistent/runner.yaml')).toThrow(/cannot read config file \/nonexistent\/runner.yaml \(ENOENT\)/);
+  expect(() => readConfigFile(write('indexer: {prefix: [unclosed'))).toThrow(/is not valid YAML/);
+  expect(() => readConfigFile(write('- a\n- b\n'))).toThrow(/must be a YAML mapping/);
+});
