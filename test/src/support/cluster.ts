@@ -20,7 +20,9 @@ export interface TestCluster {
 }
 
 export async function testCluster(name: string): Promise<TestCluster> {
-  const prefix = `t-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-`;
+  // The pid keeps two concurrent runs of the same file (two developers, or a
+  // watch run) from deleting each other's indices.
+  const prefix = `t-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${process.pid}-`;
   const connection = await connect(resolveConnection({}, {}, process.env));
   const client = connection.client;
   await removePrefix(client, prefix);

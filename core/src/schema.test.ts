@@ -1,0 +1,69 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { FIELDS_MD } from './gen-docs';
+import { buildMappings, FIELDS, renderFieldDocs, type FieldSpec } from './schema';
+
+type Mapping = Record<string, unknown>;
+const specs = FIELDS as readonly FieldSpec[];
+const mappings = buildMappings();
+
+/** The mapping of a dotted field name, walking `properties`. */
+function mappingOf(name: string): Mapping | undefined {
+  let node: Mapping | undefined = mappings;
+  for (const part of name.split('.')) node = (node?.properties as Mapping | undefined)?.[part] as Mapping | undefined;
+  return node;
+}
+
+test('core/FIELDS.md is generated from the current schema', () => {
+  const stale = !existsSync(FIELDS_MD) || readFileSync(FIELDS_MD, 'utf8') !== renderFieldDocs();
+  if (stale) throw new Error('core/FIELDS.md is stale: run `npm run build && npm run docs -w core` and commit it');
+});
+
+test('FIELDS.md lists every field once', () => {
+  const doc = renderFieldDocs();
+  for (const f of specs) expect(doc.split('\n').filter((l) => l.startsWith(`| \`${f.name}\` |`))).toHaveLength(1);
+});
+
+test('every field is declared once, with a description', () => {
+  const names = specs.map((f) => f.name);
+  expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
+  expect(specs.filter((f) => f.description.trim().length < 5).map((f) => f.name)).toEqual([]);
+});
+
+test('the root mapping is closed: only declared fields are indexed', () => {
+  expect(mappings.dynamic).toBe(false);
+});
+
+test('every declared field is mapped with its type', () => {
+  for (const f of specs) expect({ name: f.name, type: mappingOf(f.name)?.type }).toEqual({ name: f.name, type: f.type });
+});
+
+test('aliases point at existing, non-alias fields (the original Mitra names)', () => {
+  const aliases = specs.filter((f) => f.type === 'alias');
+  expect(aliases.map((a) => a.name).sort()).toEqual(['content', 'filename', 'hostname']);
+  for (const a of aliases) {
+    const target = mappingOf(a.path!);
+    expect({ alias: a.name, path: mappingOf(a.name)?.path }).toEqual({ alias: a.name, path: a.path });
+    expect({ alias: a.name, target: target?.type }).toEqual({ alias: a.name, target: specs.find((f) => f.name === a.path)?.type });
+    expect(target?.type).not.toBe('alias');
+  }
+});
+
+test('list-like fields are nested, with their sub-fields inside', () => {
+  const nested = specs.filter((f) => f.type === 'nested').map((f) => f.name);
+  expect(nested).toEqual(expect.arrayContaining(['mitra.settings', 'mitra.fstab', 'mitra.hosts', 'mitra.limits', 'mitra.packages']));
+  expect(mappingOf('mitra.packages.name')?.type).toBe('keyword');
+  expect(mappingOf('mitra.settings.value')?.type).toBe('keyword');
+});
+
+test('numeric maps are open only to numbers, through dynamic templates', () => {
+  const templates = mappings.dynamic_templates as Record<string, Mapping>[];
+  const maps = specs.filter((f) => f.leaves);
+  expect(maps.map((m) => m.name)).toEqual(['mitra.meminfo', 'mitra.vmstat', 'mitra.zoneinfo', 'mitra.buddyinfo']);
+  for (const m of maps) {
+    expect(mappingOf(m.name)?.dynamic).toBe(true);
+    const template = templates.map((t) => Object.values(t)[0]).find((t) => t.path_match === `${m.name}.*`);
+    expect({ name: m.name, mapping: template?.mapping }).toEqual({ name: m.name, mapping: { type: m.leaves } });
+    // Matching only numbers leaves the intermediate objects (zoneinfo.node0.normal) as objects.
+    expect(template?.match_mapping_type).toBe(m.leaves);
+  }
+});
