@@ -47,6 +47,8 @@ async function put(client: Client, asset: Asset, previous: number | undefined): 
   try {
     if (asset.kind === 'index_template') {
       await client.indices.putIndexTemplate({ name: asset.id, ...asset.body } as never);
+      const conflict = await updateExistingMappings(client, asset);
+      if (conflict) return { ...describe(asset), action, previous, reason: conflict };
     } else {
       await client.ingest.putPipeline({ id: asset.id, ...asset.body } as never);
     }
@@ -54,6 +56,27 @@ async function put(client: Client, asset: Asset, previous: number | undefined): 
   } catch (e) {
     const missing = missingCapability(e);
     if (missing) return { ...describe(asset), action: 'skipped', previous, reason: missing };
+    throw e;
+  }
+}
+
+/**
+ * A template only shapes indices created after it, so an upgrade also puts its
+ * mappings on the indices it already matches (today's history index, the
+ * current-state index). Additive changes apply; a conflicting one is reported,
+ * and reindexing is then the operator's call.
+ */
+async function updateExistingMappings(client: Client, asset: Asset): Promise<string | undefined> {
+  const template = asset.body.template as { mappings?: Record<string, unknown> } | undefined;
+  const patterns = asset.body.index_patterns as string[] | undefined;
+  if (!template?.mappings || !patterns?.length) return undefined;
+  try {
+    await client.indices.putMapping({ index: patterns, allow_no_indices: true, ignore_unavailable: true, ...template.mappings } as never);
+    return undefined;
+  } catch (e) {
+    if (e instanceof errors.ResponseError && e.statusCode === 400) {
+      return `existing indices keep their old mappings (${responseReason(e)}): reindex them to apply the new ones`;
+    }
     throw e;
   }
 }

@@ -18,7 +18,9 @@ test('installs every asset, then a second run changes nothing', async () => {
   expect(first.code).toBe(0);
   const assets = JSON.parse(first.stdout).assets as { id: string; action: string }[];
   expect(assets.map((a) => a.action)).toEqual(assets.map(() => 'installed'));
-  expect(assets.map((a) => a.id)).toEqual(expect.arrayContaining([`${c.prefix}snapshot`, `${c.prefix}parse-meminfo`, `${c.prefix}current`, `${c.prefix}history`]));
+  expect(assets.map((a) => a.id)).toEqual(
+    expect.arrayContaining([`${c.prefix}snapshot`, `${c.prefix}parse-meminfo`, `${c.prefix}current`, `${c.prefix}history`]),
+  );
   expect(await c.client.indices.exists({ index: `${c.prefix}current` })).toBe(true);
 
   const second = await setup('--json');
@@ -75,7 +77,9 @@ describe('against a server that refuses credentials', () => {
   test('bad credentials are one line naming the fix, exit 3; --debug adds the stack', async () => {
     const res = await runMitra(['setup', '--es', url, '--user', 'x', '--password', 'wrong']);
     expect(res.code).toBe(3);
-    expect(res.stderr.trim()).toBe(`mitra: authentication failed at ${url}: check the API key (--api-key, MITRA_ES_API_KEY) or user and password (--user/--password)`);
+    expect(res.stderr.trim()).toBe(
+      `mitra: authentication failed at ${url}: check the API key (--api-key, MITRA_ES_API_KEY) or user and password (--user/--password)`,
+    );
     const debug = await runMitra(['setup', '--es', url, '--debug']);
     expect(debug.stderr.split('\n').length).toBeGreaterThan(3);
   });
@@ -91,9 +95,29 @@ describe('against a TLS server whose certificate is not trusted', () => {
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
     const dir = mkdtempSync(join(tmpdir(), 'mitra-tls-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-days', '1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-subj',
+        '/CN=localhost',
+        '-days',
+        '1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     const https = await import('node:https');
-    server = https.createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => res.end('{}'));
+    server = https.createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) =>
+      res.end('{}'),
+    );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -103,6 +127,26 @@ describe('against a TLS server whose certificate is not trusted', () => {
     const res = await runMitra(['setup', '--es', url]);
     expect(res.code).toBe(3);
     expect(res.stderr.trim().split('\n')).toHaveLength(1);
-    expect(res.stderr).toMatch(/TLS verification failed for https:\/\/127\.0\.0\.1:\d+ \((self-signed certificate|DEPTH_ZERO_SELF_SIGNED_CERT)\).*--ca-file/);
+    expect(res.stderr).toMatch(
+      /TLS verification failed for https:\/\/127\.0\.0\.1:\d+ \((self-signed certificate|DEPTH_ZERO_SELF_SIGNED_CERT)\).*--ca-file/,
+    );
   });
+});
+
+test('an upgraded template also brings its mappings to indices that already exist', async () => {
+  const index = `${c.prefix}current`;
+  // An index made under an old template that had no mappings at all.
+  await c.client.indices.putIndexTemplate({ name: index, index_patterns: [`${index}*`], priority: 200, version: 0, template: {} });
+  await c.client.indices.delete({ index });
+  await c.client.indices.create({ index });
+  expect((await c.client.indices.getMapping({ index }))[index].mappings.properties).toBeUndefined();
+
+  const res = await setup();
+  expect(res.code).toBe(0);
+  expect(res.stdout).toMatch(new RegExp(`upgraded\\s+index template ${index} v0`));
+  const mappings = (await c.client.indices.getMapping({ index }))[index].mappings;
+  expect(mappings.properties?.host).toEqual({
+    properties: { name: { type: 'keyword', ignore_above: 4096 }, fqdn: { type: 'keyword', ignore_above: 4096 } },
+  });
+  expect(mappings.dynamic_templates?.map((t) => Object.keys(t)[0])).toContain('mitra_zoneinfo');
 });
