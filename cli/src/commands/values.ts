@@ -1,0 +1,44 @@
+import { settingValues, UsageError } from '@mitra/core';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, COMMON_OPTIONS, openCluster, parseCommand } from '../args';
+import { printJson, stdio, type Command } from '../command';
+import { footer, nameList, table } from '../format';
+
+const OPTIONS = { ...CONNECTION_OPTIONS, ...COMMON_OPTIONS } as const;
+
+export const valuesCommand: Command = {
+  name: 'values',
+  summary: 'distribution of a setting (vm.swappiness) across the fleet, with its hosts',
+  usage: `usage: mitra values KEY [--json]
+
+Shows each value of a sysctl-style setting across the fleet and the hosts that have it.
+A host's live value (the mitra:sysctl snapshot or /proc/sys) wins over sysctl.conf and
+sysctl.d; hosts without a live snapshot are counted from their configuration files.
+Exit 1 when no host reports the key.
+
+${CONNECTION_HELP}`,
+  async run(argv) {
+    const { values, positionals } = parseCommand('values', argv, OPTIONS);
+    if (values.help) {
+      stdio.out(this.usage);
+      return 0;
+    }
+    if (positionals.length !== 1) throw new UsageError('values needs exactly one setting key, e.g. mitra values vm.swappiness');
+    const { connection, prefix } = await openCluster(values);
+    try {
+      const result = await settingValues(connection.client, prefix, { key: positionals[0] });
+      if (values.json) printJson(result);
+      else {
+        stdio.out(`${result.key} (source: ${result.source})`);
+        for (const line of table(
+          ['value', 'hosts', 'which'],
+          result.values.map((v) => [v.value, v.count, nameList(v.hosts.map((h) => h.host))]),
+        ))
+          stdio.out(line);
+        stdio.out(footer(result.total, 'host', result.asOf));
+      }
+      return result.total ? 0 : 1;
+    } finally {
+      await connection.client.close();
+    }
+  },
+};

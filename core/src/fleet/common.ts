@@ -1,0 +1,142 @@
+import type { Client, estypes } from '@elastic/elasticsearch';
+import { errors } from '@elastic/elasticsearch';
+import { explainError, responseReason } from '../connection';
+import { ClusterError, UsageError } from '../errors';
+
+export { currentIndex, historyIndices } from '../history/scope';
+
+/** Paths that hold a package inventory are recognised by their parsed format, not their name. */
+export const INVENTORY_FORMATS = ['dpkg', 'rpm'];
+
+export type Query = estypes.QueryDslQueryContainer;
+export type Aggs = Record<string, estypes.AggregationsAggregationContainer>;
+
+/** Host name pages: `size` hosts after host `after` (the `next` of the previous page). */
+export interface PageParams {
+  /** Hosts per page (default: all). */
+  size?: number;
+  /** Host name to continue after, from a previous result's `next`. */
+  after?: string;
+}
+
+export const term = (field: string, value: string | number): Query => ({ term: { [field]: value } });
+export const terms = (field: string, values: string[]): Query => ({ terms: { [field]: values } });
+export const present: Query = term('mitra.state', 'present');
+export const pathIs = (path: string): Query => term('file.path', path);
+
+/** The URL the client talks to, for error messages. */
+export function clusterUrl(client: Client): string {
+  const pool = client.connectionPool as unknown as { connections?: { url?: URL }[] };
+  return pool.connections?.[0]?.url?.origin ?? 'the cluster';
+}
+
+/**
+ * Runs a search and turns failures into one-line Mitra errors: a query the
+ * server cannot parse becomes a UsageError naming the query, a missing index
+ * points at `mitra setup`, anything else goes through explainError.
+ */
+export async function search<T = unknown>(
+  client: Client,
+  request: estypes.SearchRequest,
+  userQuery?: string,
+): Promise<estypes.SearchResponse<T>> {
+  try {
+    return await client.search<T>(request);
+  } catch (e) {
+    throw explainSearchError(e, client, String(request.index), userQuery);
+  }
+}
+
+export function explainSearchError(e: unknown, client: Client, index: string, userQuery?: string): Error {
+  if (e instanceof errors.ResponseError) {
+    const reason = responseReason(e);
+    const type = JSON.stringify(e.meta?.body ?? '');
+    if (e.statusCode === 404 && /index_not_found/.test(type)) {
+      return new ClusterError(`index ${index} does not exist at ${clusterUrl(client)}: run mitra setup (or check --prefix)`, { cause: e });
+    }
+    if (userQuery !== undefined && e.statusCode === 400) {
+      return new UsageError(
+        `query "${userQuery}" does not parse: ${oneLine(reason)}; check the Lucene syntax (quote paths: filename:"/etc/fstab")`,
+        {
+          cause: e,
+        },
+      );
+    }
+  }
+  return explainError(e, clusterUrl(client));
+}
+
+const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+export interface CompositeBucket {
+  key: Record<string, string | number>;
+  doc_count: number;
+  [agg: string]: unknown;
+}
+
+/**
+ * Every bucket of a composite aggregation, page by page (`pageSize` buckets a
+ * request), so host lists of any length are built server-side without pulling
+ * documents. Returns the buckets and the top-level aggregations of the first page.
+ */
+export async function allCompositeBuckets(
+  client: Client,
+  request: { index: string; query: Query; sources: Record<string, estypes.AggregationsCompositeAggregationSource>[]; aggs: Aggs },
+  opts: { pageSize?: number; topAggs?: Aggs; userQuery?: string } = {},
+): Promise<{ buckets: CompositeBucket[]; top: Record<string, unknown> }> {
+  const buckets: CompositeBucket[] = [];
+  let after: Record<string, string | number> | undefined;
+  let top: Record<string, unknown> = {};
+  for (let first = true; ; first = false) {
+    const res = await search(
+      client,
+      {
+        index: request.index,
+        size: 0,
+        query: request.query,
+        aggs: {
+          groups: {
+            composite: { size: opts.pageSize ?? 5000, sources: request.sources, ...(after ? { after } : {}) },
+            aggs: request.aggs,
+          },
+          ...(first ? opts.topAggs : {}),
+        },
+      },
+      opts.userQuery,
+    );
+    const aggs = (res.aggregations ?? {}) as Record<string, unknown>;
+    if (first) top = aggs;
+    const groups = aggs.groups as { buckets: CompositeBucket[]; after_key?: Record<string, string | number> } | undefined;
+    buckets.push(...(groups?.buckets ?? []));
+    // A bucket_selector can empty a page while more groups remain: stop only when there is no after_key.
+    if (!groups?.after_key || (groups.buckets.length === 0 && groups.after_key === after)) break;
+    after = groups.after_key;
+  }
+  return { buckets, top };
+}
+
+/** The value of a max aggregation on a date field, as ISO text (null when no documents). */
+export function maxDate(agg: unknown): string | null {
+  const a = agg as { value?: number | null; value_as_string?: string } | undefined;
+  if (a?.value === null || a?.value === undefined || !Number.isFinite(a.value)) return null;
+  return new Date(a.value).toISOString();
+}
+
+export const lastSeenAgg: Aggs = { last_seen: { max: { field: '@timestamp' } } };
+
+/** One page of a sorted list: rows after `after`, at most `size`, and the `next` cursor. */
+export function page<T>(rows: T[], keyOf: (row: T) => string, params: PageParams): { rows: T[]; next?: string } {
+  const start = params.after === undefined ? 0 : rows.findIndex((r) => keyOf(r) > params.after!);
+  const from = start < 0 ? rows.length : start;
+  if (params.size === undefined) return { rows: rows.slice(from) };
+  const slice = rows.slice(from, from + params.size);
+  const more = from + params.size < rows.length;
+  return more ? { rows: slice, next: keyOf(slice[slice.length - 1]) } : { rows: slice };
+}
+
+/** Latest of several ISO timestamps (null when none). */
+export function latest(times: (string | null | undefined)[]): string | null {
+  let best: string | null = null;
+  for (const t of times) if (t && (!best || t > best)) best = t;
+  return best;
+}

@@ -1,0 +1,165 @@
+import type { Client } from '@elastic/elasticsearch';
+import { UsageError } from '../errors';
+import { allCompositeBuckets, currentIndex, historyIndices, maxDate, search, type CompositeBucket, type Query } from './common';
+import { parseTime } from './parse';
+
+/**
+ * Free Lucene queries (`filename:"/etc/fstab" AND content:ext4`: the original
+ * field names are aliases) over the current state, or over the state as it was
+ * at a past time.
+ */
+export interface SearchParams {
+  query: string;
+  /** A past time (ISO or relative like -2h): search the state as it was then, from history. */
+  at?: string | Date;
+  /** Hits per page (default 100, at most 10000). */
+  size?: number;
+  /** 0-based page number. */
+  page?: number;
+  now?: Date;
+}
+
+export interface SearchHit {
+  id: string;
+  index: string;
+  host: string;
+  path: string;
+  state: string;
+  format?: string;
+  size?: number;
+  hash?: string;
+  /** @timestamp of the matching snapshot: last seen (current) or when that version was recorded (history). */
+  timestamp: string;
+}
+
+export interface SearchResult {
+  query: string;
+  /** The `at` time as ISO, for history searches. */
+  at?: string;
+  asOf: string | null;
+  total: number;
+  page: number;
+  size: number;
+  hits: SearchHit[];
+}
+
+const SOURCE = ['host.name', 'file.path', 'mitra.state', 'mitra.format', 'file.size', 'file.hash.sha256', '@timestamp'];
+
+export async function searchSnapshots(client: Client, prefix: string, params: SearchParams): Promise<SearchResult> {
+  const query = params.query.trim();
+  if (!query) throw new UsageError('search query is empty: give a Lucene query, e.g. filename:"/etc/fstab" AND content:ext4');
+  const size = params.size ?? 100;
+  const pageNo = params.page ?? 0;
+  if (!Number.isInteger(size) || size < 1 || size > 10_000) throw new UsageError(`size ${params.size} is out of range: use 1 to 10000`);
+  if (!Number.isInteger(pageNo) || pageNo < 0) throw new UsageError(`page ${params.page} is not a page number: use 0, 1, 2, ...`);
+  if (params.at !== undefined) return searchAt(client, prefix, { query, size, page: pageNo, at: toDate(params.at, params.now) });
+  return searchCurrent(client, prefix, { query, size, page: pageNo });
+}
+
+const toDate = (at: string | Date, now?: Date): Date => (at instanceof Date ? at : parseTime(at, 'at', now));
+const queryString = (query: string): Query => ({ query_string: { query } });
+
+async function searchCurrent(client: Client, prefix: string, p: { query: string; size: number; page: number }): Promise<SearchResult> {
+  if (p.page * p.size + p.size > 10_000) throw new UsageError('search pages stop at 10000 hits: narrow the query');
+  const res = await search<Record<string, unknown>>(
+    client,
+    {
+      index: currentIndex(prefix),
+      query: queryString(p.query),
+      from: p.page * p.size,
+      size: p.size,
+      sort: [{ 'host.name': 'asc' }, { 'file.path': 'asc' }],
+      track_total_hits: true,
+      _source: SOURCE,
+      aggs: { as_of: { max: { field: '@timestamp' } } },
+    },
+    p.query,
+  );
+  const total = typeof res.hits.total === 'number' ? res.hits.total : (res.hits.total?.value ?? 0);
+  const hits = res.hits.hits.map((h) => toHit(h._id ?? '', h._index, h._source ?? {}));
+  return {
+    query: p.query,
+    asOf: maxDate((res.aggregations as Record<string, unknown> | undefined)?.as_of),
+    total,
+    page: p.page,
+    size: p.size,
+    hits,
+  };
+}
+
+/**
+ * The state at time T is, for each (host, path), the newest history document
+ * with @timestamp <= T. `collapse` cannot do this (it needs one keyword field
+ * for host+path, which the schema does not carry, and it would collapse after
+ * the query filter — picking an older matching version over a newer one that
+ * no longer matches). Instead a composite aggregation groups by (host, path)
+ * and compares two maxima per group: the newest version overall and the newest
+ * version that matches the query. They are equal exactly when the version in
+ * force at T matches; a bucket_selector drops every other group server-side,
+ * and a top_hits of size 1 returns that version.
+ */
+async function searchAt(client: Client, prefix: string, p: { query: string; size: number; page: number; at: Date }): Promise<SearchResult> {
+  const { buckets } = await allCompositeBuckets(
+    client,
+    {
+      index: historyIndices(prefix),
+      query: { range: { '@timestamp': { lte: p.at.toISOString() } } },
+      sources: [{ host: { terms: { field: 'host.name' } } }, { path: { terms: { field: 'file.path' } } }],
+      aggs: {
+        newest: { max: { field: '@timestamp' } },
+        match: {
+          filter: queryString(p.query),
+          aggs: {
+            newest: { max: { field: '@timestamp' } },
+            doc: { top_hits: { size: 1, sort: [{ '@timestamp': 'desc' }], _source: SOURCE } },
+          },
+        },
+        in_force: {
+          bucket_selector: {
+            buckets_path: { all: 'newest', hit: 'match>newest' },
+            script: 'params.hit != null && params.hit == params.all',
+          },
+        },
+      },
+    },
+    { userQuery: p.query },
+  );
+  const hits = buckets.map(hitOf);
+  const from = p.page * p.size;
+  return {
+    query: p.query,
+    at: p.at.toISOString(),
+    asOf: hits.reduce<string | null>((max, h) => (!max || h.timestamp > max ? h.timestamp : max), null),
+    total: hits.length,
+    page: p.page,
+    size: p.size,
+    hits: hits.slice(from, from + p.size),
+  };
+}
+
+function hitOf(b: CompositeBucket): SearchHit {
+  const hit = (b.match as { doc: { hits: { hits: { _id: string; _index: string; _source: Record<string, unknown> }[] } } }).doc.hits
+    .hits[0];
+  return toHit(hit._id, hit._index, hit._source);
+}
+
+function toHit(id: string, index: string, src: Record<string, unknown>): SearchHit {
+  const s = src as {
+    '@timestamp'?: string;
+    host?: { name?: string };
+    file?: { path?: string; size?: number; hash?: { sha256?: string } };
+    mitra?: { state?: string; format?: string };
+  };
+  const hit: SearchHit = {
+    id,
+    index,
+    host: s.host?.name ?? '',
+    path: s.file?.path ?? '',
+    state: s.mitra?.state ?? 'present',
+    timestamp: s['@timestamp'] ? new Date(s['@timestamp']).toISOString() : '',
+  };
+  if (s.mitra?.format) hit.format = s.mitra.format;
+  if (s.file?.size !== undefined) hit.size = s.file.size;
+  if (s.file?.hash?.sha256) hit.hash = s.file.hash.sha256;
+  return hit;
+}
