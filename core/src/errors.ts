@@ -34,4 +34,11 @@ export class ClusterError extends MitraError {
   }
 }
 
+/** A named thing (saved search, alert rule, file version) does not exist: exit 1 in the CLI, 404 in the API. */
+export class NotFoundError extends MitraError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 1, options);
+  }
+}
+
 export const isMitraError = (e: unknown): e is MitraError => e instanceof MitraError;

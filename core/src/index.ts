@@ -3,3 +3,8 @@ export * from './ids';
 export * from './errors';
 export * from './config';
 export * from './connection';
+export * from './history';
+export * from './fleet';
+export * from './saved';
+export * from './alerts';
+export * from './api';

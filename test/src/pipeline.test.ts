@@ -41,8 +41,12 @@ async function ship(docs: Wire[]): Promise<void> {
   expect(res.errors).toBe(false);
 }
 
+/** Parsed snapshot documents are deep, schema-shaped JSON; the tests walk them freely. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Snapshot = Record<string, any>;
+
 async function getCurrent(host: string, path: string) {
-  return c.client.get<Record<string, any>>({ index: `${c.prefix}current`, id: sha256(`${host}_${path}`) });
+  return c.client.get<Snapshot>({ index: `${c.prefix}current`, id: sha256(`${host}_${path}`) });
 }
 
 test('current-state id is sha256(host + "_" + path), computed independently', async () => {

@@ -1,0 +1,215 @@
+import {
+  AlertEvaluator,
+  alertHistory,
+  createRule,
+  deleteRule,
+  describeNotification,
+  explained,
+  getRule,
+  listRules,
+  parseCondition,
+  parseInterval,
+  parseVars,
+  ruleState,
+  runEvery,
+  updateRule,
+  UsageError,
+  type AlertAction,
+  type AlertRuleInput,
+  type Evaluation,
+  type IndexScope,
+} from '@mitra/core';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, COMMON_OPTIONS, openCluster, parseCommand } from '../args';
+import { printJson, stdio, type Command } from '../command';
+import { footer, table } from '../format';
+
+const OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  ...COMMON_OPTIONS,
+  search: { type: 'string' },
+  var: { type: 'string', multiple: true },
+  kind: { type: 'string' },
+  param: { type: 'string', multiple: true },
+  when: { type: 'string' },
+  webhook: { type: 'string', multiple: true },
+  'no-log': { type: 'boolean' },
+  description: { type: 'string' },
+  enable: { type: 'boolean' },
+  disable: { type: 'boolean' },
+  every: { type: 'string' },
+  size: { type: 'string' },
+} as const;
+
+export const alertsCommand: Command = {
+  name: 'alerts',
+  summary: 'alert rules over saved searches: create, evaluate once or on a schedule, history',
+  usage: `usage: mitra alerts list
+       mitra alerts get NAME
+       mitra alerts create NAME (--search SAVED [--var k=v ...] | --kind KIND --param k=v ...) --when CONDITION
+                               [--webhook URL ...] [--no-log] [--description TEXT]
+       mitra alerts update NAME [--when CONDITION] [--webhook URL ...] [--enable | --disable] ...
+       mitra alerts delete NAME
+       mitra alerts eval [NAME]            evaluate now (all enabled rules, or one)
+       mitra alerts run --every 60s        evaluate on a schedule until interrupted
+       mitra alerts history [NAME] [--size N]
+
+CONDITION: "matches > N"          more than N matches (hits or hosts)
+           "hosts changed"        the set of matching hosts differs from the last evaluation
+           "file changed PATH"    PATH changed on a matching host (or any host, with no query)
+A rule fires once when its condition becomes true and records a recovery when it
+stops; each is a document in <prefix>alerts with the hosts involved. Actions: a log
+line (default) and webhooks (POST JSON {rule, state, hosts, count, evaluated_at,
+query, condition}, 3 tries with backoff). Rule state lives in Elasticsearch, so a
+restarted evaluator never fires the same transition twice.
+
+${CONNECTION_HELP}`,
+  async run(argv) {
+    const { values, positionals } = parseCommand('alerts', argv, OPTIONS);
+    if (values.help) {
+      stdio.out(this.usage);
+      return 0;
+    }
+    const [action, name, ...extra] = positionals;
+    if (!action)
+      throw new UsageError('alerts needs an action: list, get, create, update, delete, eval, run or history; see mitra alerts --help');
+    if (['get', 'create', 'update', 'delete'].includes(action) && !name) throw new UsageError(`alerts ${action} needs a rule name`);
+    if (extra.length) throw new UsageError(`alerts ${action}: unexpected argument "${extra[0]}"`);
+    if (action === 'run' && !values.every) throw new UsageError('alerts run needs --every, e.g. mitra alerts run --every 60s');
+    const every = action === 'run' ? parseInterval(values.every!, '--every') : undefined;
+    const { connection, prefix } = await openCluster(values);
+    const scope: IndexScope = { client: connection.client, prefix };
+    const out = (v: unknown, text: () => void) => (values.json ? printJson(v) : text());
+    try {
+      return await explained(scope, async () => {
+        switch (action) {
+          case 'list': {
+            const res = await listRules(scope, { size: 1000 });
+            out(res, () => {
+              const rows = res.rules.map((r) => [
+                r.name,
+                r.enabled ? 'on' : 'off',
+                r.search ?? r.query?.kind ?? '-',
+                conditionText(r.condition),
+                r.actions.map((a) => a.type).join(','),
+              ]);
+              if (rows.length) for (const line of table(['name', 'enabled', 'query', 'condition', 'actions'], rows)) stdio.out(line);
+              stdio.out(footer(res.total, 'rule', null));
+            });
+            return 0;
+          }
+          case 'get': {
+            const res = { rule: await getRule(scope, name), state: await ruleState(scope, name) };
+            out(res, () => stdio.out(JSON.stringify(res, null, 2)));
+            return 0;
+          }
+          case 'create': {
+            const rule = await createRule(scope, ruleInput(name, values));
+            out(rule, () => stdio.out(`created alert rule ${rule.name}: ${conditionText(rule.condition)}`));
+            return 0;
+          }
+          case 'update': {
+            const rule = await updateRule(scope, name, rulePatch(values));
+            out(rule, () => stdio.out(`updated alert rule ${rule.name}`));
+            return 0;
+          }
+          case 'delete': {
+            const res = await deleteRule(scope, name);
+            out(res, () => stdio.out(`deleted alert rule ${name}`));
+            return 0;
+          }
+          case 'eval': {
+            const evaluator = new AlertEvaluator(scope, { log: stdio.err });
+            const results = name ? [await evaluator.evaluate(await getRule(scope, name))] : await evaluator.evaluateAll();
+            out(results, () => results.forEach((r) => stdio.out(evaluationLine(r))));
+            return results.some((r) => r.error) ? 3 : 0;
+          }
+          case 'run':
+            return runLoop(scope, every!, values.json);
+          case 'history': {
+            const size = values.size === undefined ? 50 : Number(values.size);
+            if (!Number.isInteger(size) || size < 1 || size > 1000)
+              throw new UsageError(`--size "${values.size}" is out of range: use 1 to 1000`);
+            const res = await alertHistory(scope, { rule: name, size });
+            out(res, () => {
+              for (const e of res.events) stdio.out(describeNotification(e));
+              stdio.out(footer(res.total, 'event', null));
+            });
+            return 0;
+          }
+          default:
+            throw new UsageError(`alerts: unknown action "${action}": use list, get, create, update, delete, eval, run or history`);
+        }
+      });
+    } finally {
+      await connection.client.close();
+    }
+  },
+};
+
+type Values = ReturnType<typeof parseCommand<typeof OPTIONS>>['values'];
+
+function ruleInput(name: string, v: Values): AlertRuleInput {
+  if (!v.when) throw new UsageError('alerts create needs --when: "matches > N", "hosts changed" or "file changed PATH"');
+  const input: AlertRuleInput = { name, condition: parseCondition(v.when), actions: actions(v), description: v.description };
+  if (v.search) input.search = v.search;
+  if (v.kind) input.query = { kind: v.kind, params: parseVars(v.param ?? [], '--param') };
+  if (v.var) input.vars = parseVars(v.var);
+  if (v.disable) input.enabled = false;
+  return input;
+}
+
+function rulePatch(v: Values): Partial<AlertRuleInput> {
+  if (v.enable && v.disable) throw new UsageError('give --enable or --disable, not both');
+  return {
+    condition: v.when ? parseCondition(v.when) : undefined,
+    actions: v.webhook || v['no-log'] ? actions(v) : undefined,
+    description: v.description,
+    search: v.search,
+    vars: v.var ? parseVars(v.var) : undefined,
+    query: v.kind ? { kind: v.kind, params: parseVars(v.param ?? [], '--param') } : undefined,
+    enabled: v.enable ? true : v.disable ? false : undefined,
+  };
+}
+
+function actions(v: Values): AlertAction[] {
+  return [...(v['no-log'] ? [] : [{ type: 'log' as const }]), ...(v.webhook ?? []).map((url) => ({ type: 'webhook' as const, url }))];
+}
+
+function conditionText(c: AlertRuleInput['condition']): string {
+  if (c.type === 'matches_above') return `matches > ${c.threshold}`;
+  if (c.type === 'hosts_changed') return 'hosts changed';
+  return `file changed ${c.path}`;
+}
+
+function evaluationLine(r: Evaluation): string {
+  if (r.error) return `${r.rule}: error: ${r.error}`;
+  const what = r.transition ?? (r.skipped ? 'skipped' : 'unchanged');
+  return `${r.rule}: ${r.status} (${what}), count ${r.count}${r.hosts.length ? `, hosts ${r.hosts.join(', ')}` : ''}`;
+}
+
+/** Evaluates every `ms` until SIGINT/SIGTERM; a round that fails (cluster down) is logged and retried next round. */
+async function runLoop(scope: IndexScope, ms: number, json: boolean | undefined): Promise<number> {
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  stdio.err(`mitra alerts: evaluating every ${ms / 1000}s (Ctrl-C to stop)`);
+  const evaluator = new AlertEvaluator(scope, { log: stdio.err });
+  // A failing round (cluster down) is logged; the next round tries again.
+  const round = () =>
+    explained(scope, () => evaluator.evaluateAll()).catch((e: Error) => {
+      stdio.err(`mitra alerts: round failed: ${e.message}`);
+      return [] as Evaluation[];
+    });
+  try {
+    await runEvery(round, ms, stop.signal, (results) => {
+      for (const r of results)
+        if (json) stdio.out(JSON.stringify(r));
+        else if (r.transition || r.error) stdio.out(evaluationLine(r));
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  return 0;
+}

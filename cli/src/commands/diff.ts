@@ -1,0 +1,55 @@
+import { diffHosts, diffVersions, explained, parseVersionRef, UsageError, type DiffResult, type IndexScope } from '@mitra/core';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, COMMON_OPTIONS, openCluster, parseCommand } from '../args';
+import { printJson, stdio, type Command } from '../command';
+
+const OPTIONS = { ...CONNECTION_OPTIONS, ...COMMON_OPTIONS, hosts: { type: 'boolean' } } as const;
+const isId = (s: string) => /^[0-9a-f]{64}$/.test(s);
+
+export const diffCommand: Command = {
+  name: 'diff',
+  summary: 'unified diff between two versions of a file, or two hosts’ copies',
+  usage: `usage: mitra diff HOST PATH FROM [TO]     two versions of PATH on HOST (TO defaults to now)
+       mitra diff FROM_ID TO_ID             two version ids from mitra history
+       mitra diff --hosts HOST_A HOST_B PATH the current copies on two hosts
+
+FROM and TO are times (ISO-8601, -2h, now: the version at or before that time) or
+version ids (64 hex digits, as mitra history lists them). Prints a unified diff
+(3 lines of context). Exit 0 when identical, 1 when different (like diff(1)).
+
+${CONNECTION_HELP}`,
+  async run(argv) {
+    const { values, positionals } = parseCommand('diff', argv, OPTIONS);
+    if (values.help) {
+      stdio.out(this.usage);
+      return 0;
+    }
+    const request = plan(positionals, values.hosts);
+    const { connection, prefix } = await openCluster(values);
+    const scope: IndexScope = { client: connection.client, prefix };
+    try {
+      const res = await explained(scope, () => request(scope));
+      if (values.json) printJson(res);
+      else if (res.identical) stdio.err(`identical: ${res.from.label} and ${res.to.label}`);
+      else process.stdout.write(res.diff || `--- ${res.from.label} (${res.from.state})\n+++ ${res.to.label} (${res.to.state})\n`);
+      return res.identical ? 0 : 1;
+    } finally {
+      await connection.client.close();
+    }
+  },
+};
+
+function plan(args: string[], hosts: boolean | undefined): (scope: IndexScope) => Promise<DiffResult> {
+  if (hosts) {
+    if (args.length !== 3)
+      throw new UsageError('diff --hosts needs two hosts and a path, e.g. mitra diff --hosts web-01 web-02 /etc/hosts');
+    return (scope) => diffHosts(scope, { hostA: args[0], hostB: args[1], path: args[2] });
+  }
+  if (args.length === 2 && isId(args[0]) && isId(args[1]))
+    return (scope) => diffVersions(scope, { from: { id: args[0] }, to: { id: args[1] } });
+  if (args.length !== 3 && args.length !== 4) {
+    throw new UsageError('diff needs HOST PATH FROM [TO], two version ids, or --hosts A B PATH; see mitra diff --help');
+  }
+  const [host, path, from, to] = args;
+  const refs = { from: parseVersionRef(from, 'FROM'), to: parseVersionRef(to ?? 'now', 'TO') };
+  return (scope) => diffVersions(scope, { host, path, ...refs });
+}

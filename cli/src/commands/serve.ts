@@ -1,0 +1,57 @@
+import { createApiServer, UsageError } from '@mitra/core';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, COMMON_OPTIONS, openCluster, parseCommand } from '../args';
+import { stdio, type Command } from '../command';
+
+const OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  ...COMMON_OPTIONS,
+  port: { type: 'string' },
+  host: { type: 'string' },
+  ui: { type: 'string' },
+} as const;
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'serve the HTTP API (/api/mitra/...) on 127.0.0.1',
+  usage: `usage: mitra serve [--port 5601] [--host 127.0.0.1] [--ui DIR]
+
+Serves the Mitra HTTP API with node:http: fleet queries, history, diff, series,
+saved searches and alert rules under /api/mitra (GET /api/mitra lists every route).
+Listens on 127.0.0.1 unless --host says otherwise: the API has no authentication of
+its own, so expose it only behind something that has. --ui DIR serves a static web
+UI from DIR at /. One log line per request on stdout. Ctrl-C stops it.
+
+${CONNECTION_HELP}`,
+  async run(argv) {
+    const { values } = parseCommand('serve', argv, OPTIONS);
+    if (values.help) {
+      stdio.out(this.usage);
+      return 0;
+    }
+    const port = Number(values.port ?? 5601);
+    if (!/^\d+$/.test(values.port ?? '5601') || port > 65535)
+      throw new UsageError(`--port "${values.port}" is not a port number (0-65535)`);
+    const host = values.host ?? '127.0.0.1';
+    const { connection, prefix } = await openCluster(values);
+    const server = createApiServer({ ctx: { client: connection.client, prefix }, staticDir: values.ui, log: stdio.out });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (e: NodeJS.ErrnoException) =>
+        reject(new UsageError(`cannot listen on ${host}:${port} (${e.code ?? e.message}): pick another --port or --host`)),
+      );
+      server.listen(port, host, () => resolve());
+    });
+    const address = server.address();
+    const shown = typeof address === 'object' && address ? `${address.address}:${address.port}` : `${host}:${port}`;
+    stdio.err(`mitra serve: http://${shown}/api/mitra (cluster ${connection.url}, prefix "${prefix}")`);
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await connection.client.close();
+    return 0;
+  },
+};

@@ -1,0 +1,29 @@
+import { errors } from '@elastic/elasticsearch';
+import { responseReason } from '../connection';
+import { ClusterError, MitraError, NotFoundError } from '../errors';
+
+export interface ErrorBody {
+  error: 'bad_request' | 'not_found' | 'cluster_error' | 'cluster_unavailable' | 'internal';
+  message: string;
+}
+
+/**
+ * The one place errors become HTTP answers: what the caller did wrong → 400,
+ * a missing thing → 404, the cluster failing a request → 502, the cluster out
+ * of reach → 503, anything else → 500 with no stack (it goes to the server log).
+ */
+export function errorResponse(e: unknown): { status: number; body: ErrorBody } {
+  if (e instanceof NotFoundError) return { status: 404, body: { error: 'not_found', message: e.message } };
+  if (e instanceof ClusterError) {
+    const answered = e.cause instanceof errors.ResponseError;
+    return { status: answered ? 502 : 503, body: { error: answered ? 'cluster_error' : 'cluster_unavailable', message: e.message } };
+  }
+  if (e instanceof MitraError) return { status: 400, body: { error: 'bad_request', message: e.message } };
+  if (e instanceof errors.ResponseError) {
+    return { status: 502, body: { error: 'cluster_error', message: `Elasticsearch answered ${e.statusCode}: ${responseReason(e)}` } };
+  }
+  if (e instanceof errors.ConnectionError || e instanceof errors.TimeoutError || e instanceof errors.NoLivingConnectionsError) {
+    return { status: 503, body: { error: 'cluster_unavailable', message: `Elasticsearch is unreachable: ${e.message.split('\n')[0]}` } };
+  }
+  return { status: 500, body: { error: 'internal', message: 'internal error: the server log has the details' } };
+}

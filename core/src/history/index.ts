@@ -1,0 +1,6 @@
+export * from './scope';
+export * from './time';
+export * from './diff';
+export * from './versions';
+export * from './compare';
+export * from './series';

@@ -1,0 +1,4 @@
+export * from './documents';
+export * from './kinds';
+export * from './params';
+export * from './store';

@@ -1,0 +1,34 @@
+import { UsageError } from '../errors';
+import { checkParams } from './kinds';
+import { parseVars, placeholders, substitute } from './params';
+
+describe('saved search parameters', () => {
+  const params = { query: 'filename:"{{path}}" AND content:{{ word }}', nested: ['{{path}}', 3] };
+
+  it('lists and fills every {{var}}, deep, leaving non-strings alone', () => {
+    expect(placeholders(params)).toEqual(['path', 'word']);
+    expect(substitute(params, { path: '/etc/fstab', word: 'ext4' }, 'saved search "s"')).toEqual({
+      query: 'filename:"/etc/fstab" AND content:ext4',
+      nested: ['/etc/fstab', 3],
+    });
+  });
+
+  it('names a missing variable instead of substituting an empty string', () => {
+    expect(() => substitute(params, { path: '/etc/fstab' }, 'saved search "s"')).toThrow(
+      'saved search "s" needs parameter "word": pass it as --var word=VALUE (API: vars.word)',
+    );
+  });
+
+  it('parses name=value pairs, keeping "=" in values', () => {
+    expect(parseVars(['a=1', 'q=x=y'])).toEqual({ a: '1', q: 'x=y' });
+    expect(() => parseVars(['novalue'])).toThrow(UsageError);
+  });
+
+  it('checks params against the kind', () => {
+    expect(checkParams('values', { key: '{{k}}' })).toEqual({ key: '{{k}}' });
+    expect(() => checkParams('values', {})).toThrow('a values query needs parameter key');
+    expect(() => checkParams('values', { key: 'a', extra: 1 })).toThrow(/parameter extra is not a values parameter/);
+    expect(() => checkParams('values', [])).toThrow(/params must be an object/);
+    expect(() => checkParams('toString', {})).toThrow(/kind "toString" is not a query kind/);
+  });
+});

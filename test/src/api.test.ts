@@ -1,0 +1,243 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { API_ROUTES, createApiServer, currentStateId, historyId, matchRoute } from '@mitra/core';
+import { MITRA_BIN } from './support/cli';
+import { testCluster, type TestCluster } from './support/cluster';
+
+const NOW = new Date().toISOString();
+const OLD = '2026-01-10T00:00:00.000Z';
+const T1 = '2026-01-05T10:00:00.000Z';
+const T2 = '2026-01-06T10:00:00.000Z';
+const HOSTS_V1 = '127.0.0.1 localhost\n10.0.0.3 db-01\n';
+const HOSTS_V2 = '127.0.0.1 localhost\n10.0.0.9 db-01\n';
+
+interface Doc {
+  host: string;
+  path: string;
+  at: string;
+  content: string;
+  target?: 'history' | 'current';
+}
+const docs: Doc[] = [
+  {
+    host: 'web-01',
+    path: '/proc/version',
+    at: NOW,
+    content: 'Linux version 4.4.0-21-generic (buildd@lgw01) (gcc version 5.3.1) #42-Ubuntu SMP\n',
+  },
+  {
+    host: 'web-02',
+    path: '/proc/version',
+    at: OLD,
+    content: 'Linux version 5.10.0-28-amd64 (debian-kernel@lists.debian.org) (gcc 10) #1 SMP\n',
+  },
+  { host: 'web-01', path: 'mitra:packages', at: NOW, content: 'bash\t5.0\tamd64\nzsh\t5.8\tamd64\n' },
+  { host: 'web-02', path: 'mitra:packages', at: OLD, content: 'bash\t5.1\tamd64\n' },
+  { host: 'web-01', path: 'mitra:sysctl', at: NOW, content: 'vm.swappiness = 60\n' },
+  { host: 'web-02', path: 'mitra:sysctl', at: OLD, content: 'vm.swappiness = 10\n' },
+  { host: 'web-01', path: '/etc/hosts', at: T1, content: HOSTS_V1, target: 'history' },
+  { host: 'web-01', path: '/etc/hosts', at: T2, content: HOSTS_V2, target: 'history' },
+  { host: 'web-01', path: '/etc/hosts', at: NOW, content: HOSTS_V2 },
+  { host: 'web-02', path: '/etc/hosts', at: OLD, content: HOSTS_V1 },
+  ...[0, 1, 2].map((i) => ({
+    host: 'web-01',
+    path: '/proc/meminfo',
+    at: new Date(Date.parse(T1) + i * 1000).toISOString(),
+    content: `Cached: ${1000 - i * 400} kB\n`,
+    target: 'history' as const,
+  })),
+];
+
+describe('HTTP API (mitra serve)', () => {
+  let c: TestCluster;
+  let server: Server;
+  let base: string;
+  const logLines: string[] = [];
+  /** Route patterns a test has called, to check at the end that every route answered. */
+  const called = new Set<string>();
+
+  async function call(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: Record<string, unknown> & { message?: string } }> {
+    const match = matchRoute(API_ROUTES, method, path.split('?')[0]);
+    if (match && 'route' in match) called.add(`${method} ${match.route.path}`);
+    const res = await fetch(base + path, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    // No answer ever carries a stack trace.
+    expect(text).not.toMatch(/\n\s+at |\.ts:\d+/);
+    return { status: res.status, body: JSON.parse(text) };
+  }
+  const get = (path: string) => call('GET', path);
+
+  beforeAll(async () => {
+    c = await testCluster('c2-api');
+    await c.setup();
+    const operations = docs.flatMap((d) => [
+      { index: { _index: 'x' } },
+      { '@timestamp': d.at, host: { name: d.host }, file: { path: d.path }, mitra: { content: d.content, target: d.target ?? 'current' } },
+    ]);
+    const res = await c.client.bulk({ pipeline: c.pipeline, operations, refresh: true });
+    expect(res.errors).toBe(false);
+    const ui = mkdtempSync(join(tmpdir(), 'mitra-ui-'));
+    writeFileSync(join(ui, 'index.html'), '<h1>mitra</h1>');
+    server = createApiServer({ ctx: { client: c.client, prefix: c.prefix }, staticDir: ui, log: (l) => logLines.push(l) });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise<void>((r) => server?.close(() => r()));
+    await c.cleanup();
+  });
+
+  it('lists its routes and logs one line per request', async () => {
+    const res = await get('/api/mitra');
+    expect(res.status).toBe(200);
+    expect((res.body.routes as { path: string }[]).length).toBe(API_ROUTES.length);
+    expect(logLines.some((l) => /^GET \/api\/mitra 200 \d+ms$/.test(l))).toBe(true);
+  });
+
+  it('answers fleet questions', async () => {
+    const kernel = await get('/api/mitra/hosts?kernel=4.4');
+    expect(kernel.status).toBe(200);
+    expect((kernel.body.hosts as { host: string }[]).map((h) => h.host)).toEqual(['web-01']);
+    const lacking = await get('/api/mitra/hosts?missing_package=zsh');
+    expect((lacking.body.hosts as { host: string }[]).map((h) => h.host)).toEqual(['web-02']);
+    const stale = await get('/api/mitra/hosts?stale=2d&size=1&page=1');
+    expect(stale.body).toMatchObject({ total: 1, page: 1, size: 1 });
+    expect((stale.body.hosts as { host: string }[]).map((h) => h.host)).toEqual(['web-02']);
+    const values = await get('/api/mitra/values?key=vm.swappiness');
+    expect((values.body.values as { value: string }[]).map((v) => v.value).sort()).toEqual(['10', '60']);
+    const drift = await get('/api/mitra/drift?path=/etc/hosts&golden=web-01');
+    expect((drift.body.hosts as { host: string }[]).map((h) => h.host)).toEqual(['web-02']);
+    const search = await get(`/api/mitra/search?query=${encodeURIComponent('filename:"/etc/hosts" AND content:"10.0.0.3"')}`);
+    expect((search.body.hits as { host: string }[]).map((h) => h.host)).toEqual(['web-02']);
+    const snap = await get('/api/mitra/get?host=web-01&path=/etc/hosts');
+    expect((snap.body.doc as { content: string }).content).toBe(HOSTS_V2);
+    expect((await get('/api/mitra/get?host=nope&path=/etc/hosts')).status).toBe(404);
+    const id = await get('/api/mitra/id?host=web-01&path=/etc/hosts');
+    expect(id.body.id).toBe(currentStateId('web-01', '/etc/hosts'));
+  });
+
+  it('answers history, content at a time, diffs and series', async () => {
+    const history = await get('/api/mitra/history?host=web-01&path=/etc/hosts');
+    expect((history.body.versions as { timestamp: string }[]).map((v) => v.timestamp)).toEqual([T2, T1]);
+    expect(history.body.asOf).toBe(NOW);
+    const at = await get(`/api/mitra/content?host=web-01&path=/etc/hosts&at=2026-01-05T23:00:00Z`);
+    expect(at.body.content).toBe(HOSTS_V1);
+    const byId = await get(`/api/mitra/diff?from=${historyId('web-01', '/etc/hosts', T1)}&to=${historyId('web-01', '/etc/hosts', T2)}`);
+    expect(byId.body.diff).toContain('\n-10.0.0.3 db-01\n+10.0.0.9 db-01\n');
+    const byTime = await get(`/api/mitra/diff?host=web-01&path=/etc/hosts&from=${T1}&to=${T2}`);
+    expect(byTime.body.diff).toBe(byId.body.diff);
+    const hosts = await get('/api/mitra/diff/hosts?path=/etc/hosts&a=web-02&b=web-01');
+    expect(hosts.body.identical).toBe(false);
+    const series = await get('/api/mitra/series?host=web-01&field=mitra.meminfo.Cached');
+    expect((series.body.points as { value: number }[]).map((p) => p.value)).toEqual([1000 * 1024, 600 * 1024, 200 * 1024]);
+  });
+
+  it('manages and runs saved searches', async () => {
+    const input = { name: 'kernel', kind: 'hosts', params: { kernel: '{{k}}' } };
+    expect((await call('POST', '/api/mitra/saved', input)).status).toBe(201);
+    const dup = await call('POST', '/api/mitra/saved', input);
+    expect(dup).toMatchObject({ status: 400, body: { error: 'bad_request' } });
+    expect(dup.body.message).toMatch(/already exists/);
+    expect((await get('/api/mitra/saved')).body.total).toBe(1);
+    expect((await get('/api/mitra/saved/kernel')).body.params).toEqual({ kernel: '{{k}}' });
+    const run = await call('POST', '/api/mitra/saved/kernel/run', { vars: { k: '5.10' } });
+    expect((run.body.result as { hosts: { host: string }[] }).hosts.map((h) => h.host)).toEqual(['web-02']);
+    const missing = await call('POST', '/api/mitra/saved/kernel/run', {});
+    expect(missing.status).toBe(400);
+    expect(missing.body.message).toMatch(/"k"/);
+    expect((await call('PUT', '/api/mitra/saved/kernel', { description: 'by kernel' })).body.description).toBe('by kernel');
+    expect((await call('DELETE', '/api/mitra/saved/kernel')).status).toBe(200);
+    expect((await get('/api/mitra/saved/kernel')).status).toBe(404);
+  });
+
+  it('manages, evaluates and reports alert rules', async () => {
+    const rule = {
+      name: 'old-kernels',
+      query: { kind: 'hosts', params: { kernel: '5.10' } },
+      condition: { type: 'matches_above', threshold: 0 },
+    };
+    expect((await call('POST', '/api/mitra/alerts/rules', rule)).status).toBe(201);
+    expect((await get('/api/mitra/alerts/rules')).body.total).toBe(1);
+    expect((await get('/api/mitra/alerts/rules/old-kernels')).body.state).toBeNull();
+    const fired = await call('POST', '/api/mitra/alerts/rules/old-kernels/eval');
+    expect(fired.body).toMatchObject({ transition: 'fired', hosts: ['web-02'] });
+    const all = await call('POST', '/api/mitra/alerts/eval');
+    expect(all.body.evaluations).toMatchObject([{ rule: 'old-kernels', transition: null, status: 'firing' }]);
+    const events = await get('/api/mitra/alerts/history?rule=old-kernels');
+    expect(events.body).toMatchObject({ total: 1, events: [{ state: 'firing', hosts: ['web-02'] }] });
+    expect((await get('/api/mitra/alerts/rules/old-kernels')).body.state).toMatchObject({ status: 'firing', hosts: ['web-02'] });
+    expect((await call('PUT', '/api/mitra/alerts/rules/old-kernels', { enabled: false })).body.enabled).toBe(false);
+    expect((await call('DELETE', '/api/mitra/alerts/rules/old-kernels')).status).toBe(200);
+    expect((await call('POST', '/api/mitra/alerts/rules/old-kernels/eval')).status).toBe(404);
+  });
+
+  it('answers 400 naming the parameter for bad input, never 500', async () => {
+    const cases: [string, RegExp][] = [
+      [`/api/mitra/search?query=${encodeURIComponent('content:(unclosed')}`, /query "content:\(unclosed" does not parse/],
+      ['/api/mitra/search', /parameter query is required/],
+      ['/api/mitra/search?query=x&size=5000', /parameter size "5000" is out of range/],
+      ['/api/mitra/search?query=x&at=yesterday', /at "yesterday" is not a time/],
+      ['/api/mitra/history?host=web-01&path=/etc/hosts&from=last-tuesday', /parameter from "last-tuesday" is not a time/],
+      ['/api/mitra/history?host=web-01&path=/etc/hosts&page=0', /parameter page "0" is out of range/],
+      ['/api/mitra/content?host=web-01&path=/etc/hosts', /parameter at is required/],
+      ['/api/mitra/series?host=web-01&field=mitra.content', /field "mitra.content" is not a \/proc series/],
+      ['/api/mitra/series?host=web-01&field=mitra.meminfo.Cached&from=2026-02-01&to=2026-01-01', /parameter from .* is after parameter to/],
+      ['/api/mitra/hosts?file=/etc/hosts&larger_than=lots', /"lots" is not a size/],
+      ['/api/mitra/hosts', /no condition given/],
+    ];
+    for (const [path, message] of cases) {
+      const res = await get(path);
+      expect({ path, status: res.status, error: res.body.error }).toEqual({ path, status: 400, error: 'bad_request' });
+      expect(res.body.message).toMatch(message);
+    }
+    const badJson = await call('POST', '/api/mitra/saved', '{not json');
+    expect(badJson).toMatchObject({ status: 400, body: { error: 'bad_request' } });
+    expect(badJson.body.message).toMatch(/request body is not valid JSON/);
+    expect((await call('DELETE', '/api/mitra/hosts')).status).toBe(405);
+    expect((await get('/api/mitra/nothing-here')).status).toBe(404);
+  });
+
+  it('serves the UI folder at its mount point', async () => {
+    const res = await fetch(`${base}/`);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await res.text()).toBe('<h1>mitra</h1>');
+  });
+
+  it('mitra serve listens on 127.0.0.1, answers, logs each request and stops on SIGINT', async () => {
+    const child = spawn(process.execPath, [MITRA_BIN, 'serve', '--port', '0', '--prefix', c.prefix], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const url = await new Promise<string>((resolve, reject) => {
+      let stderr = '';
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        const m = /mitra serve: (http:\/\/127\.0\.0\.1:\d+)\/api\/mitra/.exec(stderr);
+        if (m) resolve(m[1]);
+      });
+      child.on('close', () => reject(new Error(`mitra serve exited: ${stderr}`)));
+    });
+    const res = await fetch(`${url}/api/mitra/get?host=web-01&path=/etc/hosts`);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { doc: { content: string } }).doc.content).toBe(HOSTS_V2);
+    const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(stdout).toMatch(/^GET \/api\/mitra\/get\?host=web-01&path=\/etc\/hosts 200 \d+ms$/m);
+  });
+
+  it('every route was exercised', () => {
+    expect(API_ROUTES.map((r) => `${r.method} ${r.path}`).filter((r) => !called.has(r))).toEqual([]);
+  });
+});

@@ -1,0 +1,121 @@
+import {
+  createSaved,
+  deleteSaved,
+  getSaved,
+  listSaved,
+  NotFoundError,
+  runSaved,
+  updateSaved,
+  UsageError,
+  type HostsResult,
+  type IndexScope,
+  type SearchResult,
+} from '@mitra/core';
+import { runMitra } from './support/cli';
+import { testCluster, type TestCluster } from './support/cluster';
+
+const FSTAB_EXT4 = 'UUID=1 / ext4 defaults 0 1\n';
+const FSTAB_XFS = 'UUID=2 / xfs defaults 0 1\n';
+const dpkg = (...names: string[]) => names.map((n) => `${n}\t1.0\tamd64`).join('\n') + '\n';
+
+describe('saved searches', () => {
+  let c: TestCluster;
+  let scope: IndexScope;
+
+  beforeAll(async () => {
+    c = await testCluster('c2-saved');
+    await c.setup();
+    scope = { client: c.client, prefix: c.prefix };
+    const at = '2026-11-27T00:00:00.000Z';
+    const docs = [
+      ['web-01', '/etc/fstab', FSTAB_EXT4],
+      ['web-02', '/etc/fstab', FSTAB_EXT4],
+      ['db-01', '/etc/fstab', FSTAB_XFS],
+      ['web-01', 'mitra:packages', dpkg('bash', 'zsh')],
+      ['web-02', 'mitra:packages', dpkg('bash')],
+      ['db-01', 'mitra:packages', dpkg('bash', 'postgresql')],
+    ];
+    const operations = docs.flatMap(([host, path, content]) => [
+      { index: { _index: 'x' } },
+      { '@timestamp': at, host: { name: host }, file: { path }, mitra: { content } },
+    ]);
+    const res = await c.client.bulk({ pipeline: c.pipeline, operations, refresh: true });
+    expect(res.errors).toBe(false);
+  });
+  afterAll(() => c.cleanup());
+
+  it('creates, lists, gets, and refuses a duplicate name', async () => {
+    const created = await createSaved(scope, {
+      name: 'fstab-with',
+      description: 'hosts whose fstab mounts a filesystem type',
+      kind: 'lucene',
+      params: { query: 'filename:"/etc/fstab" AND content:{{fs}}' },
+    });
+    expect(created.created).toBe(created.updated);
+    await expect(createSaved(scope, { name: 'fstab-with', kind: 'lucene', params: { query: 'x' } })).rejects.toThrow(/already exists/);
+    const list = await listSaved(scope);
+    expect(list.searches.map((s) => s.name)).toEqual(['fstab-with']);
+    expect(await getSaved(scope, 'fstab-with')).toEqual(created);
+  });
+
+  it('runs with {{var}} substituted, and names a missing variable', async () => {
+    const run = await runSaved(scope, 'fstab-with', { fs: 'ext4' });
+    expect(run.params).toEqual({ query: 'filename:"/etc/fstab" AND content:ext4' });
+    expect((run.result as SearchResult).hits.map((h) => h.host).sort()).toEqual(['web-01', 'web-02']);
+    const xfs = await runSaved(scope, 'fstab-with', { fs: 'xfs' });
+    expect((xfs.result as SearchResult).hits.map((h) => h.host)).toEqual(['db-01']);
+    await expect(runSaved(scope, 'fstab-with')).rejects.toThrow(/needs parameter "fs"/);
+  });
+
+  it('updates params (keeping the creation time) and runs other kinds', async () => {
+    const before = await getSaved(scope, 'fstab-with');
+    const updated = await updateSaved(
+      scope,
+      'fstab-with',
+      { params: { query: 'filename:"/etc/fstab" AND NOT content:{{fs}}' } },
+      new Date(Date.now() + 1000),
+    );
+    expect(updated.created).toBe(before.created);
+    expect(updated.updated > before.updated).toBe(true);
+    const run = await runSaved(scope, 'fstab-with', { fs: 'ext4' });
+    expect((run.result as SearchResult).hits.map((h) => h.host)).toEqual(['db-01']);
+
+    await createSaved(scope, { name: 'lacking', kind: 'hosts', params: { missingPackage: '{{pkg}}' } });
+    const lacking = await runSaved(scope, 'lacking', { pkg: 'zsh' });
+    expect((lacking.result as HostsResult).hosts.map((h) => h.host).sort()).toEqual(['db-01', 'web-02']);
+  });
+
+  it('rejects unknown kinds and parameters, bad names, bad Lucene', async () => {
+    await expect(createSaved(scope, { name: 'k', kind: 'sql', params: {} })).rejects.toThrow(
+      /kind "sql" is not a query kind: use one of lucene/,
+    );
+    await expect(createSaved(scope, { name: 'k', kind: 'hosts', params: { colour: 'red' } })).rejects.toThrow(
+      /parameter colour is not a hosts parameter/,
+    );
+    await expect(createSaved(scope, { name: 'k', kind: 'lucene', params: {} })).rejects.toThrow(/needs parameter query/);
+    await expect(createSaved(scope, { name: 'no spaces', kind: 'lucene', params: { query: 'x' } })).rejects.toThrow(UsageError);
+    await createSaved(scope, { name: 'broken', kind: 'lucene', params: { query: 'content:(unclosed' } });
+    await expect(runSaved(scope, 'broken')).rejects.toThrow(UsageError);
+  });
+
+  it('mitra saved create/run/delete from the command line', async () => {
+    const p = ['--prefix', c.prefix];
+    const created = await runMitra(['saved', 'create', 'no-pkg', '--kind', 'hosts', '--param', 'missingPackage={{pkg}}', ...p]);
+    expect(created).toMatchObject({ code: 0, stdout: 'created saved search no-pkg (hosts)\n' });
+    const run = await runMitra(['saved', 'run', 'no-pkg', '--var', 'pkg=postgresql', ...p]);
+    expect(run).toMatchObject({ code: 0, stdout: 'web-01\nweb-02\n' });
+    expect((await runMitra(['saved', 'run', 'no-pkg', '--var', 'pkg=bash', ...p])).code).toBe(1);
+    const missing = await runMitra(['saved', 'run', 'no-pkg', ...p]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/needs parameter "pkg": pass it as --var pkg=VALUE/);
+    expect((await runMitra(['saved', 'delete', 'no-pkg', ...p])).code).toBe(0);
+    expect((await runMitra(['saved', 'get', 'no-pkg', ...p])).code).toBe(1);
+  });
+
+  it('deletes, then answers not found', async () => {
+    expect(await deleteSaved(scope, 'fstab-with')).toEqual({ deleted: 'fstab-with' });
+    await expect(getSaved(scope, 'fstab-with')).rejects.toThrow(NotFoundError);
+    await expect(deleteSaved(scope, 'fstab-with')).rejects.toThrow(NotFoundError);
+    await expect(runSaved(scope, 'fstab-with')).rejects.toThrow(/no saved search named "fstab-with"/);
+  });
+});
