@@ -1,9 +1,35 @@
 import { isMitraError } from '@mitra/core';
 import { stdio, type Command } from './command';
 import { setupCommand } from './commands/setup';
+import { agentCommand } from './commands/agent';
+import { searchCommand } from './commands/search';
+import { hostsCommand } from './commands/hosts';
+import { valuesCommand } from './commands/values';
+import { driftCommand } from './commands/drift';
+import { getCommand } from './commands/get';
+import { idCommand } from './commands/id';
+import { historyCommand } from './commands/history';
+import { diffCommand } from './commands/diff';
+import { savedCommand } from './commands/saved';
+import { alertsCommand } from './commands/alerts';
+import { serveCommand } from './commands/serve';
 
 /** Every subcommand, in the order `mitra --help` lists them. */
-export const COMMANDS: Command[] = [setupCommand];
+export const COMMANDS: Command[] = [
+  setupCommand,
+  agentCommand,
+  searchCommand,
+  hostsCommand,
+  valuesCommand,
+  driftCommand,
+  getCommand,
+  idCommand,
+  historyCommand,
+  diffCommand,
+  savedCommand,
+  alertsCommand,
+  serveCommand,
+];
 
 const usage = () =>
   [

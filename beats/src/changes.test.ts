@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import { currentStateId, historyId } from '@mitra/core';
+import { decide, fingerprint } from './changes';
+import { expandFiles, isConfigured, watchPlan } from './filelist';
+import { globToRegExp } from './glob';
+import { batch, documentId } from './shipper';
+import { toWireDoc, type Snapshot } from './wire';
+
+const present = (content: string): Snapshot => ({ path: '/etc/hosts', state: 'present', content });
+const T1 = '2026-01-01T00:00:00.000Z';
+const T2 = '2026-01-01T00:05:00.000Z';
+
+describe('change detection', () => {
+  it('treats a never-seen file as a change', () => {
+    expect(decide(present('a'), undefined, T1)).toEqual({
+      changed: true,
+      changedAt: T1,
+      memory: { fingerprint: fingerprint(present('a')), changedAt: T1 },
+    });
+  });
+
+  it('keeps changed_at when content is the same, moves it when content differs', () => {
+    const first = decide(present('a'), undefined, T1).memory;
+    expect(decide(present('a'), first, T2)).toMatchObject({ changed: false, changedAt: T1 });
+    expect(decide(present('b'), first, T2)).toMatchObject({ changed: true, changedAt: T2 });
+  });
+
+  it('counts a state change (present → missing → missing) once', () => {
+    const first = decide(present('a'), undefined, T1).memory;
+    const gone = decide({ path: '/etc/hosts', state: 'missing', reason: 'ENOENT' }, first, T2);
+    expect(gone.changed).toBe(true);
+    expect(decide({ path: '/etc/hosts', state: 'missing', reason: 'ENOENT' }, gone.memory, T2).changed).toBe(false);
+  });
+
+  it('fingerprints the sha256 of the content', () => {
+    expect(fingerprint(present('abc'))).toBe(`present:${createHash('sha256').update('abc').digest('hex')}`);
+  });
+});
+
+describe('wire documents', () => {
+  const ctx = { host: { name: 'web-01' }, timestamp: T1, tags: ['prod'], agentVersion: '0.1.0' };
+
+  it('carries content only when present, and the fields its id depends on', () => {
+    const doc = toWireDoc({ path: '/etc/x', state: 'binary', content: 'should not ship', reason: 'NUL' }, ctx, 'history', T1);
+    expect(doc).toEqual({
+      '@timestamp': T1,
+      host: { name: 'web-01' },
+      file: { path: '/etc/x' },
+      mitra: { state: 'binary', reason: 'NUL', target: 'history', changed_at: T1, tags: ['prod'], agent: { version: '0.1.0' } },
+    });
+  });
+
+  it('uses the pipeline id rules: sha256(host_path) for current, sha256(host_path_timestamp) for history', () => {
+    const current = toWireDoc(present('a'), ctx, 'current');
+    const history = toWireDoc(present('a'), ctx, 'history');
+    expect(documentId(current)).toBe(createHash('sha256').update('web-01_/etc/hosts').digest('hex'));
+    expect(documentId(current)).toBe(currentStateId('web-01', '/etc/hosts'));
+    expect(documentId(history)).toBe(historyId('web-01', '/etc/hosts', T1));
+  });
+
+  it('batches by count and by bytes', () => {
+    const docs = Array.from({ length: 5 }, (_, i) => toWireDoc(present('x'.repeat(1000 * i)), ctx, 'current'));
+    expect(batch(docs, { batchDocs: 2, batchBytes: 1e9 }).map((b) => b.length)).toEqual([2, 2, 1]);
+    // sizes ≈ 512, 1512, 2512, 3512, 4512 bytes: 512+1512 fits 4100, adding 2512 would not;
+    // each later one fills a request alone (and one bigger than the limit still goes, alone).
+    expect(batch(docs, { batchDocs: 100, batchBytes: 4100 }).map((b) => b.length)).toEqual([2, 1, 1, 1]);
+  });
+});
+
+describe('globs and file lists', () => {
+  it('matches one segment with * and any depth with **', () => {
+    expect(globToRegExp('/etc/sysctl.d/*.conf').test('/etc/sysctl.d/99-x.conf')).toBe(true);
+    expect(globToRegExp('/etc/sysctl.d/*.conf').test('/etc/sysctl.d/sub/x.conf')).toBe(false);
+    expect(globToRegExp('/etc/**/*.conf').test('/etc/a/b/c.conf')).toBe(true);
+    expect(globToRegExp('/etc/**/*.conf').test('/etc/c.conf')).toBe(true);
+    expect(globToRegExp('/etc/host?').test('/etc/hosts')).toBe(true);
+    expect(globToRegExp('/etc/[!h]osts').test('/etc/hosts')).toBe(false);
+    expect(globToRegExp('/etc/a.b').test('/etc/aXb')).toBe(false);
+  });
+
+  it('keeps configured-but-absent literal paths and applies include/exclude', () => {
+    const config = {
+      files: ['/nonexistent/a', '/nonexistent/b.conf'],
+      include: [],
+      exclude: [globToRegExp('/nonexistent/*.conf')],
+      hostfs: '',
+    };
+    expect(expandFiles(config)).toEqual(['/nonexistent/a']);
+    expect(isConfigured('/nonexistent/a', config)).toBe(true);
+    expect(isConfigured('/nonexistent/b.conf', config)).toBe(false);
+    expect(isConfigured('/nonexistent/c', config)).toBe(false);
+  });
+
+  it('watches directories of regular files and of last-segment globs, never /proc, under hostfs', () => {
+    const plan = watchPlan({ files: ['/etc/hosts', '/etc/sysctl.d/*.conf', '/proc/meminfo'], hostfs: '/h' }, [
+      '/etc/hosts',
+      '/proc/meminfo',
+    ]);
+    expect([...plan.keys()].sort()).toEqual(['/h/etc', '/h/etc/sysctl.d']);
+    expect(plan.get('/h/etc')!('hosts')).toBe(true);
+    expect(plan.get('/h/etc')!('passwd')).toBe(false);
+    expect(plan.get('/h/etc/sysctl.d')!('10-new.conf')).toBe(true);
+    expect(plan.get('/h/etc/sysctl.d')!('README')).toBe(false);
+  });
+});

@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+import type { Snapshot, WireDoc } from './wire';
+
+/** What the agent remembers per (host, path): the last content it handed to a durable output. */
+export interface FileMemory {
+  fingerprint: string;
+  changedAt: string;
+}
+
+/**
+ * A snapshot's identity for change detection: its state plus the sha256 of the
+ * (already redacted) content. present→missing is a change; so is a new hash.
+ */
+export function fingerprint(s: Pick<Snapshot, 'state' | 'content'>): string {
+  if (s.state !== 'present') return s.state;
+  return `present:${createHash('sha256')
+    .update(s.content ?? '', 'utf8')
+    .digest('hex')}`;
+}
+
+export const fingerprintOfDoc = (d: WireDoc): string => fingerprint({ state: d.mitra.state, content: d.mitra.content });
+
+export interface Decision {
+  changed: boolean;
+  /** changed_at to put on the current-state document. */
+  changedAt: string;
+  memory: FileMemory;
+}
+
+/** Unchanged → current-state doc only; changed (or never seen) → current + history. */
+export function decide(s: Snapshot, previous: FileMemory | undefined, now: string): Decision {
+  const fp = fingerprint(s);
+  if (previous && previous.fingerprint === fp) return { changed: false, changedAt: previous.changedAt, memory: previous };
+  return { changed: true, changedAt: now, memory: { fingerprint: fp, changedAt: now } };
+}

@@ -1,0 +1,113 @@
+import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
+import { redact, type RedactRule } from '../redact';
+import { secretContentReason, secretPathReason } from '../secrets';
+import type { FileStat, Snapshot } from '../wire';
+
+export interface FileReadOptions {
+  /** Prepended to the path when reading ("" for this machine). */
+  hostfs: string;
+  maxBytes: number;
+  allowSecrets: boolean;
+  redact: RedactRule[];
+}
+
+const CHUNK = 64 * 1024;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Snapshots one file. Never throws: every way a read can fail becomes a
+ * snapshot with a state and a reason, so one bad file never stops a cycle.
+ */
+export function collectFile(path: string, options: FileReadOptions): Snapshot {
+  const refusal = options.allowSecrets ? undefined : secretPathReason(path);
+  if (refusal) return { path, state: 'refused', reason: refusal };
+  let fd: number;
+  try {
+    // O_NONBLOCK: opening a FIFO must not hang the agent waiting for a writer.
+    fd = openSync(options.hostfs + path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    return failed(path, e);
+  }
+  try {
+    return readOpen(path, fd, options);
+  } catch (e) {
+    return failed(path, e);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readOpen(path: string, fd: number, options: FileReadOptions): Snapshot {
+  // bigint: inode numbers exceed 2^53 on some file systems.
+  const st = fstatSync(fd, { bigint: true });
+  const stat = statFields(st);
+  if (!st.isFile()) return { path, state: 'unreadable', reason: `not a regular file (${kind(st)})`, stat };
+  // /proc files report st_size 0, so the size check is repeated on what was read.
+  if (Number(st.size) > options.maxBytes) return tooLarge(path, Number(st.size), options.maxBytes, stat);
+  const bytes = readAll(fd, options.maxBytes);
+  if (bytes.length > options.maxBytes) return tooLarge(path, bytes.length, options.maxBytes, stat);
+  stat.size = bytes.length;
+  const text = decode(bytes);
+  if (text === undefined) return { path, state: 'binary', reason: 'content is not UTF-8 text (NUL byte or invalid UTF-8)', stat };
+  const secret = options.allowSecrets ? undefined : secretContentReason(path, text);
+  if (secret) return { path, state: 'refused', reason: secret, stat };
+  return { path, state: 'present', content: redact(text, options.redact), stat };
+}
+
+/** Reads to EOF, stopping one byte past the limit (enough to know it is too large). */
+function readAll(fd: number, limit: number): Buffer {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const buf = Buffer.allocUnsafe(CHUNK);
+    const n = readSync(fd, buf, 0, CHUNK, null);
+    if (n === 0) break;
+    chunks.push(n === CHUNK ? buf : buf.subarray(0, n));
+    total += n;
+    if (total > limit) break;
+  }
+  return Buffer.concat(chunks, total);
+}
+
+function decode(bytes: Buffer): string | undefined {
+  if (bytes.includes(0)) return undefined;
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+function failed(path: string, e: unknown): Snapshot {
+  const code = (e as NodeJS.ErrnoException).code ?? 'error';
+  // Vanished between listing and reading (or mid-read): the file is missing now.
+  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'ESTALE') return { path, state: 'missing', reason: code };
+  if (code === 'EISDIR') return { path, state: 'unreadable', reason: 'not a regular file (directory)' };
+  return { path, state: 'unreadable', reason: `${code}: ${(e as Error).message}` };
+}
+
+function tooLarge(path: string, size: number, max: number, stat: FileStat): Snapshot {
+  return { path, state: 'too_large', reason: `${size} bytes is over maxsize ${formatMb(max)}`, stat: { ...stat, size } };
+}
+
+const formatMb = (bytes: number): string => `${+(bytes / (1024 * 1024)).toFixed(3)} MB`;
+
+function statFields(st: BigIntStats): FileStat {
+  return {
+    size: Number(st.size),
+    mtime: st.mtime.toISOString(),
+    mode: (Number(st.mode) & 0o7777).toString(8).padStart(4, '0'),
+    uid: Number(st.uid),
+    gid: Number(st.gid),
+    inode: String(st.ino),
+  };
+}
+
+function kind(st: BigIntStats): string {
+  if (st.isDirectory()) return 'directory';
+  if (st.isFIFO()) return 'fifo';
+  if (st.isSocket()) return 'socket';
+  if (st.isCharacterDevice()) return 'character device';
+  if (st.isBlockDevice()) return 'block device';
+  return 'special file';
+}

@@ -1,0 +1,111 @@
+import { execFile } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter } from 'node:path';
+import type { PackageSource } from '../config';
+import type { Snapshot } from '../wire';
+
+export const PACKAGES_PATH = 'mitra:packages';
+const TIMEOUT_MS = 60_000;
+const MAX_OUTPUT = 64 * 1024 * 1024;
+
+interface Manager {
+  format: 'dpkg' | 'rpm';
+  command: string;
+  args: (hostfs: string) => string[];
+  /** Database files whose mtimes say whether the inventory can have changed. */
+  databases: string[];
+}
+
+const MANAGERS: Manager[] = [
+  {
+    format: 'dpkg',
+    command: 'dpkg-query',
+    args: (hostfs) => [
+      ...(hostfs ? [`--admindir=${hostfs}/var/lib/dpkg`] : []),
+      '-W',
+      '-f=${binary:Package}\t${Version}\t${Architecture}\n',
+    ],
+    databases: ['/var/lib/dpkg/status'],
+  },
+  {
+    format: 'rpm',
+    command: 'rpm',
+    args: (hostfs) => [...(hostfs ? ['--root', hostfs] : []), '-qa', '--qf', '%{NAME}\t%{VERSION}-%{RELEASE}\t%{ARCH}\n'],
+    databases: ['/var/lib/rpm/Packages', '/var/lib/rpm/rpmdb.sqlite', '/usr/lib/sysimage/rpm/rpmdb.sqlite'],
+  },
+];
+
+/**
+ * The package inventory as one `mitra:packages` snapshot. The package manager
+ * runs without a shell and with a timeout, and only when its database changed
+ * since the last run (the cached list is reused otherwise), so an idle host
+ * spawns nothing.
+ */
+export class PackageCollector {
+  private cache?: { key: string; snapshot: Snapshot };
+
+  constructor(
+    private readonly source: PackageSource,
+    private readonly hostfs: string,
+  ) {}
+
+  /** undefined when packages are off or no package manager exists here. */
+  async collect(): Promise<Snapshot | undefined> {
+    const manager = this.manager();
+    if (!manager) return undefined;
+    const key = `${manager.format}:${manager.databases.map((db) => mtime(this.hostfs + db)).join(',')}`;
+    if (this.cache?.key === key) return this.cache.snapshot;
+    const snapshot = await run(manager, this.hostfs);
+    if (snapshot.state === 'present') this.cache = { key, snapshot };
+    return snapshot;
+  }
+
+  private manager(): Manager | undefined {
+    if (this.source === 'off') return undefined;
+    const candidates = this.source === 'auto' ? MANAGERS : MANAGERS.filter((m) => m.format === this.source);
+    return candidates.find((m) => onPath(m.command)) ?? (this.source === 'auto' ? undefined : candidates[0]);
+  }
+}
+
+function run(manager: Manager, hostfs: string): Promise<Snapshot> {
+  return new Promise((resolve) => {
+    execFile(
+      manager.command,
+      manager.args(hostfs),
+      { timeout: TIMEOUT_MS, maxBuffer: MAX_OUTPUT, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        if (error) {
+          const why = error.killed ? `timed out after ${TIMEOUT_MS / 1000} s` : stderr.trim().split('\n')[0] || error.message;
+          resolve({ path: PACKAGES_PATH, state: 'unreadable', format: manager.format, reason: `${manager.command} failed: ${why}` });
+          return;
+        }
+        resolve({
+          path: PACKAGES_PATH,
+          state: 'present',
+          format: manager.format,
+          content: stdout,
+          stat: { size: Buffer.byteLength(stdout) },
+        });
+      },
+    );
+  });
+}
+
+function onPath(command: string): boolean {
+  return (process.env.PATH ?? '/usr/bin:/bin').split(delimiter).some((dir) => {
+    try {
+      accessSync(`${dir}/${command}`, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+function mtime(path: string): string {
+  try {
+    return String(statSync(path).mtimeMs);
+  } catch {
+    return '-';
+  }
+}

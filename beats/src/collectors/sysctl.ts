@@ -1,0 +1,92 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import type { SysctlSelection } from '../config';
+import type { Snapshot } from '../wire';
+
+export const SYSCTL_PATH = 'mitra:sysctl';
+/** Bounds for `sysctl: all`: a kernel has a few thousand entries; stop well past that. */
+const MAX_ENTRIES = 20_000;
+const MAX_VALUE_BYTES = 4096;
+/**
+ * Counters and random values that change on every read: as settings they
+ * would make a history document every cycle and say nothing about configuration.
+ */
+const VOLATILE = new Set([
+  'kernel.random.uuid',
+  'kernel.random.entropy_avail',
+  'kernel.ns_last_pid',
+  'kernel.pty.nr',
+  'fs.dentry-state',
+  'fs.inode-nr',
+  'fs.inode-state',
+  'fs.file-nr',
+  'fs.aio-nr',
+  'fs.quota.syncs',
+  'net.netfilter.nf_conntrack_count',
+]);
+
+/**
+ * Live kernel settings from /proc/sys as one `mitra:sysctl` snapshot of
+ * `key = value` lines (the sysctl parser's input). Keys that cannot be read are
+ * skipped; with a key list, an absent key is logged through `onSkip`.
+ */
+export function collectSysctl(
+  selection: SysctlSelection,
+  hostfs: string,
+  onSkip: (key: string, why: string) => void,
+): Snapshot | undefined {
+  if (selection.mode === 'off') return undefined;
+  const root = `${hostfs}/proc/sys`;
+  const lines: string[] = [];
+  const keys = selection.mode === 'all' ? listAll(root) : selection.keys;
+  for (const key of keys) {
+    const value = readSetting(root, key);
+    if (typeof value === 'string') lines.push(`${key} = ${value}`);
+    else if (selection.mode === 'keys') onSkip(key, value.error);
+  }
+  const content = lines.length ? `${lines.join('\n')}\n` : '';
+  return { path: SYSCTL_PATH, state: 'present', format: 'sysctl', content, stat: { size: Buffer.byteLength(content) } };
+}
+
+export const keyToPath = (key: string): string => (key.includes('/') ? key : key.replace(/\./g, '/'));
+const pathToKey = (rel: string): string => rel.replace(/\//g, '.');
+
+function readSetting(root: string, key: string): string | { error: string } {
+  try {
+    const raw = readFileSync(`${root}/${keyToPath(key)}`)
+      .subarray(0, MAX_VALUE_BYTES)
+      .toString('utf8');
+    // Multi-line values (rare) are folded so each setting stays one `key = value` line.
+    return raw.replace(/\s*\n\s*/g, ' ').trim();
+  } catch (e) {
+    return { error: (e as NodeJS.ErrnoException).code ?? String(e) };
+  }
+}
+
+/** Every readable, non-volatile setting, sorted; write-only entries (no r bits, e.g. vm.compact_memory) are skipped. */
+function listAll(root: string): string[] {
+  const keys: string[] = [];
+  const walk = (rel: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(rel ? `${root}/${rel}` : root, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (keys.length >= MAX_ENTRIES) return;
+      const child = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(child);
+      else if (entry.isFile() && readable(`${root}/${child}`) && !VOLATILE.has(pathToKey(child))) keys.push(pathToKey(child));
+    }
+  };
+  walk('');
+  return keys.sort();
+}
+
+function readable(path: string): boolean {
+  try {
+    return (statSync(path).mode & 0o444) !== 0;
+  } catch {
+    return false;
+  }
+}

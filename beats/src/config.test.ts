@@ -1,0 +1,134 @@
+import { join } from 'node:path';
+import { ConfigError, readConfigFile, type RawConfigFile } from '@mitra/core';
+import { parse } from 'yaml';
+import { DEFAULT_FILES, DEFAULT_SYSCTL_KEYS, parseAgentConfig } from './config';
+
+/** The original runner.yaml, byte for byte as the old tool documented it. */
+const ORIGINAL = `log: {file: /tmp/runner.log, maxsize: 10, level: info}
+indexer: {prefix: mitra_, es_host: ubuntu02, es_port: 9200, maxsize: 10}  # maxsize in MB, -1 = no limit
+files: [/etc/hosts, /etc/resolv.conf, /etc/sysctl.conf, /etc/security/limits.conf, /etc/ntp.conf, /etc/fstab, /tmp/pkgs, /proc/meminfo, /proc/version]
+frequency: 300  # seconds
+`;
+
+const MB = 1024 * 1024;
+const parseYaml = (text: string) => parseAgentConfig(parse(text) as RawConfigFile, { env: {}, source: 'runner.yaml' });
+
+describe('parseAgentConfig', () => {
+  it('reads the original runner.yaml unchanged', () => {
+    const c = parseYaml(ORIGINAL);
+    expect(c.files).toEqual([
+      '/etc/hosts',
+      '/etc/resolv.conf',
+      '/etc/sysctl.conf',
+      '/etc/security/limits.conf',
+      '/etc/ntp.conf',
+      '/etc/fstab',
+      '/tmp/pkgs',
+      '/proc/meminfo',
+      '/proc/version',
+    ]);
+    expect(c.prefix).toBe('mitra_');
+    expect(c.connection.nodes).toEqual(['http://ubuntu02:9200']);
+    expect(c.maxFileBytes).toBe(10 * MB);
+    expect(c.frequencyMs).toBe(300_000);
+    expect(c.log).toEqual({ file: '/tmp/runner.log', maxBytes: 10 * MB, level: 'info' });
+    expect(c.output).toBe('elasticsearch');
+    expect(c.allowSecrets).toBe(false);
+  });
+
+  it('fills defaults for an empty file: the fourteen default files, 300 s, 10 MB', () => {
+    const c = parseAgentConfig({}, { env: {} });
+    expect(c.files).toEqual(DEFAULT_FILES);
+    expect(c.files).toHaveLength(14);
+    expect(c.frequencyMs).toBe(300_000);
+    expect(c.maxFileBytes).toBe(10 * MB);
+    expect(c.sysctl).toEqual({ mode: 'keys', keys: DEFAULT_SYSCTL_KEYS });
+    expect(c.packages).toBe('auto');
+    expect(c.prefix).toBe('mitra-');
+  });
+
+  it('accepts the annotated runner.example.yaml as documented', () => {
+    const c = parseAgentConfig(readConfigFile(join(__dirname, '../runner.example.yaml')), { env: {} });
+    expect(c.files).toContain('/etc/sysctl.d/*.conf');
+    expect(c.redact[0].pattern.test('password = x')).toBe(true);
+    expect(c.sysctl).toMatchObject({ mode: 'keys' });
+  });
+
+  it('maps maxsize -1 to no limit', () => {
+    expect(parseYaml('indexer: {maxsize: -1}').maxFileBytes).toBe(Infinity);
+  });
+
+  it('reads every extension', () => {
+    const c = parseYaml(`
+files: [/etc/sysctl.d/*.conf]
+include: ['/etc/**']
+exclude: ['/etc/sysctl.d/99-*']
+tags: [prod, db]
+redact: [{pattern: 'password=\\S+', replacement: 'password=***'}]
+hostfs: /hostfs/
+host_name: web-01
+fqdn: true
+sysctl: {keys: [vm.swappiness]}
+packages: rpm
+output: spool
+spool: {dir: /var/spool/mitra, max_mb: 5}
+state_dir: /srv/mitra
+allow_secrets: true
+elasticsearch: {url: 'https://es:9200', api_key: abc}
+`);
+    expect(c.include[0].test('/etc/a/b')).toBe(true);
+    expect(c.exclude[0].test('/etc/sysctl.d/99-x.conf')).toBe(true);
+    expect(c.tags).toEqual(['prod', 'db']);
+    expect(c.redact[0].pattern.source).toBe('password=\\S+');
+    expect(c.hostfs).toBe('/hostfs');
+    expect(c.hostName).toBe('web-01');
+    expect(c.fqdn).toBe(true);
+    expect(c.sysctl).toEqual({ mode: 'keys', keys: ['vm.swappiness'] });
+    expect(c.packages).toBe('rpm');
+    expect(c.output).toBe('spool');
+    expect(c.spool).toEqual({ dir: '/var/spool/mitra', maxBytes: 5 * MB });
+    expect(c.stateDir).toBe('/srv/mitra');
+    expect(c.allowSecrets).toBe(true);
+    expect(c.connection.nodes).toEqual(['https://es:9200']);
+    expect(c.connection.apiKey).toBe('abc');
+  });
+
+  it('takes sysctl: all and sysctl: off', () => {
+    expect(parseYaml('sysctl: all').sysctl).toEqual({ mode: 'all' });
+    expect(parseYaml('sysctl: off').sysctl).toEqual({ mode: 'off' });
+  });
+
+  it('lets --state-dir and MITRA_STATE_DIR win over state_dir', () => {
+    const raw = { state_dir: '/from/file' };
+    expect(parseAgentConfig(raw, { env: { MITRA_STATE_DIR: '/from/env' } }).stateDir).toBe('/from/env');
+    expect(parseAgentConfig(raw, { env: { MITRA_STATE_DIR: '/from/env' }, stateDir: '/from/flag' }).stateDir).toBe('/from/flag');
+  });
+
+  it.each([
+    ['fiels: [/etc/hosts]', /unknown key "fiels"/],
+    ['indexer: {prefix: x, es_hots: a}', /unknown key "indexer.es_hots"/],
+    ['spool: {max: 3}', /unknown key "spool.max"/],
+    ['frequency: soon', /"frequency" must be a number of seconds, not "soon"/],
+    ['frequency: 0', /"frequency" must be a number of seconds greater than 0/],
+    ['indexer: {maxsize: big}', /"indexer.maxsize" must be a size in MB/],
+    ['files: [etc/hosts]', /"files" entry "etc\/hosts" must be an absolute path/],
+    ['output: kafka', /"output" must be one of elasticsearch, spool, not "kafka"/],
+    ['packages: apt', /"packages" must be one of auto, dpkg, rpm, off/],
+    ['log: {level: loud}', /"log.level" must be one of debug, info, warn, error/],
+    ['redact: [{pattern: "("}]', /"redact\[0\].pattern" is not a valid regular expression/],
+    ['redact: [{pattern: a, with: b}]', /unknown key "redact\[0\].with"/],
+    ['sysctl: {keys: ["../../etc/shadow"]}', /not a sysctl name/],
+    ['allow_secrets: yes please', /"allow_secrets" must be true or false/],
+  ])('rejects %s with one line naming the key', (text, message) => {
+    let error: unknown;
+    try {
+      parseYaml(text);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).toMatch(/^config file runner\.yaml: /);
+    expect((error as Error).message).not.toContain('\n');
+  });
+});

@@ -1,0 +1,55 @@
+import { posix } from 'node:path';
+import type { AgentConfig } from './config';
+import { expandGlob, globToRegExp, hasGlob, matchesAny } from './glob';
+
+/** Paths polled every cycle and never watched: their content changes without file events. */
+export const isPolled = (path: string): boolean => path.startsWith('/proc/') || path.startsWith('/sys/');
+
+/**
+ * Which files a cycle reads: configured paths (absent ones too: they become
+ * `missing` snapshots) plus whatever the globs match now, filtered by
+ * include/exclude. Host-visible paths, in configuration order.
+ */
+export function expandFiles(config: Pick<AgentConfig, 'files' | 'include' | 'exclude' | 'hostfs'>): string[] {
+  const seen = new Set<string>();
+  for (const pattern of config.files) {
+    for (const path of hasGlob(pattern) ? expandGlob(pattern, config.hostfs) : [pattern]) seen.add(path);
+  }
+  return [...seen].filter((p) => selected(p, config));
+}
+
+const selected = (path: string, config: Pick<AgentConfig, 'include' | 'exclude'>): boolean =>
+  (!config.include.length || matchesAny(path, config.include)) && !matchesAny(path, config.exclude);
+
+/** Whether a path that changed on disk is one the configuration asks for. */
+export function isConfigured(path: string, config: Pick<AgentConfig, 'files' | 'include' | 'exclude'>): boolean {
+  const hit = config.files.some((pattern) => (hasGlob(pattern) ? globToRegExp(pattern).test(path) : pattern === path));
+  return hit && selected(path, config);
+}
+
+/**
+ * The directories to watch (real paths, hostfs included) and, for each, which
+ * names in it matter: the regular files read this cycle, and anything a
+ * last-segment glob (/etc/sysctl.d/*.conf) could match, so new files are seen too.
+ */
+export function watchPlan(config: Pick<AgentConfig, 'files' | 'hostfs'>, files: string[]): Map<string, (name: string) => boolean> {
+  const names = new Map<string, Set<string>>();
+  const patterns = new Map<string, RegExp[]>();
+  for (const path of files.filter((p) => !isPolled(p))) {
+    const dir = posix.dirname(path);
+    if (!names.has(dir)) names.set(dir, new Set());
+    names.get(dir)!.add(posix.basename(path));
+  }
+  for (const pattern of config.files.filter((p) => hasGlob(p) && !isPolled(p))) {
+    const dir = posix.dirname(pattern);
+    if (hasGlob(dir)) continue; // deep globs: their current matches are watched above
+    patterns.set(dir, [...(patterns.get(dir) ?? []), globToRegExp(pattern)]);
+  }
+  const plan = new Map<string, (name: string) => boolean>();
+  for (const dir of new Set([...names.keys(), ...patterns.keys()])) {
+    const exact = names.get(dir) ?? new Set<string>();
+    const globs = patterns.get(dir) ?? [];
+    plan.set(config.hostfs + dir, (name) => exact.has(name) || globs.some((re) => re.test(posix.join(dir, name))));
+  }
+  return plan;
+}

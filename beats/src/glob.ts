@@ -1,0 +1,72 @@
+import { readdirSync } from 'node:fs';
+import { posix } from 'node:path';
+
+/**
+ * Just enough glob for file lists: `*`, `?` and `[...]` inside one path
+ * segment, `**` for any number of segments. Paths are absolute and POSIX.
+ */
+export const hasGlob = (pattern: string): boolean => /[*?[]/.test(pattern);
+
+export function globToRegExp(pattern: string): RegExp {
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '*' && pattern[i + 1] === '*') {
+      // "/**/" also matches "/" so /etc/**/x.conf finds /etc/x.conf.
+      if (pattern[i + 2] === '/') {
+        out += '(?:.*/)?';
+        i += 2;
+      } else {
+        out += '.*';
+        i += 1;
+      }
+    } else if (c === '*') out += '[^/]*';
+    else if (c === '?') out += '[^/]';
+    else if (c === '[') {
+      const end = pattern.indexOf(']', i + 1);
+      if (end < 0) out += '\\[';
+      else {
+        const body = pattern
+          .slice(i + 1, end)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\');
+        out += `[${body}]`;
+        i = end;
+      }
+    } else out += c.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(`^${out}$`);
+}
+
+export const matchesAny = (path: string, patterns: RegExp[]): boolean => patterns.some((p) => p.test(path));
+
+/**
+ * Expands a pattern against the file system under `root` (the hostfs mount,
+ * or "" for this host). Returns host-visible paths, sorted. Walks only the
+ * directories the pattern can reach; `**` walks are bounded by `limit`.
+ */
+export function expandGlob(pattern: string, root = '', limit = 10_000): string[] {
+  const re = globToRegExp(pattern);
+  const segments = pattern.split('/').filter(Boolean);
+  const firstGlob = segments.findIndex(hasGlob);
+  const base = `/${segments.slice(0, firstGlob).join('/')}`;
+  const recursive = pattern.includes('**');
+  const maxDepth = recursive ? 32 : segments.length - firstGlob;
+  const found: string[] = [];
+  const walk = (dir: string, depth: number): void => {
+    if (depth > maxDepth || found.length >= limit) return;
+    let entries;
+    try {
+      entries = readdirSync(root + dir, { withFileTypes: true });
+    } catch {
+      return; // a directory we cannot list simply contributes nothing
+    }
+    for (const entry of entries) {
+      const path = posix.join(dir, entry.name);
+      if (!entry.isDirectory() && re.test(path)) found.push(path);
+      if (entry.isDirectory() && depth < maxDepth) walk(path, depth + 1);
+    }
+  };
+  walk(base, 1);
+  return found.sort();
+}

@@ -1,0 +1,171 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from './log';
+import type { WireDoc } from './wire';
+
+/**
+ * The on-disk spool: NDJSON files, one wire-format document per line, named
+ * spool-<epoch ms>-<pid>-<seq>.ndjson so that name order is age order.
+ * A file is written to a .tmp name, fsync'd, then renamed, so a reader (the
+ * agent resending, or Filebeat) only ever sees whole files, and a kill -9
+ * loses nothing that was acknowledged.
+ */
+export interface SpoolFile {
+  name: string;
+  bytes: number;
+}
+
+export interface SpoolStats {
+  dir: string;
+  files: number;
+  bytes: number;
+  oldest?: string;
+}
+
+const SPOOL_FILE = /^spool-\d+-\d+-\d+\.ndjson$/;
+
+/**
+ * Which files to drop, oldest first, so that existing + incoming fits the cap.
+ * The incoming file is always kept: the newest snapshot is the one worth most.
+ */
+export function planEviction(existing: SpoolFile[], incomingBytes: number, capBytes: number): SpoolFile[] {
+  let total = existing.reduce((sum, f) => sum + f.bytes, 0) + incomingBytes;
+  const drop: SpoolFile[] = [];
+  for (const file of [...existing].sort(byName)) {
+    if (total <= capBytes) break;
+    drop.push(file);
+    total -= file.bytes;
+  }
+  return drop;
+}
+
+const byName = (a: SpoolFile, b: SpoolFile): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+export class Spool {
+  private seq = 0;
+
+  constructor(
+    readonly dir: string,
+    private readonly capBytes: number,
+    private readonly log: Logger,
+    /** output: spool — Filebeat ships these files, so dropping old ones is housekeeping, not loss. */
+    private readonly shippedByFilebeat = false,
+  ) {}
+
+  /** Spool files, oldest first. */
+  files(): SpoolFile[] {
+    let names: string[];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return [];
+    }
+    return names
+      .filter((n) => SPOOL_FILE.test(n))
+      .map((name) => ({ name, bytes: sizeOf(join(this.dir, name)) }))
+      .sort(byName);
+  }
+
+  stats(): SpoolStats {
+    const files = this.files();
+    return { dir: this.dir, files: files.length, bytes: files.reduce((s, f) => s + f.bytes, 0), oldest: files[0]?.name };
+  }
+
+  /** Durably appends documents as one new spool file; returns its name once it is on disk. */
+  write(docs: WireDoc[]): string {
+    mkdirSync(this.dir, { recursive: true });
+    const text = docs.map((d) => `${JSON.stringify(d)}\n`).join('');
+    const bytes = Buffer.byteLength(text);
+    this.evict(bytes);
+    const name = `spool-${String(Date.now()).padStart(15, '0')}-${process.pid}-${String(this.seq++).padStart(6, '0')}.ndjson`;
+    const tmp = join(this.dir, `.${name}.tmp`);
+    const fd = openSync(tmp, 'w', 0o600);
+    try {
+      writeSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, join(this.dir, name));
+    syncDir(this.dir);
+    return name;
+  }
+
+  /** The documents of one spool file; lines that do not parse (a damaged disk) are logged and skipped. */
+  read(name: string): WireDoc[] {
+    const docs: WireDoc[] = [];
+    const lines = readFileSync(join(this.dir, name), 'utf8').split('\n');
+    lines.forEach((line, i) => {
+      if (!line.trim()) return;
+      try {
+        docs.push(JSON.parse(line) as WireDoc);
+      } catch {
+        this.log.error(`spool: ${name} line ${i + 1} is not JSON; skipping that line`);
+      }
+    });
+    return docs;
+  }
+
+  remove(name: string): void {
+    unlinkSync(join(this.dir, name));
+  }
+
+  /** Leftovers of writes a crash interrupted: never acknowledged, so safe to delete. */
+  removeTemporaries(): void {
+    let names: string[] = [];
+    try {
+      names = readdirSync(this.dir);
+    } catch {
+      return;
+    }
+    for (const n of names.filter((n) => n.endsWith('.ndjson.tmp'))) {
+      try {
+        unlinkSync(join(this.dir, n));
+      } catch (e) {
+        this.log.warn(`spool: cannot remove the unfinished ${n} (${(e as NodeJS.ErrnoException).code}); it is ignored`);
+      }
+    }
+  }
+
+  private evict(incomingBytes: number): void {
+    const drop = planEviction(this.files(), incomingBytes, this.capBytes);
+    if (!drop.length) return;
+    const docs = drop.reduce((n, f) => n + countLines(join(this.dir, f.name)), 0);
+    for (const f of drop) unlinkSync(join(this.dir, f.name));
+    if (this.shippedByFilebeat) {
+      this.log.warn(
+        `spool: removed the ${drop.length} oldest spool file(s) (${docs} snapshot(s)) to stay under spool.max_mb; Filebeat should have shipped them long ago — check Filebeat if it is not running`,
+      );
+      return;
+    }
+    this.log.error(
+      `spool: cap spool.max_mb (${this.capBytes / (1024 * 1024)} MB) reached: DROPPED the ${drop.length} oldest spool file(s), ${docs} snapshot(s) lost; the cluster has been unreachable too long — fix the connection or raise spool.max_mb`,
+    );
+  }
+}
+
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+function countLines(path: string): number {
+  try {
+    return readFileSync(path, 'utf8').split('\n').filter(Boolean).length;
+  } catch {
+    return 0;
+  }
+}
+
+/** Makes the rename itself durable. */
+function syncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,181 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname, release } from 'node:os';
+import { join } from 'node:path';
+import type { Agent } from '@mitra/beats';
+import { currentDoc, cycleFeed, historyDocs, runMitra, removeTempDirs, tempDir, testAgent } from './agent-helpers';
+import { testCluster, type TestCluster } from './support/cluster';
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+let cluster: TestCluster;
+beforeAll(async () => {
+  cluster = await testCluster('agent');
+  await cluster.setup();
+});
+afterAll(async () => {
+  removeTempDirs();
+  await cluster.cleanup();
+});
+
+const ORIGINAL_FILES = [
+  '/etc/hosts',
+  '/etc/resolv.conf',
+  '/etc/sysctl.conf',
+  '/etc/security/limits.conf',
+  '/etc/ntp.conf',
+  '/etc/fstab',
+  '/tmp/pkgs',
+  '/proc/meminfo',
+  '/proc/version',
+];
+
+describe('mitra agent with the original runner.yaml (real subprocess)', () => {
+  it('indexes this machine’s files, reports absent ones as missing, and does not re-create history on restart', async () => {
+    const dir = tempDir('agent-original');
+    const config = join(dir, 'runner.yaml');
+    // The original file; only the cluster address, the prefix and the log path point at this test.
+    writeFileSync(
+      config,
+      `log: {file: ${dir}/runner.log, maxsize: 10, level: info}
+indexer: {prefix: ${cluster.prefix}, es_host: 127.0.0.1, es_port: ${new URL(cluster.url).port}, maxsize: 10}  # maxsize in MB, -1 = no limit
+files: [${ORIGINAL_FILES.join(', ')}]
+frequency: 300  # seconds
+`,
+    );
+    const state = join(dir, 'state');
+    const first = await runMitra(['agent', '--once', '-c', config, '--state-dir', state]);
+    expect(first.stderr).toMatch(/cycle: \d+ read/);
+    expect(first.code).toBe(0);
+    await cluster.refresh();
+
+    const host = hostname();
+    for (const path of ORIGINAL_FILES) {
+      const doc = await currentDoc(cluster, host, path);
+      expect(doc?.file.path).toBe(path);
+      if (!existsSync(path)) {
+        expect(doc?.mitra.state).toBe('missing');
+        expect(doc?.mitra.content).toBeUndefined();
+        continue;
+      }
+      expect(doc?.mitra.state).toBe('present');
+      if (path.startsWith('/etc/')) {
+        // Regular files: exactly the bytes on disk, hashed by the pipeline.
+        const text = readFileSync(path, 'utf8');
+        expect(doc?.mitra.content).toBe(text);
+        expect((doc as { file: { hash?: { sha256?: string } } }).file.hash?.sha256).toBe(sha256(text));
+        expect(doc?.file.size).toBe(Buffer.byteLength(text));
+      }
+    }
+    expect(existsSync('/etc/ntp.conf') || (await currentDoc(cluster, host, '/etc/ntp.conf'))?.mitra.state === 'missing').toBe(true);
+    // /proc files report st_size 0 but were read to EOF, and parsed by the pipeline.
+    const version = (await currentDoc(cluster, host, '/proc/version')) as unknown as { mitra: { kernel: { release: string } } };
+    expect(version.mitra.kernel.release).toBe(release());
+    const meminfo = (await currentDoc(cluster, host, '/proc/meminfo')) as unknown as { mitra: { meminfo: { MemTotal: number } } };
+    expect(meminfo.mitra.meminfo.MemTotal).toBeGreaterThan(0);
+    // The package list rides along as mitra:packages (dpkg or rpm, whichever this machine has).
+    if (existsSync('/usr/bin/dpkg-query') || existsSync('/usr/bin/rpm')) {
+      const packages = (await currentDoc(cluster, host, 'mitra:packages')) as unknown as { mitra: { package_count: number } };
+      expect(packages.mitra.package_count).toBeGreaterThan(0);
+    }
+    // The original Lucene query works verbatim on what the agent shipped.
+    const hosts = await cluster.client.count({ index: `${cluster.prefix}current`, q: 'filename:"/etc/hosts" AND content:localhost' });
+    expect(hosts.count).toBe(readFileSync('/etc/hosts', 'utf8').includes('localhost') ? 1 : 0);
+    expect(await historyDocs(cluster, host, '/etc/hosts')).toHaveLength(1);
+    expect(readFileSync(join(dir, 'runner.log'), 'utf8')).toMatch(/INFO {2}cycle: .* 0 spooled, 0 rejected/);
+
+    // A restart with unchanged files: current documents refreshed, no new history.
+    const second = await runMitra(['agent', '--once', '-c', config, '--state-dir', state]);
+    expect(second.code).toBe(0);
+    await cluster.refresh();
+    expect(await historyDocs(cluster, host, '/etc/hosts')).toHaveLength(1);
+    const refreshed = await currentDoc(cluster, host, '/etc/hosts');
+    expect(refreshed!['@timestamp'] > refreshed!.mitra.changed_at!).toBe(true);
+
+    const status = await runMitra(['agent', '--status', '--json', '-c', config, '--state-dir', state]);
+    expect(status.code).toBe(0);
+    const parsed = JSON.parse(status.stdout) as { lastSuccess: string; spool: { files: number }; lastCycle: { at: string } };
+    expect(parsed.spool.files).toBe(0);
+    expect(parsed.lastSuccess).toBe(parsed.lastCycle.at);
+  });
+
+  it('names an unknown config key in one line and exits 2', async () => {
+    const dir = tempDir('agent-badkey');
+    writeFileSync(join(dir, 'runner.yaml'), 'files: [/etc/hosts]\nfrequncy: 10\n');
+    const run = await runMitra(['agent', '--once', '-c', join(dir, 'runner.yaml'), '--state-dir', dir]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toBe(
+      `mitra: config file ${dir}/runner.yaml: unknown key "frequncy": remove it or use one of log, indexer, files, frequency, elasticsearch, tags, include, exclude, redact, hostfs, host_name, fqdn, sysctl, packages, output, spool, state_dir, allow_secrets`,
+    );
+  });
+});
+
+describe('change detection by file events', () => {
+  let agent: Agent | undefined;
+  afterEach(() => agent?.stop());
+
+  it('ships a modified or new watched file without waiting for the cycle', async () => {
+    const dir = tempDir('agent-watch');
+    mkdirSync(join(dir, 'conf.d'));
+    const app = join(dir, 'app.conf');
+    writeFileSync(app, 'mode = one\n');
+    const feed = cycleFeed();
+    agent = testAgent(cluster, { files: [app, `${dir}/conf.d/*.conf`], frequency: 3600, host_name: 'watch-host' }, join(dir, 'state'), {
+      onCycle: feed.onCycle,
+    });
+    const first = feed.next((s) => s.trigger === 'cycle', 10_000);
+    agent.start();
+    expect(await first).toMatchObject({ read: 1, changed: 1, shipped: 2 });
+    expect(agent.watching).toEqual(expect.arrayContaining([dir, join(dir, 'conf.d')]));
+
+    // Frequency is an hour: only the file event can bring these in.
+    const modified = feed.next((s) => s.trigger === 'watch' && s.changed === 1, 5000);
+    writeFileSync(app, 'mode = two\n');
+    expect(await modified).toMatchObject({ read: 1, shipped: 2 });
+    await cluster.refresh();
+    expect((await currentDoc(cluster, 'watch-host', app))?.mitra.content).toBe('mode = two\n');
+    expect((await historyDocs(cluster, 'watch-host', app)).map((d) => d.mitra.content)).toEqual(['mode = one\n', 'mode = two\n']);
+
+    const created = feed.next((s) => s.trigger === 'watch' && s.changed === 1, 5000);
+    writeFileSync(join(dir, 'conf.d', '10-new.conf'), 'x = 1\n');
+    await created;
+    await cluster.refresh();
+    expect((await currentDoc(cluster, 'watch-host', join(dir, 'conf.d', '10-new.conf')))?.mitra.content).toBe('x = 1\n');
+  });
+});
+
+describe('hostfs and host_name', () => {
+  it('lets one machine stand in for several hosts, with paths as each host sees them', async () => {
+    const roots = { 'sim-a': tempDir('hostfs-a'), 'sim-b': tempDir('hostfs-b') };
+    const fstab = { 'sim-a': '/dev/sda1 / ext4 defaults 0 1\n', 'sim-b': '/dev/vda1 / xfs defaults 0 1\n' };
+    for (const [host, root] of Object.entries(roots)) {
+      mkdirSync(join(root, 'etc'));
+      mkdirSync(join(root, 'proc'));
+      writeFileSync(join(root, 'etc/hosts'), `127.0.0.1 localhost ${host}\n`);
+      writeFileSync(join(root, 'etc/fstab'), fstab[host as keyof typeof fstab]);
+      writeFileSync(join(root, 'proc/version'), `Linux version ${host === 'sim-a' ? '4.4.0-21-generic' : '5.15.0-1-amd64'} (gcc) #1 SMP\n`);
+      const agent = testAgent(
+        cluster,
+        { files: ['/etc/hosts', '/etc/fstab', '/proc/version'], hostfs: root, host_name: host },
+        join(root, 'state'),
+      );
+      expect(await agent.runCycle()).toMatchObject({ read: 3, shipped: 6, spooled: 0 });
+    }
+    await cluster.refresh();
+    const a = await currentDoc(cluster, 'sim-a', '/etc/hosts');
+    expect(a?.file.path).toBe('/etc/hosts');
+    expect(a?.mitra.content).toBe('127.0.0.1 localhost sim-a\n');
+    expect((await currentDoc(cluster, 'sim-b', '/etc/hosts'))?.mitra.content).toBe('127.0.0.1 localhost sim-b\n');
+    const ext4 = await cluster.client.search({
+      index: `${cluster.prefix}current`,
+      q: 'filename:"/etc/fstab" AND content:ext4',
+      _source: ['host.name'],
+    });
+    expect(ext4.hits.hits.map((h) => (h._source as { host: { name: string } }).host.name)).toEqual(['sim-a']);
+    const kernel44 = await cluster.client.count({
+      index: `${cluster.prefix}current`,
+      query: { term: { 'mitra.kernel.major_minor': '4.4' } },
+    });
+    expect(kernel44.count).toBe(1);
+  });
+});
