@@ -28,6 +28,8 @@ export interface ShipOutcome {
 /** Thrown inside a batch when the whole rest should wait for a better moment. */
 class Postpone extends Error {}
 
+const IDLE_RELEASE_MS = 5000;
+
 /**
  * Bulk indexing through the <prefix>snapshot pipeline. Connects lazily (and
  * again after a failure), so an agent started while the cluster is down
@@ -36,6 +38,7 @@ class Postpone extends Error {}
 export class Shipper {
   private client?: Client;
   private readonly pipeline: string;
+  private idleTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly connection: ConnectionConfig,
@@ -49,6 +52,25 @@ export class Shipper {
   async ship(docs: WireDoc[]): Promise<ShipOutcome> {
     const outcome: ShipOutcome = { shipped: 0, rejected: 0, rejectedDocs: [], unsent: [] };
     if (!docs.length) return outcome;
+    clearTimeout(this.idleTimer);
+    try {
+      return await this.shipBatches(docs, outcome);
+    } finally {
+      this.releaseWhenIdle();
+    }
+  }
+
+  /**
+   * Between cycles the agent must cost nothing: the client's HTTP agent keeps
+   * sockets for 10 minutes and ticks a timer every second while it does, so
+   * connections are closed once no bulk has been sent for a few seconds.
+   */
+  private releaseWhenIdle(): void {
+    this.idleTimer = setTimeout(() => void this.disconnect(), IDLE_RELEASE_MS);
+    this.idleTimer.unref();
+  }
+
+  private async shipBatches(docs: WireDoc[], outcome: ShipOutcome): Promise<ShipOutcome> {
     const batches = batch(docs, this.options);
     for (let i = 0; i < batches.length; i++) {
       try {
@@ -67,6 +89,7 @@ export class Shipper {
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.idleTimer);
     await this.disconnect();
   }
 

@@ -3,6 +3,7 @@ import { cpus, hostname, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect, resolveConnection } from '@mitra/core';
 import { engineOptions, probe, startEngine, stopEngine } from '@mitra/engine';
+import { benchAgentCycle, benchAgentProcess } from './agent';
 import { benchEngineStart } from './engine-start';
 import { benchIngest } from './ingest';
 
@@ -12,6 +13,8 @@ import { benchIngest } from './ingest';
  * Figures worth keeping are copied into bench/README.md by hand, with the machine.
  */
 const BENCHES: Record<string, () => Promise<unknown>> = {
+  'agent-cycle': () => benchAgentCycle(),
+  'agent-process': () => benchAgentProcess(),
   'engine-start': () => benchEngineStart(),
   ingest: async () => {
     const { client } = await connect(resolveConnection());

@@ -1,0 +1,119 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Agent, Logger } from '@mitra/beats';
+import { median } from './ingest';
+
+/**
+ * The agent's cost on a host: CPU and wall time of one full cycle of the
+ * standard file set (the original nine files + packages + sysctl), with
+ * `output: spool` so the network is out of the figure; then a real long-running
+ * `mitra agent` subprocess: peak and steady RSS, and CPU while idle between cycles.
+ */
+const ORIGINAL_FILES = [
+  '/etc/hosts',
+  '/etc/resolv.conf',
+  '/etc/sysctl.conf',
+  '/etc/security/limits.conf',
+  '/etc/ntp.conf',
+  '/etc/fstab',
+  '/tmp/pkgs',
+  '/proc/meminfo',
+  '/proc/version',
+];
+const MITRA_BIN = resolve(__dirname, '..', '..', 'cli', 'bin', 'mitra.js');
+
+function config(dir: string, frequency: number, output: 'spool' | 'elasticsearch'): string {
+  const path = join(dir, 'runner.yaml');
+  writeFileSync(
+    path,
+    [
+      `log: {file: ${join(dir, 'runner.log')}, maxsize: 10, level: warn}`,
+      'indexer: {prefix: bench-agent-, es_host: 127.0.0.1, es_port: 9200, maxsize: 10}',
+      `files: [${ORIGINAL_FILES.join(', ')}]`,
+      `frequency: ${frequency}`,
+      `state_dir: ${join(dir, 'state')}`,
+      `output: ${output}`,
+      '',
+    ].join('\n'),
+  );
+  return path;
+}
+
+export interface AgentCycleResult {
+  firstCycle: { cpuMs: number; wallMs: number };
+  steadyCycle: { cpuMs: number; wallMs: number; runs: number };
+}
+
+export async function benchAgentCycle(runs = 10): Promise<AgentCycleResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'mitra-bench-agent-'));
+  try {
+    const agent = Agent.fromFile(config(dir, 300, 'spool'), {}, { log: new Logger({ level: 'error', maxBytes: 0, stderr: () => {} }) });
+    const measure = async () => {
+      const cpu0 = process.cpuUsage();
+      const t0 = process.hrtime.bigint();
+      await agent.runOnce();
+      const cpu = process.cpuUsage(cpu0);
+      return { cpuMs: (cpu.user + cpu.system) / 1000, wallMs: Number(process.hrtime.bigint() - t0) / 1e6 };
+    };
+    const first = await measure();
+    const steady = [];
+    for (let i = 0; i < runs; i++) steady.push(await measure());
+    await agent.stop();
+    const round = (x: number) => Math.round(x * 10) / 10;
+    return {
+      firstCycle: { cpuMs: round(first.cpuMs), wallMs: round(first.wallMs) },
+      steadyCycle: { cpuMs: round(median(steady.map((s) => s.cpuMs))), wallMs: round(median(steady.map((s) => s.wallMs))), runs },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const procStatus = (pid: number, key: string): number =>
+  Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+
+/** utime + stime of a process, in ms (clock ticks are 100 Hz on Linux). */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface AgentProcessResult {
+  busy: { frequencySeconds: number; seconds: number; peakRssMiB: number; steadyRssMiB: number };
+  idle: { seconds: number; cpuMs: number };
+}
+
+/** A real `mitra agent` shipping to the local engine: one busy run (a cycle a second), one idle run. */
+export async function benchAgentProcess(): Promise<AgentProcessResult> {
+  const busyDir = mkdtempSync(join(tmpdir(), 'mitra-bench-agent-'));
+  const idleDir = mkdtempSync(join(tmpdir(), 'mitra-bench-agent-'));
+  const run = (cfg: string) => spawn(process.execPath, [MITRA_BIN, 'agent', '-c', cfg], { stdio: 'ignore' });
+  try {
+    const busy = run(config(busyDir, 1, 'elasticsearch'));
+    const rss: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      await sleep(500);
+      rss.push(procStatus(busy.pid!, 'VmRSS'));
+    }
+    const peak = procStatus(busy.pid!, 'VmHWM');
+    busy.kill('SIGTERM');
+
+    const idle = run(config(idleDir, 300, 'elasticsearch'));
+    await sleep(10_000); // start-up and the first cycle
+    const cpu0 = cpuMsOf(idle.pid!);
+    await sleep(30_000);
+    const idleCpu = cpuMsOf(idle.pid!) - cpu0;
+    idle.kill('SIGTERM');
+    return {
+      busy: { frequencySeconds: 1, seconds: 30, peakRssMiB: Math.round(peak), steadyRssMiB: Math.round(median(rss.slice(-20))) },
+      idle: { seconds: 30, cpuMs: idleCpu },
+    };
+  } finally {
+    rmSync(busyDir, { recursive: true, force: true });
+    rmSync(idleDir, { recursive: true, force: true });
+  }
+}
