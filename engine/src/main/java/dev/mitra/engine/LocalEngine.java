@@ -51,6 +51,7 @@ public final class LocalEngine {
                 .basePath(base.toString())
                 .numOfNode(1)
                 .clusterName("mitra-local")
+                .pluginTypes(LicenseEndpoint.class.getName())
                 .disableESLogger());
         runner.ensureYellow();
         System.out.println("mitra-engine: ready on http://127.0.0.1:" + httpPort);
