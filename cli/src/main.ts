@@ -1,4 +1,5 @@
-import { isMitraError } from '@mitra/core';
+import { errors } from '@elastic/elasticsearch';
+import { explainError, isMitraError } from '@mitra/core';
 import { stdio, type Command } from './command';
 import { setupCommand } from './commands/setup';
 import { agentCommand } from './commands/agent';
@@ -59,7 +60,9 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** One line for errors a user can act on; the stack only with --debug. */
-export function reportError(e: unknown, debug: boolean): number {
+export function reportError(error: unknown, debug: boolean): number {
+  // A client error no command mapped still gets the one-line explanation.
+  const e = error instanceof errors.ElasticsearchClientError ? explainError(error, 'the cluster') : error;
   if (isMitraError(e)) {
     stdio.err(`mitra: ${e.message}`);
     if (debug) stdio.err(String((e.cause as Error | undefined)?.stack ?? e.stack));

@@ -18,6 +18,16 @@ test('compat mode swaps in the CompatTransport; native keeps the stock one', () 
   expect(() => clientOptions({ ...base, caFingerprint: 'abc' }, 'native')).toThrow(/not a sha256 fingerprint/);
 });
 
+test('a pinned CA fingerprint replaces chain verification only when no CA file is given', () => {
+  const base = { nodes: ['https://x:9200'], verifyTls: true, requestTimeoutMs: 1000 };
+  const fp = 'ab'.repeat(32);
+  expect(clientOptions(base, 'native').tls?.rejectUnauthorized).toBe(true);
+  // The client checks the pin itself; Node's check would reject the (self-signed) CA before it could.
+  expect(clientOptions({ ...base, caFingerprint: fp }, 'native').tls?.rejectUnauthorized).toBe(false);
+  expect(clientOptions({ ...base, caFingerprint: fp, caFile: __filename }, 'native').tls?.rejectUnauthorized).toBe(true);
+  expect(clientOptions({ ...base, verifyTls: false }, 'native').tls?.rejectUnauthorized).toBe(false);
+});
+
 const response = (statusCode: number, body: unknown) =>
   new errors.ResponseError({ body, statusCode, headers: {}, warnings: null, meta: {} as never });
 

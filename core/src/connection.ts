@@ -57,7 +57,10 @@ export function clientOptions(config: ConnectionConfig, mode: ClientMode): Clien
   if (config.apiKey) options.auth = { apiKey: config.apiKey };
   else if (config.username) options.auth = { username: config.username, password: config.password ?? '' };
   if (config.caFingerprint) options.caFingerprint = normaliseFingerprint(config.caFingerprint);
-  options.tls = { rejectUnauthorized: config.verifyTls };
+  // A pinned CA fingerprint is the trust anchor: the client checks the chain against it itself,
+  // so Node's own verification (which knows no such CA) must not reject the chain first.
+  const pinnedOnly = Boolean(config.caFingerprint) && !config.caFile;
+  options.tls = { rejectUnauthorized: config.verifyTls && !pinnedOnly };
   if (config.caFile) options.tls.ca = readCa(config.caFile);
   return options;
 }

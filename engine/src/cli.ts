@@ -1,23 +1,31 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { EngineError, engineOptions, engineStatus, resetEngineData, startEngine, stopEngine } from './engine';
+import { parseFlavor, type FlavorName } from './flavors';
+import { credentialsFile, SecurityError } from './security';
 
-const USAGE = `usage: npm run engine:<start|stop|status> [-- --port N]
-       node engine/dist/cli.js <start|stop|status|reset> [--port N]
+const USAGE = `usage: npm run engine:<start|stop|status> [-- --flavor F] [-- --port N]
+       node engine/dist/cli.js <start|stop|status|reset> [--flavor F] [--port N]
 
   start   build (first run: Maven) and start the local node on 127.0.0.1, wait until ready
   stop    stop it (SIGTERM, then SIGKILL after 30 s)
   status  print whether it runs, its pid, URL, version and cluster health
   reset   wipe its data (stopped node only)
 
-Environment: MITRA_ENGINE_PORT (default 9200), MITRA_ENGINE_HEAP (default 1g),
-MITRA_ENGINE_JAVA_HOME (default: the Java 17 under /usr/lib/jvm).`;
+Flavors (--flavor or MITRA_ENGINE_FLAVOR):
+  es7 (default)  Elasticsearch 7.10.2 with all modules, http://127.0.0.1:9200
+  es9            Elasticsearch 9.x, security on: https://127.0.0.1:9210, CA, users and
+                 an API key in engine/.data/es9-<port>/credentials.json
+  opensearch     OpenSearch 2.19.1 with its modules, http://127.0.0.1:9220
+
+Environment: MITRA_ENGINE_PORT (default: the flavor's), MITRA_ENGINE_HEAP (default 1g),
+MITRA_ENGINE_JAVA_HOME (default: Java 17, or Temurin 25 for es9, under /usr/lib/jvm).`;
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { port: { type: 'string' }, flavor: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const command = positionals[0];
   if (values.help || !command) {
@@ -29,7 +37,14 @@ async function main(argv: string[]): Promise<number> {
     console.error(`engine: --port ${values.port} is not a TCP port (1-65535)`);
     return 2;
   }
-  const o = engineOptions({ port });
+  let flavor: FlavorName | undefined;
+  try {
+    flavor = values.flavor === undefined ? undefined : parseFlavor(values.flavor);
+  } catch (e) {
+    console.error(`engine: ${(e as Error).message}`);
+    return 2;
+  }
+  const o = engineOptions({ port, flavor });
   switch (command) {
     case 'start': {
       const r = await startEngine(o);
@@ -38,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
           ? `engine: already running at ${r.url} (pid ${r.pid})`
           : `engine: ready at ${r.url} (pid ${r.pid}) in ${r.seconds.toFixed(1)} s`,
       );
+      if (o.flavor === 'es9') console.log(`engine: CA, users and API key in ${credentialsFile(o.dataDir)}`);
       return 0;
     }
     case 'stop':
@@ -47,7 +63,7 @@ async function main(argv: string[]): Promise<number> {
       const s = await engineStatus(o);
       console.log(
         s.running
-          ? `engine: running at ${s.url} (pid ${s.pid ?? 'not ours'}), Elasticsearch ${s.version}, health ${s.health}`
+          ? `engine: running at ${s.url} (pid ${s.pid ?? 'not ours'}), ${s.distribution === 'opensearch' ? 'OpenSearch' : 'Elasticsearch'} ${s.version}, health ${s.health}`
           : `engine: not running (${s.url})`,
       );
       return s.running ? 0 : 1;
@@ -65,7 +81,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {
-    console.error(e instanceof EngineError ? `engine: ${e.message}` : e);
-    process.exit(e instanceof EngineError ? 3 : 1);
+    const known = e instanceof EngineError || e instanceof SecurityError;
+    console.error(known ? `engine: ${e.message}` : e);
+    process.exit(known ? 3 : 1);
   },
 );

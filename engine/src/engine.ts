@@ -1,17 +1,23 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { launchDistribution } from './distribution';
+import { buildMarker, FLAVORS, flavorDataDir, flavorJavaHome, flavorPath, parseFlavor, type Flavor, type FlavorName } from './flavors';
+import { requestJson, type EngineHttp } from './http';
+import { provisionUsers, readCredentials } from './security';
 
 /**
- * The local engine: one Elasticsearch 7.10.2 node (see engine/README.md),
- * built from Maven Central by engine/pom.xml and run detached, bound to
- * 127.0.0.1. State lives under engine/.data/<port>/ (git-ignored).
+ * The local engine: one node of a flavour (engine/src/flavors.ts; the default
+ * is Elasticsearch 7.10.2, see engine/README.md), provisioned from Maven Central
+ * and run detached, bound to 127.0.0.1. State lives under engine/.data/
+ * (git-ignored): <port>/ for the default flavour, <flavour>-<port>/ for others.
  */
 
 export const ENGINE_DIR = resolve(__dirname, '..');
 export const DEFAULT_PORT = 9200;
 
 export interface EngineOptions {
+  flavor: FlavorName;
   port: number;
   /** Where the node keeps data, logs and its pid file. */
   dataDir: string;
@@ -21,11 +27,13 @@ export interface EngineOptions {
 }
 
 export function engineOptions(overrides: Partial<EngineOptions> = {}): EngineOptions {
-  const port = overrides.port ?? (Number(process.env.MITRA_ENGINE_PORT) || DEFAULT_PORT);
+  const flavor = overrides.flavor ?? flavorFromEnv();
+  const port = overrides.port ?? (Number(process.env.MITRA_ENGINE_PORT) || FLAVORS[flavor].defaultPort);
   return {
+    flavor,
     port,
-    dataDir: overrides.dataDir ?? join(ENGINE_DIR, '.data', String(port)),
-    javaHome: overrides.javaHome ?? process.env.MITRA_ENGINE_JAVA_HOME ?? findJava17(),
+    dataDir: overrides.dataDir ?? flavorDataDir(FLAVORS[flavor], port),
+    javaHome: overrides.javaHome ?? process.env.MITRA_ENGINE_JAVA_HOME ?? flavorJavaHome(FLAVORS[flavor]),
     heap: overrides.heap ?? process.env.MITRA_ENGINE_HEAP ?? '1g',
     log: overrides.log ?? ((line) => process.stderr.write(`${line}\n`)),
   };
@@ -33,37 +41,61 @@ export function engineOptions(overrides: Partial<EngineOptions> = {}): EngineOpt
 
 export class EngineError extends Error {}
 
-const pidFile = (o: EngineOptions) => join(o.dataDir, 'engine.pid');
-const logFile = (o: EngineOptions) => join(o.dataDir, 'engine.log');
-const url = (o: EngineOptions) => `http://127.0.0.1:${o.port}`;
-
-/** 7.10 runs on Java 11-17; prefer 17 even when a newer JDK is the default. */
-function findJava17(): string | undefined {
-  for (const dir of ['/usr/lib/jvm/java-17-openjdk-amd64', '/usr/lib/jvm/java-17-openjdk-arm64', '/usr/lib/jvm/java-17-openjdk']) {
-    if (existsSync(join(dir, 'bin', 'java'))) return dir;
+/** MITRA_ENGINE_FLAVOR picks the flavour when no --flavor is given. */
+function flavorFromEnv(): FlavorName {
+  try {
+    return parseFlavor(process.env.MITRA_ENGINE_FLAVOR);
+  } catch (e) {
+    throw new EngineError(`MITRA_ENGINE_FLAVOR: ${(e as Error).message}`);
   }
-  return process.env.JAVA_HOME;
 }
 
-/** Resolves the node's classpath with Maven once; later starts reuse it. */
-export function ensureBuilt(o: EngineOptions): string {
-  const classpathFile = join(ENGINE_DIR, 'target', 'classpath.txt');
-  const pom = join(ENGINE_DIR, 'pom.xml');
-  const stale = !existsSync(classpathFile) || statSync(pom).mtimeMs > statSync(classpathFile).mtimeMs;
-  if (stale) {
-    o.log('engine: resolving Elasticsearch 7.10.2 and its modules with Maven (first run only)...');
-    const env = { ...process.env, ...(o.javaHome ? { JAVA_HOME: o.javaHome } : {}) };
-    const mvn = spawnSync('mvn', ['-q', '-B', '-f', pom, 'package', '-DskipTests'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
-    if (mvn.error)
-      throw new EngineError(`cannot run mvn (${(mvn.error as NodeJS.ErrnoException).code}): install Maven (apt-get install maven)`);
-    if (mvn.status !== 0) throw new EngineError(`mvn package failed (exit ${mvn.status}): see the Maven output above`);
-  }
-  return `${join(ENGINE_DIR, 'target', 'classes')}:${readFileSync(classpathFile, 'utf8').trim()}`;
+const flavorOf = (o: EngineOptions): Flavor => FLAVORS[o.flavor];
+const pidFile = (o: EngineOptions) => join(o.dataDir, 'engine.pid');
+/** The secured flavour's bin/elasticsearch launcher, in front of the server JVM whose pid is in engine.pid. */
+const launcherPidFile = (o: EngineOptions) => join(o.dataDir, 'launcher.pid');
+const logFile = (o: EngineOptions) => join(o.dataDir, 'engine.log');
+const url = (o: EngineOptions) => `${flavorOf(o).secured ? 'https' : 'http'}://127.0.0.1:${o.port}`;
+
+/**
+ * How the tooling talks to the node: plain HTTP, or for a secured flavour TLS
+ * with the generated CA as its superuser (undefined before its first start).
+ */
+export function engineHttp(o: EngineOptions): EngineHttp | undefined {
+  if (!flavorOf(o).secured) return { baseUrl: url(o) };
+  const c = readCredentials(o.dataDir);
+  return c && { baseUrl: url(o), ca: readFileSync(c.caFile, 'utf8'), auth: { username: c.username, password: c.password } };
+}
+
+/** Provisions the flavour with Maven once (jars, or the unpacked distribution); later starts reuse it. */
+export function ensureBuilt(o: EngineOptions): void {
+  const flavor = flavorOf(o);
+  const marker = buildMarker(flavor);
+  const pom = flavorPath(flavor.pom);
+  const stale = !existsSync(marker) || statSync(pom).mtimeMs > statSync(marker).mtimeMs;
+  if (!stale) return;
+  o.log(`engine: provisioning ${flavor.label} with Maven (first run only)...`);
+  const env = { ...process.env, ...(o.javaHome ? { JAVA_HOME: o.javaHome } : {}) };
+  const mvn = spawnSync('mvn', ['-q', '-B', '-f', pom, 'package', '-DskipTests'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (mvn.error)
+    throw new EngineError(`cannot run mvn (${(mvn.error as NodeJS.ErrnoException).code}): install Maven (apt-get install maven)`);
+  if (mvn.status !== 0) throw new EngineError(`mvn package failed (exit ${mvn.status}): see the Maven output above`);
+  // Maven may leave an up-to-date output untouched; the marker's time says "provisioned for this pom".
+  if (existsSync(marker)) utimesSync(marker, new Date(), new Date());
+}
+
+function runnerClasspath(buildDir: string): string {
+  const dir = flavorPath(buildDir);
+  return `${join(dir, 'classes')}:${readFileSync(join(dir, 'classpath.txt'), 'utf8').trim()}`;
 }
 
 export function readPid(o: EngineOptions): number | undefined {
-  if (!existsSync(pidFile(o))) return undefined;
-  const pid = Number(readFileSync(pidFile(o), 'utf8').trim());
+  return readPidFile(pidFile(o));
+}
+
+function readPidFile(file: string): number | undefined {
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').trim());
   return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
 }
 
@@ -77,12 +109,13 @@ function isAlive(pid: number): boolean {
 }
 
 /** GET / on the engine; undefined when nothing answers. */
-export async function probe(o: EngineOptions, timeoutMs = 2000): Promise<{ version: string } | undefined> {
+export async function probe(o: EngineOptions, timeoutMs = 2000): Promise<{ version: string; distribution: string } | undefined> {
+  const http = engineHttp(o);
+  if (!http) return undefined;
   try {
-    const res = await fetch(url(o), { signal: AbortSignal.timeout(timeoutMs) });
-    if (!res.ok) return undefined;
-    const body = (await res.json()) as { version?: { number?: string } };
-    return { version: body.version?.number ?? 'unknown' };
+    const res = await requestJson<{ version?: { number?: string; distribution?: string } }>(http, 'GET', '/', undefined, timeoutMs);
+    if (res.status !== 200) return undefined;
+    return { version: res.body.version?.number ?? 'unknown', distribution: res.body.version?.distribution ?? 'elasticsearch' };
   } catch {
     return undefined;
   }
@@ -103,8 +136,44 @@ export async function startEngine(o: EngineOptions, timeoutMs = 180_000): Promis
   if (!running && (await probe(o))) {
     throw new EngineError(`port ${o.port} on 127.0.0.1 is already taken by another server: stop it or use --port / MITRA_ENGINE_PORT`);
   }
-  const classpath = ensureBuilt(o);
+  ensureBuilt(o);
   mkdirSync(o.dataDir, { recursive: true });
+  const child = launch(o);
+  if (!child.pid) throw new EngineError(`cannot start ${flavorOf(o).label}: is a Java runtime installed (MITRA_ENGINE_JAVA_HOME)?`);
+  child.unref();
+  o.log(`engine: starting ${flavorOf(o).label} (pid ${child.pid}, log ${logFile(o)})...`);
+  while (Date.now() - t0 < timeoutMs) {
+    if (!isAlive(child.pid) && !readPid(o)) {
+      throw new EngineError(`engine exited during start-up: see ${logFile(o)}\n${tail(logFile(o), 15)}`);
+    }
+    if (await ready(o)) {
+      if (flavorOf(o).secured) await provisionUsers(o.dataDir).catch((e: unknown) => failStart(o, e));
+      return { url: url(o), pid: readPid(o) ?? child.pid, alreadyRunning: false, seconds: (Date.now() - t0) / 1000 };
+    }
+    await sleep(500);
+  }
+  await stopEngine(o);
+  throw new EngineError(`engine did not become ready within ${timeoutMs / 1000}s: see ${logFile(o)}`);
+}
+
+/** Starts the node process: the in-process runner on its Maven classpath, or the distribution's own launcher. */
+function launch(o: EngineOptions): ChildProcess {
+  const flavor = flavorOf(o);
+  if (flavor.launch.kind === 'distribution') {
+    rmSync(pidFile(o), { force: true });
+    const { child } = launchDistribution({
+      esHome: flavorPath(flavor.launch.home),
+      dataDir: o.dataDir,
+      port: o.port,
+      heap: o.heap,
+      javaHome: o.javaHome,
+      url: url(o),
+      logFile: logFile(o),
+      pidFile: pidFile(o),
+    });
+    if (child.pid) writeFileSync(launcherPidFile(o), String(child.pid));
+    return child;
+  }
   const java = o.javaHome ? join(o.javaHome, 'bin', 'java') : 'java';
   const out = openSync(logFile(o), 'a');
   const child = spawn(
@@ -116,35 +185,32 @@ export async function startEngine(o: EngineOptions, timeoutMs = 180_000): Promis
       '-Djava.awt.headless=true',
       '-Dlog4j2.formatMsgNoLookups=true',
       '-cp',
-      classpath,
-      'dev.mitra.engine.LocalEngine',
+      runnerClasspath(flavor.launch.buildDir),
+      flavor.launch.mainClass,
       join(o.dataDir, 'node'),
       String(o.port),
     ],
     { detached: true, stdio: ['ignore', out, out] },
   );
   closeSync(out);
-  if (!child.pid) throw new EngineError(`cannot start ${java}: is a Java 17 runtime installed?`);
-  writeFileSync(pidFile(o), String(child.pid));
-  child.unref();
-  o.log(`engine: starting (pid ${child.pid}, log ${logFile(o)})...`);
-  while (Date.now() - t0 < timeoutMs) {
-    if (!isAlive(child.pid)) {
-      throw new EngineError(`engine exited during start-up: see ${logFile(o)}\n${tail(logFile(o), 15)}`);
-    }
-    if (await ready(o)) return { url: url(o), pid: child.pid, alreadyRunning: false, seconds: (Date.now() - t0) / 1000 };
-    await sleep(500);
-  }
+  if (child.pid) writeFileSync(pidFile(o), String(child.pid));
+  return child;
+}
+
+/** A node that came up but could not be finished is stopped: never leave a JVM behind. */
+async function failStart(o: EngineOptions, e: unknown): Promise<never> {
   await stopEngine(o);
-  throw new EngineError(`engine did not become ready within ${timeoutMs / 1000}s: see ${logFile(o)}`);
+  throw new EngineError(
+    `${flavorOf(o).label} started but its users and API key could not be created (${(e as Error).message}): see ${logFile(o)}`,
+  );
 }
 
 async function ready(o: EngineOptions): Promise<boolean> {
+  const http = engineHttp(o);
+  if (!http) return false;
   try {
-    const res = await fetch(`${url(o)}/_cluster/health?wait_for_status=yellow&timeout=1s`, { signal: AbortSignal.timeout(3000) });
-    if (!res.ok) return false;
-    const body = (await res.json()) as { status?: string };
-    return body.status === 'yellow' || body.status === 'green';
+    const res = await requestJson<{ status?: string }>(http, 'GET', '/_cluster/health?wait_for_status=yellow&timeout=1s');
+    return res.status === 200 && (res.body.status === 'yellow' || res.body.status === 'green');
   } catch {
     return false;
   }
@@ -153,10 +219,17 @@ async function ready(o: EngineOptions): Promise<boolean> {
 /** SIGTERM, wait for a clean close, SIGKILL as the last resort. Never leaves a JVM behind. */
 export async function stopEngine(o: EngineOptions, timeoutMs = 30_000): Promise<boolean> {
   const pid = readPid(o);
-  if (!pid) {
-    rmSync(pidFile(o), { force: true });
-    return false;
-  }
+  const launcher = readPidFile(launcherPidFile(o));
+  if (pid) await terminate(o, pid, timeoutMs);
+  // The distribution's launcher exits with its server; this only catches one stuck in start-up.
+  if (launcher) await terminate(o, launcher, timeoutMs);
+  rmSync(pidFile(o), { force: true });
+  rmSync(launcherPidFile(o), { force: true });
+  return Boolean(pid ?? launcher);
+}
+
+async function terminate(o: EngineOptions, pid: number, timeoutMs: number): Promise<void> {
+  if (!isAlive(pid)) return;
   process.kill(pid, 'SIGTERM');
   const t0 = Date.now();
   while (isAlive(pid) && Date.now() - t0 < timeoutMs) await sleep(200);
@@ -165,25 +238,31 @@ export async function stopEngine(o: EngineOptions, timeoutMs = 30_000): Promise<
     process.kill(pid, 'SIGKILL');
     while (isAlive(pid)) await sleep(100);
   }
-  rmSync(pidFile(o), { force: true });
-  return true;
 }
 
 export async function engineStatus(
   o: EngineOptions,
-): Promise<{ running: boolean; pid?: number; url: string; version?: string; health?: string }> {
+): Promise<{ running: boolean; pid?: number; url: string; flavor: string; version?: string; distribution?: string; health?: string }> {
   const pid = readPid(o);
   const info = await probe(o);
   let health: string | undefined;
-  if (info) {
+  const http = engineHttp(o);
+  if (info && http) {
     try {
-      const res = await fetch(`${url(o)}/_cluster/health`, { signal: AbortSignal.timeout(2000) });
-      health = ((await res.json()) as { status?: string }).status;
+      health = (await requestJson<{ status?: string }>(http, 'GET', '/_cluster/health', undefined, 2000)).body.status;
     } catch {
       /* health stays unknown */
     }
   }
-  return { running: Boolean(info), pid, url: url(o), version: info?.version, health };
+  return {
+    running: Boolean(info),
+    pid,
+    url: url(o),
+    flavor: flavorOf(o).label,
+    version: info?.version,
+    distribution: info?.distribution,
+    health,
+  };
 }
 
 /** Wipes the engine's data (the node must be stopped). */

@@ -1,3 +1,4 @@
+import { explainError } from '@mitra/core';
 import { installAssets, type InstallResult } from '@mitra/ingest-pipelines';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, COMMON_OPTIONS, openCluster, parseCommand } from '../args';
 import { printJson, stdio, type Command } from '../command';
@@ -21,7 +22,12 @@ ${CONNECTION_HELP}`,
       return 0;
     }
     const { connection, prefix } = await openCluster(values);
-    const results = await installAssets(connection.client, prefix, values.json ? undefined : (r) => stdio.out(describe(r)));
+    const results = await installAssets(connection.client, prefix, values.json ? undefined : (r) => stdio.out(describe(r))).catch(
+      (e: unknown) => {
+        // A refused request (403: the user may not manage templates) gets the one-line explanation too.
+        throw explainError(e, connection.url);
+      },
+    );
     const skipped = results.filter((r) => r.action === 'skipped');
     if (values.json) {
       printJson({ url: connection.url, server: connection.server, mode: connection.mode, prefix, assets: results });

@@ -1,0 +1,90 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { connect, resolveConnection } from '@mitra/core';
+import { ENGINE_START_TIMEOUT_MS, useEngine, type FlavorEngine } from '../support/engines';
+
+/**
+ * The pipeline integration tests, unchanged, against OpenSearch: a nested jest
+ * run whose global setup finds the OpenSearch flavour on MITRA_TEST_ES_PORT
+ * (and would start that flavour itself, through MITRA_ENGINE_FLAVOR).
+ */
+const ROOT = resolve(__dirname, '..', '..', '..');
+const PIPELINE_TESTS = ['test/src/pipeline.test.ts', 'test/src/pipeline-fixtures.test.ts'];
+
+let os: FlavorEngine;
+
+beforeAll(async () => {
+  os = await useEngine('opensearch');
+}, ENGINE_START_TIMEOUT_MS);
+afterAll(() => os?.release(), 60_000);
+
+test('Mitra connects to OpenSearch in compatibility mode', async () => {
+  const c = await connect(resolveConnection({ es: os.url }, {}, {}));
+  try {
+    expect(c.server.distribution).toBe('opensearch');
+    expect(c.mode).toBe('compat');
+  } finally {
+    await c.client.close();
+  }
+});
+
+interface JestReport {
+  success: boolean;
+  numPassedTests: number;
+  numFailedTests: number;
+  testResults: { name: string; status: string; message: string }[];
+}
+
+test('the pipeline and pipeline-fixture tests pass on OpenSearch', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mitra-compat-'));
+  const reportFile = join(dir, 'report.json');
+  const ingestedBefore = await ingestCount();
+  try {
+    const run = await runJest([...PIPELINE_TESTS, '--selectProjects', 'integration', '--json', `--outputFile=${reportFile}`], {
+      MITRA_TEST_ES_PORT: String(os.options.port),
+      MITRA_ENGINE_FLAVOR: 'opensearch',
+    });
+    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as JestReport;
+    const failures = report.testResults.filter((r) => r.status !== 'passed').map((r) => `${r.name}: ${r.message.slice(0, 2000)}`);
+    expect(failures).toEqual([]);
+    expect(report.testResults.map((r) => r.name.slice(ROOT.length + 1)).sort()).toEqual([...PIPELINE_TESTS].sort());
+    expect(report.numFailedTests).toBe(0);
+    expect(report.numPassedTests).toBeGreaterThanOrEqual(10);
+    expect([run.code, report.success]).toEqual([0, true]);
+    // The documents really went through OpenSearch's ingest service, not the default engine's.
+    expect(await ingestCount()).toBeGreaterThan(ingestedBefore + 10);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 600_000);
+
+/** Documents OpenSearch's ingest service has processed since it started. */
+async function ingestCount(): Promise<number> {
+  const c = await connect(resolveConnection({ es: os.url }, {}, {}));
+  try {
+    const stats = await c.client.nodes.stats({ metric: 'ingest' });
+    return Object.values(stats.nodes).reduce((sum, n) => sum + (n.ingest?.total?.count ?? 0), 0);
+  } finally {
+    await c.client.close();
+  }
+}
+
+function runJest(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+    // The outer run's global setup points MITRA_ES_URL at the default engine; the inner one sets its own.
+    delete childEnv.MITRA_ES_URL;
+    const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), ...args], {
+      cwd: ROOT,
+      env: childEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code: code ?? -1, output }));
+  });
+}
