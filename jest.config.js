@@ -15,7 +15,21 @@ module.exports = {
     {
       ...shared,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{core,ingest-pipelines,cli,beats,kibana-plugin}/src/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/{core,ingest-pipelines,cli,beats,kibana-plugin}/src/**/*.test.ts',
+        // The Kibana plugin keeps Kibana's layout (common/, server/, public/), not src/.
+        '<rootDir>/kibana-plugin/{common,server,saved_objects}/**/*.test.ts',
+      ],
+    },
+    {
+      // The app's React screens in a DOM (jsdom); JSX needs the plugin's own tsconfig.
+      ...shared,
+      displayName: 'ui',
+      testEnvironment: 'jsdom',
+      testMatch: ['<rootDir>/kibana-plugin/public/**/*.test.{ts,tsx}'],
+      // EUI requires uuid, which ships ES modules only: compile it to CommonJS like our own code.
+      transformIgnorePatterns: ['/node_modules/(?!uuid/)'],
+      transform: { '^.+\\.[tj]sx?$': ['ts-jest', { tsconfig: '<rootDir>/kibana-plugin/tsconfig.test.json' }] },
     },
     {
       ...shared,

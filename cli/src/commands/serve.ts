@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { createApiServer, UsageError } from '@mitra/core';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, COMMON_OPTIONS, openCluster, parseCommand } from '../args';
 import { stdio, type Command } from '../command';
@@ -19,7 +21,7 @@ Serves the Mitra HTTP API with node:http: fleet queries, history, diff, series,
 saved searches and alert rules under /api/mitra (GET /api/mitra lists every route).
 Listens on 127.0.0.1 unless --host says otherwise: the API has no authentication of
 its own, so expose it only behind something that has. --ui DIR serves a static web
-UI from DIR at /. One log line per request on stdout. Ctrl-C stops it.
+UI from DIR at / (default: the Mitra app, kibana-plugin/dist-standalone, once built). One log line per request on stdout. Ctrl-C stops it.
 
 ${CONNECTION_HELP}`,
   async run(argv) {
@@ -33,7 +35,7 @@ ${CONNECTION_HELP}`,
       throw new UsageError(`--port "${values.port}" is not a port number (0-65535)`);
     const host = values.host ?? '127.0.0.1';
     const { connection, prefix } = await openCluster(values);
-    const server = createApiServer({ ctx: { client: connection.client, prefix }, staticDir: values.ui, log: stdio.out });
+    const server = createApiServer({ ctx: { client: connection.client, prefix }, staticDir: values.ui ?? standaloneApp(), log: stdio.out });
     await new Promise<void>((resolve, reject) => {
       server.once('error', (e: NodeJS.ErrnoException) =>
         reject(new UsageError(`cannot listen on ${host}:${port} (${e.code ?? e.message}): pick another --port or --host`)),
@@ -55,3 +57,9 @@ ${CONNECTION_HELP}`,
     return 0;
   },
 };
+
+/** The standalone Mitra app that `npm run build` writes (kibana-plugin/scripts/build-standalone.js), if it was built. */
+function standaloneApp(): string | undefined {
+  const dir = resolve(__dirname, '..', '..', '..', 'kibana-plugin', 'dist-standalone');
+  return existsSync(join(dir, 'index.html')) ? dir : undefined;
+}

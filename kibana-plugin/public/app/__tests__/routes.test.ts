@@ -1,0 +1,42 @@
+import { DEFAULT_ROUTE, formatRoute, parseRoute, type Route } from '../routes';
+
+describe('URL state', () => {
+  const routes: Route[] = [
+    { screen: 'fleet', page: 1 },
+    { screen: 'fleet', page: 3, question: { type: 'kernel', value: '4.4' } },
+    { screen: 'fleet', page: 1, question: { type: 'lucene', value: 'filename:"/etc/fstab" AND content:ext4 & more?#' } },
+    { screen: 'fleet', page: 1, question: { type: 'package', value: 'openssl', extra: '>=3.0,<4' } },
+    { screen: 'host', host: 'web 01/α' },
+    { screen: 'host', host: 'web-01', path: '/etc/hosts', from: 'a'.repeat(64), to: 'b'.repeat(64) },
+    { screen: 'host', host: 'web-01', view: 'memory' },
+    { screen: 'compare' },
+    { screen: 'compare', path: '/etc/resolv.conf', group: 'c'.repeat(64) },
+    { screen: 'saved', tab: 'searches' },
+    { screen: 'saved', tab: 'rules' },
+    { screen: 'saved', tab: 'history' },
+  ];
+
+  it.each(routes.map((r) => [formatRoute(r), r] as const))('%s round-trips', (hash, route) => {
+    expect(parseRoute(hash)).toEqual(route);
+  });
+
+  it('writes readable hashes', () => {
+    expect(formatRoute(routes[1])).toBe('#/fleet?type=kernel&value=4.4&page=3');
+    expect(formatRoute(routes[5])).toBe(`#/host/web-01?path=%2Fetc%2Fhosts&from=${'a'.repeat(64)}&to=${'b'.repeat(64)}`);
+    expect(formatRoute({ screen: 'saved', tab: 'searches' })).toBe('#/saved');
+  });
+
+  it('falls back to safe defaults for URLs typed by hand', () => {
+    expect(parseRoute('')).toEqual(DEFAULT_ROUTE);
+    expect(parseRoute('#/nowhere')).toEqual(DEFAULT_ROUTE);
+    expect(parseRoute('#/host')).toEqual(DEFAULT_ROUTE);
+    expect(parseRoute('#/fleet?type=bogus&value=1')).toEqual({ screen: 'fleet', page: 1 });
+    expect(parseRoute('#/fleet?type=kernel&value=4.4&page=-2')).toEqual({
+      screen: 'fleet',
+      page: 1,
+      question: { type: 'kernel', value: '4.4' },
+    });
+    expect(parseRoute('#/saved?tab=other')).toEqual({ screen: 'saved', tab: 'searches' });
+    expect(parseRoute('#/host/%E0%A4%A?path=/x')).toMatchObject({ screen: 'host', host: '%E0%A4%A' });
+  });
+});

@@ -1,0 +1,153 @@
+import { EuiProvider } from '@elastic/eui';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { ApiError, type MitraApi } from '../../api';
+import { App } from '../app';
+import { ApiContext } from '../hooks';
+
+/**
+ * The screens in a DOM (jsdom). The API is a recording stand-in here: these
+ * tests are about what the screens ask and show; the real routes on the real
+ * engine are exercised by test/src/e2e in Chromium.
+ */
+
+const T = '2026-11-27T03:00:00.000Z';
+type Get = (path: string, query?: Record<string, unknown>) => Promise<unknown>;
+
+function stubApi(get: Get): MitraApi & { calls: [string, Record<string, unknown> | undefined][] } {
+  const calls: [string, Record<string, unknown> | undefined][] = [];
+  return {
+    calls,
+    get: async <T,>(path: string, query?: Record<string, unknown>) => {
+      calls.push([path, query]);
+      return (await get(path, query)) as T;
+    },
+    post: async () => {
+      throw new Error('not used');
+    },
+    put: async () => {
+      throw new Error('not used');
+    },
+    delete: async () => {
+      throw new Error('not used');
+    },
+  };
+}
+
+function renderAt(hash: string, api: MitraApi) {
+  window.location.hash = hash;
+  return render(
+    <EuiProvider colorMode="light">
+      <ApiContext.Provider value={api}>
+        <App />
+      </ApiContext.Provider>
+    </EuiProvider>,
+  );
+}
+
+const hostsAnswer = (total: number, page: number, size: number) => ({
+  asOf: T,
+  total,
+  page,
+  size,
+  conditions: ['kernel 4.4'],
+  hosts: Array.from({ length: Math.min(size, total - (page - 1) * size) }, (_, i) => {
+    const n = (page - 1) * size + i;
+    return { host: `host-${String(n).padStart(3, '0')}`, lastSeen: T, kernel: `4.4.0-${n}-generic` };
+  }),
+});
+
+let consoleError: jest.SpyInstance;
+beforeEach(() => {
+  // jsdom has no ResizeObserver, so charts fail to draw here (by design: see the chart test); keep the output readable.
+  consoleError = jest.spyOn(console, 'error').mockImplementation(() => {});
+});
+afterEach(() => {
+  consoleError.mockRestore();
+  window.location.hash = '';
+});
+
+describe('Fleet screen', () => {
+  it('asks the hosts route for a kernel question from the URL and shows "N hosts, as of T"', async () => {
+    const api = stubApi(async (_p, q) => hostsAnswer(2, Number(q!.page), Number(q!.size)));
+    renderAt('#/fleet?type=kernel&value=4.4', api);
+    expect(await screen.findByText('2 hosts, as of 2026-11-27 03:00 UTC')).toBeTruthy();
+    expect(api.calls).toEqual([['/hosts', { kernel: '4.4', page: 1, size: 50 }]]);
+    const table = screen.getByRole('table');
+    expect(within(table).getByText('host-000')).toBeTruthy();
+    expect(within(table).getByText('4.4.0-1-generic')).toBeTruthy();
+    expect((within(table).getByText('host-001') as HTMLAnchorElement).getAttribute('href')).toBe('#/host/host-001');
+  });
+
+  it('pages on the server: the next page is a URL change and a request for page 2', async () => {
+    const api = stubApi(async (_p, q) => hostsAnswer(120, Number(q!.page), Number(q!.size)));
+    renderAt('#/fleet?type=kernel&value=4.4', api);
+    await screen.findByText('120 hosts, as of 2026-11-27 03:00 UTC');
+    fireEvent.click(screen.getByLabelText('Next page'));
+    await waitFor(() => expect(window.location.hash).toBe('#/fleet?type=kernel&value=4.4&page=2'));
+    await act(async () => window.dispatchEvent(new HashChangeEvent('hashchange')));
+    expect(await screen.findByText('host-050')).toBeTruthy();
+    expect(api.calls.at(-1)).toEqual(['/hosts', { kernel: '4.4', page: 2, size: 50 }]);
+  });
+
+  it('checks the form before asking: an incomplete question shows why and sends nothing', async () => {
+    const api = stubApi(async () => hostsAnswer(0, 1, 50));
+    renderAt('#/fleet', api);
+    fireEvent.change(screen.getByLabelText('Question'), { target: { value: 'file_size' } });
+    fireEvent.change(screen.getByLabelText('File'), { target: { value: 'etc/hosts' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Search' }));
+    expect(await screen.findByText('file "etc/hosts" must be an absolute path, e.g. /etc/hosts')).toBeTruthy();
+    expect(api.calls).toEqual([]);
+    expect(window.location.hash).toBe('#/fleet');
+  });
+
+  it("shows the server's one-line message in an error callout", async () => {
+    const api = stubApi(async () => {
+      throw new ApiError(400, 'query "filename:(" does not parse: check the Lucene syntax');
+    });
+    renderAt('#/fleet?type=lucene&value=filename%3A(', api);
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Request failed');
+    expect(alert.textContent).toContain('query "filename:(" does not parse: check the Lucene syntax');
+  });
+
+  it('keeps the answer usable when a chart cannot be drawn (no ResizeObserver in jsdom)', async () => {
+    renderAt(
+      '#/fleet?type=kernel&value=4.4',
+      stubApi(async (_p, q) => hostsAnswer(3, Number(q!.page), Number(q!.size))),
+    );
+    expect(await screen.findByText('The chart could not be drawn')).toBeTruthy();
+    expect(screen.getByText('3 hosts, as of 2026-11-27 03:00 UTC')).toBeTruthy();
+    expect(within(screen.getByRole('table')).getByText('host-002')).toBeTruthy();
+    // The facet's numbers stay readable without the chart.
+    expect(screen.getByLabelText('Hosts per kernel').textContent).toBe('4.4: 3');
+  });
+
+  it('says so when nothing matches', async () => {
+    renderAt(
+      '#/fleet?type=missing_package&value=zsh',
+      stubApi(async () => ({ ...hostsAnswer(0, 1, 50), unknown: [] })),
+    );
+    expect(await screen.findByText('No host matches')).toBeTruthy();
+  });
+});
+
+describe('Host screen', () => {
+  it("lists the host's files with their state, from a Lucene query on host.name", async () => {
+    const api = stubApi(async () => ({
+      query: '',
+      asOf: T,
+      total: 2,
+      page: 0,
+      size: 1000,
+      hits: [
+        { id: '1', index: 'i', host: 'web "1"', path: '/etc/shadow', state: 'refused', timestamp: T },
+        { id: '2', index: 'i', host: 'web "1"', path: '/etc/hosts', state: 'present', size: 12, timestamp: T },
+      ],
+    }));
+    renderAt(`#/host/${encodeURIComponent('web "1"')}`, api);
+    expect(await screen.findByText('refused')).toBeTruthy();
+    expect(api.calls[0]).toEqual(['/search', { query: 'host.name:"web \\"1\\""', size: 1000 }]);
+    const links = screen.getAllByRole('link').filter((a) => a.getAttribute('href')?.startsWith('#/host/'));
+    expect(links.map((a) => a.textContent)).toEqual(expect.arrayContaining(['/etc/hosts', '/etc/shadow']));
+  });
+});

@@ -1,0 +1,59 @@
+import { Axis, BarSeries, Chart, LineSeries, Position, ScaleType, Settings } from '@elastic/charts';
+import type { Bucket } from '../results';
+
+/**
+ * Charts, in their own chunk: @elastic/charts is large and only the screens
+ * that draw a chart load it (React.lazy).
+ */
+export function BucketChart({ id, title, buckets }: { id: string; title: string; buckets: Bucket[] }) {
+  return (
+    <div style={{ height: Math.max(120, 28 * Math.min(buckets.length, 12) + 40) }} data-test-subj={`chart-${id}`} aria-label={title}>
+      <Chart>
+        <Settings rotation={90} showLegend={false} />
+        <Axis id="label" position={Position.Left} />
+        <Axis id="count" position={Position.Bottom} title={title} ticks={4} />
+        <BarSeries
+          id={id}
+          name={title}
+          data={buckets.slice(0, 12)}
+          xScaleType={ScaleType.Ordinal}
+          yScaleType={ScaleType.Linear}
+          xAccessor="label"
+          yAccessors={['count']}
+        />
+      </Chart>
+    </div>
+  );
+}
+
+export interface Line {
+  id: string;
+  name: string;
+  points: { t: string; value: number }[];
+}
+
+export function SeriesChart({ title, lines }: { title: string; lines: Line[] }) {
+  return (
+    <div style={{ height: 260 }} data-test-subj="chart-series" aria-label={title}>
+      <Chart>
+        <Settings showLegend legendPosition={Position.Bottom} />
+        <Axis id="time" position={Position.Bottom} tickFormat={(v: number) => new Date(v).toISOString().slice(5, 16).replace('T', ' ')} />
+        <Axis id="bytes" position={Position.Left} title={title} tickFormat={(v: number) => `${(v / 2 ** 20).toFixed(0)} MiB`} />
+        {lines.map((l) => (
+          <LineSeries
+            key={l.id}
+            id={l.id}
+            name={l.name}
+            data={l.points.map((p) => ({ x: Date.parse(p.t), y: p.value }))}
+            xScaleType={ScaleType.Time}
+            yScaleType={ScaleType.Linear}
+            xAccessor="x"
+            yAccessors={['y']}
+          />
+        ))}
+      </Chart>
+    </div>
+  );
+}
+
+export default { BucketChart, SeriesChart };

@@ -1,0 +1,283 @@
+import {
+  EuiBadge,
+  EuiBasicTable,
+  EuiButton,
+  EuiCallOut,
+  EuiFieldText,
+  EuiFlexGroup,
+  EuiFlexItem,
+  EuiForm,
+  EuiFormRow,
+  EuiLink,
+  EuiPanel,
+  EuiSelect,
+  EuiSpacer,
+  EuiTitle,
+  type EuiBasicTableColumn,
+} from '@elastic/eui';
+import { lazy, Suspense, useEffect, useState, type FormEvent } from 'react';
+import { formatRoute } from '../routes';
+import { useApi, useLoad } from '../hooks';
+import { buildRequest, QUESTION_TYPES, QUESTIONS, type Question, type QuestionType } from '../questions';
+import { facets, formatTime, pageRows, summary, toAnswer, type Answer, type Bucket, type ResultRow } from '../results';
+import { onPageChange } from '../components/paging';
+import { Async, Empty, ErrorBoundary, ErrorCallOut, Loading } from '../components/status';
+import { SaveQuestion } from './save_question';
+
+const Charts = lazy(() => import('../components/charts').then((m) => ({ default: m.BucketChart })));
+
+export const PAGE_SIZE = 50;
+
+/** The question form: a question type, its input(s), Search. Submitting changes the URL, which runs the query. */
+export function QuestionForm({ initial, onSubmit }: { initial?: Question; onSubmit: (q: Question) => void }) {
+  const [type, setType] = useState<QuestionType>(initial?.type ?? 'kernel');
+  const [value, setValue] = useState(initial?.value ?? '');
+  const [extra, setExtra] = useState(initial?.extra ?? '');
+  const [problem, setProblem] = useState<string>();
+  useEffect(() => {
+    setType(initial?.type ?? 'kernel');
+    setValue(initial?.value ?? '');
+    setExtra(initial?.extra ?? '');
+  }, [initial?.type, initial?.value, initial?.extra]);
+  const spec = QUESTIONS[type];
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const q: Question = { type, value, ...(spec.extraLabel && extra.trim() ? { extra } : {}) };
+    const built = buildRequest(q);
+    setProblem(built.ok ? undefined : built.error);
+    if (built.ok) onSubmit(q);
+  };
+  return (
+    <EuiForm component="form" onSubmit={submit} data-test-subj="question-form" aria-label="Fleet question">
+      <EuiFlexGroup gutterSize="s" alignItems="flexEnd" wrap>
+        <EuiFlexItem grow={false} style={{ minWidth: 240 }}>
+          <EuiFormRow label="Question">
+            <EuiSelect
+              data-test-subj="question-type"
+              options={QUESTION_TYPES.map((t) => ({ value: t, text: QUESTIONS[t].label }))}
+              value={type}
+              onChange={(e) => setType(e.target.value as QuestionType)}
+            />
+          </EuiFormRow>
+        </EuiFlexItem>
+        <EuiFlexItem grow={3}>
+          <EuiFormRow label={spec.valueLabel} isInvalid={problem !== undefined} error={problem}>
+            <EuiFieldText
+              data-test-subj="question-value"
+              placeholder={spec.placeholder}
+              value={value}
+              onChange={(e) => setValue(e.target.value)}
+            />
+          </EuiFormRow>
+        </EuiFlexItem>
+        {spec.extraLabel && (
+          <EuiFlexItem grow={1}>
+            <EuiFormRow label={spec.extraLabel}>
+              <EuiFieldText
+                data-test-subj="question-extra"
+                placeholder={spec.extraPlaceholder}
+                value={extra}
+                onChange={(e) => setExtra(e.target.value)}
+              />
+            </EuiFormRow>
+          </EuiFlexItem>
+        )}
+        <EuiFlexItem grow={false}>
+          <EuiFormRow hasEmptyLabelSpace>
+            <EuiButton type="submit" fill iconType="search" data-test-subj="question-submit">
+              Search
+            </EuiButton>
+          </EuiFormRow>
+        </EuiFlexItem>
+      </EuiFlexGroup>
+    </EuiForm>
+  );
+}
+
+export function FleetScreen({
+  question,
+  page,
+  onQuestion,
+  onPage,
+}: {
+  question?: Question;
+  page: number;
+  onQuestion: (q: Question) => void;
+  onPage: (p: number) => void;
+}) {
+  const api = useApi();
+  const built = question ? buildRequest(question, page, PAGE_SIZE) : undefined;
+  const key = built?.ok ? JSON.stringify(built.request) : null;
+  const [state] = useLoad(key, async () => {
+    const req = built!.ok ? built!.request : undefined;
+    return toAnswer(question!, await api.get(req!.path, req!.query));
+  });
+  return (
+    <>
+      <QuestionForm initial={question} onSubmit={onQuestion} />
+      <EuiSpacer />
+      {!question && (
+        <Empty title="Ask the fleet a question">
+          Pick a question above, or write a Lucene query such as filename:"/etc/fstab" AND content:ext4.
+        </Empty>
+      )}
+      {built && !built.ok && <ErrorCallOut title="The question is incomplete" error={built.error} />}
+      <Async state={state} loading="Asking the fleet…">
+        {(answer) => (
+          <AnswerView
+            question={question!}
+            answer={answer}
+            page={page}
+            onPage={onPage}
+            serverPaged={built!.ok && built!.request.serverPaged}
+          />
+        )}
+      </Async>
+    </>
+  );
+}
+
+function AnswerView({
+  question,
+  answer,
+  page,
+  onPage,
+  serverPaged,
+}: {
+  question: Question;
+  answer: Answer;
+  page: number;
+  onPage: (p: number) => void;
+  serverPaged: boolean;
+}) {
+  const { kernel, os } = facets(answer.rows);
+  const rows = serverPaged ? answer.rows : pageRows(answer.rows, page, PAGE_SIZE);
+  const totalRows = serverPaged ? answer.total : answer.rows.length;
+  return (
+    <>
+      <EuiFlexGroup alignItems="center" justifyContent="spaceBetween" wrap>
+        <EuiFlexItem grow={false}>
+          <EuiTitle size="s">
+            {/* data-query says which question this answer is for (tests wait on it; screen readers ignore it). */}
+            <h2 data-test-subj="fleet-summary" data-query={`${question.type}:${question.value}:${question.extra ?? ''}`}>
+              {summary(answer)}
+            </h2>
+          </EuiTitle>
+        </EuiFlexItem>
+        <EuiFlexItem grow={false}>
+          <SaveQuestion question={question} currentCount={answer.total} />
+        </EuiFlexItem>
+      </EuiFlexGroup>
+      {answer.conditions && (
+        <EuiFlexGroup gutterSize="xs" wrap responsive={false}>
+          {answer.conditions.map((c) => (
+            <EuiFlexItem grow={false} key={c}>
+              <EuiBadge>{c}</EuiBadge>
+            </EuiFlexItem>
+          ))}
+        </EuiFlexGroup>
+      )}
+      {answer.unknown && answer.unknown.length > 0 && (
+        <>
+          <EuiSpacer size="s" />
+          <EuiCallOut
+            title={`${answer.unknown.length} hosts send no package inventory and are not counted`}
+            color="warning"
+            iconType="warning"
+            size="s"
+            data-test-subj="unknown-hosts"
+          >
+            <p>{answer.unknown.join(', ')}</p>
+          </EuiCallOut>
+        </>
+      )}
+      <EuiSpacer size="m" />
+      <Facets distribution={answer.distribution} kernel={kernel} os={os} />
+      {answer.total === 0 ? (
+        <Empty title="No host matches">Nothing in the current state answers this question.</Empty>
+      ) : (
+        <ResultsTable rows={rows} page={page} total={totalRows} onPage={onPage} />
+      )}
+    </>
+  );
+}
+
+function Facets({ distribution, kernel, os }: { distribution?: Bucket[]; kernel: Bucket[]; os: Bucket[] }) {
+  const panels = [
+    distribution && distribution.length > 0 && { id: 'distribution', title: 'Hosts per value', buckets: distribution },
+    kernel.length > 0 && { id: 'kernel', title: 'Hosts per kernel', buckets: kernel },
+    os.length > 0 && { id: 'os', title: 'Hosts per OS', buckets: os },
+  ].filter((p): p is { id: string; title: string; buckets: Bucket[] } => Boolean(p));
+  if (!panels.length) return null;
+  return (
+    <>
+      <EuiFlexGroup wrap>
+        {panels.map((p) => (
+          <EuiFlexItem key={p.id} style={{ minWidth: 280 }}>
+            <EuiPanel hasBorder paddingSize="s">
+              <EuiTitle size="xxs">
+                <h3>{p.title}</h3>
+              </EuiTitle>
+              <ul aria-label={p.title} data-test-subj={`facet-${p.id}`} style={{ fontSize: 12 }}>
+                {p.buckets.slice(0, 8).map((b) => (
+                  <li key={b.label}>
+                    {b.label}: {b.count}
+                  </li>
+                ))}
+              </ul>
+              <ErrorBoundary title="The chart could not be drawn">
+                <Suspense fallback={<Loading label="Loading chart…" />}>
+                  <Charts id={p.id} title={p.title} buckets={p.buckets} />
+                </Suspense>
+              </ErrorBoundary>
+            </EuiPanel>
+          </EuiFlexItem>
+        ))}
+      </EuiFlexGroup>
+      <EuiSpacer size="m" />
+    </>
+  );
+}
+
+export function ResultsTable({
+  rows,
+  page,
+  total,
+  onPage,
+}: {
+  rows: ResultRow[];
+  page: number;
+  total: number;
+  onPage: (p: number) => void;
+}) {
+  const columns: EuiBasicTableColumn<ResultRow>[] = [
+    {
+      field: 'host',
+      name: 'Host',
+      render: (host: string) => (
+        <EuiLink href={formatRoute({ screen: 'host', host })} data-test-subj="result-host">
+          {host}
+        </EuiLink>
+      ),
+    },
+    {
+      field: 'path',
+      name: 'File',
+      render: (path: string | undefined, row: ResultRow) =>
+        path ? <EuiLink href={formatRoute({ screen: 'host', host: row.host, path })}>{path}</EuiLink> : '—',
+    },
+    { field: 'value', name: 'Value', render: (v: string) => <code>{v || '—'}</code> },
+    { field: 'lastSeen', name: 'Last seen', render: (t: string | null) => formatTime(t) },
+  ];
+  return (
+    <EuiBasicTable
+      data-test-subj="results-table"
+      tableCaption="Matching hosts"
+      items={rows}
+      rowHeader="host"
+      columns={columns}
+      pagination={{ pageIndex: page - 1, pageSize: PAGE_SIZE, totalItemCount: total, showPerPageOptions: false }}
+      onChange={onPageChange(onPage)}
+    />
+  );
+}

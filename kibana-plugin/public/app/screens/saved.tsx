@@ -1,0 +1,336 @@
+import {
+  EuiBadge,
+  EuiBasicTable,
+  EuiButtonEmpty,
+  EuiCallOut,
+  EuiFieldText,
+  EuiFlexGroup,
+  EuiHealth,
+  EuiLink,
+  EuiSpacer,
+  EuiTab,
+  EuiTabs,
+  type EuiBasicTableColumn,
+} from '@elastic/eui';
+import type { AlertCondition, AlertEvent, AlertRule, Evaluation, RuleState, SavedRun, SavedSearch } from '@mitra/core';
+import { useState } from 'react';
+import { useApi, useLoad } from '../hooks';
+import { fromSavedQuery } from '../questions';
+import { formatTime } from '../results';
+import { formatRoute, type SavedTab } from '../routes';
+import { onPageChange } from '../components/paging';
+import { Async, Empty, ErrorCallOut } from '../components/status';
+
+const PAGE = 20;
+
+export function SavedScreen({ tab }: { tab: SavedTab }) {
+  const tabs: { id: SavedTab; name: string }[] = [
+    { id: 'searches', name: 'Saved searches' },
+    { id: 'rules', name: 'Alert rules' },
+    { id: 'history', name: 'Alert history' },
+  ];
+  return (
+    <>
+      <EuiTabs size="s">
+        {tabs.map((t) => (
+          <EuiTab
+            key={t.id}
+            isSelected={tab === t.id}
+            href={formatRoute({ screen: 'saved', tab: t.id })}
+            data-test-subj={`saved-tab-${t.id}`}
+          >
+            {t.name}
+          </EuiTab>
+        ))}
+      </EuiTabs>
+      <EuiSpacer />
+      {tab === 'searches' && <SearchesTab />}
+      {tab === 'rules' && <RulesTab />}
+      {tab === 'history' && <HistoryTab />}
+    </>
+  );
+}
+
+/** What an action on a row last did, shown above the table. */
+type Outcome = { ok: true; text: string } | { ok: false; error: Error } | undefined;
+
+function OutcomeCallOut({ outcome }: { outcome: Outcome }) {
+  if (!outcome) return null;
+  if (!outcome.ok) return <ErrorCallOut error={outcome.error} />;
+  return <EuiCallOut size="s" color="success" iconType="check" title={outcome.text} data-test-subj="action-outcome" />;
+}
+
+/** Runs a row action, records its outcome and reloads the list. */
+function useAction(reload: () => void): [Outcome, (run: () => Promise<string>) => Promise<void>] {
+  const [outcome, setOutcome] = useState<Outcome>();
+  const act = async (run: () => Promise<string>) => {
+    try {
+      setOutcome({ ok: true, text: await run() });
+    } catch (e) {
+      setOutcome({ ok: false, error: e as Error });
+    }
+    reload();
+  };
+  return [outcome, act];
+}
+
+/** The number a run or an evaluation matched, whatever the query kind. */
+const matchCount = (result: unknown) => (result as { total?: number }).total ?? 0;
+
+function SearchesTab() {
+  const api = useApi();
+  const [page, setPage] = useState(1);
+  const [list, reload] = useLoad(`saved:${page}`, () =>
+    api.get<{ total: number; searches: SavedSearch[] }>('/saved', { page, size: PAGE }),
+  );
+  const [outcome, act] = useAction(reload);
+  const [editing, setEditing] = useState<{ name: string; description: string }>();
+  const columns: EuiBasicTableColumn<SavedSearch>[] = [
+    {
+      field: 'name',
+      name: 'Name',
+      render: (name: string, s: SavedSearch) => {
+        const q = fromSavedQuery(s.kind, s.params);
+        return q ? (
+          <EuiLink href={formatRoute({ screen: 'fleet', question: q, page: 1 })} data-test-subj="saved-open">
+            {name}
+          </EuiLink>
+        ) : (
+          name
+        );
+      },
+    },
+    {
+      field: 'description',
+      name: 'Description',
+      render: (d: string, s: SavedSearch) =>
+        editing?.name === s.name ? (
+          <EuiFieldText
+            compressed
+            aria-label={`Description of ${s.name}`}
+            value={editing.description}
+            onChange={(e) => setEditing({ name: s.name, description: e.target.value })}
+            data-test-subj="saved-description"
+          />
+        ) : (
+          d
+        ),
+    },
+    { field: 'kind', name: 'Kind', render: (k: string) => <EuiBadge>{k}</EuiBadge> },
+    { field: 'params', name: 'Parameters', render: (p: Record<string, unknown>) => <code>{JSON.stringify(p)}</code> },
+    {
+      name: 'Actions',
+      render: (s: SavedSearch) => (
+        <EuiFlexGroup gutterSize="xs" responsive={false} wrap>
+          <EuiButtonEmpty
+            size="xs"
+            data-test-subj="saved-run"
+            onClick={() =>
+              act(
+                async () =>
+                  `${s.name}: ${matchCount((await api.post<SavedRun>(`/saved/${encodeURIComponent(s.name)}/run`)).result)} matches`,
+              )
+            }
+          >
+            Run
+          </EuiButtonEmpty>
+          {editing?.name === s.name ? (
+            <EuiButtonEmpty
+              size="xs"
+              data-test-subj="saved-save"
+              onClick={() =>
+                act(async () => {
+                  await api.put(`/saved/${encodeURIComponent(s.name)}`, { description: editing.description });
+                  setEditing(undefined);
+                  return `${s.name} updated`;
+                })
+              }
+            >
+              Save
+            </EuiButtonEmpty>
+          ) : (
+            <EuiButtonEmpty size="xs" data-test-subj="saved-edit" onClick={() => setEditing({ name: s.name, description: s.description })}>
+              Edit
+            </EuiButtonEmpty>
+          )}
+          <ConfirmDelete
+            name={s.name}
+            onConfirm={() => act(async () => (await api.delete(`/saved/${encodeURIComponent(s.name)}`), `${s.name} deleted`))}
+          />
+        </EuiFlexGroup>
+      ),
+    },
+  ];
+  return (
+    <>
+      <OutcomeCallOut outcome={outcome} />
+      <Async state={list} loading="Loading saved searches…">
+        {(r) =>
+          r.total === 0 ? (
+            <Empty title="No saved searches yet">Ask a question on the Fleet screen and choose "Save search".</Empty>
+          ) : (
+            <EuiBasicTable
+              tableCaption="Saved searches"
+              data-test-subj="saved-table"
+              items={r.searches}
+              columns={columns}
+              rowHeader="name"
+              pagination={{ pageIndex: page - 1, pageSize: PAGE, totalItemCount: r.total, showPerPageOptions: false }}
+              onChange={onPageChange(setPage)}
+            />
+          )
+        }
+      </Async>
+    </>
+  );
+}
+
+/** Two steps, so a stray click or Enter never deletes. */
+function ConfirmDelete({ name, onConfirm }: { name: string; onConfirm: () => void }) {
+  const [armed, setArmed] = useState(false);
+  if (!armed)
+    return (
+      <EuiButtonEmpty size="xs" color="danger" onClick={() => setArmed(true)} data-test-subj="delete">
+        Delete
+      </EuiButtonEmpty>
+    );
+  return (
+    <EuiButtonEmpty
+      size="xs"
+      color="danger"
+      iconType="trash"
+      onClick={onConfirm}
+      data-test-subj="delete-confirm"
+      aria-label={`Confirm deleting ${name}`}
+    >
+      Confirm delete
+    </EuiButtonEmpty>
+  );
+}
+
+export const conditionText = (c: AlertCondition) =>
+  c.type === 'matches_above'
+    ? `more than ${c.threshold} matches`
+    : c.type === 'hosts_changed'
+      ? 'matching hosts change'
+      : `${c.path} changes`;
+
+type RuleRow = AlertRule & { state: RuleState | null };
+
+function RulesTab() {
+  const api = useApi();
+  const [page, setPage] = useState(1);
+  const [list, reload] = useLoad(`rules:${page}`, async () => {
+    const r = await api.get<{ total: number; rules: AlertRule[] }>('/alerts/rules', { page, size: PAGE });
+    const states = await Promise.all(
+      r.rules.map((rule) => api.get<{ state: RuleState | null }>(`/alerts/rules/${encodeURIComponent(rule.name)}`)),
+    );
+    return { total: r.total, rows: r.rules.map((rule, i): RuleRow => ({ ...rule, state: states[i].state })) };
+  });
+  const [outcome, act] = useAction(reload);
+  const path = (r: RuleRow) => `/alerts/rules/${encodeURIComponent(r.name)}`;
+  const columns: EuiBasicTableColumn<RuleRow>[] = [
+    { field: 'name', name: 'Rule' },
+    { field: 'description', name: 'Query', render: (d: string, r: RuleRow) => d || r.search || JSON.stringify(r.query) },
+    { field: 'condition', name: 'Fires when', render: (c: AlertCondition) => conditionText(c) },
+    {
+      field: 'state',
+      name: 'Status',
+      render: (s: RuleState | null, r: RuleRow) =>
+        !r.enabled ? (
+          <EuiHealth color="subdued">disabled</EuiHealth>
+        ) : !s ? (
+          <EuiHealth color="subdued">not evaluated yet</EuiHealth>
+        ) : (
+          <EuiHealth color={s.status === 'firing' ? 'danger' : 'success'} data-test-subj="rule-status">
+            {s.status} ({s.count}) · {formatTime(s.last_checked)}
+          </EuiHealth>
+        ),
+    },
+    {
+      name: 'Actions',
+      render: (r: RuleRow) => (
+        <EuiFlexGroup gutterSize="xs" responsive={false} wrap>
+          <EuiButtonEmpty
+            size="xs"
+            data-test-subj="rule-eval"
+            onClick={() =>
+              act(async () => {
+                const e = await api.post<Evaluation>(`${path(r)}/eval`);
+                if (e.error) throw new Error(`${r.name}: ${e.error}`);
+                return `${r.name}: ${e.status}${e.transition ? ` (${e.transition})` : ''}, ${e.count} matches${e.hosts.length ? `: ${e.hosts.join(', ')}` : ''}`;
+              })
+            }
+          >
+            Evaluate now
+          </EuiButtonEmpty>
+          <EuiButtonEmpty
+            size="xs"
+            data-test-subj="rule-toggle"
+            onClick={() =>
+              act(async () => (await api.put(path(r), { enabled: !r.enabled }), `${r.name} ${r.enabled ? 'disabled' : 'enabled'}`))
+            }
+          >
+            {r.enabled ? 'Disable' : 'Enable'}
+          </EuiButtonEmpty>
+          <ConfirmDelete name={r.name} onConfirm={() => act(async () => (await api.delete(path(r)), `${r.name} deleted`))} />
+        </EuiFlexGroup>
+      ),
+    },
+  ];
+  return (
+    <>
+      <OutcomeCallOut outcome={outcome} />
+      <Async state={list} loading="Loading alert rules…">
+        {(r) =>
+          r.total === 0 ? (
+            <Empty title="No alert rules yet">Ask a question on the Fleet screen and choose "Create alert rule".</Empty>
+          ) : (
+            <EuiBasicTable
+              tableCaption="Alert rules"
+              data-test-subj="rules-table"
+              items={r.rows}
+              columns={columns}
+              rowHeader="name"
+              pagination={{ pageIndex: page - 1, pageSize: PAGE, totalItemCount: r.total, showPerPageOptions: false }}
+              onChange={onPageChange(setPage)}
+            />
+          )
+        }
+      </Async>
+    </>
+  );
+}
+
+function HistoryTab() {
+  const api = useApi();
+  const [page, setPage] = useState(1);
+  const [events] = useLoad(`events:${page}`, () =>
+    api.get<{ total: number; events: AlertEvent[] }>('/alerts/history', { page, size: PAGE }),
+  );
+  const columns: EuiBasicTableColumn<AlertEvent>[] = [
+    { field: '@timestamp', name: 'When', render: (t: string) => formatTime(t) },
+    { field: 'rule', name: 'Rule' },
+    { field: 'state', name: 'Event', render: (s: string) => <EuiHealth color={s === 'firing' ? 'danger' : 'success'}>{s}</EuiHealth> },
+    { field: 'count', name: 'Matches' },
+    { field: 'hosts', name: 'Hosts', render: (h: string[]) => <span data-test-subj="event-hosts">{h.join(', ')}</span> },
+  ];
+  return (
+    <Async state={events} loading="Loading alert history…">
+      {(r) =>
+        r.total === 0 ? (
+          <Empty title="No alerts have fired yet" />
+        ) : (
+          <EuiBasicTable
+            tableCaption="Alert history"
+            data-test-subj="alert-history"
+            items={r.events}
+            columns={columns}
+            pagination={{ pageIndex: page - 1, pageSize: PAGE, totalItemCount: r.total, showPerPageOptions: false }}
+            onChange={onPageChange(setPage)}
+          />
+        )
+      }
+    </Async>
+  );
+}

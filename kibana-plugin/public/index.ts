@@ -1,0 +1,6 @@
+import { MitraPublicPlugin } from './plugin';
+
+/** Kibana's browser entry point. */
+export function plugin(): MitraPublicPlugin {
+  return new MitraPublicPlugin();
+}
