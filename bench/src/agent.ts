@@ -84,7 +84,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface AgentProcessResult {
   busy: { frequencySeconds: number; seconds: number; peakRssMiB: number; steadyRssMiB: number };
-  idle: { seconds: number; cpuMs: number };
+  idle: { frequencySeconds: number; seconds: number; cpuMs: number; rssMiB: number; peakRssMiB: number };
 }
 
 /** A real `mitra agent` shipping to the local engine: one busy run (a cycle a second), one idle run. */
@@ -107,10 +107,12 @@ export async function benchAgentProcess(): Promise<AgentProcessResult> {
     const cpu0 = cpuMsOf(idle.pid!);
     await sleep(30_000);
     const idleCpu = cpuMsOf(idle.pid!) - cpu0;
+    const idleRss = procStatus(idle.pid!, 'VmRSS');
+    const idlePeak = procStatus(idle.pid!, 'VmHWM');
     idle.kill('SIGTERM');
     return {
       busy: { frequencySeconds: 1, seconds: 30, peakRssMiB: Math.round(peak), steadyRssMiB: Math.round(median(rss.slice(-20))) },
-      idle: { seconds: 30, cpuMs: idleCpu },
+      idle: { frequencySeconds: 300, seconds: 30, cpuMs: idleCpu, rssMiB: Math.round(idleRss), peakRssMiB: Math.round(idlePeak) },
     };
   } finally {
     rmSync(busyDir, { recursive: true, force: true });
