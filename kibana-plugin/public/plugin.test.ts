@@ -20,6 +20,7 @@ describe('Mitra public plugin', () => {
     const http = {
       fetch: async <T>(path: string, options: unknown) => {
         fetched.push([path, options]);
+        if (path === '/api/mitra/overview') return { hosts: 0, kernels: [], os: [], total: 0 } as T;
         return { asOf: null, total: 0, page: 1, size: 50, conditions: ['kernel 4.4'], hosts: [] } as T;
       },
     };
@@ -35,7 +36,10 @@ describe('Mitra public plugin', () => {
     });
     await waitFor(() => expect(element.textContent).toContain('0 hosts, as of no data yet'));
     // Kibana's http adds the base path itself: the app passes the route path and the query as an object.
-    expect(fetched).toEqual([['/api/mitra/hosts', { method: 'GET', query: { kernel: '4.4', page: '1', size: '50' }, body: undefined }]]);
+    expect(fetched).toEqual([
+      ['/api/mitra/overview', { method: 'GET', query: {}, body: undefined }],
+      ['/api/mitra/hosts', { method: 'GET', query: { kernel: '4.4', page: '1', size: '50' }, body: undefined }],
+    ]);
     act(() => unmount());
     expect(element.innerHTML).toBe('');
   });

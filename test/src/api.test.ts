@@ -106,6 +106,20 @@ describe('HTTP API (mitra serve)', () => {
     expect(logLines.some((l) => /^GET \/api\/mitra 200 \d+ms$/.test(l))).toBe(true);
   });
 
+  it('gives the fleet at a glance: hosts per kernel and OS', async () => {
+    const overview = await get('/api/mitra/overview');
+    expect(overview.status).toBe(200);
+    expect(overview.body).toMatchObject({
+      hosts: 2,
+      kernels: [
+        { value: '4.4', hosts: 1 },
+        { value: '5.10', hosts: 1 },
+      ],
+      os: [],
+      unknownOs: 2,
+    });
+  });
+
   it('answers fleet questions', async () => {
     const kernel = await get('/api/mitra/hosts?kernel=4.4');
     expect(kernel.status).toBe(200);

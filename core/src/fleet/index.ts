@@ -19,3 +19,4 @@ export { settingValues, type ValuesParams, type ValuesResult, type ValueBucket, 
 export { fileDrift, type DriftParams, type DriftResult, type DriftHost } from './drift';
 export { searchSnapshots, type SearchParams, type SearchResult, type SearchHit } from './search';
 export { getSnapshot, type GetParams, type GetResult, type SnapshotDoc } from './get';
+export { fleetOverview, type OverviewResult, type OverviewBucket } from './overview';

@@ -103,6 +103,9 @@ describe('the Mitra app in headless Chromium, against mitra serve on the real en
     await page.reload();
     expect(await resultHosts('kernel', '4.4')).toEqual(expected);
     expect(await subj(page, 'facet-kernel').textContent()).toContain(`4.4: ${expected.length}`);
+    // The fleet at a glance, whatever the question: every host, kernels and OS.
+    expect(await subj(page, 'overview-summary').textContent()).toMatch(new RegExp(`^Fleet: ${hosts.length} hosts, as of`));
+    expect(await subj(page, 'overview-kernel').textContent()).toContain(`4.4: ${expected.length}`);
     await screenshot(page, 'fleet-kernel');
   });
 

@@ -60,6 +60,7 @@ const cases = (): Case[] => {
   };
   return [
     { route: '/api/mitra', method: 'GET', url: '/api/mitra', status: 200 },
+    { route: '/api/mitra/overview', method: 'GET', url: '/api/mitra/overview', status: 200 },
     { route: '/api/mitra/hosts', method: 'GET', url: '/api/mitra/hosts?kernel=4.4', status: 200 },
     { route: '/api/mitra/hosts', method: 'GET', url: '/api/mitra/hosts', status: 400, message: /no condition given/ },
     {
@@ -272,6 +273,9 @@ describe('Kibana plugin server in a Kibana stand-in, on the real engine', () => 
   it('answers the original fleet questions through the Kibana routes with the ground truth', async () => {
     const k44 = await get('/api/mitra/hosts?kernel=4.4');
     expect((k44.body as { hosts: { host: string }[] }).hosts.map((h) => h.host).sort()).toEqual(byKernelMajorMinor(hosts, '4.4'));
+    const overview = (await get('/api/mitra/overview')).body as { hosts: number; kernels: { value: string; hosts: number }[] };
+    expect(overview.hosts).toBe(hosts.length);
+    expect(overview.kernels.find((k) => k.value === '4.4')?.hosts).toBe(byKernelMajorMinor(hosts, '4.4').length);
     const big = await get('/api/mitra/hosts?file=/etc/hosts&larger_than=4k');
     expect((big.body as { hosts: { host: string }[] }).hosts.map((h) => h.host).sort()).toEqual(fileLargerThan(hosts, '/etc/hosts', 4096));
   });

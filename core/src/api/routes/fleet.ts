@@ -1,11 +1,18 @@
 import { NotFoundError } from '../../errors';
-import { fileDrift, findHosts, getSnapshot, searchSnapshots, settingValues, type HostQuery } from '../../fleet';
+import { fileDrift, findHosts, fleetOverview, getSnapshot, searchSnapshots, settingValues, type HostQuery } from '../../fleet';
 import { currentStateId } from '../../ids';
 import { optional, pageOf, paging, required } from '../input';
 import { defineRoute } from '../types';
 
 /** Fleet questions over the current state (core/src/fleet). */
 export const fleetRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/api/mitra/overview',
+    summary: 'the fleet at a glance: host count, hosts per kernel major.minor and per OS',
+    validate: () => ({}),
+    handler: (_input, { client, prefix }) => fleetOverview(client, prefix),
+  }),
   defineRoute({
     method: 'GET',
     path: '/api/mitra/hosts',

@@ -114,6 +114,7 @@ export function FleetScreen({
   });
   return (
     <>
+      <FleetOverview />
       <QuestionForm initial={question} onSubmit={onQuestion} />
       <EuiSpacer />
       {!question && (
@@ -202,11 +203,53 @@ function AnswerView({
   );
 }
 
-function Facets({ distribution, kernel, os }: { distribution?: Bucket[]; kernel: Bucket[]; os: Bucket[] }) {
+interface OverviewAnswer {
+  hosts: number;
+  kernels: { value: string; hosts: number }[];
+  os: { value: string; hosts: number }[];
+  asOf?: string;
+}
+
+/** The whole fleet at a glance (GET /api/mitra/overview): host count, kernels and OS, whatever the question. */
+function FleetOverview() {
+  const api = useApi();
+  const [state] = useLoad('overview', () => api.get<OverviewAnswer>('/overview'));
+  const toBuckets = (xs: { value: string; hosts: number }[]): Bucket[] => xs.map((x) => ({ label: x.value, count: x.hosts }));
+  return (
+    <Async state={state} loading="Reading the fleet…">
+      {(o) => (
+        <>
+          <EuiTitle size="xs">
+            <h2 data-test-subj="overview-summary">
+              Fleet: {o.hosts} hosts{o.asOf ? `, as of ${formatTime(o.asOf)}` : ''}
+            </h2>
+          </EuiTitle>
+          <EuiSpacer size="s" />
+          <Facets kernel={toBuckets(o.kernels)} os={toBuckets(o.os)} subjPrefix="overview" titlePrefix="Whole fleet: " />
+        </>
+      )}
+    </Async>
+  );
+}
+
+function Facets({
+  distribution,
+  kernel,
+  os,
+  subjPrefix = 'facet',
+  titlePrefix = '',
+}: {
+  distribution?: Bucket[];
+  kernel: Bucket[];
+  os: Bucket[];
+  subjPrefix?: string;
+  /** Tells the fleet-wide panels from an answer's (titles are also the lists' labels). */
+  titlePrefix?: string;
+}) {
   const panels = [
     distribution && distribution.length > 0 && { id: 'distribution', title: 'Hosts per value', buckets: distribution },
-    kernel.length > 0 && { id: 'kernel', title: 'Hosts per kernel', buckets: kernel },
-    os.length > 0 && { id: 'os', title: 'Hosts per OS', buckets: os },
+    kernel.length > 0 && { id: 'kernel', title: `${titlePrefix}Hosts per kernel`, buckets: kernel },
+    os.length > 0 && { id: 'os', title: `${titlePrefix}Hosts per OS`, buckets: os },
   ].filter((p): p is { id: string; title: string; buckets: Bucket[] } => Boolean(p));
   if (!panels.length) return null;
   return (
@@ -218,7 +261,7 @@ function Facets({ distribution, kernel, os }: { distribution?: Bucket[]; kernel:
               <EuiTitle size="xxs">
                 <h3>{p.title}</h3>
               </EuiTitle>
-              <ul aria-label={p.title} data-test-subj={`facet-${p.id}`} style={{ fontSize: 12 }}>
+              <ul aria-label={p.title} data-test-subj={`${subjPrefix}-${p.id}`} style={{ fontSize: 12 }}>
                 {p.buckets.slice(0, 8).map((b) => (
                   <li key={b.label}>
                     {b.label}: {b.count}
@@ -227,7 +270,7 @@ function Facets({ distribution, kernel, os }: { distribution?: Bucket[]; kernel:
               </ul>
               <ErrorBoundary title="The chart could not be drawn">
                 <Suspense fallback={<Loading label="Loading chart…" />}>
-                  <Charts id={p.id} title={p.title} buckets={p.buckets} />
+                  <Charts id={`${subjPrefix}-${p.id}`} title={p.title} buckets={p.buckets} />
                 </Suspense>
               </ErrorBoundary>
             </EuiPanel>

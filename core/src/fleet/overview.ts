@@ -1,0 +1,66 @@
+import type { Client } from '@elastic/elasticsearch';
+import { currentIndex, present, search, term } from './common';
+
+export interface OverviewBucket {
+  value: string;
+  hosts: number;
+}
+
+export interface OverviewResult {
+  /** Hosts with any current-state document. */
+  hosts: number;
+  /** Hosts per kernel major.minor (from /proc/version). */
+  kernels: OverviewBucket[];
+  /** Hosts per OS (PRETTY_NAME from os-release). */
+  os: OverviewBucket[];
+  /** Hosts whose kernel or OS is not known (no /proc/version or os-release snapshot). */
+  unknownKernel: number;
+  unknownOs: number;
+  total: number;
+  asOf?: string;
+}
+
+/**
+ * The fleet at a glance, for the Fleet screen's facets: one request, three
+ * aggregations. Each host has one /proc/version and one os-release document,
+ * so document counts are host counts there; the host total is a cardinality
+ * (exact below 40,000 hosts with this precision threshold).
+ */
+export async function fleetOverview(client: Client, prefix: string, params: { top?: number } = {}): Promise<OverviewResult> {
+  const top = params.top ?? 50;
+  const res = await search(client, {
+    index: currentIndex(prefix),
+    size: 0,
+    track_total_hits: false,
+    aggs: {
+      hosts: { cardinality: { field: 'host.name', precision_threshold: 40000 } },
+      last_seen: { max: { field: '@timestamp' } },
+      kernels: {
+        filter: { bool: { filter: [term('mitra.format', 'proc_version'), present] } },
+        aggs: { by: { terms: { field: 'mitra.kernel.major_minor', size: top } } },
+      },
+      os: {
+        filter: { bool: { filter: [term('mitra.format', 'os_release'), present] } },
+        aggs: { by: { terms: { field: 'mitra.os.pretty_name', size: top } } },
+      },
+    },
+  });
+  const aggs = res.aggregations as unknown as {
+    hosts: { value: number };
+    last_seen: { value_as_string?: string };
+    kernels: { doc_count: number; by: { buckets: { key: string; doc_count: number }[] } };
+    os: { doc_count: number; by: { buckets: { key: string; doc_count: number }[] } };
+  };
+  const buckets = (b: { buckets: { key: string; doc_count: number }[] }) =>
+    b.buckets.map((x) => ({ value: String(x.key), hosts: x.doc_count }));
+  const hosts = aggs.hosts.value;
+  return {
+    hosts,
+    kernels: buckets(aggs.kernels.by),
+    os: buckets(aggs.os.by),
+    unknownKernel: Math.max(0, hosts - aggs.kernels.doc_count),
+    unknownOs: Math.max(0, hosts - aggs.os.doc_count),
+    total: hosts,
+    asOf: aggs.last_seen.value_as_string,
+  };
+}
