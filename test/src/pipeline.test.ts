@@ -67,7 +67,10 @@ test('re-sending a snapshot leaves exactly one current and one history document'
   await ship([doc]);
   await ship([doc]);
   await c.refresh();
-  const current = await c.client.count({ index: `${c.prefix}current`, query: { bool: { filter: [{ term: { 'host.name': 'db-02' } }, { term: { 'file.path': '/etc/hosts' } }] } } });
+  const current = await c.client.count({
+    index: `${c.prefix}current`,
+    query: { bool: { filter: [{ term: { 'host.name': 'db-02' } }, { term: { 'file.path': '/etc/hosts' } }] } },
+  });
   const history = await c.client.search({
     index: `${c.prefix}history-*`,
     query: { bool: { filter: [{ term: { 'host.name': 'db-02' } }, { term: { 'file.path': '/etc/hosts' } }] } },
