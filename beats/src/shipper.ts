@@ -144,7 +144,9 @@ export class Shipper {
       if (/pipeline with id \[.*\] does not exist/.test(reason)) {
         throw new Postpone(`pipeline ${this.pipeline} is not installed on the cluster: run mitra setup --prefix ${this.prefix}`);
       }
-      if (status === 429 || status >= 500) result.retry.push(doc);
+      // The pipeline's own rejection (no host.name, bad target...) is a 500 on 7.x but final: retrying cannot help.
+      const final = op.error.type === 'fail_processor_exception';
+      if (!final && (status === 429 || status >= 500)) result.retry.push(doc);
       else {
         result.rejected.push(doc);
         this.log.error(`ship: ${doc.file.path} (${doc.mitra.target}) rejected by the cluster (${status}): ${reason}`);
