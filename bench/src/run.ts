@@ -1,11 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Client } from '@elastic/elasticsearch';
 import { connect, resolveConnection } from '@mitra/core';
 import { engineOptions, probe, startEngine, stopEngine } from '@mitra/engine';
 import { benchAgentCycle, benchAgentProcess } from './agent';
 import { benchEngineStart } from './engine-start';
 import { benchIngest } from './ingest';
+import { benchApiLoad } from './api-load';
+import { benchQueries } from './queries';
 
 /**
  * `npm run bench [-- name ...]`: runs the named benchmarks (all by default)
@@ -16,6 +19,8 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   'agent-cycle': () => benchAgentCycle(),
   'agent-process': () => benchAgentProcess(),
   'engine-start': () => benchEngineStart(),
+  queries: () => withClient((client) => benchQueries(client)),
+  'api-load': () => withClient((client, url) => benchApiLoad(client, url)),
   ingest: async () => {
     const { client } = await connect(resolveConnection());
     try {
@@ -25,6 +30,15 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
     }
   },
 };
+
+async function withClient<T>(work: (client: Client, url: string) => Promise<T>): Promise<T> {
+  const { client, url } = await connect(resolveConnection());
+  try {
+    return await work(client, url);
+  } finally {
+    await client.close();
+  }
+}
 
 async function main(names: string[]): Promise<void> {
   const selected = names.length ? names : Object.keys(BENCHES);
