@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { connect, resolveConnection } from '@mitra/core';
 import { engineOptions, startEngine } from '@mitra/engine';
 import { loadFleet } from './fleet/load';
+import { simulateHost } from './fleet/simulator';
 import { MITRA_BIN } from './support/cli';
 
 /**
@@ -49,10 +50,21 @@ state_dir: ${join(WORK, 'state')}
 `;
 }
 
+/** The first simulated host whose /etc/hosts changed during the simulated days (the generator is deterministic). */
+function hostWithChanges(hosts: number, now: Date): { name: string; firstAt: string } {
+  for (let i = 0; i < hosts; i++) {
+    const host = simulateHost(i, { hosts, days: 3, seed: 42, now });
+    const versions = host.files.find((f) => f.path === '/etc/hosts')?.versions ?? [];
+    if (versions.length > 1) return { name: host.name, firstAt: versions[0].at };
+  }
+  throw new Error('the simulated fleet has no host whose /etc/hosts changed');
+}
+
 async function main(): Promise<void> {
   mkdirSync(WORK, { recursive: true });
-  step('1. Local engine (Elasticsearch 7.10.2 on 127.0.0.1:9200)');
-  const engine = await startEngine(engineOptions());
+  const options = engineOptions();
+  step(`1. Local engine (Elasticsearch 7.10.2 on 127.0.0.1:${options.port})`);
+  const engine = await startEngine(options);
   process.stdout.write(
     engine.alreadyRunning ? `already running at ${engine.url}\n` : `ready at ${engine.url} in ${engine.seconds.toFixed(1)} s\n`,
   );
@@ -68,8 +80,10 @@ async function main(): Promise<void> {
 
   step(`4. A simulated fleet of ${FLEET_HOSTS} hosts, through the same pipeline`);
   const { client } = await connect(resolveConnection());
+  // The fleet's clock is the current hour, so running the demo again within it re-sends the same snapshots (same ids) instead of adding history.
+  const fleetNow = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
   const t0 = Date.now();
-  const stats = await loadFleet(client, 'mitra-', { hosts: FLEET_HOSTS, days: 3, seed: 42 });
+  const stats = await loadFleet(client, 'mitra-', { hosts: FLEET_HOSTS, days: 3, seed: 42, now: fleetNow });
   await client.close();
   process.stdout.write(`${stats.documents} snapshots of ${stats.hosts} hosts in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
 
@@ -84,8 +98,10 @@ async function main(): Promise<void> {
   mitra(['values', 'vm.swappiness'], 12);
   process.stdout.write('\nThe original Lucene query, verbatim:\n');
   mitra(['search', 'filename:"/etc/fstab" AND content:ext4'], 8);
-  process.stdout.write('\nWhat changed in /etc/hosts on one host:\n');
-  mitra(['history', 'host-00000', '/etc/hosts'], 8);
+  const changed = hostWithChanges(FLEET_HOSTS, fleetNow);
+  process.stdout.write(`\nWhat /etc/hosts looked like on ${changed.name} over time, and what changed:\n`);
+  mitra(['history', changed.name, '/etc/hosts'], 8);
+  mitra(['diff', changed.name, '/etc/hosts', '--from', changed.firstAt], 16);
 
   step('Go on');
   process.stdout.write(

@@ -153,6 +153,17 @@ describe('history, content at a time, diff', () => {
     expect(diff.code).toBe(1);
     expect(diff.stdout).toBe((await diffVersions(scope, { host: 'web-01', path: '/etc/hosts', from: { at: T1 }, to: { at: T2 } })).diff);
     expect((await runMitra(['diff', 'web-01', '/etc/hosts', T2, '2026-11-21T12:00:00Z', ...p])).code).toBe(0);
+    // The flag spellings: --from/--to give the same diff; --against compares two hosts' current copies.
+    const flags = await runMitra(['diff', 'web-01', '/etc/hosts', '--from', T1, '--to', T2, ...p]);
+    expect([flags.code, flags.stdout]).toEqual([1, diff.stdout]);
+    const against = await runMitra(['diff', 'web-01', '/etc/hosts', '--against', 'web-02', ...p]);
+    expect(against.code).toBe(1);
+    expect(against.stdout).toBe((await diffHosts(scope, { hostA: 'web-01', hostB: 'web-02', path: '/etc/hosts' })).diff);
+    const mixed = await runMitra(['diff', 'web-01', '/etc/hosts', '--against', 'web-02', '--from', T1, ...p]);
+    expect([mixed.code, mixed.stderr.trim()]).toEqual([
+      2,
+      'mitra: diff: --against compares current copies; it does not go with --from/--to',
+    ]);
     const bad = await runMitra(['history', 'web-01', '/etc/hosts', '--at', 'yesterday', ...p]);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^mitra: --at "yesterday" is not a time/)]);

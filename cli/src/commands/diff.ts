@@ -1,16 +1,26 @@
 import { diffHosts, diffVersions, explained, parseVersionRef, UsageError, type DiffResult, type IndexScope } from '@mitra/core';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, COMMON_OPTIONS, openCluster, parseCommand } from '../args';
 import { printJson, stdio, type Command } from '../command';
+import { attachRelativeTimes } from '../time-flags';
 
-const OPTIONS = { ...CONNECTION_OPTIONS, ...COMMON_OPTIONS, hosts: { type: 'boolean' } } as const;
+const OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  ...COMMON_OPTIONS,
+  hosts: { type: 'boolean' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  against: { type: 'string' },
+} as const;
 const isId = (s: string) => /^[0-9a-f]{64}$/.test(s);
 
 export const diffCommand: Command = {
   name: 'diff',
   summary: 'unified diff between two versions of a file, or two hosts’ copies',
-  usage: `usage: mitra diff HOST PATH FROM [TO]     two versions of PATH on HOST (TO defaults to now)
-       mitra diff FROM_ID TO_ID             two version ids from mitra history
-       mitra diff --hosts HOST_A HOST_B PATH the current copies on two hosts
+  usage: `usage: mitra diff HOST PATH --from T [--to T]  two versions of PATH on HOST (--to defaults to now)
+       mitra diff HOST PATH --against HOST_B   HOST's current copy against HOST_B's
+       mitra diff HOST PATH FROM [TO]          the same as --from/--to, positionally
+       mitra diff FROM_ID TO_ID                two version ids from mitra history
+       mitra diff --hosts HOST_A HOST_B PATH   the same as --against
 
 FROM and TO are times (ISO-8601, -2h, now: the version at or before that time) or
 version ids (64 hex digits, as mitra history lists them). Prints a unified diff
@@ -18,12 +28,13 @@ version ids (64 hex digits, as mitra history lists them). Prints a unified diff
 
 ${CONNECTION_HELP}`,
   async run(argv) {
-    const { values, positionals } = parseCommand('diff', argv, OPTIONS);
+    const { values, positionals } = parseCommand('diff', attachRelativeTimes(argv, ['--from', '--to']), OPTIONS);
     if (values.help) {
       stdio.out(this.usage);
       return 0;
     }
-    const request = plan(positionals, values.hosts);
+    const flags = { ...values };
+    const request = plan(withFlags(positionals, flags), flags.hosts);
     const { connection, prefix } = await openCluster(values);
     const scope: IndexScope = { client: connection.client, prefix };
     try {
@@ -37,6 +48,21 @@ ${CONNECTION_HELP}`,
     }
   },
 };
+
+/** --from/--to/--against are the flag spelling of the positional forms; mixing both is ambiguous. */
+function withFlags(args: string[], flags: { from?: string; to?: string; against?: string; hosts?: boolean }): string[] {
+  if (flags.against !== undefined) {
+    if (flags.from !== undefined || flags.to !== undefined)
+      throw new UsageError('diff: --against compares current copies; it does not go with --from/--to');
+    if (args.length !== 2) throw new UsageError('diff --against needs HOST PATH, e.g. mitra diff web-01 /etc/hosts --against web-02');
+    flags.hosts = true;
+    return [args[0], flags.against, args[1]];
+  }
+  if (flags.from === undefined && flags.to === undefined) return args;
+  if (args.length !== 2) throw new UsageError('diff --from/--to needs HOST PATH, e.g. mitra diff web-01 /etc/hosts --from -2d');
+  if (flags.from === undefined) throw new UsageError('diff: --to needs --from (the older version)');
+  return [...args, flags.from, ...(flags.to === undefined ? [] : [flags.to])];
+}
 
 function plan(args: string[], hosts: boolean | undefined): (scope: IndexScope) => Promise<DiffResult> {
   if (hosts) {
