@@ -40,8 +40,8 @@ export interface AgentConfig {
   allowSecrets: boolean;
 }
 
-/** The original nine files plus the /proc and os-release files the memory and fleet questions need. */
-export const DEFAULT_FILES = [
+/** The file list of the original Mitra runner.yaml. */
+export const ORIGINAL_FILES = [
   '/etc/hosts',
   '/etc/resolv.conf',
   '/etc/sysctl.conf',
@@ -51,12 +51,10 @@ export const DEFAULT_FILES = [
   '/tmp/pkgs',
   '/proc/meminfo',
   '/proc/version',
-  '/proc/vmstat',
-  '/proc/zoneinfo',
-  '/proc/buddyinfo',
-  '/proc/loadavg',
-  '/etc/os-release',
 ];
+
+/** The original nine files plus the /proc and os-release files the memory and fleet questions need. */
+export const DEFAULT_FILES = [...ORIGINAL_FILES, '/proc/vmstat', '/proc/zoneinfo', '/proc/buddyinfo', '/proc/loadavg', '/etc/os-release'];
 
 /** Settings people ask about across a fleet; `sysctl: all` reads everything instead. */
 export const DEFAULT_SYSCTL_KEYS = [

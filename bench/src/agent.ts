@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Agent, Logger } from '@mitra/beats';
+import { Agent, Logger, ORIGINAL_FILES } from '@mitra/beats';
 import { median } from './ingest';
 
 /**
@@ -11,17 +11,6 @@ import { median } from './ingest';
  * `output: spool` so the network is out of the figure; then a real long-running
  * `mitra agent` subprocess: peak and steady RSS, and CPU while idle between cycles.
  */
-const ORIGINAL_FILES = [
-  '/etc/hosts',
-  '/etc/resolv.conf',
-  '/etc/sysctl.conf',
-  '/etc/security/limits.conf',
-  '/etc/ntp.conf',
-  '/etc/fstab',
-  '/tmp/pkgs',
-  '/proc/meminfo',
-  '/proc/version',
-];
 const MITRA_BIN = resolve(__dirname, '..', '..', 'cli', 'bin', 'mitra.js');
 
 function config(dir: string, frequency: number, output: 'spool' | 'elasticsearch'): string {

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Client } from '@elastic/elasticsearch';
+import { DEFAULT_FILES } from '@mitra/beats';
 import { buildMappings } from '@mitra/core';
 import { installAssets, snapshotPipeline } from '@mitra/ingest-pipelines';
 
@@ -10,20 +11,8 @@ import { installAssets, snapshotPipeline } from '@mitra/ingest-pipelines';
  * so the difference is the pipeline's parsing, hashing and routing.
  */
 
-const STANDARD_FILES = [
-  '/etc/hosts',
-  '/etc/resolv.conf',
-  '/etc/sysctl.conf',
-  '/etc/security/limits.conf',
-  '/etc/fstab',
-  '/proc/meminfo',
-  '/proc/version',
-  '/proc/vmstat',
-  '/proc/zoneinfo',
-  '/proc/buddyinfo',
-  '/proc/loadavg',
-  '/etc/os-release',
-];
+/** The agent's default file set (the original nine plus the page-cache kit and os-release), as far as this machine has it. */
+const STANDARD_FILES = DEFAULT_FILES.filter((path) => existsSync(path));
 
 interface Wire {
   '@timestamp': string;
@@ -32,17 +21,9 @@ interface Wire {
   mitra: { content: string; format?: string };
 }
 
-function readOr(path: string, fallback: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return fallback;
-  }
-}
-
 /** The standard file set of this machine, plus a 150-package inventory, for `hosts` hosts. */
 export function mixedDocuments(hosts: number): Wire[] {
-  const files = STANDARD_FILES.map((path) => ({ path, content: readOr(path, `# ${path} absent on the bench machine\n`) }));
+  const files = STANDARD_FILES.map((path) => ({ path, content: readFileSync(path, 'utf8') }));
   const packages = Array.from({ length: 150 }, (_, i) => `pkg-${i}\t1.${i}.0-1\tamd64`).join('\n');
   const at = new Date().toISOString();
   const docs: Wire[] = [];
