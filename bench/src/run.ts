@@ -6,6 +6,7 @@ import { connect, resolveConnection } from '@mitra/core';
 import { engineOptions, probe, startEngine, stopEngine } from '@mitra/engine';
 import { benchAgentCycle, benchAgentProcess } from './agent';
 import { benchEngineStart } from './engine-start';
+import { benchUi } from './ui';
 import { benchIngest } from './ingest';
 import { benchApiLoad } from './api-load';
 import { benchQueries } from './queries';
@@ -21,6 +22,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   'engine-start': () => benchEngineStart(),
   queries: () => withClient((client) => benchQueries(client)),
   'api-load': () => withClient((client, url) => benchApiLoad(client, url)),
+  ui: () => withClient((client) => benchUi(client)),
   ingest: async () => {
     const { client } = await connect(resolveConnection());
     try {
