@@ -99,20 +99,22 @@ async function searchCurrent(client: Client, prefix: string, p: { query: string;
  * and a top_hits of size 1 returns that version.
  */
 async function searchAt(client: Client, prefix: string, p: { query: string; size: number; page: number; at: Date }): Promise<SearchResult> {
+  const until: Query = { range: { '@timestamp': { lte: p.at.toISOString() } } };
+  const paths = await matchingPaths(client, prefix, p.query, until);
+  const empty = { query: p.query, at: p.at.toISOString(), asOf: null, total: 0, page: p.page, size: p.size, hits: [] };
+  if (paths?.length === 0) return empty;
   const { buckets } = await allCompositeBuckets(
     client,
     {
       index: historyIndices(prefix),
-      query: { range: { '@timestamp': { lte: p.at.toISOString() } } },
+      // Only paths that ever matched by T can be in force and matching at T: grouping the others is wasted work.
+      query: paths ? { bool: { filter: [until, { terms: { 'file.path': paths } }] } } : until,
       sources: [{ host: { terms: { field: 'host.name' } } }, { path: { terms: { field: 'file.path' } } }],
       aggs: {
         newest: { max: { field: '@timestamp' } },
         match: {
           filter: queryString(p.query),
-          aggs: {
-            newest: { max: { field: '@timestamp' } },
-            doc: { top_hits: { size: 1, sort: [{ '@timestamp': 'desc' }], _source: SOURCE } },
-          },
+          aggs: { newest: { max: { field: '@timestamp' } } },
         },
         in_force: {
           bucket_selector: {
@@ -124,23 +126,83 @@ async function searchAt(client: Client, prefix: string, p: { query: string; size
     },
     { userQuery: p.query },
   );
-  const hits = buckets.map(hitOf);
+  const inForce = buckets.map(versionOf);
   const from = p.page * p.size;
   return {
     query: p.query,
     at: p.at.toISOString(),
-    asOf: hits.reduce<string | null>((max, h) => (!max || h.timestamp > max ? h.timestamp : max), null),
-    total: hits.length,
+    asOf: inForce.reduce<string | null>((max, v) => (!max || v.at > max ? v.at : max), null),
+    total: inForce.length,
     page: p.page,
     size: p.size,
-    hits: hits.slice(from, from + p.size),
+    hits: await fetchVersions(client, prefix, inForce.slice(from, from + p.size), p.query),
   };
 }
 
-function hitOf(b: CompositeBucket): SearchHit {
-  const hit = (b.match as { doc: { hits: { hits: { _id: string; _index: string; _source: Record<string, unknown> }[] } } }).doc.hits
-    .hits[0];
-  return toHit(hit._id, hit._index, hit._source);
+interface VersionKey {
+  host: string;
+  path: string;
+  /** @timestamp of the version in force, as the aggregation prints it. */
+  at: string;
+  millis: number;
+}
+
+function versionOf(b: CompositeBucket): VersionKey {
+  const newest = b.newest as { value: number; value_as_string?: string };
+  return { host: String(b.key.host), path: String(b.key.path), millis: newest.value, at: new Date(newest.value).toISOString() };
+}
+
+/**
+ * The documents of one page of versions. Fetched after grouping rather than
+ * carried in it (a top_hits per group), so the grouping stays light however
+ * many (host, path) pairs match.
+ */
+async function fetchVersions(client: Client, prefix: string, keys: VersionKey[], query: string): Promise<SearchHit[]> {
+  if (!keys.length) return [];
+  const res = await search<Record<string, unknown>>(
+    client,
+    {
+      index: historyIndices(prefix),
+      size: keys.length * 2,
+      _source: SOURCE,
+      query: {
+        bool: {
+          should: keys.map((k) => ({
+            bool: { filter: [{ term: { 'host.name': k.host } }, { term: { 'file.path': k.path } }, { term: { '@timestamp': k.millis } }] },
+          })),
+          minimum_should_match: 1,
+        },
+      },
+    },
+    query,
+  );
+  const byKey = new Map(
+    res.hits.hits.map((h) => [keyOf(h._source as Parameters<typeof keyOf>[0]), toHit(h._id ?? '', h._index, h._source ?? {})]),
+  );
+  return keys.flatMap((k) => byKey.get(`${k.host}\u0000${k.path}\u0000${k.at}`) ?? []);
+}
+
+function keyOf(src: { host?: { name?: string }; file?: { path?: string }; '@timestamp'?: string }): string {
+  return `${src.host?.name}\u0000${src.file?.path}\u0000${new Date(src['@timestamp'] ?? 0).toISOString()}`;
+}
+
+const MAX_NARROWING_PATHS = 1000;
+
+/** The paths with a version matching the query by T; undefined when there are too many to be worth a filter. */
+async function matchingPaths(client: Client, prefix: string, query: string, until: Query): Promise<string[] | undefined> {
+  const res = await search(
+    client,
+    {
+      index: historyIndices(prefix),
+      size: 0,
+      query: { bool: { filter: [until, queryString(query)] } },
+      aggs: { paths: { terms: { field: 'file.path', size: MAX_NARROWING_PATHS } } },
+    },
+    query,
+  );
+  const paths = (res.aggregations as { paths?: { buckets: { key: string }[]; sum_other_doc_count: number } } | undefined)?.paths;
+  if (!paths || paths.sum_other_doc_count > 0) return undefined;
+  return paths.buckets.map((b) => b.key);
 }
 
 function toHit(id: string, index: string, src: Record<string, unknown>): SearchHit {
