@@ -1,12 +1,17 @@
 import { createHash } from 'node:crypto';
 import type { Client } from '@elastic/elasticsearch';
 import {
+  AlertEvaluator,
   connect,
+  createRule,
+  createSaved,
+  diffVersions,
   getSnapshot,
   hostsByKernel,
   hostsMissingPackage,
   listVersions,
   resolveConnection,
+  runSaved,
   searchSnapshots,
   settingValues,
   type Connection,
@@ -162,6 +167,35 @@ test('pipeline output from 7.10 indexes into ES 9 as is, and the fleet questions
   // On 7.10 the host queries answer the same questions; ES 9 gives the same kernel answer by search.
   expect((await hostsByKernel(source.client, prefix, { kernel: '4.4' })).hosts.map((h) => h.host)).toEqual(['web-2']);
   expect((await hostsMissingPackage(source.client, prefix, { package: 'zsh' })).hosts.map((h) => h.host)).toEqual(['db-1', 'web-2']);
+});
+
+test('diff, saved searches and alert rules give the same answers on ES 9 as on 7.10', async () => {
+  // The documents of the previous test are on both clusters.
+  const answers = async (client: Client) => {
+    const scope = { client, prefix };
+    const diff = await diffVersions(scope, { host: 'web-1', path: '/etc/fstab', from: { at: T1 }, to: { at: T2 } });
+    await createSaved(scope, { name: 'root-fs', kind: 'lucene', params: { query: 'filename:"/etc/fstab" AND content:{{fs}}' } });
+    const run = await runSaved(scope, 'root-fs', { fs: 'xfs' });
+    const rule = await createRule(scope, {
+      name: 'xfs-roots',
+      search: 'root-fs',
+      vars: { fs: 'xfs' },
+      condition: { type: 'matches_above', threshold: 0 },
+      actions: [{ type: 'log' }],
+    });
+    const evaluation = await new AlertEvaluator(scope, { settleMs: 0, log: () => {} }).evaluate(rule);
+    return {
+      diff: diff.diff,
+      saved: { params: run.params, hosts: (run.result as { hits: { host: string }[] }).hits.map((h) => h.host) },
+      alert: { transition: evaluation.transition, status: evaluation.status, hosts: evaluation.hosts, error: evaluation.error },
+    };
+  };
+  const on7 = await answers(source.client);
+  const on9 = await answers(target.client);
+  expect(on9.diff).toContain('-UUID=1b2c / ext4 defaults 0 1\n+UUID=1b2c / ext4 defaults,noatime 0 1');
+  expect(on9.saved).toEqual({ params: { query: 'filename:"/etc/fstab" AND content:xfs' }, hosts: ['db-1'] });
+  expect(on9.alert).toEqual({ transition: 'fired', status: 'firing', hosts: ['db-1'], error: undefined });
+  expect(on9).toEqual(on7);
 });
 
 test('mitra search on ES 9 pins the CA by fingerprint instead of a CA file', async () => {
