@@ -6,12 +6,20 @@ import { connect, resolveConnection } from '@mitra/core';
 import { ENGINE_START_TIMEOUT_MS, useEngine, type FlavorEngine } from '../support/engines';
 
 /**
- * The pipeline integration tests, unchanged, against OpenSearch: a nested jest
+ * The integration suite's pipeline, fixture, agent and fleet-query tests,
+ * unchanged, against OpenSearch: a nested jest
  * run whose global setup finds the OpenSearch flavour on MITRA_TEST_ES_PORT
  * (and would start that flavour itself, through MITRA_ENGINE_FLAVOR).
  */
 const ROOT = resolve(__dirname, '..', '..', '..');
-const PIPELINE_TESTS = ['test/src/pipeline.test.ts', 'test/src/pipeline-fixtures.test.ts'];
+const SUITE_ON_OPENSEARCH = [
+  'test/src/pipeline.test.ts',
+  'test/src/pipeline-fixtures.test.ts',
+  'test/src/agent.test.ts',
+  'test/src/agent-spool.test.ts',
+  'test/src/agent-files.test.ts',
+  'test/src/fleet-queries.test.ts',
+];
 
 let os: FlavorEngine;
 
@@ -37,19 +45,19 @@ interface JestReport {
   testResults: { name: string; status: string; message: string }[];
 }
 
-test('the pipeline and pipeline-fixture tests pass on OpenSearch', async () => {
+test('the pipeline, fixture, agent and fleet-query tests pass on OpenSearch', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mitra-compat-'));
   const reportFile = join(dir, 'report.json');
   const ingestedBefore = await ingestCount();
   try {
-    const run = await runJest([...PIPELINE_TESTS, '--selectProjects', 'integration', '--json', `--outputFile=${reportFile}`], {
+    const run = await runJest([...SUITE_ON_OPENSEARCH, '--selectProjects', 'integration', '--json', `--outputFile=${reportFile}`], {
       MITRA_TEST_ES_PORT: String(os.options.port),
       MITRA_ENGINE_FLAVOR: 'opensearch',
     });
     const report = JSON.parse(readFileSync(reportFile, 'utf8')) as JestReport;
     const failures = report.testResults.filter((r) => r.status !== 'passed').map((r) => `${r.name}: ${r.message.slice(0, 2000)}`);
     expect(failures).toEqual([]);
-    expect(report.testResults.map((r) => r.name.slice(ROOT.length + 1)).sort()).toEqual([...PIPELINE_TESTS].sort());
+    expect(report.testResults.map((r) => r.name.slice(ROOT.length + 1)).sort()).toEqual([...SUITE_ON_OPENSEARCH].sort());
     expect(report.numFailedTests).toBe(0);
     expect(report.numPassedTests).toBeGreaterThanOrEqual(10);
     expect([run.code, report.success]).toEqual([0, true]);
