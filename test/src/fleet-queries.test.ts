@@ -16,6 +16,7 @@ import {
   names,
   settingDistribution,
 } from './fleet/truth';
+import { reportsByHostPages, reportsInOneRequest } from '../../core/src/fleet/values';
 import { testCluster, type TestCluster } from './support/cluster';
 
 /**
@@ -156,6 +157,22 @@ test('setting distribution: live value wins over sysctl.conf, with the hosts beh
   const host11 = r.values.flatMap((v) => v.hosts.map((h) => ({ ...h, value: v.value }))).find((h) => h.host === hostName(11))!;
   expect(host11).toMatchObject({ value: '60', source: 'live', path: 'mitra:sysctl' });
   expect([...r.values].sort((a, b) => b.count - a.count)).toEqual(r.values);
+});
+
+test('setting distribution: the one-request and the per-host-page strategies report the same', async () => {
+  // settingValues takes the one-request path while the fleet fits the bucket limit, the paged one past it.
+  const keyFilter = { term: { 'mitra.settings.key': 'vm.swappiness' } };
+  const query = { bool: { filter: [{ term: { 'mitra.state': 'present' } }, { nested: { path: 'mitra.settings', query: keyFilter } }] } };
+  const one = await reportsInOneRequest(cluster.client, cluster.prefix, keyFilter, query);
+  const paged = await reportsByHostPages(cluster.client, cluster.prefix, keyFilter, query);
+  type Reports = NonNullable<typeof one>;
+  const byPath = (xs: { path: string }[]) => [...xs].sort((a, b) => a.path.localeCompare(b.path));
+  const normal = (r: Reports) =>
+    [...r.hosts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([h, x]) => [h, byPath(x.live), byPath(x.file), x.lastSeen]);
+  expect(one).toBeDefined();
+  expect(normal(one!)).toEqual(normal(paged));
+  expect(one!.hosts.size).toBeGreaterThan(100);
+  expect(one!.asOf).toBe(paged.asOf);
 });
 
 describe('drift', () => {
