@@ -14,7 +14,7 @@ import {
 } from '@elastic/eui';
 import type { AlertCondition, AlertEvent, AlertRule, Evaluation, RuleState, SavedRun, SavedSearch } from '@mitra/core';
 import { useState } from 'react';
-import { useApi, useLoad } from '../hooks';
+import { useApi, useLoad, type Loaded } from '../hooks';
 import { fromSavedQuery } from '../questions';
 import { formatTime } from '../results';
 import { formatRoute, type SavedTab } from '../routes';
@@ -162,17 +162,46 @@ function SearchesTab() {
     },
   ];
   return (
+    <NamedTable
+      outcome={outcome}
+      state={list}
+      what="saved searches"
+      empty={['No saved searches yet', 'Ask a question on the Fleet screen and choose "Save search".']}
+      subj="saved-table"
+      items={(r) => r.searches}
+      columns={columns}
+      page={page}
+      setPage={setPage}
+    />
+  );
+}
+
+/** Two steps, so a stray click or Enter never deletes. */
+/** A page of named things (saved searches, rules): the last action's outcome, then an empty state or the table. */
+function NamedTable<R extends { total: number }, T extends object>(props: {
+  outcome: Outcome;
+  state: Loaded<R>;
+  what: string;
+  empty: [title: string, hint: string];
+  subj: string;
+  items: (r: R) => T[];
+  columns: EuiBasicTableColumn<T>[];
+  page: number;
+  setPage: (p: number) => void;
+}) {
+  const { outcome, state, what, empty, subj, items, columns, page, setPage } = props;
+  return (
     <>
       <OutcomeCallOut outcome={outcome} />
-      <Async state={list} loading="Loading saved searches…">
+      <Async state={state} loading={`Loading ${what}…`}>
         {(r) =>
           r.total === 0 ? (
-            <Empty title="No saved searches yet">Ask a question on the Fleet screen and choose "Save search".</Empty>
+            <Empty title={empty[0]}>{empty[1]}</Empty>
           ) : (
             <EuiBasicTable
-              tableCaption="Saved searches"
-              data-test-subj="saved-table"
-              items={r.searches}
+              tableCaption={what.charAt(0).toUpperCase() + what.slice(1)}
+              data-test-subj={subj}
+              items={items(r)}
               columns={columns}
               rowHeader="name"
               pagination={{ pageIndex: page - 1, pageSize: PAGE, totalItemCount: r.total, showPerPageOptions: false }}
@@ -185,7 +214,6 @@ function SearchesTab() {
   );
 }
 
-/** Two steps, so a stray click or Enter never deletes. */
 function ConfirmDelete({ name, onConfirm }: { name: string; onConfirm: () => void }) {
   const [armed, setArmed] = useState(false);
   if (!armed)
@@ -279,26 +307,17 @@ function RulesTab() {
     },
   ];
   return (
-    <>
-      <OutcomeCallOut outcome={outcome} />
-      <Async state={list} loading="Loading alert rules…">
-        {(r) =>
-          r.total === 0 ? (
-            <Empty title="No alert rules yet">Ask a question on the Fleet screen and choose "Create alert rule".</Empty>
-          ) : (
-            <EuiBasicTable
-              tableCaption="Alert rules"
-              data-test-subj="rules-table"
-              items={r.rows}
-              columns={columns}
-              rowHeader="name"
-              pagination={{ pageIndex: page - 1, pageSize: PAGE, totalItemCount: r.total, showPerPageOptions: false }}
-              onChange={onPageChange(setPage)}
-            />
-          )
-        }
-      </Async>
-    </>
+    <NamedTable
+      outcome={outcome}
+      state={list}
+      what="alert rules"
+      empty={['No alert rules yet', 'Ask a question on the Fleet screen and choose "Create alert rule".']}
+      subj="rules-table"
+      items={(r) => r.rows}
+      columns={columns}
+      page={page}
+      setPage={setPage}
+    />
   );
 }
 
