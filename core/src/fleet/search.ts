@@ -1,6 +1,15 @@
-import type { Client } from '@elastic/elasticsearch';
+import type { Client, estypes } from '@elastic/elasticsearch';
 import { UsageError } from '../errors';
-import { allCompositeBuckets, currentIndex, historyIndices, maxDate, search, type CompositeBucket, type Query } from './common';
+import {
+  allCompositeBuckets,
+  currentIndex,
+  explainSearchError,
+  historyIndices,
+  maxDate,
+  search,
+  type CompositeBucket,
+  type Query,
+} from './common';
 import { parseTime } from './parse';
 
 /**
@@ -52,7 +61,11 @@ export async function searchSnapshots(client: Client, prefix: string, params: Se
   const pageNo = params.page ?? 0;
   if (!Number.isInteger(size) || size < 1 || size > 10_000) throw new UsageError(`size ${params.size} is out of range: use 1 to 10000`);
   if (!Number.isInteger(pageNo) || pageNo < 0) throw new UsageError(`page ${params.page} is not a page number: use 0, 1, 2, ...`);
-  if (params.at !== undefined) return searchAt(client, prefix, { query, size, page: pageNo, at: toDate(params.at, params.now) });
+  if (params.at !== undefined) {
+    const at = toDate(params.at, params.now);
+    await validateQuery(client, prefix, query);
+    return searchAt(client, prefix, { query, size, page: pageNo, at });
+  }
   return searchCurrent(client, prefix, { query, size, page: pageNo });
 }
 
@@ -137,6 +150,36 @@ async function searchAt(client: Client, prefix: string, p: { query: string; size
     size: p.size,
     hits: await fetchVersions(client, prefix, inForce.slice(from, from + p.size), p.query),
   };
+}
+
+/**
+ * A history search filters by time first, and Elasticsearch parses a query
+ * only on shards it searches: with no history in the window it would answer
+ * "0 matches" to a query that does not parse. The current-state index exists
+ * from `mitra setup` on and shares the history mapping, so asking it to
+ * validate the query always parses it.
+ */
+async function validateQuery(client: Client, prefix: string, query: string): Promise<void> {
+  const index = currentIndex(prefix);
+  let res: estypes.IndicesValidateQueryResponse;
+  try {
+    res = await client.indices.validateQuery({ index, query: queryString(query), explain: true });
+  } catch (e) {
+    throw explainSearchError(e, client, index, query);
+  }
+  if (res.valid) return;
+  const reason = res.explanations?.find((x) => x.error)?.error ?? res.error ?? 'invalid query';
+  throw new UsageError(
+    `query "${query}" does not parse: ${parseReason(reason)}; check the Lucene syntax (quote paths: filename:"/etc/fstab")`,
+  );
+}
+
+/** Elasticsearch explains a parse failure as a chain of Java exceptions; the user needs the last parser message. */
+function parseReason(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim();
+  const cannot = /Cannot parse '.*?': (.*?)(?:\]; nested:|\]$|$)/.exec(oneLine);
+  if (cannot) return `Cannot parse: ${cannot[1].replace(/ Was expecting.*$/, '').trim()}`;
+  return oneLine.replace(/\b(?:[a-z]+\.)+[A-Z]\w*(?:Exception|Error):? ?/g, '').replace(/^\[[^\]]*\]\s*/, '');
 }
 
 interface VersionKey {
