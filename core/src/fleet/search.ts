@@ -112,7 +112,11 @@ async function searchCurrent(client: MitraClient, prefix: string, p: { query: st
  * force at T matches; a bucket_selector drops every other group server-side,
  * and a top_hits of size 1 returns that version.
  */
-async function searchAt(client: MitraClient, prefix: string, p: { query: string; size: number; page: number; at: Date }): Promise<SearchResult> {
+async function searchAt(
+  client: MitraClient,
+  prefix: string,
+  p: { query: string; size: number; page: number; at: Date },
+): Promise<SearchResult> {
   const until: Query = { range: { '@timestamp': { lte: p.at.toISOString() } } };
   const paths = await matchingPaths(client, prefix, p.query, until);
   const empty = { query: p.query, at: p.at.toISOString(), asOf: null, total: 0, page: p.page, size: p.size, hits: [] };
