@@ -110,11 +110,16 @@ export function resolveConnection(
   };
 }
 
+/** Why `prefix` cannot start index names, or undefined when it can (also the Kibana plugin's `mitra.prefix` check). */
+export function prefixProblem(prefix: string): string | undefined {
+  if (/^[a-z0-9][a-z0-9_.-]*$/.test(prefix)) return undefined;
+  return `index prefix "${prefix}" is not a valid index name start: use lowercase letters, digits, "-", "_" or "."`;
+}
+
 export function resolveIndexConfig(flags: ConnectionFlags = {}, file: RawConfigFile = {}, env = process.env): IndexConfig {
   const prefix = flags.prefix ?? env.MITRA_PREFIX ?? file.indexer?.prefix ?? DEFAULT_PREFIX;
-  if (!/^[a-z0-9][a-z0-9_.-]*$/.test(prefix)) {
-    throw new ConfigError(`index prefix "${prefix}" is not a valid index name start: use lowercase letters, digits, "-", "_" or "."`);
-  }
+  const problem = prefixProblem(prefix);
+  if (problem) throw new ConfigError(problem);
   return { prefix };
 }
 

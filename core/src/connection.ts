@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { Client, Transport, errors, type ClientOptions, type TransportOptions } from '@elastic/elasticsearch';
+import { Client, Transport, type ClientOptions, type TransportOptions } from '@elastic/elasticsearch';
+import { isResponseError, responseStatus, transportFailure, type EsResponseError } from './client';
 import type { ConnectionConfig } from './config';
 import { ClusterError, ConfigError, MitraError } from './errors';
 
@@ -106,8 +107,9 @@ const TLS_CODES = new Set([
 /** One line for whatever went wrong talking to the cluster: what, where, and the fix. */
 export function explainError(e: unknown, url: string): MitraError {
   if (e instanceof MitraError) return e;
-  if (e instanceof errors.ResponseError) return explainResponse(e, url);
-  if (e instanceof errors.TimeoutError) {
+  if (isResponseError(e)) return explainResponse(e, url);
+  const failure = transportFailure(e);
+  if (failure === 'timeout') {
     return new ClusterError(`Elasticsearch at ${url} did not answer in time: check that it is healthy, or raise MITRA_ES_TIMEOUT_MS`, {
       cause: e,
     });
@@ -129,19 +131,19 @@ export function explainError(e: unknown, url: string): MitraError {
   if (/ENOTFOUND|EAI_AGAIN/.test(text)) {
     return new ClusterError(`cannot resolve the host of ${url}: check --es / MITRA_ES_URL (or es_host in the config file)`, { cause: e });
   }
-  if (e instanceof errors.ConnectionError || e instanceof errors.NoLivingConnectionsError) {
+  if (failure === 'unreachable') {
     return new ClusterError(`cannot reach Elasticsearch at ${url} (${firstLine(text)}): check the URL and that the cluster is up`, {
       cause: e,
     });
   }
-  if (e instanceof errors.ProductNotSupportedError) {
+  if (failure === 'not-elasticsearch') {
     return new ClusterError(`${url} does not answer as Elasticsearch (no x-elastic-product header): check the URL`, { cause: e });
   }
   return new ClusterError(`request to ${url} failed: ${firstLine(text)}`, { cause: e });
 }
 
-function explainResponse(e: errors.ResponseError, url: string): MitraError {
-  const status = e.statusCode ?? 0;
+function explainResponse(e: EsResponseError, url: string): MitraError {
+  const status = responseStatus(e) ?? 0;
   const reason = responseReason(e);
   if (status === 401) {
     return new ClusterError(
@@ -159,7 +161,7 @@ function explainResponse(e: errors.ResponseError, url: string): MitraError {
 }
 
 /** The most specific reason in an Elasticsearch error body. */
-export function responseReason(e: errors.ResponseError): string {
+export function responseReason(e: EsResponseError): string {
   const body = e.meta?.body as
     | { error?: { reason?: string; type?: string; root_cause?: { reason?: string }[]; caused_by?: { reason?: string } } | string }
     | undefined;

@@ -3,13 +3,21 @@ import { join } from 'node:path';
 import { FIELDS } from '@mitra/core';
 
 /**
- * Checks mitra.ndjson against the saved-object shapes of Kibana 8.17 (what
- * its export writes and its import accepts): every line a JSON object with
- * id/type/attributes/references, `coreMigrationVersion` 8.8.0 and the
- * `typeMigrationVersion` of the type's latest model version in 8.17
- * (index-pattern 8.0.0, search 10.5.0), the attributes each type's mappings
- * and loaders read, references that resolve inside the file, and queries
- * that only name fields the Mitra schema defines.
+ * Checks mitra.ndjson against the saved-object types of Kibana 9.2, as read in
+ * elastic/kibana: every line a JSON object with id/type/attributes/references
+ * as an export writes them; `coreMigrationVersion` 8.8.0 (core's last
+ * document-shape change); a `typeMigrationVersion` no newer than what 9.2
+ * knows, so its import migrates the object up instead of refusing it:
+ *  - `index-pattern` (src/platform/plugins/shared/data_views/server/saved_objects/data_views.ts):
+ *    no model versions; last migration 7.11.0, converted to multi-namespace at
+ *    8.0.0 → 8.0.0 is its latest version, in 9.2 as on the main line;
+ *  - `search` (src/platform/plugins/shared/saved_search/server/saved_objects/search.ts):
+ *    model versions (10.N.0 = model version N); 10.5.0 is what 8.17-era
+ *    exports carry and every 9.x has it, and 9.x's later model versions move
+ *    these attributes into a Discover tab on import (the tabs backfill reads
+ *    exactly the attributes listed in TAB_ATTRIBUTES below);
+ * the attributes each type's schema defines, references that resolve inside
+ * the file, and queries that only name fields the Mitra schema defines.
  */
 
 interface SavedObject {
@@ -23,6 +31,51 @@ interface SavedObject {
 }
 
 const TYPE_MIGRATION_VERSION: Record<string, string> = { 'index-pattern': '8.0.0', search: '10.5.0' };
+/** data_views common types (DataViewAttributes): what an index-pattern object may carry. */
+const DATA_VIEW_ATTRIBUTES = new Set([
+  'title',
+  'name',
+  'type',
+  'typeMeta',
+  'timeFieldName',
+  'fields',
+  'fieldFormatMap',
+  'fieldAttrs',
+  'runtimeFieldMap',
+  'sourceFilters',
+  'allowNoIndex',
+  'allowHidden',
+]);
+/**
+ * saved_search server/saved_objects/schema.ts: a search's own title and
+ * description, and the attributes a Discover tab holds (SCHEMA_TAB_ATTRIBUTES),
+ * which the legacy search schema has at the top level.
+ */
+const SEARCH_ATTRIBUTES = new Set(['title', 'description']);
+const TAB_ATTRIBUTES = new Set([
+  'hideChart',
+  'hideTable',
+  'columns',
+  'sort',
+  'grid',
+  'headerRowHeight',
+  'rowHeight',
+  'rowsPerPage',
+  'sampleSize',
+  'density',
+  'breakdownField',
+  'visContext',
+  'chartInterval',
+  'kibanaSavedObjectMeta',
+  'isTextBasedQuery',
+  'usesAdHocDataView',
+  'controlGroupJson',
+  'timeRestore',
+  'timeRange',
+  'refreshInterval',
+  'viewMode',
+  'hideAggregatedPreview',
+]);
 /** Attributes Kibana stores as JSON text, not objects, for each type. */
 const JSON_TEXT_ATTRS: Record<string, string[]> = {
   'index-pattern': ['fields', 'fieldFormatMap', 'runtimeFieldMap', 'sourceFilters', 'fieldAttrs', 'typeMeta'],
@@ -39,7 +92,7 @@ const knownFields = new Set<string>([...FIELDS.map((f) => f.name), 'hostname', '
 /** A field in a query or column is known if the schema has it or one of its parents (objects like mitra.packages). */
 const isKnownField = (name: string) => [...knownFields].some((f) => f === name || name.startsWith(`${f}.`) || f.startsWith(`${name}.`));
 
-describe('saved_objects/mitra.ndjson (Kibana 8.17 shapes)', () => {
+describe('saved_objects/mitra.ndjson (Kibana 9.2 saved-object types)', () => {
   it('is one JSON object per line with the top-level keys an export writes', () => {
     expect(text.endsWith('\n')).toBe(true);
     for (const o of objects) {
@@ -57,6 +110,13 @@ describe('saved_objects/mitra.ndjson (Kibana 8.17 shapes)', () => {
       expect(o.id).toMatch(/^[a-z0-9-]+$/);
     }
     expect(new Set(objects.map((o) => `${o.type}:${o.id}`)).size).toBe(objects.length);
+  });
+
+  it('carries only attributes its type defines in Kibana 9.2', () => {
+    for (const o of objects) {
+      const known = o.type === 'index-pattern' ? DATA_VIEW_ATTRIBUTES : new Set([...SEARCH_ATTRIBUTES, ...TAB_ATTRIBUTES]);
+      expect([o.id, Object.keys(o.attributes).filter((k) => !known.has(k))]).toEqual([o.id, []]);
+    }
   });
 
   it('has data views for the current state and the history indices', () => {

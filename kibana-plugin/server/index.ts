@@ -1,12 +1,10 @@
-import type { PluginInitializerContext } from './kibana-types';
-import { MitraServerPlugin } from './plugin';
+import type { PluginInitializer } from '../kibana_api/server';
+import { MitraServerPlugin, type MitraSetupDeps, type MitraSetupResult } from './plugin';
 
-/** Kibana's server entry point: `plugin(initializerContext)` returns the plugin instance. */
-export function plugin(initializerContext: PluginInitializerContext): MitraServerPlugin {
-  return new MitraServerPlugin(initializerContext);
-}
+/** Kibana's server entry point: `plugin(initializerContext)` resolves to the plugin instance. */
+export const plugin: PluginInitializer<MitraSetupResult, void, MitraSetupDeps> = async (initializerContext) =>
+  new MitraServerPlugin(initializerContext);
 
-export { MitraServerPlugin, type MitraPluginOptions, type MitraSetupResult } from './plugin';
-export { fleetQueryRuleType, validateFleetQueryParams, type FleetQueryParams } from './rule_type';
-export { MITRA_FEATURE } from './feature';
-export { kibanaPath, registerRoutes } from './routes';
+/** `mitra.enabled` and `mitra.prefix` in kibana.yml. */
+export { config, type MitraConfig } from './config';
+export type { MitraServerPlugin, MitraSetupDeps, MitraSetupResult };

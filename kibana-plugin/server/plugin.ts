@@ -1,15 +1,15 @@
-import { API_ROUTES, type ApiRoute } from '@mitra/core';
-import { DEFAULT_PREFIX } from '../common';
+import { API_ROUTES } from '@mitra/core';
+import type { CoreSetup, KibanaFeatureConfig, Logger, Plugin, PluginInitializerContext } from '../kibana_api/server';
+import type { AlertingServerSetup, FeaturesPluginSetup } from '../kibana_api/server';
+import type { MitraConfig } from './config';
 import { MITRA_FEATURE } from './feature';
-import type { CoreSetup, Logger, MitraSetupDeps, PluginInitializerContext } from './kibana-types';
 import { registerRoutes } from './routes';
 import { fleetQueryRuleType } from './rule_type';
 
-export interface MitraPluginOptions {
-  /** Index prefix (default `mitra-`): which indices the routes and the rule type read. */
-  prefix?: string;
-  /** The route table to mount (default: every Mitra route). */
-  routes?: ApiRoute[];
+/** What `setup(core, plugins)` receives for the optional plugins in kibana.json. */
+export interface MitraSetupDeps {
+  alerting?: AlertingServerSetup;
+  features?: FeaturesPluginSetup;
 }
 
 /** What setup reports, so a caller can tell which optional integrations were wired. */
@@ -19,23 +19,26 @@ export interface MitraSetupResult {
   feature: boolean;
 }
 
-export class MitraServerPlugin {
+export class MitraServerPlugin implements Plugin<MitraSetupResult, void, MitraSetupDeps> {
   private readonly logger: Logger;
-  private readonly prefix: string;
-  private readonly routes: ApiRoute[];
+  private readonly config: MitraConfig;
 
-  constructor(initializerContext: PluginInitializerContext, options: MitraPluginOptions = {}) {
+  constructor(initializerContext: PluginInitializerContext) {
     this.logger = initializerContext.logger.get();
-    this.prefix = options.prefix ?? DEFAULT_PREFIX;
-    this.routes = options.routes ?? API_ROUTES;
+    // Validated by Kibana against configSchema (./config) before this runs.
+    this.config = initializerContext.config.get<MitraConfig>();
   }
 
   setup(core: CoreSetup, plugins: MitraSetupDeps): MitraSetupResult {
-    registerRoutes(core.http.createRouter(), this.routes, { prefix: this.prefix, logger: this.logger });
+    // Kibana itself skips a plugin whose `enabled` is false; this covers a host that does not.
+    if (!this.config.enabled) return { routes: 0, ruleType: false, feature: false };
+    const { prefix } = this.config;
+    registerRoutes(core.http.createRouter(), API_ROUTES, { prefix, logger: this.logger });
     // Both integrations are optional in kibana.json: the app and API work without them.
-    plugins.features?.registerKibanaFeature(MITRA_FEATURE);
-    plugins.alerting?.registerType(fleetQueryRuleType(this.prefix));
-    return { routes: this.routes.length, ruleType: plugins.alerting !== undefined, feature: plugins.features !== undefined };
+    plugins.features?.registerKibanaFeature(MITRA_FEATURE satisfies KibanaFeatureConfig);
+    plugins.alerting?.registerType(fleetQueryRuleType(prefix));
+    this.logger.debug(`routes under /api/mitra read indices ${prefix}*`);
+    return { routes: API_ROUTES.length, ruleType: plugins.alerting !== undefined, feature: plugins.features !== undefined };
   }
 
   start(): void {}

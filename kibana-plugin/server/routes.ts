@@ -5,8 +5,8 @@ import type {
   KibanaResponseFactory,
   Logger,
   RouteValidationFunction,
-  RouteValidatorFullConfig,
-} from './kibana-types';
+  RouteValidatorConfig,
+} from '../kibana_api/server';
 
 type Query = Record<string, string | string[] | undefined>;
 
@@ -46,7 +46,7 @@ export const validateBody: RouteValidationFunction<unknown> = (data, { ok, badRe
   return ok(data);
 };
 
-function validators(route: ApiRoute): RouteValidatorFullConfig<Record<string, string>, Query, unknown> {
+function validators(route: ApiRoute): RouteValidatorConfig<Record<string, string>, Query, unknown> {
   const hasBody = route.method === 'POST' || route.method === 'PUT';
   return { params: validateParams, query: validateQuery, ...(hasBody ? { body: validateBody } : {}) };
 }
@@ -63,8 +63,13 @@ export function toKibanaError(response: KibanaResponseFactory, status: number, b
  * Registers every route of the framework-free table on a Kibana router,
  * unchanged: same paths, same validation, same handlers, with the
  * request-scoped client (the current user's privileges) as the cluster.
+ * The routes serve the Mitra app only, so they are `internal` (Kibana 9
+ * answers them only to its own browser code, which sends
+ * `x-elastic-internal-origin`); scripts use `mitra serve` or the CLI.
  */
 export function registerRoutes(router: IRouter, routes: ApiRoute[], opts: { prefix: string; logger: Logger }): void {
+  // Core's diagnostics (alert evaluations started from the app) go to the plugin's logger.
+  const log = (line: string) => opts.logger.info(line);
   for (const route of routes) {
     const register = router[route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete'];
     register(
@@ -72,14 +77,15 @@ export function registerRoutes(router: IRouter, routes: ApiRoute[], opts: { pref
         path: kibanaPath(route.path),
         validate: validators(route),
         security: { authz: { requiredPrivileges: [requiredPrivilege(route)] } },
-        options: { access: 'public', summary: route.summary },
+        options: { access: 'internal', summary: route.summary },
       },
       async (context, request, response) => {
         try {
           const input = route.validate({ params: request.params, query: request.query, body: request.body });
           const { elasticsearch } = await context.core;
-          const body = await route.handler(input, { client: elasticsearch.client.asCurrentUser, prefix: opts.prefix });
-          return route.status === 201 ? response.created({ body }) : response.ok({ body });
+          const body = await route.handler(input, { client: elasticsearch.client.asCurrentUser, prefix: opts.prefix, log });
+          // Kibana's factory has no 201 shorthand in every line; custom() passes any status through.
+          return route.status === 201 ? response.custom({ statusCode: 201, body }) : response.ok({ body });
         } catch (e) {
           const { status, body } = errorResponse(e);
           if (status === 500) opts.logger.error(e instanceof Error ? e : String(e));

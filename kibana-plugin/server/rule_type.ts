@@ -1,22 +1,31 @@
 import { checkParams, queryKind, QUERY_KINDS } from '@mitra/core';
 import { PLUGIN_ID, RULE_TYPE_ID } from '../common';
-import type { RuleType } from './kibana-types';
+import type { RuleType } from '../kibana_api/server';
 
 /** A fleet query (a saved-search kind and its parameters) and how many matches are tolerated. */
-export interface FleetQueryParams {
+export type FleetQueryParams = {
   kind: string;
   params: Record<string, unknown>;
   /** Fire when more than this many things match (default 0: any match fires). */
   threshold: number;
-}
+};
 
-export interface FleetQueryState extends Record<string, unknown> {
-  /** Hosts that matched at the last run, so a recovered host can be told from a new one. */
+export type FleetQueryState = {
+  /** Hosts alerted at the last run, so a recovered host can be told from a new one. */
   hosts: string[];
-  lastChecked?: string;
-}
+  /** How many hosts matched (more than `hosts` when the framework's alert limit cut the list). */
+  matched: number;
+  limitReached: boolean;
+  lastChecked: string;
+};
+
+/** What each alert's actions can use: `{{context.host}}`, `{{context.count}}`, `{{context.kind}}`. */
+export type MatchContext = { host: string; count: number; kind: string };
 
 export const MATCHED_GROUP = 'matched';
+
+/** Kibana's generics, in Kibana's order: Params, ExtractedParams, State, InstanceState, InstanceContext, ActionGroupIds. */
+export type FleetQueryRuleType = RuleType<FleetQueryParams, never, FleetQueryState, never, MatchContext, typeof MATCHED_GROUP>;
 
 /**
  * Validates rule params the way Kibana calls it (`validate.params.validate`):
@@ -40,9 +49,11 @@ export function validateFleetQueryParams(object: unknown): FleetQueryParams {
 /**
  * `mitra.fleet-query`: runs a fleet query with the rule owner's privileges and
  * raises one alert per matching host (alert id = host name), so Kibana tracks
- * each host's alert, its recovery and its actions separately.
+ * each host's alert, its recovery and its actions separately. It raises at
+ * most the framework's alert limit (`alertFactory.create` throws past it) and
+ * reports whether the limit cut the list, as Kibana asks of rule types.
  */
-export function fleetQueryRuleType(prefix: string): RuleType<FleetQueryParams, FleetQueryState> {
+export function fleetQueryRuleType(prefix: string): FleetQueryRuleType {
   return {
     id: RULE_TYPE_ID,
     name: 'Mitra fleet query',
@@ -58,18 +69,26 @@ export function fleetQueryRuleType(prefix: string): RuleType<FleetQueryParams, F
     },
     producer: PLUGIN_ID,
     category: 'management',
+    solution: 'stack',
     minimumLicenseRequired: 'basic',
     isExportable: true,
-    async executor({ params, services, startedAt }) {
-      const client = services.scopedClusterClient.asCurrentUser;
+    async executor({ params, services, startedAt, logger }) {
       const kind = queryKind(params.kind);
-      const result = await kind.run(client, prefix, params.params);
+      const result = await kind.run(services.scopedClusterClient.asCurrentUser, prefix, params.params);
       const { count, hosts } = kind.matches(result);
       const firing = count > params.threshold ? hosts : [];
-      for (const host of firing) {
-        services.alertFactory.create(host).scheduleActions(MATCHED_GROUP, { host, count, kind: params.kind });
+      const { alertFactory } = services;
+      const limit = alertFactory.alertLimit.getValue();
+      const alerted = firing.slice(0, limit);
+      for (const host of alerted) alertFactory.create(host).scheduleActions(MATCHED_GROUP, { host, count, kind: params.kind });
+      const limitReached = firing.length > limit;
+      alertFactory.alertLimit.setLimitReached(limitReached);
+      if (limitReached) {
+        logger.warn(
+          `${firing.length} hosts matched; alerts raised for the first ${limit} (the alert limit, alerting.rules.run.alerts.max in kibana.yml)`,
+        );
       }
-      return { state: { hosts: firing, lastChecked: startedAt.toISOString() } };
+      return { state: { hosts: alerted, matched: firing.length, limitReached, lastChecked: startedAt.toISOString() } };
     },
   };
 }

@@ -35,7 +35,11 @@ ${CONNECTION_HELP}`,
       throw new UsageError(`--port "${values.port}" is not a port number (0-65535)`);
     const host = values.host ?? '127.0.0.1';
     const { connection, prefix } = await openCluster(values);
-    const server = createApiServer({ ctx: { client: connection.client, prefix }, staticDir: values.ui ?? standaloneApp(), log: stdio.out });
+    const server = createApiServer({
+      ctx: { client: connection.client, prefix, log: stdio.err },
+      staticDir: values.ui ?? standaloneApp(),
+      log: stdio.out,
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', (e: NodeJS.ErrnoException) =>
         reject(new UsageError(`cannot listen on ${host}:${port} (${e.code ?? e.message}): pick another --port or --host`)),

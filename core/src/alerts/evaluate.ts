@@ -1,4 +1,4 @@
-import { errors } from '@elastic/elasticsearch';
+import { responseStatus } from '../client';
 import { contentHash } from '../ids';
 import { historyIndices, LENIENT, type IndexScope } from '../history/scope';
 import { queryKind, runQuery } from '../saved/kinds';
@@ -220,7 +220,7 @@ export class AlertEvaluator {
       });
       return true;
     } catch (e) {
-      if (e instanceof errors.ResponseError && e.statusCode === 409) return false;
+      if (responseStatus(e) === 409) return false;
       throw e;
     }
   }

@@ -1,4 +1,4 @@
-import { errors } from '@elastic/elasticsearch';
+import { isResponseError, responseStatus, transportFailure } from '../client';
 import { responseReason } from '../connection';
 import { ClusterError, MitraError, NotFoundError } from '../errors';
 
@@ -15,15 +15,19 @@ export interface ErrorBody {
 export function errorResponse(e: unknown): { status: number; body: ErrorBody } {
   if (e instanceof NotFoundError) return { status: 404, body: { error: 'not_found', message: e.message } };
   if (e instanceof ClusterError) {
-    const answered = e.cause instanceof errors.ResponseError;
+    const answered = isResponseError(e.cause);
     return { status: answered ? 502 : 503, body: { error: answered ? 'cluster_error' : 'cluster_unavailable', message: e.message } };
   }
   if (e instanceof MitraError) return { status: 400, body: { error: 'bad_request', message: e.message } };
-  if (e instanceof errors.ResponseError) {
-    return { status: 502, body: { error: 'cluster_error', message: `Elasticsearch answered ${e.statusCode}: ${responseReason(e)}` } };
+  if (isResponseError(e)) {
+    return { status: 502, body: { error: 'cluster_error', message: `Elasticsearch answered ${responseStatus(e)}: ${responseReason(e)}` } };
   }
-  if (e instanceof errors.ConnectionError || e instanceof errors.TimeoutError || e instanceof errors.NoLivingConnectionsError) {
-    return { status: 503, body: { error: 'cluster_unavailable', message: `Elasticsearch is unreachable: ${e.message.split('\n')[0]}` } };
+  const failure = transportFailure(e);
+  if (failure === 'unreachable' || failure === 'timeout') {
+    return {
+      status: 503,
+      body: { error: 'cluster_unavailable', message: `Elasticsearch is unreachable: ${String((e as Error).message).split('\n')[0]}` },
+    };
   }
   return { status: 500, body: { error: 'internal', message: 'internal error: the server log has the details' } };
 }

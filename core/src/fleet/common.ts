@@ -1,5 +1,5 @@
-import type { Client, estypes } from '@elastic/elasticsearch';
-import { errors } from '@elastic/elasticsearch';
+import type { estypes } from '@elastic/elasticsearch';
+import { responseStatus, type EsResponseError, type MitraClient } from '../client';
 import { explainError, responseReason } from '../connection';
 import { ClusterError, UsageError } from '../errors';
 
@@ -25,9 +25,10 @@ export const present: Query = term('mitra.state', 'present');
 export const pathIs = (path: string): Query => term('file.path', path);
 
 /** The URL the client talks to, for error messages. */
-export function clusterUrl(client: Client): string {
-  const pool = client.connectionPool as unknown as { connections?: { url?: URL }[] };
-  return pool.connections?.[0]?.url?.origin ?? 'the cluster';
+export function clusterUrl(client: MitraClient): string {
+  // Kibana's client has no connectionPool (its type omits it): then "the cluster" it is.
+  const pool = (client as { connectionPool?: { connections?: { url?: URL }[] } }).connectionPool;
+  return pool?.connections?.[0]?.url?.origin ?? 'the cluster';
 }
 
 /**
@@ -36,7 +37,7 @@ export function clusterUrl(client: Client): string {
  * points at `mitra setup`, anything else goes through explainError.
  */
 export async function search<T = unknown>(
-  client: Client,
+  client: MitraClient,
   request: estypes.SearchRequest,
   userQuery?: string,
 ): Promise<estypes.SearchResponse<T>> {
@@ -47,14 +48,16 @@ export async function search<T = unknown>(
   }
 }
 
-export function explainSearchError(e: unknown, client: Client, index: string, userQuery?: string): Error {
-  if (e instanceof errors.ResponseError) {
-    const reason = responseReason(e);
-    const type = JSON.stringify(e.meta?.body ?? '');
-    if (e.statusCode === 404 && /index_not_found/.test(type)) {
+export function explainSearchError(e: unknown, client: MitraClient, index: string, userQuery?: string): Error {
+  const status = responseStatus(e);
+  if (status !== undefined) {
+    const err = e as EsResponseError;
+    const reason = responseReason(err);
+    const type = JSON.stringify(err.meta.body ?? '');
+    if (status === 404 && /index_not_found/.test(type)) {
       return new ClusterError(`index ${index} does not exist at ${clusterUrl(client)}: run mitra setup (or check --prefix)`, { cause: e });
     }
-    if (userQuery !== undefined && e.statusCode === 400) {
+    if (userQuery !== undefined && status === 400) {
       return new UsageError(
         `query "${userQuery}" does not parse: ${oneLine(reason)}; check the Lucene syntax (quote paths: filename:"/etc/fstab")`,
         {
@@ -80,7 +83,7 @@ export interface CompositeBucket {
  * documents. Returns the buckets and the top-level aggregations of the first page.
  */
 export async function allCompositeBuckets(
-  client: Client,
+  client: MitraClient,
   request: { index: string; query: Query; sources: Record<string, estypes.AggregationsCompositeAggregationSource>[]; aggs: Aggs },
   opts: { pageSize?: number; topAggs?: Aggs; userQuery?: string } = {},
 ): Promise<{ buckets: CompositeBucket[]; top: Record<string, unknown> }> {

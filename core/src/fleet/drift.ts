@@ -1,4 +1,4 @@
-import type { Client } from '@elastic/elasticsearch';
+import type { MitraClient } from '../client';
 import { UsageError } from '../errors';
 import { currentStateId } from '../ids';
 import {
@@ -46,7 +46,7 @@ export interface DriftResult {
   hosts: DriftHost[];
 }
 
-export async function fileDrift(client: Client, prefix: string, params: DriftParams): Promise<DriftResult> {
+export async function fileDrift(client: MitraClient, prefix: string, params: DriftParams): Promise<DriftResult> {
   const path = params.path.trim();
   if (!path) throw new UsageError('drift needs a file path, e.g. /etc/resolv.conf');
   const index = currentIndex(prefix);
@@ -95,7 +95,7 @@ function majorityReference(path: string, hashes: { key: string; doc_count: numbe
 }
 
 async function goldenReference(
-  client: Client,
+  client: MitraClient,
   index: string,
   golden: string,
   path: string,

@@ -1,4 +1,4 @@
-import type { Client } from '@elastic/elasticsearch';
+import type { MitraClient } from '../client';
 import { UsageError } from '../errors';
 import { currentStateId } from '../ids';
 import { currentIndex, explainSearchError } from './common';
@@ -30,7 +30,7 @@ export interface GetResult {
   doc: SnapshotDoc | null;
 }
 
-export async function getSnapshot(client: Client, prefix: string, params: GetParams): Promise<GetResult> {
+export async function getSnapshot(client: MitraClient, prefix: string, params: GetParams): Promise<GetResult> {
   if (!params.host.trim() || !params.path.trim()) throw new UsageError('get needs a host and a path, e.g. web-01 /etc/hosts');
   const id = currentStateId(params.host, params.path);
   const index = currentIndex(prefix);

@@ -1,4 +1,4 @@
-import type { Client } from '@elastic/elasticsearch';
+import type { MitraClient } from '../client';
 import { UsageError } from '../errors';
 import {
   INVENTORY_FORMATS,
@@ -82,7 +82,7 @@ interface Condition {
   aggs?: Aggs;
 }
 
-export async function findHosts(client: Client, prefix: string, q: HostQuery): Promise<HostsResult> {
+export async function findHosts(client: MitraClient, prefix: string, q: HostQuery): Promise<HostsResult> {
   const conditions = buildConditions(q);
   const range = q.versionRange === undefined ? undefined : parseVersionRange(q.versionRange, 'version range');
   if (range && !q.package) throw new UsageError('a version range needs a package: pass --package NAME with --version-range');
@@ -257,18 +257,18 @@ function hitSource(b: CompositeBucket, agg: string): unknown {
 const count = (b: CompositeBucket, agg: string): number => (b[agg] as { doc_count?: number } | undefined)?.doc_count ?? 0;
 
 // One function per question, for callers that ask one thing (the HTTP API).
-export const hostsByKernel = (client: Client, prefix: string, p: { kernel: string } & PageParams) => findHosts(client, prefix, p);
-export const hostsByOs = (client: Client, prefix: string, p: { os: string } & PageParams) => findHosts(client, prefix, p);
-export const hostsMissingPackage = (client: Client, prefix: string, p: { package: string } & PageParams) =>
+export const hostsByKernel = (client: MitraClient, prefix: string, p: { kernel: string } & PageParams) => findHosts(client, prefix, p);
+export const hostsByOs = (client: MitraClient, prefix: string, p: { os: string } & PageParams) => findHosts(client, prefix, p);
+export const hostsMissingPackage = (client: MitraClient, prefix: string, p: { package: string } & PageParams) =>
   findHosts(client, prefix, { size: p.size, after: p.after, missingPackage: p.package });
-export const hostsWithPackage = (client: Client, prefix: string, p: { package: string; versionRange?: string } & PageParams) =>
+export const hostsWithPackage = (client: MitraClient, prefix: string, p: { package: string; versionRange?: string } & PageParams) =>
   findHosts(client, prefix, p);
 export const hostsByFileSize = (
-  client: Client,
+  client: MitraClient,
   prefix: string,
   p: { file: string; largerThan?: string | number; smallerThan?: string | number } & PageParams,
 ) => findHosts(client, prefix, p);
-export const staleHosts = (client: Client, prefix: string, p: { olderThan: string; now?: Date } & PageParams) =>
+export const staleHosts = (client: MitraClient, prefix: string, p: { olderThan: string; now?: Date } & PageParams) =>
   findHosts(client, prefix, { size: p.size, after: p.after, stale: p.olderThan, now: p.now });
 
 export type { VersionConstraint };

@@ -1,4 +1,4 @@
-import type { Client } from '@elastic/elasticsearch';
+import type { MitraClient } from '../client';
 import { currentIndex, present, search, term } from './common';
 
 export interface OverviewBucket {
@@ -26,7 +26,7 @@ export interface OverviewResult {
  * so document counts are host counts there; the host total is a cardinality
  * (exact below 40,000 hosts with this precision threshold).
  */
-export async function fleetOverview(client: Client, prefix: string, params: { top?: number } = {}): Promise<OverviewResult> {
+export async function fleetOverview(client: MitraClient, prefix: string, params: { top?: number } = {}): Promise<OverviewResult> {
   const top = params.top ?? 50;
   const res = await search(client, {
     index: currentIndex(prefix),

@@ -1,4 +1,5 @@
-import type { Client, estypes } from '@elastic/elasticsearch';
+import type { estypes } from '@elastic/elasticsearch';
+import type { MitraClient } from '../client';
 import { UsageError } from '../errors';
 import {
   allCompositeBuckets,
@@ -54,7 +55,7 @@ export interface SearchResult {
 
 const SOURCE = ['host.name', 'file.path', 'mitra.state', 'mitra.format', 'file.size', 'file.hash.sha256', '@timestamp'];
 
-export async function searchSnapshots(client: Client, prefix: string, params: SearchParams): Promise<SearchResult> {
+export async function searchSnapshots(client: MitraClient, prefix: string, params: SearchParams): Promise<SearchResult> {
   const query = params.query.trim();
   if (!query) throw new UsageError('search query is empty: give a Lucene query, e.g. filename:"/etc/fstab" AND content:ext4');
   const size = params.size ?? 100;
@@ -72,7 +73,7 @@ export async function searchSnapshots(client: Client, prefix: string, params: Se
 const toDate = (at: string | Date, now?: Date): Date => (at instanceof Date ? at : parseTime(at, 'at', now));
 const queryString = (query: string): Query => ({ query_string: { query } });
 
-async function searchCurrent(client: Client, prefix: string, p: { query: string; size: number; page: number }): Promise<SearchResult> {
+async function searchCurrent(client: MitraClient, prefix: string, p: { query: string; size: number; page: number }): Promise<SearchResult> {
   if (p.page * p.size + p.size > 10_000) throw new UsageError('search pages stop at 10000 hits: narrow the query');
   const res = await search<Record<string, unknown>>(
     client,
@@ -111,7 +112,11 @@ async function searchCurrent(client: Client, prefix: string, p: { query: string;
  * force at T matches; a bucket_selector drops every other group server-side,
  * and a top_hits of size 1 returns that version.
  */
-async function searchAt(client: Client, prefix: string, p: { query: string; size: number; page: number; at: Date }): Promise<SearchResult> {
+async function searchAt(
+  client: MitraClient,
+  prefix: string,
+  p: { query: string; size: number; page: number; at: Date },
+): Promise<SearchResult> {
   const until: Query = { range: { '@timestamp': { lte: p.at.toISOString() } } };
   const paths = await matchingPaths(client, prefix, p.query, until);
   const empty = { query: p.query, at: p.at.toISOString(), asOf: null, total: 0, page: p.page, size: p.size, hits: [] };
@@ -159,7 +164,7 @@ async function searchAt(client: Client, prefix: string, p: { query: string; size
  * from `mitra setup` on and shares the history mapping, so asking it to
  * validate the query always parses it.
  */
-async function validateQuery(client: Client, prefix: string, query: string): Promise<void> {
+async function validateQuery(client: MitraClient, prefix: string, query: string): Promise<void> {
   const index = currentIndex(prefix);
   let res: estypes.IndicesValidateQueryResponse;
   try {
@@ -200,7 +205,7 @@ function versionOf(b: CompositeBucket): VersionKey {
  * carried in it (a top_hits per group), so the grouping stays light however
  * many (host, path) pairs match.
  */
-async function fetchVersions(client: Client, prefix: string, keys: VersionKey[], query: string): Promise<SearchHit[]> {
+async function fetchVersions(client: MitraClient, prefix: string, keys: VersionKey[], query: string): Promise<SearchHit[]> {
   if (!keys.length) return [];
   const res = await search<Record<string, unknown>>(
     client,
@@ -232,7 +237,7 @@ function keyOf(src: { host?: { name?: string }; file?: { path?: string }; '@time
 const MAX_NARROWING_PATHS = 1000;
 
 /** The paths with a version matching the query by T; undefined when there are too many to be worth a filter. */
-async function matchingPaths(client: Client, prefix: string, query: string, until: Query): Promise<string[] | undefined> {
+async function matchingPaths(client: MitraClient, prefix: string, query: string, until: Query): Promise<string[] | undefined> {
   const res = await search(
     client,
     {

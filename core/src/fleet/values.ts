@@ -1,4 +1,4 @@
-import type { Client } from '@elastic/elasticsearch';
+import type { MitraClient } from '../client';
 import { UsageError } from '../errors';
 import { allCompositeBuckets, currentIndex, lastSeenAgg, maxDate, present, search, term, type Aggs, type Query } from './common';
 
@@ -49,7 +49,7 @@ const LIVE: Query = {
   bool: { should: [term('file.path', 'mitra:sysctl'), { prefix: { 'file.path': '/proc/sys/' } }], minimum_should_match: 1 },
 };
 
-export async function settingValues(client: Client, prefix: string, params: ValuesParams): Promise<ValuesResult> {
+export async function settingValues(client: MitraClient, prefix: string, params: ValuesParams): Promise<ValuesResult> {
   const key = params.key.trim();
   if (!key) throw new UsageError('setting key is empty: give a dotted key, e.g. vm.swappiness');
   const keyFilter = term('mitra.settings.key', key);
@@ -79,7 +79,7 @@ interface HostReports {
 /** Hosts per value per source in one request, while the fleet fits the cluster's bucket limit (tens of thousands of hosts). */
 /** @internal exported for the test that checks both strategies agree */
 export async function reportsInOneRequest(
-  client: Client,
+  client: MitraClient,
   prefix: string,
   keyFilter: Query,
   query: Query,
@@ -139,7 +139,7 @@ export async function reportsInOneRequest(
 
 /** The same, a page of hosts at a time (composite): any fleet size. */
 /** @internal */
-export async function reportsByHostPages(client: Client, prefix: string, keyFilter: Query, query: Query): Promise<HostReports> {
+export async function reportsByHostPages(client: MitraClient, prefix: string, keyFilter: Query, query: Query): Promise<HostReports> {
   const valuesOf: Aggs = {
     settings: {
       nested: { path: 'mitra.settings' },

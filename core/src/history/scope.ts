@@ -1,11 +1,13 @@
-import type { Client } from '@elastic/elasticsearch';
+import type { LogLine, MitraClient } from '../client';
 import { explainError } from '../connection';
 import { currentStateId } from '../ids';
 
 /** What every query needs: a connected client and the index prefix (default `mitra-`). */
 export interface IndexScope {
-  client: Client;
+  client: MitraClient;
   prefix: string;
+  /** Where diagnostics go (alert evaluations that failed, ...); nothing is written when absent. */
+  log?: LogLine;
 }
 
 export const currentIndex = (prefix: string): string => `${prefix}current`;
@@ -45,9 +47,9 @@ export async function lastSeen(scope: IndexScope, host: string, path: string): P
 }
 
 /** The URL the client talks to, for error messages. */
-function clusterUrl(client: Client): string {
-  const pool = client.connectionPool as unknown as { connections?: { url?: URL }[] };
-  return pool.connections?.[0]?.url?.origin ?? 'the cluster';
+function clusterUrl(client: MitraClient): string {
+  const pool = (client as { connectionPool?: { connections?: { url?: URL }[] } }).connectionPool;
+  return pool?.connections?.[0]?.url?.origin ?? 'the cluster';
 }
 
 /** Runs cluster work, turning client errors into one-line Mitra errors that name the cluster (for the CLI). */

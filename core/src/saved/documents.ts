@@ -1,4 +1,4 @@
-import { errors } from '@elastic/elasticsearch';
+import { responseStatus } from '../client';
 import { NotFoundError, UsageError } from '../errors';
 import { LENIENT, type IndexScope } from '../history/scope';
 
@@ -56,7 +56,7 @@ export function namedDocuments<T extends { name: string }>(scope: IndexScope, in
       try {
         await scope.client.index({ index, id: doc.name, document: doc, op_type: 'create', refresh: true });
       } catch (e) {
-        if (e instanceof errors.ResponseError && e.statusCode === 409) {
+        if (responseStatus(e) === 409) {
           throw new UsageError(`${what} "${doc.name}" already exists: update it (${cli} update) or delete it first`, { cause: e });
         }
         throw e;

@@ -1,4 +1,4 @@
-import type { Client } from '@elastic/elasticsearch';
+import type { MitraClient } from '../client';
 import { UsageError } from '../errors';
 import { fileDrift, findHosts, searchSnapshots, settingValues, type HostQuery } from '../fleet';
 
@@ -12,7 +12,7 @@ export interface QueryKind {
   /** Parameters the kind accepts; the first `required` of them must be given. */
   params: readonly string[];
   required: readonly string[];
-  run(client: Client, prefix: string, params: Record<string, unknown>): Promise<unknown>;
+  run(client: MitraClient, prefix: string, params: Record<string, unknown>): Promise<unknown>;
   /** How many things matched and on which hosts. */
   matches(result: unknown): { count: number; hosts: string[] };
 }
@@ -111,6 +111,6 @@ export function checkParams(kind: string, params: unknown): Record<string, unkno
 }
 
 /** Runs a query of a kind with concrete (substituted) parameters. */
-export async function runQuery(client: Client, prefix: string, kind: string, params: Record<string, unknown>): Promise<unknown> {
+export async function runQuery(client: MitraClient, prefix: string, kind: string, params: Record<string, unknown>): Promise<unknown> {
   return queryKind(kind).run(client, prefix, checkParams(kind, params));
 }

@@ -1,41 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join } from 'node:path';
 import { API_ROUTES } from '@mitra/core';
-import { MitraServerPlugin } from '../../../kibana-plugin/server';
-import { RULE_TYPE_ID } from '../../../kibana-plugin/common';
+import type { ElasticsearchClient } from '../../../kibana-plugin/kibana_api/server';
+import { PLUGIN_ID, RULE_TYPE_ID } from '../../../kibana-plugin/common';
 import { loadFleet } from '../fleet/load';
 import type { SimHost } from '../fleet/simulator';
 import { byKernelMajorMinor, fileLargerThan, missingPackage } from '../fleet/truth';
 import { testCluster, type TestCluster } from '../support/cluster';
-import { standinKibana } from './standin';
+import { installPlugin, type KibanaTree } from './install';
+import {
+  DECLARED,
+  REQUIRED_RULE_TYPE_FIELDS,
+  onlyDeclared,
+  responseFactory,
+  standinFeatures,
+  startPlugin,
+  type ServerEntry,
+} from './standin';
 
 /**
- * The Kibana plugin's server, set up inside a STAND-IN of Kibana's router,
- * response factory and alerting plugin (./standin.ts — not Kibana itself),
- * answering from the real engine with a simulated fleet loaded through the
- * ingest pipeline. Every route is called with valid and with invalid input:
- * valid input answers 2xx with the fleet's ground truth where there is one,
- * invalid input answers 400 (or 404 for a missing thing) with a message
- * naming the problem — never 500.
+ * The Kibana plugin's server as Kibana would load it: the BUILT bundle (from
+ * the unpacked kibana-plugin/build/mitra-9.2.4.zip when it was built, else
+ * from kibana-plugin/scripts/build-server.js), required in Node from a
+ * Kibana-like tree whose node_modules hold only what Kibana provides
+ * (@elastic/elasticsearch — this repo's copy standing in for Kibana's — and a
+ * stand-in @kbn/config-schema). A STAND-IN of Kibana's core, router, response
+ * factory, alerting and features plugins (./standin.ts, typed against
+ * kibana-plugin/kibana_api/server.ts and offering nothing more) runs the
+ * plugin's config validation, setup and start. The real engine answers, with
+ * a simulated fleet loaded through the ingest pipeline. Every route is called
+ * with valid and with invalid input: valid input answers 2xx with the fleet's
+ * ground truth where there is one, invalid input 400 (or 404 for a missing
+ * thing) with a message naming the problem — never 500.
  */
 
 let cluster: TestCluster;
-let kibana: ReturnType<typeof standinKibana>;
+let tree: KibanaTree;
+let entry: ServerEntry;
+let kibana: Awaited<ReturnType<typeof startPlugin>> & { enabled: true };
 const hosts: SimHost[] = [];
 
 beforeAll(async () => {
   cluster = await testCluster('kibana-standin');
   await cluster.setup();
   await loadFleet(cluster.client, cluster.prefix, { hosts: 24, days: 2, onHost: (h) => hosts.push(h) });
-  kibana = standinKibana(cluster.client);
-  const plugin = new MitraServerPlugin(kibana.initializerContext, { prefix: cluster.prefix });
-  const result = plugin.setup(kibana.core, { alerting: kibana.alerting, features: kibana.features });
-  expect(result).toEqual({ routes: API_ROUTES.length, ruleType: true, feature: true });
-});
+  tree = installPlugin();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  entry = require(join(tree.pluginDir, 'server')) as ServerEntry;
+  const started = await startPlugin(entry, cluster.client, { prefix: cluster.prefix });
+  if (!started.enabled) throw new Error('plugin did not start');
+  kibana = started;
+}, 300_000); // loading the fleet through the pipeline and building the bundle, on a shared 2-core machine
 
 afterAll(async () => {
+  tree?.remove();
   await cluster?.cleanup();
 });
 
-const get = (url: string) => kibana.router.request('GET', url);
+const get = (url: string) => kibana.http.request('GET', url);
 const messageOf = (body: unknown) => (body as { message: string }).message;
 
 interface Case {
@@ -240,18 +263,109 @@ const cases = (): Case[] => {
   ];
 };
 
+/**
+ * The client as Kibana hands it in, seen from the plugin: Kibana's own copy of
+ * @elastic/elasticsearch, whose error classes are not this repo's. Every call
+ * goes to the real engine; every error it answers is re-thrown as a plain
+ * object carrying only what the client's errors carry (name, message,
+ * meta.statusCode, meta.body) — `instanceof` any class fails on it. `deny`
+ * makes one method answer 403, as a user without index privileges would get.
+ */
+function anotherCopy(client: ElasticsearchClient, deny?: string): ElasticsearchClient {
+  const foreign = (e: unknown) => {
+    const err = e as { name?: string; message?: string; meta?: { statusCode?: number; body?: unknown } };
+    return { name: err.name, message: err.message, meta: err.meta && { statusCode: err.meta.statusCode, body: err.meta.body } };
+  };
+  const wrap = <T extends object>(target: T, path: string): T =>
+    new Proxy(target, {
+      get(obj, key, receiver) {
+        const value = Reflect.get(obj, key, receiver);
+        const name = `${path}${String(key)}`;
+        if (key === 'indices') return wrap(value as object, 'indices.');
+        if (typeof value !== 'function' || key === 'transport') return value;
+        return async (...args: unknown[]) => {
+          if (name === deny) {
+            const reason = `action [indices:data/read/search] is unauthorized for user [kibana_user] on indices [${cluster.prefix}current]`;
+            throw {
+              name: 'ResponseError',
+              message: 'security_exception',
+              meta: { statusCode: 403, body: { error: { type: 'security_exception', reason } } },
+            };
+          }
+          try {
+            return await (value as (...a: unknown[]) => Promise<unknown>).apply(obj, args);
+          } catch (e) {
+            throw foreign(e);
+          }
+        };
+      },
+    });
+  return wrap(client, '');
+}
+
+describe('the built server bundle, loaded the way Kibana loads it', () => {
+  it('exports plugin and config, requires only Node built-ins and what Kibana provides, and carries no client copy', () => {
+    expect(typeof entry.plugin).toBe('function');
+    expect(typeof entry.config.schema.validate).toBe('function');
+    const code = readFileSync(join(tree.pluginDir, 'server', 'index.js'), 'utf8');
+    const required = new Set([...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]));
+    const builtins = new Set(builtinModules);
+    const foreign = [...required].filter(
+      (r) => !builtins.has(r.replace(/^node:/, '')) && r !== '@elastic/elasticsearch' && !r.startsWith('@kbn/'),
+    );
+    expect(foreign).toEqual([]);
+    expect(required).toContain('@kbn/config-schema');
+    // The client's own code (its Transport and ResponseError classes) is not bundled.
+    expect(code).not.toMatch(/class ResponseError extends|elastic-transport|@elastic\/transport/);
+  });
+
+  it('set up: every route, the rule type and the feature', () => {
+    expect(kibana.setup).toEqual({ routes: API_ROUTES.length, ruleType: true, feature: true });
+    expect(kibana.config).toEqual({ enabled: true, prefix: cluster.prefix });
+  });
+});
+
+describe('mitra.* in kibana.yml, validated by the exported config schema before the plugin runs', () => {
+  it('defaults to enabled with prefix mitra-', () => {
+    expect(entry.config.schema.validate({}, {}, 'config validation of [mitra]')).toEqual({ enabled: true, prefix: 'mitra-' });
+  });
+
+  it.each([
+    [
+      { prefix: 'Mitra*' },
+      /^\[config validation of \[mitra\]\.prefix\]: index prefix "Mitra\*" is not a valid index name start: use lowercase/,
+    ],
+    [{ prefix: 7 }, /^\[config validation of \[mitra\]\.prefix\]: expected value of type \[string\] but got \[number\]/],
+    [{ enabled: 'sometimes' }, /^\[config validation of \[mitra\]\.enabled\]: expected value of type \[boolean\] but got \[string\]/],
+    [{ index: 'x' }, /^\[config validation of \[mitra\]\.index\]: definition for this key is missing/],
+  ])('refuses to start with %j', async (yml, message) => {
+    await expect(startPlugin(entry, cluster.client, yml)).rejects.toThrow(message);
+  });
+
+  it('mitra.enabled: false registers nothing', async () => {
+    const off = await startPlugin(entry, cluster.client, { enabled: false, prefix: cluster.prefix });
+    expect(off.enabled).toBe(false);
+    expect(off.http.routes).toEqual([]);
+    expect(off.alerting.types.size).toBe(0);
+  });
+});
+
 describe('Kibana plugin server in a Kibana stand-in, on the real engine', () => {
-  it('registers every route of the table in Kibana form, with a privilege and validation functions', () => {
-    const registered = kibana.router.routes.map((r) => `${r.method.toUpperCase()} ${r.config.path}`).sort();
+  it('registers every route of the table in Kibana form: internal, a privilege, validation functions', () => {
+    const registered = kibana.http.routes.map((r) => `${r.method.toUpperCase()} ${r.config.path}`).sort();
     const expected = API_ROUTES.map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`).sort();
     expect(registered).toEqual(expected);
-    for (const r of kibana.router.routes) {
-      expect(r.config.security?.authz.requiredPrivileges).toEqual([r.method === 'get' ? 'mitra_read' : 'mitra_write']);
+    for (const r of kibana.http.routes) {
+      expect(r.config.options?.access).toBe('internal');
+      expect(r.config.security?.authz).toEqual({ requiredPrivileges: [r.method === 'get' ? 'mitra_read' : 'mitra_write'] });
       expect(r.config.validate && typeof r.config.validate.query).toBe('function');
     }
-    // The feature grants exactly the rule type that was registered.
-    expect(kibana.features.features.map((f) => f.id)).toEqual(['mitra']);
-    expect(kibana.features.unknownRuleTypes()).toEqual([]);
+  });
+
+  it('internal routes answer only the browser code of Kibana itself (x-elastic-internal-origin)', async () => {
+    const res = await kibana.http.request('GET', '/api/mitra/overview', undefined, {});
+    expect(res.status).toBe(400);
+    expect(messageOf(res.body)).toMatch(/exists but is not available with the current configuration/);
   });
 
   it('answers each route with valid input and rejects invalid input with a 400/404 message, never a 500', async () => {
@@ -259,7 +373,7 @@ describe('Kibana plugin server in a Kibana stand-in, on the real engine', () => 
     const covered = new Set(all.map((c) => `${c.method} ${c.route}`));
     expect([...covered].sort()).toEqual(API_ROUTES.map((r) => `${r.method} ${r.path}`).sort());
     for (const c of all) {
-      const res = await kibana.router.request(c.method, c.url, c.body);
+      const res = await kibana.http.request(c.method, c.url, c.body);
       const summary = `${c.method} ${c.url} → ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`;
       expect([summary, res.status]).toEqual([summary, c.status]);
       if (c.message) {
@@ -267,7 +381,9 @@ describe('Kibana plugin server in a Kibana stand-in, on the real engine', () => 
         expect([summary, c.message.test(messageOf(res.body))]).toEqual([summary, true]);
       }
     }
-    expect(kibana.logged).toEqual([]);
+    // No 500 was logged; core's own diagnostics reached the plugin logger (not process.stderr).
+    expect(kibana.logged.filter((l) => !l.startsWith('info: '))).toEqual([]);
+    expect(kibana.logged).toContainEqual(expect.stringMatching(/^info: alert standin-rule firing at .*: count \d+, \d+ host\(s\)/));
   });
 
   it('answers the original fleet questions through the Kibana routes with the ground truth', async () => {
@@ -279,9 +395,54 @@ describe('Kibana plugin server in a Kibana stand-in, on the real engine', () => 
     const big = await get('/api/mitra/hosts?file=/etc/hosts&larger_than=4k');
     expect((big.body as { hosts: { host: string }[] }).hosts.map((h) => h.host).sort()).toEqual(fileLargerThan(hosts, '/etc/hosts', 4096));
   });
+});
 
-  it('registers the mitra.fleet-query rule type, validates its params and raises one alert per matching host', async () => {
-    expect([...kibana.alerting.types.keys()]).toEqual([RULE_TYPE_ID]);
+describe('errors thrown by another copy of the client (as Kibana hands in)', () => {
+  let foreignKibana: Awaited<ReturnType<typeof startPlugin>>;
+  let denied: Awaited<ReturnType<typeof startPlugin>>;
+  beforeAll(async () => {
+    foreignKibana = await startPlugin(entry, anotherCopy(cluster.client as unknown as ElasticsearchClient), { prefix: cluster.prefix });
+    denied = await startPlugin(entry, anotherCopy(cluster.client as unknown as ElasticsearchClient, 'search'), { prefix: cluster.prefix });
+  });
+
+  it('a query the engine cannot parse is still a 400 naming the query, not 503', async () => {
+    const res = await foreignKibana.http.request('GET', `/api/mitra/search?query=${encodeURIComponent('filename:(')}`);
+    expect(res.status).toBe(400);
+    expect(messageOf(res.body)).toMatch(/^query "filename:\(" does not parse/);
+  });
+
+  it('a name taken (409 from the engine) is a 400 "already exists", not a 500', async () => {
+    const body = { name: 'dup', kind: 'hosts', params: { kernel: '4.4' } };
+    expect((await foreignKibana.http.request('POST', '/api/mitra/saved', body)).status).toBe(201);
+    const again = await foreignKibana.http.request('POST', '/api/mitra/saved', body);
+    expect([again.status, messageOf(again.body)]).toEqual([400, expect.stringMatching(/saved search "dup" already exists/)]);
+    expect((await foreignKibana.http.request('DELETE', '/api/mitra/saved/dup')).status).toBe(200);
+  });
+
+  it('a 403 is "permission denied" from a cluster that answered (502), not "cluster unavailable" (503)', async () => {
+    const res = await denied.http.request('GET', '/api/mitra/hosts?kernel=4.4');
+    expect(res.body).toMatchObject({ statusCode: 502, attributes: { error: 'cluster_error' } });
+    expect(messageOf(res.body)).toMatch(
+      /^permission denied at \S+: action \[indices:data\/read\/search\] is unauthorized for user \[kibana_user\]/,
+    );
+  });
+});
+
+describe('the mitra.fleet-query rule type', () => {
+  it('registers with every field Kibana 9.2 requires, in the 9.x feature form', () => {
+    const type = kibana.alerting.types.get(RULE_TYPE_ID)!;
+    for (const field of REQUIRED_RULE_TYPE_FIELDS) expect([field, type[field] !== undefined]).toEqual([field, true]);
+    expect(type).toMatchObject({
+      producer: PLUGIN_ID,
+      solution: 'stack',
+      minimumLicenseRequired: 'basic',
+      defaultActionGroupId: 'matched',
+    });
+    const feature = kibana.features.registered[0];
+    expect(feature.alerting).toEqual([{ ruleTypeId: RULE_TYPE_ID, consumers: [PLUGIN_ID, 'alerts'] }]);
+  });
+
+  it('validates its params the way Kibana reports them', () => {
     const bad = kibana.alerting.validateParams(RULE_TYPE_ID, { kind: 'hosts', params: { colour: 'blue' } });
     expect(bad.status).toBe(400);
     expect(messageOf(bad.body)).toMatch(/^params invalid: parameter colour is not a hosts parameter/);
@@ -289,21 +450,53 @@ describe('Kibana plugin server in a Kibana stand-in, on the real engine', () => 
       messageOf(kibana.alerting.validateParams(RULE_TYPE_ID, { kind: 'hosts', params: { missingPackage: 'zsh' }, threshold: -1 }).body),
     ).toMatch(/threshold "-1" must be a whole number/);
     expect(messageOf(kibana.alerting.validateParams(RULE_TYPE_ID, null).body)).toMatch(/must be an object/);
+  });
 
-    const params = { kind: 'hosts', params: { missingPackage: 'zsh' } };
-    expect(kibana.alerting.validateParams(RULE_TYPE_ID, params)).toMatchObject({ status: 200, params: { ...params, threshold: 0 } });
-    const run = await kibana.alerting.run(RULE_TYPE_ID, params);
+  const params = { kind: 'hosts', params: { missingPackage: 'zsh' } };
+
+  it('raises one alert per matching host on the real engine, and none at or under the threshold', async () => {
     const expected = missingPackage(hosts, 'zsh').missing;
-    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeGreaterThan(2);
+    const run = await kibana.alerting.run(RULE_TYPE_ID, params);
     expect([...run.alerts.keys()].sort()).toEqual(expected);
     expect(run.alerts.get(expected[0])).toEqual({
       group: 'matched',
       context: { host: expected[0], count: expected.length, kind: 'hosts' },
     });
-    expect(run.state.hosts).toEqual(expected);
-
-    // Above the threshold only: with as many matches tolerated as there are, nothing fires.
+    expect(run.limitReached).toBe(false);
+    expect(run.state).toMatchObject({ hosts: expected, matched: expected.length, limitReached: false });
     const quiet = await kibana.alerting.run(RULE_TYPE_ID, { ...params, threshold: expected.length });
     expect(quiet.alerts.size).toBe(0);
+  });
+
+  it('stops at the alert limit of the framework and reports it instead of throwing', async () => {
+    const expected = missingPackage(hosts, 'zsh').missing;
+    const limit = 2;
+    const run = await kibana.alerting.run(RULE_TYPE_ID, params, { maxAlerts: limit });
+    expect(run.alerts.size).toBe(limit);
+    for (const host of run.alerts.keys()) expect(expected).toContain(host);
+    expect(run.limitReached).toBe(true);
+    expect(run.state).toMatchObject({ matched: expected.length, limitReached: true });
+    expect(run.warnings).toEqual([
+      `warn: ${expected.length} hosts matched; alerts raised for the first ${limit} (the alert limit, alerting.rules.run.alerts.max in kibana.yml)`,
+    ]);
+    // Exactly at the limit is not past it.
+    expect((await kibana.alerting.run(RULE_TYPE_ID, params, { maxAlerts: expected.length })).limitReached).toBe(false);
+  });
+});
+
+describe('the stand-in offers nothing Kibana lacks', () => {
+  it('its response factory has exactly the declared members (no invented `created`)', () => {
+    expect(Object.keys(responseFactory).sort()).toEqual([...DECLARED.responseFactory].sort());
+    expect(() => onlyDeclared('response factory', { ...responseFactory, created: () => null }, DECLARED.responseFactory)).toThrow(
+      'stand-in response factory differs from kibana_api/server.ts: extra [created], missing []',
+    );
+    expect(() => onlyDeclared('router', { get() {}, post() {} }, DECLARED.router)).toThrow(/missing \[put, delete\]/);
+  });
+
+  it('its features registry refuses the 8.17 string form of alerting', () => {
+    const { features } = standinFeatures(() => new Map());
+    const old = { ...kibana.features.registered[0], alerting: [RULE_TYPE_ID] } as never;
+    expect(() => features.registerKibanaFeature(old)).toThrow(/alerting must be \[\{ruleTypeId, consumers\}\]/);
   });
 });

@@ -1,54 +1,89 @@
-import type { Client } from '@elastic/elasticsearch';
+import type {
+  AlertingKibanaPrivilege,
+  AlertingServerSetup,
+  CoreSetup,
+  CoreStart,
+  CustomHttpResponseOptions,
+  ElasticsearchClient,
+  ErrorHttpResponseOptions,
+  FeaturesPluginSetup,
+  HttpResponseOptions,
+  IKibanaResponse,
+  IRouter,
+  IScopedClusterClient,
+  KibanaFeatureConfig,
+  KibanaRequest,
+  KibanaResponseFactory,
+  Logger,
+  PluginConfigDescriptor,
+  PluginInitializer,
+  PluginInitializerContext,
+  PublicAlert,
+  PublicAlertFactory,
+  RequestHandler,
+  RequestHandlerContext,
+  ResponseError,
+  RouteConfig,
+  RouteMethod,
+  RouteValidationError,
+  RouteValidationResultFactory,
+  RuleExecutorServices,
+  RuleType,
+} from '../../../kibana-plugin/kibana_api/server';
 
 /**
- * A STAND-IN for the parts of Kibana 8.17 the Mitra plugin talks to — not
- * Kibana. It reproduces the behaviour the plugin relies on, from Kibana's
- * source: the HTTP router (`{param}` paths; params/query/body validated
- * separately by validation functions `(data, {ok, badRequest})`, an
- * unvalidated part arriving as `{}`, a failed validation answering 400
- * `[request <part>]: <message>`, a throwing handler answering a bare 500),
- * the response factory and Kibana's error body `{statusCode, error, message,
- * attributes}`, the request handler context (`await context.core`) with the
- * request-scoped Elasticsearch client, and the alerting plugin's
- * `registerType` checks, params validation and alert factory. The real
- * engine answers every Elasticsearch call. Its types are declared here on
- * purpose, independently of kibana-plugin/server/kibana-types.ts, so a
- * mismatch between the two shows up as a failing test.
+ * A STAND-IN for the parts of Kibana 9.2 the Mitra server plugin talks to —
+ * not Kibana. Every object it hands the plugin is typed against exactly the
+ * declarations in kibana-plugin/kibana_api/server.ts (object literals with
+ * `satisfies`, so a member Kibana lacks does not compile) and checked again at
+ * run time against the declared member names (`DECLARED`, `onlyDeclared`), so
+ * it cannot offer the plugin anything Kibana would not. Behaviour follows
+ * Kibana's source, as named in server.ts: the router's registration checks,
+ * per-part validation functions (a failure is 400 `[request <part>]: …`, a
+ * throwing handler a bare 500), internal routes refused without
+ * `x-elastic-internal-origin`, the response factory and the error body
+ * `{statusCode, error, message, attributes}`, the plugin config validated
+ * before construction, the alerting registry's checks and the alert factory's
+ * limit, and the features registry's 9.x alerting form. The real engine
+ * answers every Elasticsearch call.
  */
 
-type Method = 'get' | 'post' | 'put' | 'delete' | 'patch';
-type Part = 'params' | 'query' | 'body';
-type ValidationResult = { value: unknown; error?: undefined } | { value?: undefined; error: Error };
-type ValidationFn = (
-  data: unknown,
-  factory: { ok(v: unknown): ValidationResult; badRequest(e: Error | string, path?: string[]): ValidationResult },
-) => ValidationResult;
+// ---- declared member names, as values: the compiler rejects a list that misses or invents one ----
 
-interface RouteConfig {
-  path: string;
-  validate: false | Partial<Record<Part, ValidationFn>>;
-  security?: { authz: { requiredPrivileges?: string[]; enabled?: false; reason?: string } };
-  options?: Record<string, unknown>;
+type Missing<T, K extends readonly PropertyKey[]> = Exclude<keyof T, K[number]>;
+const keysOf =
+  <T>() =>
+  <const K extends readonly (keyof T)[]>(keys: K & ([Missing<T, K>] extends [never] ? unknown : { missing: Missing<T, K> })): K =>
+    keys;
+
+export const DECLARED = {
+  responseFactory: keysOf<KibanaResponseFactory>()(['ok', 'custom', 'badRequest', 'notFound', 'customError']),
+  router: keysOf<IRouter>()(['get', 'post', 'put', 'delete']),
+  request: keysOf<KibanaRequest>()(['params', 'query', 'body']),
+  context: keysOf<RequestHandlerContext>()(['core']),
+  scopedClusterClient: keysOf<IScopedClusterClient>()(['asCurrentUser']),
+  initializerContext: keysOf<PluginInitializerContext>()(['logger', 'config']),
+  coreSetup: keysOf<CoreSetup>()(['http']),
+  logger: keysOf<Logger>()(['debug', 'info', 'warn', 'error']),
+  alerting: keysOf<AlertingServerSetup>()(['registerType']),
+  features: keysOf<FeaturesPluginSetup>()(['registerKibanaFeature']),
+  services: keysOf<RuleExecutorServices<never, never, string>>()(['alertsClient', 'alertFactory', 'scopedClusterClient']),
+  alertFactory: keysOf<PublicAlertFactory<never, never, string>>()(['create', 'alertLimit']),
+  alertLimit: keysOf<PublicAlertFactory<never, never, string>['alertLimit']>()(['getValue', 'setLimitReached']),
+  alert: keysOf<PublicAlert<never, never, string>>()(['scheduleActions', 'replaceState']),
+} as const;
+
+/** Throws when `obj` has an own member the declaration does not name, or lacks one it does. */
+export function onlyDeclared(what: string, obj: object, declared: readonly PropertyKey[]): void {
+  const own = Object.keys(obj);
+  const extra = own.filter((k) => !declared.includes(k));
+  const missing = declared.filter((k) => !own.includes(String(k)));
+  if (extra.length || missing.length) {
+    throw new Error(`stand-in ${what} differs from kibana_api/server.ts: extra [${extra.join(', ')}], missing [${missing.join(', ')}]`);
+  }
 }
 
-interface KibanaResponse {
-  status: number;
-  payload?: unknown;
-  options: { body?: unknown; headers?: Record<string, string> };
-}
-
-type Handler = (context: unknown, request: unknown, response: typeof responseFactory) => Promise<KibanaResponse> | KibanaResponse;
-
-export interface RegisteredRoute {
-  method: Method;
-  config: RouteConfig;
-  handler: Handler;
-}
-
-export interface StandinResponse {
-  status: number;
-  body: unknown;
-}
+// ---- HTTP: responses (response.ts) and how Kibana's HTTP layer writes them (response_adapter.ts) ----
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
@@ -60,94 +95,112 @@ const REASONS: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-const errorBody = (statusCode: number, body: unknown) => {
-  const b = typeof body === 'string' ? { message: body } : ((body ?? {}) as { message?: string; attributes?: unknown });
-  return {
-    statusCode,
-    error: REASONS[statusCode] ?? 'Error',
-    message: b.message ?? REASONS[statusCode],
-    ...(b.attributes ? { attributes: b.attributes } : {}),
-  };
-};
+class KibanaResponse<T = unknown> implements IKibanaResponse<T> {
+  constructor(
+    readonly status: number,
+    readonly payload?: T,
+    readonly options: HttpResponseOptions<T> = {},
+  ) {}
+}
 
-const respond =
-  (status: number) =>
-  (options: { body?: unknown; headers?: Record<string, string> } = {}) => ({ status, payload: options.body, options });
+const errorResponse =
+  (status: number, fallback: string) =>
+  (options: ErrorHttpResponseOptions = {}) =>
+    new KibanaResponse<ResponseError>(status, options.body || fallback, options);
 
-/** Kibana's response factory: successful bodies pass through, error bodies become {statusCode, error, message}. */
 export const responseFactory = {
-  ok: respond(200),
-  created: respond(201),
-  accepted: respond(202),
-  noContent: () => ({ status: 204, options: {} }),
-  badRequest: (o: { body?: unknown } = {}) => ({ status: 400, payload: errorBody(400, o.body ?? 'Bad Request'), options: o }),
-  unauthorized: (o: { body?: unknown } = {}) => ({ status: 401, payload: errorBody(401, o.body ?? 'Unauthorized'), options: o }),
-  forbidden: (o: { body?: unknown } = {}) => ({ status: 403, payload: errorBody(403, o.body ?? 'Forbidden'), options: o }),
-  notFound: (o: { body?: unknown } = {}) => ({ status: 404, payload: errorBody(404, o.body ?? 'Not Found'), options: o }),
-  customError: (o: { statusCode: number; body?: unknown; headers?: Record<string, string> }) => {
-    if (!o || o.statusCode < 400) throw new Error(`customError needs a statusCode >= 400, got ${o?.statusCode}`);
-    return { status: o.statusCode, payload: errorBody(o.statusCode, o.body), options: o };
+  ok: <T>(options: HttpResponseOptions<T> = {}) => new KibanaResponse<T>(200, options.body, options),
+  custom: <T>(options: CustomHttpResponseOptions<T>) => {
+    if (!options || !options.statusCode) throw new Error(`options.statusCode is expected to be set. given options: ${options?.statusCode}`);
+    const { statusCode, body, ...rest } = options;
+    return new KibanaResponse<T>(statusCode, body, rest);
   },
-};
+  badRequest: errorResponse(400, 'Bad Request'),
+  notFound: errorResponse(404, 'Not Found'),
+  customError: (options: CustomHttpResponseOptions<ResponseError>) => {
+    if (!options || !options.statusCode) throw new Error(`options.statusCode is expected to be set. given options: ${options?.statusCode}`);
+    if (options.statusCode < 400 || options.statusCode >= 600) {
+      throw new Error(`Unexpected Http status code. Expected from 400 to 599, but given: ${options.statusCode}`);
+    }
+    return new KibanaResponse<ResponseError>(options.statusCode, options.body, options);
+  },
+} satisfies KibanaResponseFactory;
+onlyDeclared('response factory', responseFactory, DECLARED.responseFactory);
+// The compiler's half of the check, kept as proof it bites: a member Kibana lacks does not compile.
+// @ts-expect-error `created` is not in KibanaResponseFactory as declared
+void ({ ...responseFactory, created: responseFactory.ok } satisfies KibanaResponseFactory);
 
-/** The HTTP router a plugin gets from `core.http.createRouter()`, plus a way to send it requests. */
-export class StandinRouter {
-  readonly routes: RegisteredRoute[] = [];
-  readonly get = this.register('get');
-  readonly post = this.register('post');
-  readonly put = this.register('put');
-  readonly delete = this.register('delete');
-  readonly patch = this.register('patch');
+/** Kibana's error body: `{statusCode, error, message, attributes?}`. */
+export function errorBody(statusCode: number, body: unknown) {
+  const b =
+    typeof body === 'string'
+      ? { message: body }
+      : body instanceof Error
+        ? { message: body.message }
+        : ((body ?? {}) as { message?: unknown; attributes?: unknown });
+  const message = b.message instanceof Error ? b.message.message : String(b.message ?? REASONS[statusCode] ?? 'Error');
+  return { statusCode, error: REASONS[statusCode] ?? 'Error', message, ...(b.attributes ? { attributes: b.attributes } : {}) };
+}
 
-  constructor(private readonly client: Client) {}
+// ---- HTTP: the router (router.ts, route.ts, validator.ts) ----
 
-  private register(method: Method) {
-    return (config: RouteConfig, handler: Handler): void => {
+type Part = 'params' | 'query' | 'body';
+type AnyRouteConfig = RouteConfig<unknown, unknown, unknown, RouteMethod>;
+type AnyHandler = RequestHandler<unknown, unknown, unknown>;
+
+export interface RegisteredRoute {
+  method: 'get' | 'post' | 'put' | 'delete';
+  config: AnyRouteConfig;
+  handler: AnyHandler;
+}
+
+export interface StandinResponse {
+  status: number;
+  body: unknown;
+}
+
+const INTERNAL_ORIGIN = 'x-elastic-internal-origin';
+/** What Kibana's own browser code sends on every request (core's http service). */
+export const KIBANA_BROWSER_HEADERS = { [INTERNAL_ORIGIN]: 'Kibana' };
+
+const validationResult = (part: Part): RouteValidationResultFactory => ({
+  ok: (value) => ({ value }),
+  badRequest: (error, path = []) => {
+    const e = new Error(`[request ${[part, ...path].join('.')}]: ${typeof error === 'string' ? error : error.message}`) as Error & {
+      path: string[];
+    };
+    e.path = path;
+    return { error: e as RouteValidationError };
+  },
+});
+
+/** The router a plugin gets from `core.http.createRouter()`, plus a way to send it requests. */
+export function standinRouter(client: ElasticsearchClient) {
+  const routes: RegisteredRoute[] = [];
+  const register =
+    (method: RegisteredRoute['method']) =>
+    <P, Q, B>(config: RouteConfig<P, Q, B, typeof method>, handler: RequestHandler<P, Q, B>): void => {
       if (!config.path.startsWith('/')) throw new Error(`Expected route path to start with a slash, but got ${config.path}`);
       if (config.validate === undefined) throw new Error(`The [${method}] at [${config.path}] does not have a 'validate' specified`);
       if ((method === 'get' || method === 'delete') && config.validate && config.validate.body) {
         throw new Error(`[${method}] ${config.path}: body validation is only allowed on routes that take a body`);
       }
-      if (this.routes.some((r) => r.method === method && r.config.path === config.path))
+      if (!config.security?.authz) throw new Error(`[${method}] ${config.path}: security.authz must be declared (Kibana 9)`);
+      if (routes.some((r) => r.method === method && r.config.path === config.path))
         throw new Error(`duplicate route [${method}] ${config.path}`);
-      this.routes.push({ method, config, handler });
+      routes.push({ method, config: config as AnyRouteConfig, handler: handler as AnyHandler });
     };
-  }
+  const router = {
+    get: register('get'),
+    post: register('post'),
+    put: register('put'),
+    delete: register('delete'),
+  } satisfies IRouter;
+  onlyDeclared('router', router, DECLARED.router);
 
-  /** One HTTP request through routing, validation and the handler, as Kibana's HTTP server would do it. */
-  async request(method: string, url: string, body?: unknown): Promise<StandinResponse> {
-    const parsed = new URL(url, 'http://kibana.invalid');
-    const match = this.match(method.toLowerCase() as Method, parsed.pathname);
-    if (!match) return { status: 404, body: errorBody(404, 'Not Found') };
-    const query: Record<string, string | string[]> = {};
-    for (const [k, v] of parsed.searchParams) query[k] = k in query ? ([] as string[]).concat(query[k], v) : v;
-    const raw: Record<Part, unknown> = { params: match.params, query, body };
-    const validated: Record<Part, unknown> = { params: {}, query: {}, body: {} };
-    for (const part of ['params', 'query', 'body'] as const) {
-      const fn = match.route.config.validate ? match.route.config.validate[part] : undefined;
-      if (!fn) continue; // Kibana hands an unvalidated part to the handler as {}.
-      const result = fn(raw[part], {
-        ok: (value) => ({ value }),
-        badRequest: (e, path = []) => ({
-          error: new Error(`[request ${[part, ...path].join('.')}]: ${typeof e === 'string' ? e : e.message}`),
-        }),
-      });
-      if (result.error) return { status: 400, body: errorBody(400, result.error.message) };
-      validated[part] = result.value;
-    }
-    const context = { core: Promise.resolve({ elasticsearch: { client: { asCurrentUser: this.client, asInternalUser: this.client } } }) };
-    const request = { ...validated, url: parsed, route: { path: match.route.config.path, method: match.route.method } };
-    try {
-      const res = await match.route.handler(context, request, responseFactory);
-      return { status: res.status, body: res.payload };
-    } catch {
-      return { status: 500, body: errorBody(500, 'An internal server error occurred.') };
-    }
-  }
-
-  private match(method: Method, pathname: string): { route: RegisteredRoute; params: Record<string, string> } | undefined {
+  const match = (method: string, pathname: string) => {
     const segments = pathname.split('/');
-    for (const route of this.routes.filter((r) => r.method === method)) {
+    for (const route of routes.filter((r) => r.method === method)) {
       const pattern = route.config.path.split('/');
       if (pattern.length !== segments.length) continue;
       const params: Record<string, string> = {};
@@ -159,118 +212,278 @@ export class StandinRouter {
       if (ok) return { route, params };
     }
     return undefined;
+  };
+
+  /** One HTTP request through routing, the internal-origin check, validation and the handler, as Kibana's HTTP server does it. */
+  async function request(
+    method: string,
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = KIBANA_BROWSER_HEADERS,
+  ): Promise<StandinResponse> {
+    const parsed = new URL(url, 'http://kibana.invalid');
+    const found = match(method.toLowerCase(), parsed.pathname);
+    if (!found) return { status: 404, body: errorBody(404, 'Not Found') };
+    const { route, params } = found;
+    if ((route.config.options?.access ?? 'internal') === 'internal' && !headers[INTERNAL_ORIGIN]) {
+      const message = `uri [${parsed.pathname}] with method [${route.method}] exists but is not available with the current configuration`;
+      return { status: 400, body: errorBody(400, message) };
+    }
+    const query: Record<string, string | string[]> = {};
+    for (const [k, v] of parsed.searchParams) query[k] = k in query ? ([] as string[]).concat(query[k], v) : v;
+    const raw: Record<Part, unknown> = { params, query, body };
+    const validated: Record<Part, unknown> = { params: {}, query: {}, body: {} };
+    for (const part of ['params', 'query', 'body'] as const) {
+      const fn = route.config.validate ? route.config.validate[part] : undefined;
+      if (!fn) continue; // Kibana hands an unvalidated part to the handler as {}.
+      const result = fn(raw[part], validationResult(part));
+      if (result.error) return { status: 400, body: errorBody(400, result.error.message) };
+      validated[part] = result.value;
+    }
+    const scoped = { asCurrentUser: client } satisfies IScopedClusterClient;
+    const context = { core: Promise.resolve({ elasticsearch: { client: scoped } }) } satisfies RequestHandlerContext;
+    const kibanaRequest = { params: validated.params, query: validated.query, body: validated.body } satisfies KibanaRequest;
+    onlyDeclared('request handler context', context, DECLARED.context);
+    onlyDeclared('request', kibanaRequest, DECLARED.request);
+    try {
+      const res = await route.handler(context, kibanaRequest, responseFactory);
+      return { status: res.status, body: res.status >= 400 ? errorBody(res.status, res.payload) : res.payload };
+    } catch {
+      return { status: 500, body: errorBody(500, 'An internal server error occurred.') };
+    }
   }
+
+  return { router, routes, request };
 }
 
-interface RuleTypeDefinition {
-  id: string;
-  name: string;
-  actionGroups: { id: string; name: string }[];
-  defaultActionGroupId: string;
-  validate?: { params?: { validate(o: unknown): unknown } };
-  executor(options: unknown): Promise<{ state: Record<string, unknown> }>;
-  producer: string;
-  category?: string;
-  minimumLicenseRequired: string;
-  isExportable: boolean;
-}
+// ---- Alerting (plugin.ts registerType, rule_type_registry.ts, create_alert_factory.ts) ----
+
+type AnyRuleType = RuleType<Record<string, unknown>, never, Record<string, unknown>, never, Record<string, unknown>, string>;
+
+const LICENSE_TYPES = ['basic', 'standard', 'gold', 'platinum', 'enterprise', 'trial'];
+const SOLUTIONS = ['stack', 'observability', 'security'];
+const RULE_TYPE_ID = /^[a-zA-Z0-9_\-.]*$/;
+/** The members Kibana 9.2's RuleType requires (TypeScript enforces them in Kibana; plain JS would get through). */
+export const REQUIRED_RULE_TYPE_FIELDS = [
+  'id',
+  'name',
+  'validate',
+  'actionGroups',
+  'defaultActionGroupId',
+  'executor',
+  'category',
+  'producer',
+  'solution',
+  'minimumLicenseRequired',
+  'isExportable',
+] as const satisfies readonly (keyof AnyRuleType)[];
 
 export interface RuleRun {
-  /** Alert id → action group scheduled for it. */
+  /** Alert id → action group and context scheduled for it. */
   alerts: Map<string, { group: string; context: Record<string, unknown> }>;
   state: Record<string, unknown>;
+  /** What the executor reported through `alertLimit.setLimitReached`. */
+  limitReached: boolean;
+  warnings: string[];
 }
 
-/** The alerting plugin's setup contract: registerType with Kibana's checks, then create and run rules of a type. */
-export class StandinAlerting {
-  readonly types = new Map<string, RuleTypeDefinition>();
-
-  constructor(private readonly client: Client) {}
-
-  registerType(type: RuleTypeDefinition): void {
-    if (this.types.has(type.id)) throw new Error(`Rule type "${type.id}" is already registered.`);
-    if (!type.validate?.params) throw new Error(`Rule type "${type.id}" must provide validate.params`);
-    if (type.actionGroups.some((g) => g.id === 'recovered'))
-      throw new Error(`Rule type "${type.id}" cannot be registered: action group "recovered" is reserved`);
-    if (!type.actionGroups.some((g) => g.id === type.defaultActionGroupId))
-      throw new Error(`Rule type "${type.id}": default action group is not one of its actionGroups`);
-    if (!['basic', 'gold', 'platinum', 'enterprise', 'trial'].includes(type.minimumLicenseRequired))
-      throw new Error(`Rule type "${type.id}": unknown license`);
-    if (!type.producer || !type.category) throw new Error(`Rule type "${type.id}" needs a producer and a category`);
-    this.types.set(type.id, type);
-  }
+export function standinAlerting(client: ElasticsearchClient) {
+  const types = new Map<string, AnyRuleType>();
+  const alerting = {
+    registerType: (ruleType) => {
+      const type = ruleType as unknown as AnyRuleType;
+      for (const field of REQUIRED_RULE_TYPE_FIELDS) {
+        if ((type as unknown as Record<string, unknown>)[field] === undefined)
+          throw new Error(`Rule type "${type.id}" is missing ${field}`);
+      }
+      if (!LICENSE_TYPES.includes(type.minimumLicenseRequired))
+        throw new Error(`"${type.minimumLicenseRequired}" is not a valid license type`);
+      if (types.has(type.id)) throw new Error(`Rule type "${type.id}" is already registered.`);
+      if (!RULE_TYPE_ID.test(type.id)) throw new Error(`expected RuleType Id not to include invalid characters: ${type.id}`);
+      if (typeof type.validate?.params?.validate !== 'function')
+        throw new Error(`Rule type "${type.id}" must provide validate.params.validate`);
+      if (type.actionGroups.some((g) => g.id === 'recovered')) {
+        throw new Error(`Rule type [id="${type.id}"] cannot be registered. Action groups [recovered] are reserved by the framework.`);
+      }
+      if (!type.actionGroups.some((g) => g.id === type.defaultActionGroupId)) {
+        throw new Error(`Rule type "${type.id}": defaultActionGroupId is not one of its actionGroups`);
+      }
+      if (!SOLUTIONS.includes(type.solution)) throw new Error(`Rule type "${type.id}": unknown solution "${type.solution}"`);
+      types.set(type.id, type);
+    },
+  } satisfies AlertingServerSetup;
+  onlyDeclared('alerting setup contract', alerting, DECLARED.alerting);
 
   /** What creating or updating a rule does with its params: 400 "params invalid: …" when the type rejects them. */
-  validateParams(typeId: string, params: unknown): StandinResponse & { params?: unknown } {
-    const type = this.types.get(typeId);
+  function validateParams(typeId: string, params: unknown): StandinResponse & { params?: unknown } {
+    const type = types.get(typeId);
     if (!type) return { status: 400, body: errorBody(400, `Rule type "${typeId}" is not registered.`) };
     try {
-      return { status: 200, body: null, params: type.validate!.params!.validate(params) };
+      return { status: 200, body: null, params: type.validate.params.validate(params as never) };
     } catch (e) {
       return { status: 400, body: errorBody(400, `params invalid: ${(e as Error).message}`) };
     }
   }
 
-  /** One scheduled execution: validated params in, alerts and the next state out. */
-  async run(typeId: string, params: unknown, state: Record<string, unknown> = {}): Promise<RuleRun> {
-    const type = this.types.get(typeId)!;
+  /** One scheduled execution, as the task runner does it: validated params in, alerts and the next state out. */
+  async function run(
+    typeId: string,
+    params: unknown,
+    opts: { state?: Record<string, unknown>; maxAlerts?: number } = {},
+  ): Promise<RuleRun> {
+    const type = types.get(typeId)!;
+    const maxAlerts = opts.maxAlerts ?? 1000; // alerting.rules.run.alerts.max default
     const alerts: RuleRun['alerts'] = new Map();
+    let created = 0;
+    let requestedLimit = false;
+    let reportedLimit: boolean | undefined;
+    const createAlert = (id: string) => {
+      const alert: PublicAlert<never, Record<string, unknown>, string> = {
+        scheduleActions: (group: string, context: Record<string, unknown> = {}) => {
+          if (!type.actionGroups.some((g) => g.id === group)) throw new Error(`Invalid action group "${group}" for rule type "${typeId}"`);
+          alerts.set(id, { group, context });
+          return alert;
+        },
+        replaceState: () => alert,
+      };
+      onlyDeclared('alert', alert, DECLARED.alert);
+      return alert;
+    };
+    const alertLimit = {
+      getValue: () => {
+        requestedLimit = true;
+        return maxAlerts;
+      },
+      setLimitReached: (reached: boolean) => {
+        reportedLimit = reached;
+      },
+    } satisfies PublicAlertFactory<never, Record<string, unknown>, string>['alertLimit'];
     const alertFactory = {
       create: (id: string) => {
-        const alert = {
-          scheduleActions: (group: string, context: Record<string, unknown> = {}) => {
-            if (!type.actionGroups.some((g) => g.id === group))
-              throw new Error(`Invalid action group "${group}" for rule type "${typeId}"`);
-            alerts.set(id, { group, context });
-            return alert;
-          },
-          replaceState: () => alert,
-        };
-        return alert;
+        if (created++ >= maxAlerts) throw new Error(`Rule reported more than ${maxAlerts} alerts.`);
+        return createAlert(id);
       },
-    };
-    const services = { scopedClusterClient: { asCurrentUser: this.client, asInternalUser: this.client }, alertFactory };
-    const logger = { debug() {}, info() {}, warn() {}, error() {} };
+      alertLimit,
+    } satisfies PublicAlertFactory<never, Record<string, unknown>, string>;
+    const services = {
+      alertsClient: null,
+      alertFactory,
+      scopedClusterClient: { asCurrentUser: client },
+    } satisfies RuleExecutorServices<never, Record<string, unknown>, string>;
+    for (const [what, obj, keys] of [
+      ['executor services', services, DECLARED.services],
+      ['alert factory', alertFactory, DECLARED.alertFactory],
+      ['alert limit', alertLimit, DECLARED.alertLimit],
+      ['scoped cluster client', services.scopedClusterClient, DECLARED.scopedClusterClient],
+    ] as const) {
+      onlyDeclared(what, obj, keys);
+    }
+    const warnings: string[] = [];
     const result = await type.executor({
-      executionId: 'standin',
-      params: type.validate!.params!.validate(params),
-      state,
+      logger: standinLogger(warnings),
+      params: type.validate.params.validate(params as never),
       services,
       startedAt: new Date(),
-      rule: { name: 'standin' },
-      logger,
+      state: opts.state ?? {},
     });
-    return { alerts, state: result.state };
+    // checkLimitUsage: asking for the limit obliges the rule type to say whether it hit it.
+    if (requestedLimit && reportedLimit === undefined) {
+      throw new Error('Rule has not reported whether alert limit has been reached after requesting limit value!');
+    }
+    return { alerts, state: result.state, limitReached: reportedLimit ?? false, warnings };
   }
+
+  return { alerting, types, validateParams, run };
 }
 
-/** The features plugin: keeps registered features, rejecting duplicates and privileges that name unknown rule types. */
-export class StandinFeatures {
-  readonly features: { id: string; alerting?: string[]; privileges: unknown }[] = [];
-  constructor(private readonly alerting?: StandinAlerting) {}
-  registerKibanaFeature(feature: { id: string; alerting?: string[]; privileges: unknown }): void {
-    if (this.features.some((f) => f.id === feature.id)) throw new Error(`Feature with id ${feature.id} is already registered.`);
-    this.features.push(feature);
-  }
+// ---- Features (features plugin: registerKibanaFeature and its start-time check) ----
+
+export function standinFeatures(ruleTypes: () => ReadonlyMap<string, unknown>) {
+  const registered: KibanaFeatureConfig[] = [];
+  const isAlertingPrivilege = (v: unknown): v is AlertingKibanaPrivilege =>
+    Array.isArray(v) &&
+    v.every(
+      (e) =>
+        typeof e === 'object' &&
+        e !== null &&
+        typeof e.ruleTypeId === 'string' &&
+        Array.isArray(e.consumers) &&
+        e.consumers.length > 0 &&
+        e.consumers.every((c: unknown) => typeof c === 'string'),
+    );
+  const features = {
+    registerKibanaFeature: (feature) => {
+      if (registered.some((f) => f.id === feature.id)) throw new Error(`Feature with id ${feature.id} is already registered.`);
+      if (feature.alerting !== undefined && !isAlertingPrivilege(feature.alerting)) {
+        throw new Error(`Feature ${feature.id}: alerting must be [{ruleTypeId, consumers}] (the 8.17 list of ids is not accepted)`);
+      }
+      const granted = new Set((feature.alerting ?? []).flatMap((e) => e.consumers.map((c) => `${e.ruleTypeId}/${c}`)));
+      for (const level of ['all', 'read'] as const) {
+        const a = feature.privileges?.[level].alerting;
+        for (const list of [a?.rule?.all, a?.rule?.read, a?.alert?.all, a?.alert?.read]) {
+          if (list === undefined) continue;
+          if (!isAlertingPrivilege(list))
+            throw new Error(`Feature ${feature.id}: ${level} privilege alerting must be [{ruleTypeId, consumers}]`);
+          const unknown = list.flatMap((e) => e.consumers.map((c) => `${e.ruleTypeId}/${c}`)).filter((k) => !granted.has(k));
+          if (unknown.length)
+            throw new Error(`Feature ${feature.id}: ${level} privilege grants alerting the feature does not list: ${unknown}`);
+        }
+      }
+      registered.push(feature);
+    },
+  } satisfies FeaturesPluginSetup;
+  onlyDeclared('features setup contract', features, DECLARED.features);
   /** Kibana checks this at start, once every plugin had its setup: features may only grant rule types that exist. */
-  unknownRuleTypes(): string[] {
-    return this.features.flatMap((f) => f.alerting ?? []).filter((id) => !this.alerting?.types.has(id));
-  }
+  const unknownRuleTypes = () =>
+    registered.flatMap((f) => (f.alerting ?? []).map((e) => e.ruleTypeId)).filter((id) => !ruleTypes().has(id));
+  return { features, registered, unknownRuleTypes };
 }
 
-/** A core setup contract and initializer context good enough to run a plugin's setup. */
-export function standinKibana(client: Client) {
-  const router = new StandinRouter(client);
-  const alerting = new StandinAlerting(client);
-  const features = new StandinFeatures(alerting);
+// ---- Plugin lifecycle (plugins service: config, initializer, setup, start) ----
+
+export function standinLogger(lines: string[]): Logger {
+  const text = (m: unknown) => (typeof m === 'function' ? String(m()) : m instanceof Error ? m.message : String(m));
+  const logger = {
+    debug: () => {},
+    info: (m) => void lines.push(`info: ${text(m)}`),
+    warn: (m) => void lines.push(`warn: ${text(m)}`),
+    error: (m) => void lines.push(`error: ${text(m)}`),
+  } satisfies Logger;
+  onlyDeclared('logger', logger, DECLARED.logger);
+  return logger;
+}
+
+/** What a plugin's server entry exports, as Kibana's plugin loader reads it. */
+export interface ServerEntry {
+  plugin: PluginInitializer<unknown, unknown, { alerting?: AlertingServerSetup; features?: FeaturesPluginSetup }>;
+  config: PluginConfigDescriptor<{ enabled: boolean; prefix: string }>;
+}
+
+/**
+ * Starts a plugin the way Kibana's plugins service does: validates its
+ * kibana.yml slice against the exported config schema (throwing what Kibana
+ * would refuse to start with), skips it when `enabled` is false, then
+ * initializer → setup(core, plugins) → start(core, plugins).
+ */
+export async function startPlugin(entry: ServerEntry, client: ElasticsearchClient, kibanaYml: Record<string, unknown>) {
+  const config = entry.config.schema.validate(kibanaYml, {}, 'config validation of [mitra]');
   const logged: string[] = [];
-  const logger = { debug() {}, info() {}, warn: (m: unknown) => logged.push(String(m)), error: (m: unknown) => logged.push(String(m)) };
-  return {
-    router,
-    alerting,
-    features,
-    logged,
-    initializerContext: { logger: { get: () => logger } },
-    core: { http: { createRouter: () => router } },
-  };
+  const http = standinRouter(client);
+  const alertingPlugin = standinAlerting(client);
+  const featuresPlugin = standinFeatures(() => alertingPlugin.types);
+  if (!config.enabled) return { enabled: false as const, config, http, alerting: alertingPlugin, features: featuresPlugin, logged };
+  const initializerContext = {
+    logger: { get: () => standinLogger(logged) },
+    config: { get: <T>() => config as T },
+  } satisfies PluginInitializerContext;
+  const core = { http: { createRouter: () => http.router } } satisfies CoreSetup;
+  onlyDeclared('initializer context', initializerContext, DECLARED.initializerContext);
+  onlyDeclared('core setup', core, DECLARED.coreSetup);
+  const instance = await entry.plugin(initializerContext);
+  const setup = instance.setup(core, { alerting: alertingPlugin.alerting, features: featuresPlugin.features });
+  const coreStart: CoreStart = {};
+  instance.start(coreStart, {});
+  const unknown = featuresPlugin.unknownRuleTypes();
+  if (unknown.length) throw new Error(`features grant rule types nobody registered: ${unknown}`);
+  return { enabled: true as const, config, setup, instance, http, alerting: alertingPlugin, features: featuresPlugin, logged };
 }

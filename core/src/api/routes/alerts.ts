@@ -3,8 +3,8 @@ import { createRule, deleteRule, getRule, listRules, updateRule, type AlertRuleI
 import { bodyObject, optional, paging } from '../input';
 import { defineRoute, type ApiContext } from '../types';
 
-/** Evaluations started from the API log to the server's stderr, like `mitra alerts run`. */
-const evaluator = (ctx: ApiContext) => new AlertEvaluator(ctx, { log: (line) => process.stderr.write(`${line}\n`) });
+/** Evaluations started from the API log through the host's logger: `mitra serve`'s stderr, Kibana's plugin logger. */
+const evaluator = (ctx: ApiContext) => new AlertEvaluator(ctx, { log: ctx.log });
 
 /** Alert rules CRUD, evaluation and event history (core/src/alerts). */
 export const alertRoutes = [

@@ -1,0 +1,77 @@
+import { errors } from '@elastic/elasticsearch';
+import { errorResponse } from './api/errors';
+import { isResponseError, responseStatus, transportFailure, type MitraClient } from './client';
+import { explainError } from './connection';
+import { ClusterError, UsageError } from './errors';
+import { explainSearchError } from './fleet/common';
+import { namedDocuments } from './saved/documents';
+
+/**
+ * Kibana hands the plugin a client built from ITS copy of @elastic/elasticsearch,
+ * so the errors it throws are not instances of this package's classes. These
+ * errors come from "another copy": a class of the same name defined here, and
+ * plain objects with the client's fields. Every mapping must still recognise
+ * them by `meta.statusCode` and `name`.
+ */
+class ResponseError extends Error {
+  override name = 'ResponseError';
+  constructor(
+    readonly meta: { statusCode: number; body: unknown },
+    message = 'response error',
+  ) {
+    super(message);
+  }
+}
+const foreign = (statusCode: number, body: unknown) => new ResponseError({ statusCode, body });
+const plain = (statusCode: number, body: unknown) => ({ name: 'ResponseError', message: 'x', meta: { statusCode, body } });
+const parseFailure = {
+  error: { type: 'search_phase_execution_exception', root_cause: [{ reason: 'Failed to parse query [filename:(]' }] },
+};
+
+describe('errors from another copy of the client', () => {
+  it('are not instances of this copy, and are recognised anyway', () => {
+    expect(foreign(400, {}) instanceof errors.ResponseError).toBe(false);
+    for (const e of [foreign(403, {}), plain(403, {})]) {
+      expect(isResponseError(e)).toBe(true);
+      expect(responseStatus(e)).toBe(403);
+    }
+    expect(responseStatus(new errors.ResponseError({ statusCode: 404, body: {}, headers: {}, warnings: null, meta: {} as never }))).toBe(
+      404,
+    );
+    for (const e of [new Error('x'), null, 'text', { meta: { statusCode: 'x' } }, { meta: null }]) expect(isResponseError(e)).toBe(false);
+  });
+
+  it('map to the HTTP answers a bad query, a 403 and an unreachable cluster deserve (never 503 for an answer)', () => {
+    expect(errorResponse(plain(403, { error: { type: 'security_exception', reason: 'unauthorized for user [bob]' } }))).toEqual({
+      status: 502,
+      body: { error: 'cluster_error', message: 'Elasticsearch answered 403: unauthorized for user [bob]' },
+    });
+    expect(errorResponse(new ClusterError('denied', { cause: foreign(403, {}) })).status).toBe(502);
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:9200'), { name: 'ConnectionError' });
+    expect(errorResponse(refused)).toEqual({
+      status: 503,
+      body: { error: 'cluster_unavailable', message: 'Elasticsearch is unreachable: connect ECONNREFUSED 10.0.0.1:9200' },
+    });
+    expect(transportFailure(Object.assign(new Error('t'), { name: 'TimeoutError' }))).toBe('timeout');
+  });
+
+  it('turn a query the cluster cannot parse into a usage error, and a missing index into "run mitra setup"', () => {
+    const client = {} as MitraClient; // Kibana's client has no connectionPool
+    const bad = explainSearchError(foreign(400, parseFailure), client, 'p-current', 'filename:(');
+    expect(bad).toBeInstanceOf(UsageError);
+    expect(bad.message).toMatch(/^query "filename:\(" does not parse: Failed to parse query/);
+    const missing = explainSearchError(plain(404, { error: { type: 'index_not_found_exception' } }), client, 'p-current');
+    expect(missing.message).toBe('index p-current does not exist at the cluster: run mitra setup (or check --prefix)');
+    expect(explainError(plain(401, {}), 'the cluster').message).toMatch(/^authentication failed/);
+  });
+
+  it('a 409 from another copy is "already exists", not a crash', async () => {
+    const client = {
+      index: async () => {
+        throw plain(409, { error: { type: 'version_conflict_engine_exception' } });
+      },
+    } as unknown as MitraClient;
+    const docs = namedDocuments<{ name: string }>({ client, prefix: 'p-' }, 'p-saved', 'saved search', 'mitra saved');
+    await expect(docs.create({ name: 'k44' })).rejects.toThrow(/^saved search "k44" already exists/);
+  });
+});
