@@ -108,6 +108,12 @@ describe('redactSecrets', () => {
     expect(red('ssl:\n  key: |\n-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n')).toBe(`ssl:\n  key: |\n${R}`);
   });
 
+  it('redacts a .netrc whose password has a line of its own, and only there', () => {
+    const netrc = 'machine api.example.com\n  login bob\n  password n3trc\n';
+    expect(red(netrc, '/root/.netrc')).toBe(`machine api.example.com\n  login bob\n  password ${R}\n`);
+    expect(red('password requisite pam_unix.so\n', '/etc/pam.d/common-password')).toBe('password requisite pam_unix.so\n');
+  });
+
   it('redacts a YAML block scalar under a secret key, line by line', () => {
     expect(red('password: |\n  line1\n  line2\nuser: bob\n')).toBe(`password: |\n  ${R}\n  ${R}\nuser: bob\n`);
   });

@@ -1,4 +1,4 @@
-import { SECRET_RULES, type SecretRule } from './rules';
+import { KEY_HINT, SECRET_RULES, type SecretRule } from './rules';
 
 /** Turns a secret value into its marker, e.g. `«redacted:3f9a1c2b»`. */
 export type Mark = (secret: string) => string;
@@ -68,7 +68,7 @@ const keep = (value: string): boolean =>
 export function redactSecrets(text: string, mark: Mark, path = ''): string {
   let out = text;
   for (const r of BLOCKS) out = out.replace(r.pattern, (block) => mark(block));
-  for (const r of VALUES) out = replaceGroup(out, r.pattern, mark);
+  for (const r of VALUES) if (!r.paths || r.paths.test(path)) out = replaceGroup(out, r.pattern, mark);
   if (EXEMPT.some((r) => r.path.test(path))) return out;
   return redactAssignments(out, mark);
 }
@@ -92,12 +92,12 @@ const QUOTED = new RegExp(String.raw`(?<![\w.])(["']?)(${KEY})\1(\s*(?::=|=|:)\s
 const DEFINE = /\bdefine\((\s*)(["'])(\w+)\2(\s*,\s*)(["'])((?:\\.|(?!\5)[^\\])*)\5/g;
 /** `k = v`, `k: v`, `K=V`, `export K=V`, `- K=V`, `# k = v` (a commented-out password is still one): the rest of the line. */
 const ASSIGNMENT = new RegExp(
-  String.raw`^(\s*(?:(?:#+|;+|//)\s*)?(?:export\s+|set\s+|-\s+)?)(["']?)(${KEY})\2(\s*(?::=|=|:)\s*)(.*?)(\s*)$`,
+  String.raw`^(\s*(?:(?:#+|;+|//)\s*)?(?:export\s+|set\s+|-\s+)?)(["']?)(${KEY})\2(\s*(?::=|=|:)\s*)((?:.*\S)?)(\s*)$`,
 );
 /** `k=v` without spaces inside a line: `--password=x`, `user=a password=b` (libpq), `?token=x&`. */
 const INLINE = new RegExp(String.raw`(?<![\w.])(${KEY})=(?!["'])([^\s"';&]+)`, 'g');
 const ELEMENT = /<([A-Za-z_][\w.:-]*)(\s[^>]*)?>([^<]+)<\/\1>/g;
-const SPACE_FORM = new RegExp(String.raw`^(\s*)(${KEY})([ \t]+)(\S.*?)(\s*)$`);
+const SPACE_FORM = new RegExp(String.raw`^(\s*)(${KEY})([ \t]+)(\S(?:.*\S)?)(\s*)$`);
 const YAML_BLOCK = /^[|>][+-]?\d*[+-]?$/;
 
 function redactAssignments(text: string, mark: Mark): string {
@@ -120,6 +120,7 @@ function redactAssignments(text: string, mark: Mark): string {
 }
 
 function redactLine(input: string, mark: Mark): { line: string; yamlBlock?: boolean } {
+  if (!KEY_HINT.test(input)) return { line: input };
   const value = (key: string, v: string) => (isSecretKey(key) && !keep(v) ? mark(v) : v);
   let line = input.replace(QUOTED, (_m, q1, key, sep, q2, v) => `${q1}${key}${q1}${sep}${q2}${value(key, v)}${q2}`);
   line = line.replace(DEFINE, (_m, sp, q1, key, sep, q2, v) => `define(${sp}${q1}${key}${q1}${sep}${q2}${value(key, v)}${q2}`);
