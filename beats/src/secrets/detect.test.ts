@@ -108,6 +108,12 @@ describe('redactSecrets', () => {
     expect(red('ssl:\n  key: |\n-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n')).toBe(`ssl:\n  key: |\n${R}`);
   });
 
+  it('redacts TOML / Python triple-quoted values, on one line or many', () => {
+    expect(red('password = """one-line"""\n')).toBe(`password = """${R}"""\n`);
+    expect(red("secret = '''first\n  second\nlast'''\nport = 1\n")).toBe(`secret = '''${R}\n  ${R}\n${R}'''\nport = 1\n`);
+    expect(red('password = """\nbody\n"""\nuser = bob\n')).toBe(`password = """\n${R}\n"""\nuser = bob\n`);
+  });
+
   it('redacts a .netrc whose password has a line of its own, and only there', () => {
     const netrc = 'machine api.example.com\n  login bob\n  password n3trc\n';
     expect(red(netrc, '/root/.netrc')).toBe(`machine api.example.com\n  login bob\n  password ${R}\n`);

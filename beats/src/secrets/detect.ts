@@ -100,35 +100,54 @@ const ELEMENT = /<([A-Za-z_][\w.:-]*)(\s[^>]*)?>([^<]+)<\/\1>/g;
 const SPACE_FORM = new RegExp(String.raw`^(\s*)(${KEY})([ \t]+)(\S(?:.*\S)?)(\s*)$`);
 const YAML_BLOCK = /^[|>][+-]?\d*[+-]?$/;
 
+/** A value that goes on over the next lines: a YAML block scalar (by indentation) or a TOML/Python `"""` string. */
+type Continued = { indent: number } | { closing: string } | undefined;
+
 function redactAssignments(text: string, mark: Mark): string {
-  let blockIndent = -1;
+  let open: Continued;
+  const body = (line: string) => {
+    const indent = line.length - line.trimStart().length;
+    return line.trim() === '' ? line : line.slice(0, indent) + mark(line.slice(indent));
+  };
   return text
     .split('\n')
     .map((raw) => {
       const cr = raw.endsWith('\r') ? '\r' : '';
       const line = cr ? raw.slice(0, -1) : raw;
       const indent = line.length - line.trimStart().length;
-      if (blockIndent >= 0 && (line.trim() === '' || indent > blockIndent)) {
-        return line.trim() === '' ? raw : line.slice(0, indent) + mark(line.slice(indent)) + cr;
+      if (open && 'closing' in open) {
+        const end = line.indexOf(open.closing);
+        if (end < 0) return body(line) + cr;
+        open = undefined;
+        return (end ? mark(line.slice(0, end)) : '') + line.slice(end) + cr;
       }
-      blockIndent = -1;
+      if (open && (line.trim() === '' || indent > open.indent)) return body(line) + cr;
       const result = redactLine(line, mark);
-      if (result.yamlBlock) blockIndent = indent;
+      open = result.continued === 'indent' ? { indent } : result.continued ? { closing: result.continued } : undefined;
       return result.line + cr;
     })
     .join('\n');
 }
 
-function redactLine(input: string, mark: Mark): { line: string; yamlBlock?: boolean } {
+/** One line's secrets redacted; `continued` says the value goes on: by indentation, or up to a closing `"""`. */
+function redactLine(input: string, mark: Mark): { line: string; continued?: string } {
   if (!KEY_HINT.test(input)) return { line: input };
   const value = (key: string, v: string) => (isSecretKey(key) && !keep(v) ? mark(v) : v);
   let line = input.replace(QUOTED, (_m, q1, key, sep, q2, v) => `${q1}${key}${q1}${sep}${q2}${value(key, v)}${q2}`);
   line = line.replace(DEFINE, (_m, sp, q1, key, sep, q2, v) => `define(${sp}${q1}${key}${q1}${sep}${q2}${value(key, v)}${q2}`);
   line = line.replace(ELEMENT, (_m, tag: string, attrs = '', v) => `<${tag}${attrs}>${value(tag.split(':').pop()!, v)}</${tag}>`);
   const a = ASSIGNMENT.exec(line);
+  const triple = a && isSecretKey(a[3]) ? /^("""|''')(.*)$/.exec(a[5]) : null;
+  if (a && triple) {
+    const [, lead, q, key, sep] = a;
+    const [, quotes, rest] = triple;
+    const end = rest.indexOf(quotes);
+    if (end < 0) return { line: `${lead}${q}${key}${q}${sep}${quotes}${rest && mark(rest)}${a[6]}`, continued: quotes };
+    return { line: `${lead}${q}${key}${q}${sep}${quotes}${value(key, rest.slice(0, end))}${rest.slice(end)}${a[6]}` };
+  }
   if (a && isSecretKey(a[3]) && !/^["']/.test(a[5])) {
     const [, lead, q, key, sep, v, tail] = a;
-    if (YAML_BLOCK.test(v)) return { line, yamlBlock: true };
+    if (YAML_BLOCK.test(v)) return { line, continued: 'indent' };
     // A quoted JSON key with a bare value (`"pin": 1234,`): keep the comma that ends it.
     const comma = q && v.endsWith(',') ? ',' : '';
     const bare = comma ? v.slice(0, -1) : v;
