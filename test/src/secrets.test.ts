@@ -263,6 +263,9 @@ function buildRoot(): string {
   symlinkSync('../etc/shadow', join(root, 'srv/shadow-rel-link'));
   symlinkSync('/etc', join(root, 'srv/etc-link'));
   linkSync(join(root, 'etc/shadow'), join(root, 'srv/shadow-hardlink'));
+  // Found by a glob, not named in the config: resolved after globbing all the same.
+  mkdirSync(join(root, 'glob'));
+  symlinkSync('../srv/etc-link/./shadow', join(root, 'glob/found-by-glob.conf'));
   return root;
 }
 
@@ -300,7 +303,7 @@ function leaks(places: Record<string, string>, secrets: string[]): string[] {
 
 describe('secrets never leave the host', () => {
   const HOST = 'secrets-host';
-  const files = [...CORPUS.map((f) => f.path), ...TRICKS];
+  const files = [...CORPUS.map((f) => f.path), ...TRICKS, '/glob/*.conf'];
   let root: string;
   let work: string;
 
@@ -339,7 +342,7 @@ describe('secrets never leave the host', () => {
   });
 
   it('refuses every file that is wholly a secret, and every other name for /etc/shadow', async () => {
-    for (const path of [...CORPUS.filter((f) => f.state === 'refused').map((f) => f.path), ...TRICKS]) {
+    for (const path of [...CORPUS.filter((f) => f.state === 'refused').map((f) => f.path), ...TRICKS, '/glob/found-by-glob.conf']) {
       const doc = await currentDoc(cluster, HOST, path);
       expect({ path, state: doc?.mitra.state, content: doc?.mitra.content }).toEqual({ path, state: 'refused', content: undefined });
     }
