@@ -5,6 +5,7 @@ import { decide, fingerprintOfDoc, type FileMemory } from './changes';
 import { collectFile } from './collectors/files';
 import { PackageCollector } from './collectors/packages';
 import { collectSysctl } from './collectors/sysctl';
+import { secretGuardFor, type SecretGuard } from './secrets';
 import { parseAgentConfig, type AgentConfig, type ConfigSources } from './config';
 import { expandFiles, isConfigured, watchPlan } from './filelist';
 import { AGENT_VERSION, hostName, resolveFqdn, type HostIdentity } from './identity';
@@ -54,6 +55,7 @@ export class Agent {
   private readonly shipper: Shipper;
   private readonly packages: PackageCollector;
   private readonly identity: HostIdentity;
+  private readonly secrets: SecretGuard;
   private watcher?: Watcher;
   private queue: Promise<unknown> = Promise.resolve();
   private cycleTimer?: NodeJS.Timeout;
@@ -75,6 +77,7 @@ export class Agent {
     this.log = options.log ?? new Logger({ level: config.log.level, file: config.log.file, maxBytes: config.log.maxBytes });
     const stateDir = config.stateDir ?? defaultStateDir();
     this.state = new AgentState(stateDir);
+    this.secrets = secretGuardFor(config, stateDir, (line) => this.log.warn(line));
     this.spool = new Spool(config.spool.dir ?? join(stateDir, 'spool'), config.spool.maxBytes, this.log, config.output === 'spool');
     this.shipper = new Shipper(config.connection, config.prefix, this.log, { ...DEFAULT_SHIP_OPTIONS, ...options.ship });
     this.packages = new PackageCollector(config.packages, config.hostfs);
@@ -177,8 +180,8 @@ export class Agent {
     const timestamp = new Date(started).toISOString();
     const files = only ? only.filter((p) => isConfigured(p, this.config)) : expandFiles(this.config);
     if (!only && this.watcher) this.watcher.update(watchPlan(this.config, files));
-    const { hostfs, maxFileBytes: maxBytes, allowSecrets, redact } = this.config;
-    const snapshots = files.map((path) => collectFile(path, { hostfs, maxBytes, allowSecrets, redact }));
+    const { hostfs, maxFileBytes: maxBytes } = this.config;
+    const snapshots = files.map((path) => collectFile(path, { hostfs, maxBytes, secrets: this.secrets }));
     if (!only) snapshots.push(...(await this.virtualSnapshots()));
     const outgoing = snapshots.map((s) => this.prepare(s, timestamp));
     const summary = await this.deliver(outgoing, trigger, timestamp);

@@ -34,6 +34,7 @@ describe('parseAgentConfig', () => {
     expect(c.log).toEqual({ file: '/tmp/runner.log', maxBytes: 10 * MB, level: 'info' });
     expect(c.output).toBe('elasticsearch');
     expect(c.allowSecrets).toBe(false);
+    expect(c.redactDefaults).toBe(true); // the original format gets the default secret rules
   });
 
   it('fills defaults for an empty file: the fourteen default files, 300 s, 10 MB', () => {
@@ -50,7 +51,8 @@ describe('parseAgentConfig', () => {
   it('accepts the annotated runner.example.yaml as documented', () => {
     const c = parseAgentConfig(readConfigFile(join(__dirname, '../runner.example.yaml')), { env: {} });
     expect(c.files).toContain('/etc/sysctl.d/*.conf');
-    expect(c.redact[0].pattern.test('password = x')).toBe(true);
+    expect(c.redact[0].pattern.test('license_key = x')).toBe(true);
+    expect(c.redactDefaults).toBe(true);
     expect(c.sysctl).toMatchObject({ mode: 'keys' });
   });
 

@@ -7,7 +7,7 @@ import {
   type RawConfigFile,
 } from '@mitra/core';
 import { globToRegExp } from './glob';
-import { compileRedactions, type RedactRule } from './redact';
+import { compileRedactions, redactDefaults, type RedactRule } from './redact';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type PackageSource = 'auto' | 'dpkg' | 'rpm' | 'off';
@@ -26,7 +26,10 @@ export interface AgentConfig {
   prefix: string;
   connection: ConnectionConfig;
   tags: string[];
+  /** The user's `redact:` rules, applied after the default secret rules. */
   redact: RedactRule[];
+  /** The default secret rules apply unless `redact: off` is written. */
+  redactDefaults: boolean;
   /** Mount point of the host's root file system, "" to read this machine's own. */
   hostfs: string;
   hostName?: string;
@@ -150,6 +153,7 @@ export function parseAgentConfig(raw: RawConfigFile, sources: ConfigSources = {}
     connection: resolveConnection(sources.flags, raw, env),
     tags: check.stringList(raw.tags, 'tags'),
     redact: compileRedactions(raw.redact, where),
+    redactDefaults: redactDefaults(raw.redact, where),
     hostfs: (check.optionalString(raw.hostfs, 'hostfs') ?? '').replace(/\/+$/, ''),
     hostName: check.optionalString(raw.host_name, 'host_name'),
     fqdn: check.boolean(raw.fqdn, 'fqdn', false),

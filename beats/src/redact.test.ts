@@ -1,5 +1,4 @@
-import { compileRedactions, redact } from './redact';
-import { secretContentReason, secretPathReason } from './secrets';
+import { compileRedactions, redact, redactDefaults } from './redact';
 
 describe('redact', () => {
   it('replaces every match, line-anchored, rules in order', () => {
@@ -22,20 +21,21 @@ describe('redact', () => {
   });
 });
 
-describe('secrets', () => {
-  it.each(['/etc/shadow', '/etc/gshadow', '/etc/shadow-', '/etc/gshadow-', '/etc/ssh/ssh_host_ed25519_key', '/etc/ssh/ssh_host_rsa_key'])(
-    'refuses %s by path',
-    (path) => expect(secretPathReason(path)).toBeDefined(),
-  );
+describe('redact: defaults and off', () => {
+  it('keeps the defaults unless told otherwise in so many words', () => {
+    expect(redactDefaults(undefined, 'test')).toBe(true);
+    expect(redactDefaults([{ pattern: 'x' }], 'test')).toBe(true);
+    expect(redactDefaults({ rules: [] }, 'test')).toBe(true);
+    expect(redactDefaults('off', 'test')).toBe(false);
+    expect(redactDefaults(false, 'test')).toBe(false);
+    expect(redactDefaults({ defaults: 'off', rules: [{ pattern: 'x' }] }, 'test')).toBe(false);
+    expect(compileRedactions({ defaults: false, rules: [{ pattern: 'x' }] }, 'test')).toHaveLength(1);
+    expect(compileRedactions('off', 'test')).toEqual([]);
+  });
 
-  it.each(['/etc/passwd', '/etc/ssh/ssh_host_rsa_key.pub', '/etc/ssh/sshd_config', '/etc/shadowsocks.conf'])('accepts %s by path', (path) =>
-    expect(secretPathReason(path)).toBeUndefined(),
-  );
-
-  it('refuses PEM private keys by content, and only those', () => {
-    expect(secretContentReason('/etc/ssl/a.key', '-----BEGIN PRIVATE KEY-----\nMII...\n')).toMatch(/contains a private key/);
-    expect(secretContentReason('/etc/ssl/a.pem', 'x\n-----BEGIN RSA PRIVATE KEY-----\n')).toMatch(/contains a private key/);
-    expect(secretContentReason('/etc/app.conf', '-----BEGIN EC PRIVATE KEY-----\n')).toMatch(/found in a .conf file/);
-    expect(secretContentReason('/etc/ssl/cert.pem', '-----BEGIN CERTIFICATE-----\nMII...\n')).toBeUndefined();
+  it('names what is wrong', () => {
+    expect(() => redactDefaults({ defaults: 'maybe' }, 'test')).toThrow('test: "redact.defaults" must be true or false (off), not "maybe"');
+    expect(() => compileRedactions({ rulez: [] }, 'test')).toThrow('test: unknown key "redact.rulez": use defaults or rules');
+    expect(() => compileRedactions('on', 'test')).toThrow(/"redact" must be a list of \{pattern, replacement\} rules/);
   });
 });

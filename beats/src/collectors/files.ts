@@ -1,14 +1,13 @@
 import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
-import { redact, type RedactRule } from '../redact';
-import { secretContentReason, secretPathReason } from '../secrets';
+import type { SecretGuard } from '../secrets';
 import type { FileStat, Snapshot } from '../wire';
 
 export interface FileReadOptions {
   /** Prepended to the path when reading ("" for this machine). */
   hostfs: string;
   maxBytes: number;
-  allowSecrets: boolean;
-  redact: RedactRule[];
+  /** Refuses secret files and redacts secrets (beats/src/secrets). */
+  secrets: SecretGuard;
 }
 
 const CHUNK = 64 * 1024;
@@ -19,17 +18,20 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * snapshot with a state and a reason, so one bad file never stops a cycle.
  */
 export function collectFile(path: string, options: FileReadOptions): Snapshot {
-  const refusal = options.allowSecrets ? undefined : secretPathReason(path);
-  if (refusal) return { path, state: 'refused', reason: refusal };
+  // Decided on where the path leads (symlinks, `..` resolved), not on how it is spelled.
+  const target = options.secrets.target(path);
+  if ('error' in target) return failed(path, target.error);
+  if ('refused' in target) return { path, state: 'refused', reason: target.refused };
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO must not hang the agent waiting for a writer.
-    fd = openSync(options.hostfs + path, constants.O_RDONLY | constants.O_NONBLOCK);
+    // O_NOFOLLOW: a symlink swapped in after resolving is refused (ELOOP), not followed.
+    fd = openSync(target.file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
   } catch (e) {
     return failed(path, e);
   }
   try {
-    return readOpen(path, fd, options);
+    return readOpen(path, target.resolved, fd, options);
   } catch (e) {
     return failed(path, e);
   } finally {
@@ -37,10 +39,12 @@ export function collectFile(path: string, options: FileReadOptions): Snapshot {
   }
 }
 
-function readOpen(path: string, fd: number, options: FileReadOptions): Snapshot {
+function readOpen(path: string, resolved: string, fd: number, options: FileReadOptions): Snapshot {
   // bigint: inode numbers exceed 2^53 on some file systems.
   const st = fstatSync(fd, { bigint: true });
   const stat = statFields(st);
+  const same = options.secrets.identity(path, st);
+  if (same) return { path, state: 'refused', reason: same, stat };
   if (!st.isFile()) return { path, state: 'unreadable', reason: `not a regular file (${kind(st)})`, stat };
   // /proc files report st_size 0, so the size check is repeated on what was read.
   if (Number(st.size) > options.maxBytes) return tooLarge(path, Number(st.size), options.maxBytes, stat);
@@ -49,9 +53,9 @@ function readOpen(path: string, fd: number, options: FileReadOptions): Snapshot 
   stat.size = bytes.length;
   const text = decode(bytes);
   if (text === undefined) return { path, state: 'binary', reason: 'content is not UTF-8 text (NUL byte or invalid UTF-8)', stat };
-  const secret = options.allowSecrets ? undefined : secretContentReason(path, text);
-  if (secret) return { path, state: 'refused', reason: secret, stat };
-  return { path, state: 'present', content: redact(text, options.redact), stat };
+  const inspected = options.secrets.inspect(path, resolved, text);
+  if ('refused' in inspected) return { path, state: 'refused', reason: inspected.refused, stat };
+  return { path, state: 'present', content: inspected.content, stat };
 }
 
 /** Reads to EOF, stopping one byte past the limit (enough to know it is too large). */
