@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from './errors';
+import { displayUrl } from './url';
 
 /** Where and how to reach Elasticsearch. */
 export interface ConnectionConfig {
@@ -132,10 +133,12 @@ function checkUrl(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw new ConfigError(`Elasticsearch URL "${url}" is not a URL: write it like http://127.0.0.1:9200 (--es or MITRA_ES_URL)`);
+    throw new ConfigError(
+      `Elasticsearch URL "${displayUrl(url)}" is not a URL: write it like http://127.0.0.1:9200 (--es or MITRA_ES_URL)`,
+    );
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new ConfigError(`Elasticsearch URL "${url}" must start with http:// or https://`);
+    throw new ConfigError(`Elasticsearch URL "${displayUrl(url)}" must start with http:// or https://`);
   }
   return url.replace(/\/+$/, '');
 }

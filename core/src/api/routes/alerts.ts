@@ -4,7 +4,8 @@ import { bodyObject, optional, paging } from '../input';
 import { defineRoute, type ApiContext } from '../types';
 
 /** Evaluations started from the API log to the server's stderr, like `mitra alerts run`. */
-const evaluator = (ctx: ApiContext) => new AlertEvaluator(ctx, { log: (line) => process.stderr.write(`${line}\n`) });
+const evaluator = (ctx: ApiContext) =>
+  new AlertEvaluator(ctx, { webhooks: ctx.webhooks, log: (line) => process.stderr.write(`${line}\n`) });
 
 /** Alert rules CRUD, evaluation and event history (core/src/alerts). */
 export const alertRoutes = [
