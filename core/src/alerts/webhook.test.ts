@@ -1,5 +1,8 @@
+import dnsPromises from 'node:dns/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ConfigError } from '../errors';
-import { DEFAULT_WEBHOOK_POLICY, isSpecial, webhookLabel, webhookPolicy } from './webhook';
+import { DEFAULT_WEBHOOK_POLICY, isSpecial, postJson, webhookLabel, webhookPolicy } from './webhook';
 
 describe('webhook address policy', () => {
   it('refuses loopback, private, link-local, CGNAT, unique-local and the IPv6 forms that carry them', () => {
@@ -78,5 +81,44 @@ describe('webhook address policy', () => {
   it('shows a webhook by its origin only (the path of many webhooks is a secret)', () => {
     expect(webhookLabel('https://hooks.slack.com/services/T0/B0/SECRET')).toBe('https://hooks.slack.com');
     expect(webhookLabel('https://u:p@h.example/x')).toBe('https://h.example');
+  });
+});
+
+describe('webhook delivery connects to the address it checked', () => {
+  /** A name only the checking resolver knows: a delivery that resolved again at connect time would fail with ENOTFOUND. */
+  const NAME = 'rebind.mitra.invalid';
+
+  it('sends to the checked address with the name in Host, and refuses when the one lookup says private', async () => {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(String(req.headers.host));
+      req.resume();
+      res.writeHead(204).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const lookup = jest.spyOn(dnsPromises, 'lookup');
+    try {
+      lookup.mockResolvedValue([{ address: '127.0.0.1', family: 4 }] as never);
+      const policy = { ...DEFAULT_WEBHOOK_POLICY, allowHttp: true, allowNetworks: ['127.0.0.1/32'] };
+      await postJson(`http://${NAME}:${port}/hook`, '{}', policy);
+      expect(seen).toEqual([`${NAME}:${port}`]);
+      expect(lookup).toHaveBeenCalledTimes(1);
+
+      lookup.mockResolvedValue([{ address: '10.0.0.7', family: 4 }] as never);
+      await expect(postJson(`http://${NAME}:${port}/hook`, '{}', policy)).rejects.toThrow(
+        /is 10\.0\.0\.7, a loopback\/private\/special address/,
+      );
+      // One public and one private answer: refused (the connection could land on either).
+      lookup.mockResolvedValue([
+        { address: '8.8.8.8', family: 4 },
+        { address: '169.254.169.254', family: 4 },
+      ] as never);
+      await expect(postJson(`https://${NAME}/hook`, '{}', DEFAULT_WEBHOOK_POLICY)).rejects.toThrow(/169\.254\.169\.254/);
+      expect(seen).toHaveLength(1);
+    } finally {
+      lookup.mockRestore();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });
