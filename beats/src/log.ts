@@ -27,10 +27,14 @@ export class Logger {
     try {
       mkdirSync(dirname(options.file), { recursive: true, mode: PRIVATE_DIR });
       this.size = statSync(options.file).size;
+    } catch {
+      this.size = 0;
+    }
+    try {
       // A log written by an older version may be world-readable.
       chmodSync(options.file, PRIVATE_FILE);
     } catch {
-      this.size = 0;
+      // Not there yet (created 0600 on first write), or not ours to change.
     }
   }
 
