@@ -1,8 +1,11 @@
-import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { LogLevel } from './config';
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+/** Everything the agent writes (log, state, spool) is its own: 0600 files, 0700 directories it creates. */
+export const PRIVATE_FILE = 0o600;
+export const PRIVATE_DIR = 0o700;
 /** Rotated files kept next to the live log: runner.log.1 … runner.log.3. */
 export const KEEP_ROTATED = 3;
 
@@ -22,10 +25,16 @@ export class Logger {
   constructor(private readonly options: LogOptions) {
     if (!options.file) return;
     try {
-      mkdirSync(dirname(options.file), { recursive: true });
+      mkdirSync(dirname(options.file), { recursive: true, mode: PRIVATE_DIR });
       this.size = statSync(options.file).size;
     } catch {
       this.size = 0;
+    }
+    try {
+      // A log written by an older version may be world-readable.
+      chmodSync(options.file, PRIVATE_FILE);
+    } catch {
+      // Not there yet (created 0600 on first write), or not ours to change.
     }
   }
 
@@ -46,7 +55,7 @@ export class Logger {
     if (!file || this.fileBroken) return;
     try {
       if (this.size + line.length > this.options.maxBytes) this.rotate(file);
-      appendFileSync(file, line);
+      appendFileSync(file, line, { mode: PRIVATE_FILE });
       this.size += Buffer.byteLength(line);
     } catch (e) {
       // Say it once on stderr and carry on: a full disk must not stop collection.

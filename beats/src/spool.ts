@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Logger } from './log';
+import { PRIVATE_DIR, PRIVATE_FILE, type Logger } from './log';
 import type { WireDoc } from './wire';
 
 /**
@@ -73,13 +73,13 @@ export class Spool {
 
   /** Durably appends documents as one new spool file; returns its name once it is on disk. */
   write(docs: WireDoc[]): string {
-    mkdirSync(this.dir, { recursive: true });
+    mkdirSync(this.dir, { recursive: true, mode: PRIVATE_DIR });
     const text = docs.map((d) => `${JSON.stringify(d)}\n`).join('');
     const bytes = Buffer.byteLength(text);
     this.evict(bytes);
     const name = `spool-${String(Date.now()).padStart(15, '0')}-${process.pid}-${String(this.seq++).padStart(6, '0')}.ndjson`;
     const tmp = join(this.dir, `.${name}.tmp`);
-    const fd = openSync(tmp, 'w', 0o600);
+    const fd = openSync(tmp, 'w', PRIVATE_FILE);
     try {
       writeSync(fd, text);
       fsyncSync(fd);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from './errors';
+import { displayUrl } from './url';
 
 /** Where and how to reach Elasticsearch. */
 export interface ConnectionConfig {
@@ -90,11 +91,13 @@ export function resolveConnection(
   env: NodeJS.ProcessEnv = process.env,
 ): ConnectionConfig {
   const es = file.elasticsearch ?? {};
-  const url = flags.es ?? env.MITRA_ES_URL ?? fileUrl(file);
+  // An empty MITRA_ES_URL is unset, not "no nodes".
+  const url = flags.es ?? (env.MITRA_ES_URL || undefined) ?? fileUrl(file);
   const nodes = (Array.isArray(url) ? url : (url ?? DEFAULT_ES_URL).split(','))
     .map((u) => u.trim())
     .filter(Boolean)
     .map(checkUrl);
+  if (!nodes.length) throw new ConfigError('no Elasticsearch URL given: write one like http://127.0.0.1:9200 (--es or MITRA_ES_URL)');
   const verifyEnv = env.MITRA_ES_VERIFY_TLS;
   const verifyTls = flags.insecure ? false : verifyEnv !== undefined ? !/^(0|false|no|off)$/i.test(verifyEnv) : (es.verify_tls ?? true);
   const timeoutEnv = env.MITRA_ES_TIMEOUT_MS ? Number(env.MITRA_ES_TIMEOUT_MS) : undefined;
@@ -137,10 +140,12 @@ function checkUrl(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw new ConfigError(`Elasticsearch URL "${url}" is not a URL: write it like http://127.0.0.1:9200 (--es or MITRA_ES_URL)`);
+    throw new ConfigError(
+      `Elasticsearch URL "${displayUrl(url)}" is not a URL: write it like http://127.0.0.1:9200 (--es or MITRA_ES_URL)`,
+    );
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new ConfigError(`Elasticsearch URL "${url}" must start with http:// or https://`);
+    throw new ConfigError(`Elasticsearch URL "${displayUrl(url)}" must start with http:// or https://`);
   }
   return url.replace(/\/+$/, '');
 }

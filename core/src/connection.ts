@@ -3,6 +3,9 @@ import { Client, Transport, type ClientOptions, type TransportOptions } from '@e
 import { isResponseError, responseStatus, transportFailure, type EsResponseError } from './client';
 import type { ConnectionConfig } from './config';
 import { ClusterError, ConfigError, MitraError } from './errors';
+import { displayUrl, redactUrls } from './url';
+
+export { displayUrl, redactUrls };
 
 /**
  * Compatibility mode, for servers that predate the 8.x client's protocol:
@@ -40,6 +43,7 @@ export interface Connection {
   client: Client;
   mode: ClientMode;
   server: ServerInfo;
+  /** The first node's URL for display: never its userinfo (see displayUrl). */
   url: string;
 }
 
@@ -71,7 +75,7 @@ export function clientOptions(config: ConnectionConfig, mode: ClientMode): Clien
  * so one code path serves 7.10, OpenSearch and 8.x/9.x clusters.
  */
 export async function connect(config: ConnectionConfig): Promise<Connection> {
-  const url = config.nodes[0];
+  const url = displayUrl(config.nodes[0]);
   // No retries on the probe: an unreachable cluster should fail in milliseconds, not after backoff.
   const probe = new Client({ ...clientOptions(config, 'compat'), maxRetries: 0 });
   let server: ServerInfo;
@@ -104,9 +108,10 @@ const TLS_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
-/** One line for whatever went wrong talking to the cluster: what, where, and the fix. */
-export function explainError(e: unknown, url: string): MitraError {
+/** One line for whatever went wrong talking to the cluster: what, where, and the fix. The URL is shown without credentials. */
+export function explainError(e: unknown, rawUrl: string): MitraError {
   if (e instanceof MitraError) return e;
+  const url = displayUrl(rawUrl);
   if (isResponseError(e)) return explainResponse(e, url);
   const failure = transportFailure(e);
   if (failure === 'timeout') {
@@ -187,7 +192,8 @@ function chain(e: unknown): string {
   return parts.join(' | ');
 }
 
-const firstLine = (s: string) => s.split('\n')[0].trim();
+/** Also the one place client error text enters a message, so URLs in it lose their credentials here. */
+const firstLine = (s: string) => redactUrls(s.split('\n')[0].trim());
 
 function readCa(path: string): string {
   try {

@@ -69,7 +69,8 @@ describe('HTTP API (mitra serve)', () => {
     if (match && 'route' in match) called.add(`${method} ${match.route.path}`);
     const res = await fetch(base + path, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      // What the app sends: mitra serve takes changes only with kbn-xsrf and a JSON body (api-security.test.ts).
+      headers: method === 'GET' ? {} : { 'kbn-xsrf': 'test', 'content-type': 'application/json' },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();

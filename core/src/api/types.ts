@@ -1,3 +1,4 @@
+import type { WebhookPolicy } from '../alerts/webhook';
 import type { IndexScope } from '../history/scope';
 
 /** A request as any HTTP host presents it: node:http (mitra serve) or a Kibana route. */
@@ -10,8 +11,8 @@ export interface ApiRequest {
   body: unknown;
 }
 
-/** What every handler gets: the cluster and the index prefix. */
-export type ApiContext = IndexScope;
+/** What every handler gets: the cluster (the caller's own credentials, when it authenticates with an API key), the index prefix, and where alert webhooks may go. */
+export type ApiContext = IndexScope & { webhooks?: WebhookPolicy };
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 

@@ -4,7 +4,7 @@ import { bodyObject, optional, paging } from '../input';
 import { defineRoute, type ApiContext } from '../types';
 
 /** Evaluations started from the API log through the host's logger: `mitra serve`'s stderr, Kibana's plugin logger. */
-const evaluator = (ctx: ApiContext) => new AlertEvaluator(ctx, { log: ctx.log });
+const evaluator = (ctx: ApiContext) => new AlertEvaluator(ctx, { webhooks: ctx.webhooks, log: ctx.log });
 
 /** Alert rules CRUD, evaluation and event history (core/src/alerts). */
 export const alertRoutes = [
