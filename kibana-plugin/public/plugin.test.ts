@@ -78,13 +78,24 @@ describe('Mitra public plugin', () => {
     const never = { subscribe: () => ({ unsubscribe: () => {} }) };
     const coreStart: CoreStart = {
       http,
-      chrome: { setBreadcrumbs: (b) => breadcrumbs.push(b), docTitle: { change: (t) => titles.push(t), reset: () => titles.push('reset') } },
+      chrome: {
+        setBreadcrumbs: (b) => breadcrumbs.push(b),
+        docTitle: { change: (t) => titles.push(t), reset: () => titles.push('reset') },
+      },
       theme: { theme$: never, getTheme: () => ({ darkMode: false, name: 'borealis' }) },
       i18n: { Context: ({ children }) => createElement('div', { 'data-i18n': 'context' }, children) },
       notifications: { toasts: { addSuccess: () => undefined, addDanger: () => undefined } },
     };
-    const core: CoreSetup = { application: { register: (app) => registered.push(app as App) }, getStartServices: async () => [coreStart, {}, {}] };
-    const registry = { register: (m: RuleTypeModel) => ruleTypes.push(m), has: () => false, get: () => ruleTypes[0], list: () => ruleTypes };
+    const core: CoreSetup = {
+      application: { register: (app) => registered.push(app as App) },
+      getStartServices: async () => [coreStart, {}, {}],
+    };
+    const registry = {
+      register: (m: RuleTypeModel) => ruleTypes.push(m),
+      has: () => false,
+      get: () => ruleTypes[0],
+      list: () => ruleTypes,
+    };
     plugin().setup(core, { triggersActionsUi: { ruleTypeRegistry: registry } });
     expect(registered.map((a) => [a.id, a.title])).toEqual([['mitra', 'Mitra']]);
     expect(ruleTypes.map((m) => [m.id, m.requiresAppContext])).toEqual([['mitra.fleet-query', false]]);
@@ -142,7 +153,7 @@ describe('Mitra public plugin', () => {
     fireEvent.change(subj('mitra-rule-question-type'), { target: { value: 'missing_package' } });
     fireEvent.change(subj('mitra-rule-question-value'), { target: { value: 'zsh' } });
     expect(set).toHaveBeenCalledWith('kind', 'hosts');
-    expect(set).toHaveBeenLastCalledWith('params', { missingPackage: 'zsh' });
+    expect(set).toHaveBeenCalledWith('params', { missingPackage: 'zsh' });
     expect(set).toHaveBeenCalledWith('threshold', 0);
   });
 });

@@ -38,7 +38,8 @@ export function validateRuleParams(p: FleetQueryRuleParams): ValidationResult {
     if (!built.ok) errors.question.push(built.error);
   }
   const t = p.threshold ?? 0;
-  if (typeof t !== 'number' || !Number.isInteger(t) || t < 0) errors.threshold.push(`threshold "${String(t)}" must be a whole number of matches (0 fires on any match)`);
+  if (typeof t !== 'number' || !Number.isInteger(t) || t < 0)
+    errors.threshold.push(`threshold "${String(t)}" must be a whole number of matches (0 fires on any match)`);
   return { errors };
 }
 

@@ -31,7 +31,12 @@ export function App({ onRoute }: { onRoute?: (route: Route) => void }) {
       <EuiPageTemplate.Header pageTitle={PLUGIN_NAME} description="Files, /proc and packages of the whole fleet" bottomBorder>
         <EuiTabs>
           {TABS.filter((t) => t.screen !== 'host' || route.screen === 'host').map((t) => (
-            <EuiTab key={t.screen} {...link(t.screen === 'host' ? route : t.to)} isSelected={route.screen === t.screen} data-test-subj={`tab-${t.screen}`}>
+            <EuiTab
+              key={t.screen}
+              {...link(t.screen === 'host' ? route : t.to)}
+              isSelected={route.screen === t.screen}
+              data-test-subj={`tab-${t.screen}`}
+            >
               {t.name}
             </EuiTab>
           ))}

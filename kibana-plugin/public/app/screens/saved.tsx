@@ -34,12 +34,7 @@ export function SavedScreen({ tab }: { tab: SavedTab }) {
     <>
       <EuiTabs size="s">
         {tabs.map((t) => (
-          <EuiTab
-            key={t.id}
-            isSelected={tab === t.id}
-            {...link({ screen: 'saved', tab: t.id })}
-            data-test-subj={`saved-tab-${t.id}`}
-          >
+          <EuiTab key={t.id} isSelected={tab === t.id} {...link({ screen: 'saved', tab: t.id })} data-test-subj={`saved-tab-${t.id}`}>
             {t.name}
           </EuiTab>
         ))}
