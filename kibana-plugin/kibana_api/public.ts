@@ -8,7 +8,7 @@
  * stand-in use are declared: a smaller interface than Kibana's, never a
  * member Kibana lacks. Written here from what was read; no Kibana code.
  */
-import type { FC, FunctionComponent, PropsWithChildren, ReactNode } from 'react';
+import type { FC, FunctionComponent, PropsWithChildren, ReactElement, ReactNode } from 'react';
 
 // ---------------------------------------------------------------- rxjs-like
 /** The slice of rxjs' Observable the plugin subscribes to (Kibana hands in real rxjs Observables). */
@@ -21,7 +21,7 @@ export interface Observable<T> {
 export interface CoreTheme {
   /** is dark mode enabled or not */
   readonly darkMode: boolean;
-  /** Name of the theme (e.g. 'borealis') */
+  /** Name of the active theme */
   readonly name: string;
 }
 
@@ -34,7 +34,7 @@ export interface ThemeServiceStart {
 // ---------------------------------------------------------------- i18n
 /** src/core/packages/i18n/browser/src/types.ts: `I18nStart` — the React context every Kibana tree renders in. */
 export interface I18nStart {
-  Context: FC<PropsWithChildren<unknown>>;
+  Context: (props: { children: ReactNode }) => ReactElement;
 }
 
 // ---------------------------------------------------------------- http
