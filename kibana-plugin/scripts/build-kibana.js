@@ -163,16 +163,20 @@ async function main() {
   const buildDir = join(root, 'build');
   const stageRoot = join(buildDir, 'kibana');
   const stage = join(stageRoot, PLUGIN_ID);
-  rmSync(stageRoot, { recursive: true, force: true });
-  mkdirSync(stage, { recursive: true });
-  writeManifests(stage, kibanaVersion);
-  await buildServer(stage);
-  const assets = await buildPublic(stage);
   const zipPath = join(buildDir, `${PLUGIN_ID}-${kibanaVersion}.zip`);
-  rmSync(zipPath, { force: true });
-  await zip(stageRoot, zipPath);
-  // plugin-helpers deletes the staged folder once zipped; so does this build.
   rmSync(stageRoot, { recursive: true, force: true });
+  rmSync(zipPath, { force: true });
+  let assets;
+  try {
+    mkdirSync(stage, { recursive: true });
+    writeManifests(stage, kibanaVersion);
+    await buildServer(stage);
+    assets = await buildPublic(stage);
+    await zip(stageRoot, zipPath);
+  } finally {
+    // plugin-helpers deletes the staged folder once zipped; so does this build, also when it fails.
+    rmSync(stageRoot, { recursive: true, force: true });
+  }
   const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
   console.log(
     `kibana plugin: ${zipPath} (${kib(statSync(zipPath).size)}); browser bundle: ${assets.map((a) => `${a.name} ${kib(a.size)}`).join(', ')}`,
