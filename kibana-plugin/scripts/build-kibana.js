@@ -13,7 +13,19 @@
 //
 // usage: node scripts/build-kibana.js [--kibana-version 9.2.4]
 const { execFileSync } = require('node:child_process');
-const { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, createWriteStream } = require('node:fs');
+const {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  createWriteStream,
+} = require('node:fs');
+const { tmpdir } = require('node:os');
 const { join, relative, resolve, sep } = require('node:path');
 const { parseArgs } = require('node:util');
 const webpack = require('webpack');
@@ -161,21 +173,27 @@ function zip(stageRoot, zipPath) {
 async function main() {
   const { kibanaVersion } = options();
   const buildDir = join(root, 'build');
-  const stageRoot = join(buildDir, 'kibana');
+  // Staged as plugin-helpers stages (<dir>/kibana/<id>), but in a temp folder
+  // of its own, outside the repository, and the zip moved into place when
+  // complete: two builds at once (parallel test files) never see each other's halves.
+  mkdirSync(buildDir, { recursive: true });
+  const work = mkdtempSync(join(tmpdir(), 'mitra-kibana-build-'));
+  const stageRoot = join(work, 'kibana');
   const stage = join(stageRoot, PLUGIN_ID);
   const zipPath = join(buildDir, `${PLUGIN_ID}-${kibanaVersion}.zip`);
-  rmSync(stageRoot, { recursive: true, force: true });
-  rmSync(zipPath, { force: true });
+  const partial = `${zipPath}.${process.pid}.partial`;
   let assets;
   try {
     mkdirSync(stage, { recursive: true });
     writeManifests(stage, kibanaVersion);
     await buildServer(stage);
     assets = await buildPublic(stage);
-    await zip(stageRoot, zipPath);
+    await zip(stageRoot, partial);
+    renameSync(partial, zipPath);
   } finally {
     // plugin-helpers deletes the staged folder once zipped; so does this build, also when it fails.
-    rmSync(stageRoot, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
+    rmSync(partial, { force: true });
   }
   const kib = (n) => `${(n / 1024).toFixed(0)} KiB`;
   console.log(

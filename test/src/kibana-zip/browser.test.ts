@@ -39,6 +39,8 @@ let origin: string;
 let work: string;
 let pluginDir: string;
 const hosts: SimHost[] = [];
+/** Bundle files the page fetched, in order. */
+const bundleRequests: string[] = [];
 const pageAssets: Record<string, string> = {};
 
 /** Kibana's page for /app/mitra/*: bootstrap, shared deps, the plugin bundle from the zip, then core boots the plugin. */
@@ -77,6 +79,7 @@ function handle(req: IncomingMessage, res: ServerResponse) {
   if (url.pathname.startsWith(BUNDLES)) {
     // Only files of the unpacked zip's target/public, by plain file name.
     const name = url.pathname.slice(BUNDLES.length);
+    bundleRequests.push(name);
     if (!/^[\w.-]+\.js$/.test(name)) return send(404, 'text/plain', 'not a bundle file');
     try {
       return send(200, 'text/javascript', readFileSync(join(pluginDir, 'target', 'public', name)));
@@ -184,6 +187,9 @@ describe('the plugin bundle from the zip, in a Kibana-shaped page in headless Ch
     expect(await summary.textContent()).toMatch(new RegExp(`^${expected.length} hosts?, as of \\d{4}-\\d\\d-\\d\\d`));
     expect([...new Set(await subj(page, 'result-host').allTextContents())].sort()).toEqual(expected);
 
+    // The app's code came in chunks, from the public path the bootstrap set for the plugin.
+    expect(bundleRequests[0]).toBe('mitra.plugin.js');
+    expect(bundleRequests.filter((n) => /^mitra\.chunk\.\d+\.js$/.test(n)).length).toBeGreaterThan(0);
     expect(state.breadcrumbs.at(-1)).toEqual(['Mitra', 'Fleet']);
     expect(await page.title()).toBe('Fleet - Mitra - Elastic');
     // Links are ScopedHistory hrefs under /app/mitra; a click pushes, no page load.
