@@ -47,11 +47,14 @@ export function isCacheEviction(memory: MemoryReading, th: PatternThresholds): b
   return -fall.change / fall.before >= th.cacheDrop && Math.abs(fall.otherChange) <= th.anonBound * memory.memTotal;
 }
 
-/** Anonymous memory grew by more than the bound and by more than the cache gave up over that span. */
+/**
+ * Anonymous memory grew by more than the bound, and by at least half of what the
+ * cache gave up over that span: the growth, not the cache, is what needed the pages.
+ */
 export function isAnonymousDemand(memory: MemoryReading, th: PatternThresholds): boolean {
   const rise = memory.anonRise;
   if (!rise || memory.memTotal === null) return false;
-  return rise.change > th.anonBound * memory.memTotal && rise.change > -rise.otherChange;
+  return rise.change > th.anonBound * memory.memTotal && rise.change >= -rise.otherChange / 2;
 }
 
 /** A short verdict, every claim quoting numbers the report carries. */
