@@ -18,6 +18,7 @@ export {
   RATE_COUNTERS,
   PAGE_BYTES,
   samplesIndices,
+  pruneSamples,
   counterValue,
   readMemory,
   readRates,

@@ -3,6 +3,8 @@ import {
   explained,
   fleetIncident,
   incidentReport,
+  parseInterval,
+  pruneSamples,
   parseFraction,
   parseInstant,
   signedBytes,
@@ -28,6 +30,7 @@ const OPTIONS = {
   order: { type: 'string' },
   'cache-drop': { type: 'string' },
   'anon-bound': { type: 'string' },
+  'prune-samples': { type: 'string' },
 } as const;
 
 export const incidentCommand: Command = {
@@ -35,6 +38,7 @@ export const incidentCommand: Command = {
   summary: 'what memory did on a host in a window (page cache, watermarks, fragmentation, reclaim), or which hosts did the same',
   usage: `usage: mitra incident HOST --from T --to T [--order K] [--cache-drop F] [--anon-bound F] [--json]
        mitra incident --fleet --from T --to T [--cache-drop F] [--anon-bound F] [--json]
+       mitra incident --prune-samples DAYS [--json]
 
 Replays HOST's memory between --from and --to from the stored /proc/meminfo,
 /proc/zoneinfo, /proc/buddyinfo and /proc/vmstat (history snapshots and the
@@ -49,6 +53,8 @@ every number appears in the tables, e.g.
 of its level (default ${DEFAULT_THRESHOLDS.cacheDrop}) while anonymous memory (AnonPages) changed by at
 most --anon-bound of MemTotal over the same span (default ${DEFAULT_THRESHOLDS.anonBound}), deepest drop
 first, with kernel and vm.swappiness. Fractions: 0.5 or 50%.
+--prune-samples 14d deletes the daily memory-sample indices (<prefix>samples-*)
+whose whole day is older than that; history is never touched.
 Times: ISO-8601, now, or relative like -2h. Exit 1 when there is nothing to read
 (fewer than two meminfo observations; --fleet: no host with the pattern).
 
@@ -59,6 +65,7 @@ ${CONNECTION_HELP}`,
       stdio.out(this.usage);
       return 0;
     }
+    if (values['prune-samples'] !== undefined) return prune(values['prune-samples'], values);
     if (values.fleet ? positionals.length !== 0 : positionals.length !== 1) {
       throw new UsageError(
         values.fleet
@@ -88,6 +95,23 @@ ${CONNECTION_HELP}`,
     }
   },
 };
+
+async function prune(text: string, values: Parameters<typeof openCluster>[0] & { json?: boolean }): Promise<number> {
+  const keepMs = parseInterval(text, '--prune-samples');
+  const { connection, prefix } = await openCluster(values);
+  const scope: IndexScope = { client: connection.client, prefix };
+  try {
+    const res = await explained(scope, () => pruneSamples(scope, keepMs));
+    if (values.json) printJson(res);
+    else
+      stdio.out(
+        `deleted ${res.deleted.length} sample index(es)${res.deleted.length ? `: ${res.deleted.join(', ')}` : ''}; kept ${res.kept.length}`,
+      );
+    return 0;
+  } finally {
+    await connection.client.close();
+  }
+}
 
 function orderOf(text: string): number {
   if (!/^\d+$/.test(text) || Number(text) > 10) throw new UsageError(`--order "${text}" is out of range: use a buddy order from 0 to 10`);

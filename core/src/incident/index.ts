@@ -14,6 +14,7 @@ export { MEMORY_KEYS, readMemory, type MemoryReading, type MemoryPoint, type Key
 export { RATE_COUNTERS, counterValue, readRates, type RatesReading, type CounterRate, type Interval } from './rates';
 export { readWatermarks, type ZoneWatermarks, type WatermarkPoint } from './watermarks';
 export { samplesIndices, MAX_DOCUMENTS } from './read';
+export { pruneSamples } from './retention';
 export { MEMORY_SETTINGS, type SettingInForce } from './settings';
 export { bytes, signedBytes, PAGE_BYTES } from './units';
 export { MEMORY_PATHS, type Observation, type PerZone } from './types';
