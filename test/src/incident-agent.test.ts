@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { incidentReport, resolveConnection } from '@mitra/core';
+import { incidentReport, pruneSamples, resolveConnection } from '@mitra/core';
 import { Logger, MemorySampler, parseAgentConfig, readSample, trimZoneinfo } from '@mitra/beats';
 import { testCluster, type TestCluster } from './support/cluster';
 
@@ -68,6 +68,17 @@ describe('memory_interval: the agent samples /proc memory files compactly, mitra
     expect(trimZoneinfo('Node 0, zone   Normal\n  pages free     5\n        min      1\n    nr_free_pages 5\n')).toBe(
       'Node 0, zone   Normal\n  pages free     5\n        min      1\n',
     );
+  });
+
+  it('--prune-samples deletes whole sample days older than the retention, never history', async () => {
+    const scope = { client: c.client, prefix: c.prefix };
+    for (const day of ['2026.11.01', '2026.11.28', '2026.11.29']) await c.client.indices.create({ index: `${c.prefix}samples-${day}` });
+    await c.client.indices.create({ index: `${c.prefix}history-2026.11.01` });
+    const res = await pruneSamples(scope, 2 * 86_400_000, new Date('2026-12-01T06:00:00Z'));
+    expect(res.deleted).toEqual([`${c.prefix}samples-2026.11.01`, `${c.prefix}samples-2026.11.28`]);
+    expect(res.kept).toEqual([`${c.prefix}samples-2026.11.29`, `${c.prefix}samples-2026.11.30`]);
+    expect((await c.client.indices.exists({ index: `${c.prefix}history-2026.11.01` })) as unknown).toBe(true);
+    await expect(pruneSamples(scope, 3_600_000)).rejects.toThrow(/at least one day/);
   });
 
   it('memory_interval is off unless set; bad values are one-line config errors', () => {
