@@ -70,6 +70,12 @@ describe('Host → Memory: incident replay in Chromium', () => {
     for (const i of [0, 1, 2, 3])
       for (const m of ['min', 'low', 'high']) await subj(page, `watermark-${m}-${i}`).first().waitFor({ state: 'attached' });
     expect(await subj(page, 'incident-settings').textContent()).toContain('vm.swappiness');
+    // One time axis: every chart's plot area (reported by @elastic/charts) starts and ends at the same x, within 2 px.
+    const plots: number[][] = [];
+    for (const id of ['memory', 'zone-0', 'zone-1', 'zone-2', 'zone-3', 'fragmentation', 'reclaim']) {
+      plots.push((await subj(page, `incident-chart-${id}`).getAttribute('data-plot'))!.split(',').map(Number));
+    }
+    for (const i of [0, 1]) expect(Math.max(...plots.map((p) => p[i])) - Math.min(...plots.map((p) => p[i]))).toBeLessThanOrEqual(2);
     const api = await incidentReport({ client: cluster.client, prefix: cluster.prefix }, { host: INCIDENT.host, from: FROM, to: TO });
     expect(text).toContain(api.verdict.claims[1].text);
     expect(browser.errors).toEqual([]);

@@ -12,6 +12,7 @@ import {
   type XYChartElementEvent,
 } from '@elastic/charts';
 import type { IncidentReport } from '@mitra/core';
+import { useRef } from 'react';
 
 /**
  * The incident screen's charts, in their own lazy chunk (@elastic/charts is
@@ -32,8 +33,15 @@ interface Line {
 }
 
 const GIB = 2 ** 30;
-const bytesTick = (v: number) => (Math.abs(v) >= GIB ? `${(v / GIB).toFixed(1)} GiB` : `${(v / 2 ** 20).toFixed(0)} MiB`);
-const countTick = (v: number) => Math.round(v).toLocaleString('en-US');
+/**
+ * Every chart's value labels take the same width (figure spaces are as wide as
+ * digits), so the plot areas start at the same x and the time axes line up.
+ */
+/** A fixed legend width, so the plot areas also end at the same x. */
+const LEGEND_WIDTH = 170;
+const sameWidth = (text: string) => text.padStart(10, '\u2007');
+const bytesTick = (v: number) => sameWidth(Math.abs(v) >= GIB ? `${(v / GIB).toFixed(1)} GiB` : `${(v / 2 ** 20).toFixed(0)} MiB`);
+const countTick = (v: number) => sameWidth(Math.round(v).toLocaleString('en-US'));
 const timeTick = (v: number) => new Date(v).toISOString().slice(11, 19);
 
 function TimeChart({
@@ -59,14 +67,26 @@ function TimeChart({
     const [value] = (elements[0] ?? []) as XYChartElementEvent;
     if (value && typeof value.x === 'number') links.onPoint(value.x);
   };
+  // Where the plot area sits, written straight to the DOM (no re-render) for the end-to-end test that checks the time axes line up.
+  const box = useRef<HTMLDivElement>(null);
   const onBrushEnd: BrushEndListener = (e) => {
     const x = 'x' in e ? e.x : undefined;
     if (x && x[1] > x[0]) links.onRange(Number(x[0]), Number(x[1]));
   };
   return (
-    <div style={{ height }} data-test-subj={`incident-chart-${id}`} aria-label={title}>
+    <div style={{ height }} data-test-subj={`incident-chart-${id}`} ref={box} aria-label={title}>
       <Chart title={title}>
-        <Settings showLegend legendPosition={Position.Right} xDomain={domain} onElementClick={onElementClick} onBrushEnd={onBrushEnd} />
+        <Settings
+          showLegend
+          legendPosition={Position.Right}
+          legendSize={LEGEND_WIDTH}
+          xDomain={domain}
+          onElementClick={onElementClick}
+          onBrushEnd={onBrushEnd}
+          onProjectionAreaChange={({ projection }) =>
+            box.current?.setAttribute('data-plot', `${Math.round(projection.left)},${Math.round(projection.width)}`)
+          }
+        />
         <Axis id="time" position={Position.Bottom} tickFormat={timeTick} />
         <Axis id="value" position={Position.Left} title={title} tickFormat={tick} ticks={4} />
         {marks.map((m) => (
