@@ -4,6 +4,7 @@ import { ConfigError, readConfigFile } from '@mitra/core';
 import { decide, fingerprintOfDoc, type FileMemory } from './changes';
 import { collectFile } from './collectors/files';
 import { PackageCollector } from './collectors/packages';
+import { MemorySampler } from './sampler';
 import { collectSysctl } from './collectors/sysctl';
 import { secretGuardFor, type SecretGuard } from './secrets';
 import { parseAgentConfig, type AgentConfig, type ConfigSources } from './config';
@@ -56,6 +57,7 @@ export class Agent {
   private readonly packages: PackageCollector;
   private readonly identity: HostIdentity;
   private readonly secrets: SecretGuard;
+  private readonly sampler?: MemorySampler;
   private watcher?: Watcher;
   private queue: Promise<unknown> = Promise.resolve();
   private cycleTimer?: NodeJS.Timeout;
@@ -86,6 +88,20 @@ export class Agent {
     this.onCycle = options.onCycle;
     this.spool.removeTemporaries();
     this.recoverFromSpool();
+    this.sampler = this.memorySampler();
+  }
+
+  /** memory_interval: short-interval samples of the /proc memory files, straight to the cluster (not through the spool). */
+  private memorySampler(): MemorySampler | undefined {
+    const { memoryIntervalMs, output, hostfs, prefix, connection } = this.config;
+    if (!memoryIntervalMs) return undefined;
+    if (output === 'spool') {
+      this.log.warn(
+        'memory_interval needs output: elasticsearch (samples go straight to the cluster); no memory samples with output: spool',
+      );
+      return undefined;
+    }
+    return new MemorySampler({ hostfs, prefix, connection, intervalMs: memoryIntervalMs, log: this.log, host: () => this.identity.name });
   }
 
   /** Reads and validates a runner.yaml. */
@@ -129,6 +145,7 @@ export class Agent {
       this.debounceMs,
     );
     this.scheduleCycle(0);
+    this.sampler?.start();
     this.log.info(
       `agent started: host ${this.identity.name}, every ${this.config.frequencyMs / 1000} s, output ${this.config.output}, state ${this.state.dir}`,
     );
@@ -140,6 +157,7 @@ export class Agent {
     clearTimeout(this.cycleTimer);
     clearTimeout(this.resendTimer);
     this.watcher?.close();
+    await this.sampler?.stop();
     await this.queue.catch(() => undefined);
     await this.shipper.close();
     this.state.save();

@@ -20,6 +20,8 @@ export interface AgentConfig {
   include: RegExp[];
   exclude: RegExp[];
   frequencyMs: number;
+  /** memory_interval in ms: short-interval /proc memory samples (beats/src/sampler.ts); 0 = off. */
+  memoryIntervalMs: number;
   /** indexer.maxsize in bytes; Infinity for -1. */
   maxFileBytes: number;
   log: { file?: string; maxBytes: number; level: LogLevel };
@@ -73,6 +75,10 @@ export const DEFAULT_SYSCTL_KEYS = [
   'vm.watermark_scale_factor',
   'vm.dirty_ratio',
   'vm.dirty_background_ratio',
+  'vm.dirty_bytes',
+  'vm.dirty_background_bytes',
+  'vm.dirty_expire_centisecs',
+  'vm.dirty_writeback_centisecs',
   'vm.max_map_count',
   'vm.zone_reclaim_mode',
   'net.core.somaxconn',
@@ -90,6 +96,7 @@ const TOP_KEYS = [
   'indexer',
   'files',
   'frequency',
+  'memory_interval',
   'elasticsearch',
   'tags',
   'include',
@@ -143,6 +150,7 @@ export function parseAgentConfig(raw: RawConfigFile, sources: ConfigSources = {}
     include: check.stringList(raw.include, 'include').map(globToRegExp),
     exclude: check.stringList(raw.exclude, 'exclude').map(globToRegExp),
     frequencyMs: check.positive(raw.frequency, 'frequency', DEFAULT_FREQUENCY_S, 'a number of seconds') * 1000,
+    memoryIntervalMs: check.interval(raw.memory_interval, 'memory_interval'),
     maxFileBytes: maxsize < 0 ? Infinity : maxsize * MB,
     log: {
       file: check.optionalString(log.file, 'log.file'),
@@ -199,6 +207,15 @@ class Checker {
     const n = this.number(value, key, fallback, what);
     if (n <= 0) this.fail(`"${key}" must be ${what} greater than 0, not ${JSON.stringify(value)}`);
     return n;
+  }
+
+  /** Seconds (10, "10s", "1m") or off (missing, off, false): 0. At least 1 s. */
+  interval(value: unknown, key: string): number {
+    if (value === undefined || value === null || value === false || value === 'off') return 0;
+    const m = typeof value === 'number' ? [String(value), String(value), 's'] : /^(\d+(?:\.\d+)?)\s*(s|m)?$/.exec(String(value).trim());
+    const seconds = m ? Number(m[1]) * (m[2] === 'm' ? 60 : 1) : NaN;
+    if (!(seconds >= 1)) this.fail(`"${key}" must be off or an interval of at least 1 s like 10 or 10s, not ${JSON.stringify(value)}`);
+    return seconds * 1000;
   }
 
   boolean(value: unknown, key: string, fallback: boolean): boolean {

@@ -17,3 +17,33 @@ export * from './fleet';
 export * from './saved';
 export * from './alerts';
 export * from './api';
+export {
+  incidentReport,
+  fleetIncident,
+  parseFraction,
+  DEFAULT_THRESHOLDS,
+  DEFAULT_ORDER,
+  MEMORY_KEYS,
+  RATE_COUNTERS,
+  PAGE_BYTES,
+  samplesIndices,
+  pruneSamples,
+  counterValue,
+  readMemory,
+  readRates,
+  readWatermarks,
+  isCacheEviction,
+  isAnonymousDemand,
+  bytes,
+  signedBytes,
+  type IncidentQuery,
+  type IncidentReport,
+  type FleetIncident,
+  type FleetIncidentQuery,
+  type FleetHit,
+  type PatternThresholds,
+  type Verdict,
+  type VerdictKind,
+  type Observation,
+  type PerZone,
+} from './incident';

@@ -2,6 +2,7 @@ import { errorResponse } from './errors';
 import { alertRoutes } from './routes/alerts';
 import { fleetRoutes } from './routes/fleet';
 import { historyRoutes } from './routes/history';
+import { incidentRoutes } from './routes/incident';
 import { savedRoutes } from './routes/saved';
 import { defineRoute, type ApiContext, type ApiRequest, type ApiRoute } from './types';
 
@@ -14,7 +15,7 @@ const index = defineRoute({
 });
 
 /** Every Mitra endpoint. A Kibana plugin registers these same objects with its router. */
-export const API_ROUTES: ApiRoute[] = [index, ...fleetRoutes, ...historyRoutes, ...savedRoutes, ...alertRoutes];
+export const API_ROUTES: ApiRoute[] = [index, ...fleetRoutes, ...historyRoutes, ...incidentRoutes, ...savedRoutes, ...alertRoutes];
 
 export type RouteMatch = { route: ApiRoute; params: Record<string, string> };
 

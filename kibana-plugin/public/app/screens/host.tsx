@@ -22,6 +22,7 @@ import { formatTime, pageRows } from '../results';
 import { type Route } from '../routes';
 import { onPageChange } from '../components/paging';
 import { Async, Empty, ErrorBoundary, Loading } from '../components/status';
+import { IncidentScreen } from './incident';
 
 const DiffView = lazy(() => import('../components/diff_view'));
 const SeriesChart = lazy(() => import('../components/charts').then((m) => ({ default: m.SeriesChart })));
@@ -62,7 +63,15 @@ export function HostScreen({ route, navigate }: { route: HostRoute; navigate: (r
         </EuiTab>
       </EuiTabs>
       <EuiSpacer />
-      {view === 'memory' ? <MemoryView host={route.host} /> : <FilesView route={route} navigate={navigate} />}
+      {view === 'memory' ? (
+        <>
+          <MemoryView host={route.host} />
+          <EuiSpacer />
+          <IncidentScreen route={route} navigate={navigate} />
+        </>
+      ) : (
+        <FilesView route={route} navigate={navigate} />
+      )}
     </>
   );
 }
