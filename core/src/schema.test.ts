@@ -55,15 +55,27 @@ test('list-like fields are nested, with their sub-fields inside', () => {
   expect(mappingOf('mitra.settings.value')?.type).toBe('keyword');
 });
 
-test('numeric maps are open only to numbers, through dynamic templates', () => {
-  const templates = mappings.dynamic_templates as Record<string, Mapping>[];
+test('the /proc maps are closed: only their declared keys are mapped, so no document can add fields', () => {
+  expect(mappings.dynamic_templates).toEqual([]);
   const maps = specs.filter((f) => f.leaves);
   expect(maps.map((m) => m.name)).toEqual(['mitra.meminfo', 'mitra.vmstat', 'mitra.zoneinfo', 'mitra.buddyinfo']);
   for (const m of maps) {
-    expect(mappingOf(m.name)?.dynamic).toBe(true);
-    const template = templates.map((t) => Object.values(t)[0]).find((t) => t.path_match === `${m.name}.*`);
-    expect({ name: m.name, mapping: template?.mapping }).toEqual({ name: m.name, mapping: { type: m.leaves } });
-    // Matching only numbers leaves the intermediate objects (zoneinfo.node0.normal) as objects.
-    expect(template?.match_mapping_type).toBe(m.leaves);
+    expect({ name: m.name, dynamic: mappingOf(m.name)?.dynamic }).toEqual({ name: m.name, dynamic: false });
+    expect(m.keys?.length).toBeGreaterThan(0);
+    for (const key of m.keys!) expect({ key, type: mappingOf(`${m.name}.${key}`)?.type }).toEqual({ key, type: m.leaves });
   }
+  // The intermediate objects (zoneinfo.node0, zoneinfo.node0.normal) are closed too.
+  expect(mappingOf('mitra.zoneinfo.node0')?.dynamic).toBe(false);
+  expect(mappingOf('mitra.buddyinfo.node7.normal')?.dynamic).toBe(false);
+  expect(mappingOf('mitra.meminfo.Junk')).toBeUndefined();
+});
+
+test('every object in the mapping is closed', () => {
+  const open: string[] = [];
+  const walk = (node: Mapping, path: string) => {
+    if (node.properties && node.type !== 'nested' && node.dynamic !== false) open.push(path);
+    for (const [k, v] of Object.entries((node.properties ?? {}) as Record<string, Mapping>)) walk(v, path ? `${path}.${k}` : k);
+  };
+  walk(mappings, '');
+  expect(open).toEqual([]);
 });
