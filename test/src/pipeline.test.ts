@@ -132,5 +132,5 @@ test('a snapshot without host.name is rejected with a message naming the field',
     operations: [{ index: { _index: 'anything' } }, { '@timestamp': T1, file: { path: '/etc/hosts' }, mitra: { content: 'x' } }],
   });
   expect(res.errors).toBe(true);
-  expect(JSON.stringify(res.items[0].index?.error)).toMatch(/no host.name/);
+  expect(JSON.stringify(res.items[0].index?.error)).toMatch(/host\.name is missing/);
 });
