@@ -325,11 +325,15 @@ const VMSTAT_KEYS = [
   'zswpwb',
 ] as const;
 
-/** NUMA nodes and zones whose zoneinfo/buddyinfo numbers are mapped (lowercased zone names). */
-const NUMA_NODES = Array.from({ length: 8 }, (_, i) => `node${i}`);
+/**
+ * NUMA nodes and zones whose zoneinfo/buddyinfo numbers are mapped (lowercased zone names).
+ * Bounded so the whole mapping stays under Elasticsearch's default 1000-field limit;
+ * nodes above node3 and orders above 10 stay in _source.
+ */
+const NUMA_NODES = Array.from({ length: 4 }, (_, i) => `node${i}`);
 const ZONES = ['dma', 'dma32', 'normal', 'highmem', 'movable', 'device'];
-/** Free-block orders: 11 on most kernels, up to 14 on arm64 with 64 KB pages. */
-const BUDDY_ORDERS = Array.from({ length: 14 }, (_, i) => `order${i}`);
+/** Free-block orders 0-10: MAX_ORDER 11 on x86 and arm64 with 4 KB pages. */
+const BUDDY_ORDERS = Array.from({ length: 11 }, (_, i) => `order${i}`);
 
 /** Every dotted path a.b.c over the given levels, in order. */
 function grid(...levels: readonly (readonly string[])[]): string[] {
