@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { FIELDS_MD } from './gen-docs';
-import { buildMappings, FIELDS, renderFieldDocs, type FieldSpec } from './schema';
+import { buildMappings, FIELDS, isMappedField, renderFieldDocs, type FieldSpec } from './schema';
 
 type Mapping = Record<string, unknown>;
 const specs = FIELDS as readonly FieldSpec[];
@@ -90,4 +90,27 @@ test('the whole mapping fits under the default 1000-field limit, so an index mad
   };
   walk(mappings);
   expect(count).toBeLessThan(1000);
+});
+
+test('isMappedField: declared fields and declared /proc keys only', () => {
+  for (const f of [
+    'host.name',
+    'mitra.meminfo.MemTotal',
+    'mitra.meminfo.Active(anon)',
+    'mitra.vmstat.pgscank',
+    'mitra.zoneinfo.node0.normal.free',
+    'mitra.buddyinfo.node1.dma32.order10',
+    'mitra.loadavg.load1',
+  ]) {
+    expect({ f, mapped: isMappedField(f) }).toEqual({ f, mapped: true });
+  }
+  for (const f of [
+    'mitra.meminfo.Junk42',
+    'mitra.zoneinfo.node9.normal.free',
+    'mitra.buddyinfo.node0.normal.order11',
+    'mitra.nothing',
+    'mitra.meminfo.',
+  ]) {
+    expect({ f, mapped: isMappedField(f) }).toEqual({ f, mapped: false });
+  }
 });

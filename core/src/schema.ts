@@ -505,6 +505,19 @@ export type FieldRef = FieldName | `${'mitra.meminfo' | 'mitra.vmstat' | 'mitra.
 
 export const field = <F extends FieldName>(name: F): F => name;
 
+/**
+ * Whether a dotted name is mapped (searchable, aggregatable): a declared field,
+ * or a declared key of a /proc map. Keys outside the declared list are kept in
+ * `_source` only, so a query on them would silently match nothing.
+ */
+export function isMappedField(name: string): boolean {
+  for (const spec of FIELDS as readonly FieldSpec[]) {
+    if (spec.name === name) return true;
+    if (spec.keys && name.startsWith(`${spec.name}.`)) return spec.keys.includes(name.slice(spec.name.length + 1));
+  }
+  return false;
+}
+
 type Mapping = Record<string, unknown>;
 
 /** Elasticsearch mappings for the snapshot indices, built from FIELDS. */
