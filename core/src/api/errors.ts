@@ -1,29 +1,37 @@
 import { errors } from '@elastic/elasticsearch';
-import { responseReason } from '../connection';
+import { explainError } from '../connection';
 import { ClusterError, MitraError, NotFoundError } from '../errors';
 
 export interface ErrorBody {
-  error: 'bad_request' | 'not_found' | 'cluster_error' | 'cluster_unavailable' | 'internal';
+  error: 'bad_request' | 'not_found' | 'forbidden' | 'cluster_unavailable' | 'internal';
   message: string;
 }
 
 /**
  * The one place errors become HTTP answers: what the caller did wrong → 400,
- * a missing thing → 404, the cluster failing a request → 502, the cluster out
- * of reach → 503, anything else → 500 with no stack (it goes to the server log).
+ * a missing thing → 404, privileges → 403, the cluster out of reach, failing
+ * or not set up → 503, anything else → 500 with no stack (it goes to the
+ * server log). Input never makes a 5xx: Elasticsearch refusing a request
+ * (4xx) is explained in one line as a 400.
  */
 export function errorResponse(e: unknown): { status: number; body: ErrorBody } {
   if (e instanceof NotFoundError) return { status: 404, body: { error: 'not_found', message: e.message } };
-  if (e instanceof ClusterError) {
-    const answered = e.cause instanceof errors.ResponseError;
-    return { status: answered ? 502 : 503, body: { error: answered ? 'cluster_error' : 'cluster_unavailable', message: e.message } };
-  }
+  if (e instanceof ClusterError) return clusterAnswer(e);
   if (e instanceof MitraError) return { status: 400, body: { error: 'bad_request', message: e.message } };
-  if (e instanceof errors.ResponseError) {
-    return { status: 502, body: { error: 'cluster_error', message: `Elasticsearch answered ${e.statusCode}: ${responseReason(e)}` } };
-  }
-  if (e instanceof errors.ConnectionError || e instanceof errors.TimeoutError || e instanceof errors.NoLivingConnectionsError) {
-    return { status: 503, body: { error: 'cluster_unavailable', message: `Elasticsearch is unreachable: ${e.message.split('\n')[0]}` } };
-  }
+  if (e instanceof errors.ElasticsearchClientError) return clusterAnswer(explainError(e, 'Elasticsearch'));
   return { status: 500, body: { error: 'internal', message: 'internal error: the server log has the details' } };
+}
+
+function clusterAnswer(e: MitraError): { status: number; body: ErrorBody } {
+  const message = e.message.split('\n')[0];
+  const cause = e.cause;
+  if (!(cause instanceof errors.ResponseError)) return { status: 503, body: { error: 'cluster_unavailable', message } };
+  const status = cause.statusCode ?? 0;
+  const body = cause.meta?.body as { error?: unknown } | undefined;
+  // Not an Elasticsearch error body, or the cluster failing (5xx, 429), or not set up (no index): the cluster's state, not the input.
+  if (typeof body !== 'object' || body === null || body.error === undefined || status >= 500 || status === 429 || /index_not_found/.test(JSON.stringify(body))) {
+    return { status: 503, body: { error: 'cluster_unavailable', message } };
+  }
+  if (status === 401 || status === 403) return { status: 403, body: { error: 'forbidden', message } };
+  return { status: 400, body: { error: 'bad_request', message } };
 }
