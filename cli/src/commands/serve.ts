@@ -1,16 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createApiServer, UsageError } from '@mitra/core';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, COMMON_OPTIONS, openCluster, parseCommand } from '../args';
+import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
 import { stdio, type Command } from '../command';
 
-const OPTIONS = {
-  ...CONNECTION_OPTIONS,
-  ...COMMON_OPTIONS,
-  port: { type: 'string' },
-  host: { type: 'string' },
-  ui: { type: 'string' },
-} as const;
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -25,17 +18,16 @@ UI from DIR at / (default: the Mitra app, kibana-plugin/dist-standalone, once bu
 
 ${CONNECTION_HELP}`,
   async run(argv) {
-    const { values } = parseCommand('serve', argv, OPTIONS);
+    const { values } = parseCommand('serve', argv);
     if (values.help) {
       stdio.out(this.usage);
       return 0;
     }
-    const port = Number(values.port ?? 5601);
-    if (!/^\d+$/.test(values.port ?? '5601') || port > 65535)
-      throw new UsageError(`--port "${values.port}" is not a port number (0-65535)`);
+    const port = values.port ?? 5601;
     const host = values.host ?? '127.0.0.1';
+    const ui = values.ui === undefined ? standaloneApp() : uiFolder(values.ui);
     const { connection, prefix } = await openCluster(values);
-    const server = createApiServer({ ctx: { client: connection.client, prefix }, staticDir: values.ui ?? standaloneApp(), log: stdio.out });
+    const server = createApiServer({ ctx: { client: connection.client, prefix }, staticDir: ui, log: stdio.out });
     await new Promise<void>((resolve, reject) => {
       server.once('error', (e: NodeJS.ErrnoException) =>
         reject(new UsageError(`cannot listen on ${host}:${port} (${e.code ?? e.message}): pick another --port or --host`)),
@@ -62,4 +54,12 @@ ${CONNECTION_HELP}`,
 function standaloneApp(): string | undefined {
   const dir = resolve(__dirname, '..', '..', '..', 'kibana-plugin', 'dist-standalone');
   return existsSync(join(dir, 'index.html')) ? dir : undefined;
+}
+
+/** --ui names a folder with an index.html: anything else is a typo, refused before listening. */
+function uiFolder(dir: string): string {
+  const full = resolve(dir);
+  if (!existsSync(join(full, 'index.html')))
+    throw new UsageError(`--ui ${dir} is not a folder with an index.html: give the folder of a built web UI (or leave --ui out)`);
+  return full;
 }

@@ -9,8 +9,8 @@ import { defineRoute } from '../types';
 export const hostField = () => text('web-01', 1024);
 export const pathField = () => text('/etc/hosts', 4096);
 
-/** GET /api/mitra/hosts: every condition findHosts takes. */
-export const HOSTS_QUERY = queryShape({
+/** The conditions findHosts takes, as the API names them (the CLI spells them --larger-than). */
+export const HOST_CONDITIONS = {
   kernel: matching('4.4', /^\d+\.\d+/, 'a kernel version: major.minor (4.4) or a full release (4.4.0-210-generic)').optional(),
   os: text('ubuntu:20.04', 256).optional(),
   missing_package: text('zsh', 256).optional(),
@@ -20,8 +20,10 @@ export const HOSTS_QUERY = queryShape({
   larger_than: size('4k').optional(),
   smaller_than: size('1M').optional(),
   stale: duration('2h').optional(),
-  ...pagingFields(1000),
-});
+};
+
+/** GET /api/mitra/hosts: every condition findHosts takes, and the page. */
+export const HOSTS_QUERY = queryShape({ ...HOST_CONDITIONS, ...pagingFields(1000) });
 
 export const VALUES_QUERY = queryShape({ key: text('vm.swappiness', 1024) });
 export const DRIFT_QUERY = queryShape({ path: text('/etc/resolv.conf', 4096), golden: hostField().optional() });

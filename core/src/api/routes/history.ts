@@ -8,9 +8,9 @@ import { defineRoute } from '../types';
 import { hostField, pathField } from './fleet';
 
 /** `from` must not be after `to`: an empty window is a typo, not an empty answer. */
-export function ordered(q: { from?: string; to?: string }, ctx: z.RefinementCtx, names = { from: 'from', to: 'to' }): void {
+export function ordered(q: { from?: string; to?: string }, ctx: z.RefinementCtx): void {
   if (q.from && q.to && q.from > q.to)
-    ctx.addIssue({ code: 'custom', path: [names.from], message: `is after ${names.to} (${q.to}): give the earlier time first` });
+    ctx.addIssue({ code: 'custom', path: ['from'], message: `(${q.from}) is after the end time ${q.to}: give the earlier time as from` });
 }
 
 export const HISTORY_QUERY = queryShape({
