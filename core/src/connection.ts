@@ -182,6 +182,10 @@ export function explainError(e: unknown, url: string): MitraError {
 function explainResponse(e: errors.ResponseError, url: string): MitraError {
   const status = e.statusCode ?? 0;
   const reason = responseReason(e);
+  const body = e.meta?.body as { error?: unknown } | undefined;
+  // Elasticsearch explains every 4xx in an `error` object; anything else answering is another server.
+  if (status >= 400 && status < 500 && status !== 401 && status !== 403 && (typeof body !== 'object' || body?.error === undefined))
+    return notElasticsearchError(url, `it answered ${status} with ${describeBody(body)}`);
   if (status === 401) {
     return new ClusterError(
       `authentication failed at ${url}: check the API key (--api-key, MITRA_ES_API_KEY) or user and password (--user/--password)`,
