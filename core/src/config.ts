@@ -128,7 +128,9 @@ function fileUrl(file: RawConfigFile): string | string[] | undefined {
   const host = file.indexer?.es_host;
   if (!host) {
     if (file.indexer?.es_port !== undefined && file.indexer?.es_port !== null)
-      throw new ConfigError('config indexer.es_port is set without indexer.es_host: add es_host (the port alone names no cluster), or remove es_port');
+      throw new ConfigError(
+        'config indexer.es_port is set without indexer.es_host: add es_host (the port alone names no cluster), or remove es_port',
+      );
     return undefined;
   }
   const port = file.indexer?.es_port ?? 9200;
@@ -188,7 +190,11 @@ export const CONFIG_FILE_SHAPE = z
       .strict()
       .superRefine((v, ctx) => {
         if (v.es_port !== undefined && !v.es_host)
-          ctx.addIssue({ code: 'custom', path: ['es_port'], message: 'is set without indexer.es_host: add es_host (the port alone names no cluster), or remove es_port' });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['es_port'],
+            message: 'is set without indexer.es_host: add es_host (the port alone names no cluster), or remove es_port',
+          });
       })
       .nullish(),
     elasticsearch: z
@@ -205,9 +211,23 @@ export const CONFIG_FILE_SHAPE = z
       .strict()
       .nullish(),
     ...Object.fromEntries(
-      ['files', 'frequency', 'tags', 'include', 'exclude', 'redact', 'hostfs', 'host_name', 'fqdn', 'sysctl', 'packages', 'output', 'spool', 'state_dir', 'allow_secrets'].map(
-        (k) => [k, z.unknown()],
-      ),
+      [
+        'files',
+        'frequency',
+        'tags',
+        'include',
+        'exclude',
+        'redact',
+        'hostfs',
+        'host_name',
+        'fqdn',
+        'sysctl',
+        'packages',
+        'output',
+        'spool',
+        'state_dir',
+        'allow_secrets',
+      ].map((k) => [k, z.unknown()]),
     ),
   })
   .strict();

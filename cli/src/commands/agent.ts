@@ -3,7 +3,6 @@ import { UsageError } from '@mitra/core';
 import { CONNECTION_HELP, connectionFlags, parseCommand } from '../args';
 import { printJson, stdio, type Command } from '../command';
 
-
 export const agentCommand: Command = {
   name: 'agent',
   summary: 'run the host agent: snapshot files, /proc, sysctl and packages into Elasticsearch',

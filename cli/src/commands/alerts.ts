@@ -24,7 +24,6 @@ import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
 import { printJson, stdio, type Command } from '../command';
 import { footer, table } from '../format';
 
-
 export const alertsCommand: Command = {
   name: 'alerts',
   summary: 'alert rules over saved searches: create, evaluate once or on a schedule, history',

@@ -3,7 +3,6 @@ import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
 import { printJson, stdio, type Command } from '../command';
 import { footer, shortHash, table } from '../format';
 
-
 export const driftCommand: Command = {
   name: 'drift',
   summary: "hosts whose copy of a file differs from the fleet's majority (or a golden host)",

@@ -3,7 +3,6 @@ import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
 import { attachRelativeTimes } from '../time-flags';
 import { printJson, stdio, type Command } from '../command';
 
-
 export const getCommand: Command = {
   name: 'get',
   summary: "print a host's file: current content, or as of a past time",

@@ -4,7 +4,6 @@ import { printJson, stdio, type Command } from '../command';
 import { footer, shortHash, table } from '../format';
 import { attachRelativeTimes } from '../time-flags';
 
-
 export const historyCommand: Command = {
   name: 'history',
   summary: "a file's versions on a host, its content at a time, or a /proc series",

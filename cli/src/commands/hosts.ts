@@ -3,7 +3,6 @@ import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
 import { printJson, stdio, type Command } from '../command';
 import { footer, nameList, table } from '../format';
 
-
 export const hostsCommand: Command = {
   name: 'hosts',
   summary: 'hosts by kernel, OS, package, file size or last-seen time',

@@ -17,7 +17,6 @@ import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
 import { printJson, stdio, type Command } from '../command';
 import { footer, table } from '../format';
 
-
 export const savedCommand: Command = {
   name: 'saved',
   summary: 'saved searches: named, parameterised queries stored in Elasticsearch',

@@ -4,7 +4,6 @@ import { attachRelativeTimes } from '../time-flags';
 import { printJson, stdio, type Command } from '../command';
 import { footer, table } from '../format';
 
-
 export const searchCommand: Command = {
   name: 'search',
   summary: 'Lucene query over current file snapshots (or as of a past time with --at)',
@@ -50,4 +49,3 @@ ${CONNECTION_HELP}`,
     }
   },
 };
-

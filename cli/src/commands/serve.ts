@@ -4,7 +4,6 @@ import { createApiServer, UsageError } from '@mitra/core';
 import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
 import { stdio, type Command } from '../command';
 
-
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'serve the HTTP API (/api/mitra/...) on 127.0.0.1',

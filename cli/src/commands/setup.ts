@@ -3,7 +3,6 @@ import { installAssets, type InstallResult } from '@mitra/ingest-pipelines';
 import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
 import { printJson, stdio, type Command } from '../command';
 
-
 export const setupCommand: Command = {
   name: 'setup',
   summary: 'install or upgrade index templates and ingest pipelines (idempotent)',

@@ -3,7 +3,6 @@ import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
 import { printJson, stdio, type Command } from '../command';
 import { footer, nameList, table } from '../format';
 
-
 export const valuesCommand: Command = {
   name: 'values',
   summary: 'distribution of a setting (vm.swappiness) across the fleet, with its hosts',

@@ -29,7 +29,14 @@ function clusterAnswer(e: MitraError): { status: number; body: ErrorBody } {
   const status = cause.statusCode ?? 0;
   const body = cause.meta?.body as { error?: unknown } | undefined;
   // Not an Elasticsearch error body, or the cluster failing (5xx, 429), or not set up (no index): the cluster's state, not the input.
-  if (typeof body !== 'object' || body === null || body.error === undefined || status >= 500 || status === 429 || /index_not_found/.test(JSON.stringify(body))) {
+  if (
+    typeof body !== 'object' ||
+    body === null ||
+    body.error === undefined ||
+    status >= 500 ||
+    status === 429 ||
+    /index_not_found/.test(JSON.stringify(body))
+  ) {
     return { status: 503, body: { error: 'cluster_unavailable', message } };
   }
   if (status === 401 || status === 403) return { status: 403, body: { error: 'forbidden', message } };

@@ -43,6 +43,8 @@ export interface RouteSpec<Q extends z.ZodTypeAny, B extends z.ZodTypeAny, Input
   method: HttpMethod;
   path: string;
   summary: string;
+  /** The declared shape of the `:param` path segments. */
+  params?: z.ZodType<Record<string, string>, z.ZodTypeDef, unknown>;
   query?: Q;
   body?: B;
   input(req: { params: Record<string, string>; query: z.output<Q>; body: z.output<B> }): Input;
@@ -69,7 +71,11 @@ export function defineRoute<Q extends z.ZodTypeAny = typeof NO_QUERY, B extends 
     body,
     status: spec.status,
     validate: (req) =>
-      spec.input({ params: req.params, query: check(query, req.query, queryParam), body: check(body, req.body, bodyField) }),
+      spec.input({
+        params: spec.params ? check(spec.params, req.params, queryParam) : req.params,
+        query: check(query, req.query, queryParam),
+        body: check(body, req.body, bodyField),
+      }),
     handler: spec.handler,
   };
   return route as unknown as ApiRoute;

@@ -41,13 +41,10 @@ function param<T extends z.ZodTypeAny>(shape: T) {
   return info ? withInfo(wrapped, info) : wrapped;
 }
 
-function kind(
-  description: string,
-  fields: z.ZodRawShape,
-  run: QueryKind['run'],
-  matches: QueryKind['matches'],
-): QueryKind {
-  const shape = z.object(Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, f.isOptional() ? param(f).optional() : param(f)]))).strict();
+function kind(description: string, fields: z.ZodRawShape, run: QueryKind['run'], matches: QueryKind['matches']): QueryKind {
+  const shape = z
+    .object(Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, f.isOptional() ? param(f).optional() : param(f)])))
+    .strict();
   return {
     description,
     shape,
@@ -64,8 +61,7 @@ const unique = (hosts: string[]): string[] => [...new Set(hosts)].sort();
 
 const host = () => text('web-01', 1024);
 const name = (example: string) => text(example, 256);
-const kernel = () =>
-  matching('4.4', /^\d+\.\d+/, 'a kernel version: major.minor (4.4) or a full release (4.4.0-210-generic)');
+const kernel = () => matching('4.4', /^\d+\.\d+/, 'a kernel version: major.minor (4.4) or a full release (4.4.0-210-generic)');
 
 export const QUERY_KINDS: Record<string, QueryKind> = {
   lucene: kind(

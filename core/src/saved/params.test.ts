@@ -32,8 +32,12 @@ describe('saved search parameters', () => {
     expect(() => checkParams('toString', {})).toThrow(/kind "toString" is not a query kind/);
     // Wrong types name the parameter and the accepted range; a placeholder is checked once filled.
     expect(() => checkParams('lucene', { query: null })).toThrow('parameter query null must be text');
-    expect(() => checkParams('hosts', { file: '/x', largerThan: '99999999999999999999999' })).toThrow(/parameter largerThan .* is not a size/);
-    expect(() => checkParams('lucene', { query: 'a', size: 0 })).toThrow('parameter size 0 is out of range: use a whole number from 1 to 10000');
+    expect(() => checkParams('hosts', { file: '/x', largerThan: '99999999999999999999999' })).toThrow(
+      /parameter largerThan .* is not a size/,
+    );
+    expect(() => checkParams('lucene', { query: 'a', size: 0 })).toThrow(
+      'parameter size 0 is out of range: use a whole number from 1 to 10000',
+    );
     expect(checkParams('lucene', { query: 'a', size: '{{n}}' })).toEqual({ query: 'a', size: '{{n}}' });
   });
 });

@@ -20,7 +20,12 @@ export const CONNECTION_FLAGS = {
   user: text('elastic', 1024).optional(),
   password: z.string().max(4096, 'is longer than 4096 characters').optional(),
   'ca-file': text('/etc/mitra/ca.pem', 4096).optional(),
-  'ca-fingerprint': matching('AB:CD:…', /^(?:[0-9a-fA-F]{2}:?){32}$/, 'a sha256 fingerprint: 64 hex digits, colons optional', 128).optional(),
+  'ca-fingerprint': matching(
+    'AB:CD:…',
+    /^(?:[0-9a-fA-F]{2}:?){32}$/,
+    'a sha256 fingerprint: 64 hex digits, colons optional',
+    128,
+  ).optional(),
   insecure: flag(),
   prefix: matching('mitra-', /^[a-z0-9][a-z0-9_.-]*$/, 'lowercase letters, digits, "-", "_" or "." (an index name start)', 200).optional(),
   config: text('runner.yaml', 4096).optional(),
@@ -63,7 +68,12 @@ export const COMMAND_FLAGS = {
     page: int(1, 10_000, '1').optional(),
     size: int(1, 1000, '100').optional(),
   }),
-  diff: withConnection({ hosts: flag(), from: versionRef('-2d').optional(), to: versionRef('now').optional(), against: text('web-02', 1024).optional() }),
+  diff: withConnection({
+    hosts: flag(),
+    from: versionRef('-2d').optional(),
+    to: versionRef('now').optional(),
+    against: text('web-02', 1024).optional(),
+  }),
   saved: withConnection({
     kind: oneOf(kinds, 'hosts').optional(),
     param: list(pair('missingPackage={{pkg}}'), 'missingPackage={{pkg}}'),
@@ -85,7 +95,11 @@ export const COMMAND_FLAGS = {
     every: duration('60s').optional(),
     size: int(1, 1000, '50').optional(),
   }),
-  serve: withConnection({ port: int(0, 65_535, '5601').optional(), host: text('127.0.0.1', 255).optional(), ui: text('./ui', 4096).optional() }),
+  serve: withConnection({
+    port: int(0, 65_535, '5601').optional(),
+    host: text('127.0.0.1', 255).optional(),
+    ui: text('./ui', 4096).optional(),
+  }),
 } satisfies Record<string, z.ZodRawShape>;
 
 export type CommandName = keyof typeof COMMAND_FLAGS;

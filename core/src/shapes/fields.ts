@@ -51,6 +51,7 @@ function unwrapOnce(s: z.ZodTypeAny): z.ZodTypeAny | undefined {
 }
 
 // Control characters other than tab and newlines never belong in a name, path or query.
+// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 /** Free text (a host, a path, a query): trimmed, not empty, bounded, no control characters. */

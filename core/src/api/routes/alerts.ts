@@ -4,7 +4,7 @@ import { createRule, deleteRule, getRule, listRules, updateRule, type AlertRuleI
 import { count, text } from '../../shapes/fields';
 import { paging, pagingFields, queryShape, withinWindow } from '../input';
 import { defineRoute, type ApiContext } from '../types';
-import { LIST_QUERY, descriptionField, nameField } from './saved';
+import { LIST_QUERY, NAME_PARAMS, descriptionField, nameField } from './saved';
 
 /** Evaluations started from the API log to the server's stderr, like `mitra alerts run`. */
 const evaluator = (ctx: ApiContext) => new AlertEvaluator(ctx, { log: (line) => process.stderr.write(`${line}\n`) });
@@ -25,7 +25,10 @@ const ruleFields = {
   search: nameField('lacking-zsh').optional(),
   vars: z.record(text('zsh', 4096), { invalid_type_error: 'must be an object of name: value texts' }).optional(),
   query: z
-    .object({ kind: text('hosts', 64), params: z.record(z.unknown(), { invalid_type_error: "must be an object of the kind's parameters" }).optional() })
+    .object({
+      kind: text('hosts', 64),
+      params: z.record(z.unknown(), { invalid_type_error: "must be an object of the kind's parameters" }).optional(),
+    })
     .strict()
     .optional(),
   condition: condition,
@@ -62,6 +65,7 @@ export const alertRoutes = [
     method: 'GET',
     path: '/api/mitra/alerts/rules/:name',
     summary: 'one rule and its state',
+    params: NAME_PARAMS,
     input: ({ params }) => params.name,
     handler: async (name, ctx) => ({ rule: await getRule(ctx, name), state: await ruleState(ctx, name) }),
   }),
@@ -70,6 +74,7 @@ export const alertRoutes = [
     path: '/api/mitra/alerts/rules/:name',
     summary: 'change a rule (fields given in the body replace the stored ones)',
     body: ALERT_RULE_PATCH,
+    params: NAME_PARAMS,
     input: ({ params, body }) => ({ name: params.name, patch: body as Partial<AlertRuleInput> }),
     handler: ({ name, patch }, ctx) => updateRule(ctx, name, patch),
   }),
@@ -77,6 +82,7 @@ export const alertRoutes = [
     method: 'DELETE',
     path: '/api/mitra/alerts/rules/:name',
     summary: 'delete a rule and its state (events stay)',
+    params: NAME_PARAMS,
     input: ({ params }) => params.name,
     handler: (name, ctx) => deleteRule(ctx, name),
   }),
@@ -84,6 +90,7 @@ export const alertRoutes = [
     method: 'POST',
     path: '/api/mitra/alerts/rules/:name/eval',
     summary: 'evaluate one rule now (fires or recovers as a scheduled evaluation would)',
+    params: NAME_PARAMS,
     input: ({ params }) => params.name,
     handler: async (name, ctx) => evaluator(ctx).evaluate(await getRule(ctx, name)),
   }),

@@ -7,18 +7,34 @@ import { defineRoute } from '../types';
 
 /** Names double as document ids and URL segments (core/src/saved/documents.ts checkName). */
 export const nameField = (example: string) =>
-  matching(example, /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'letters, digits, "-", "_" or "." (at most 128, starting with a letter or digit)', 128);
+  matching(
+    example,
+    /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/,
+    'letters, digits, "-", "_" or "." (at most 128, starting with a letter or digit)',
+    128,
+  );
 
-export const descriptionField = () => z.string({ invalid_type_error: 'must be text (at most 1000 characters)' }).max(1000, 'is longer than 1000 characters');
+/** The `:name` of a saved search or rule in the path. */
+export const NAME_PARAMS = z.object({ name: nameField('lacking-zsh') });
+
+export const descriptionField = () =>
+  z.string({ invalid_type_error: 'must be text (at most 1000 characters)' }).max(1000, 'is longer than 1000 characters');
 
 const kinds = Object.keys(QUERY_KINDS) as [string, ...string[]];
-const paramsField = () => z.record(z.unknown(), { invalid_type_error: 'must be an object of the kind\'s parameters' });
+const paramsField = () => z.record(z.unknown(), { invalid_type_error: "must be an object of the kind's parameters" });
 
 /** POST /api/mitra/saved. The params are checked against the kind's own shape (core/src/saved/kinds.ts) when stored. */
 export const SAVED_SEARCH_BODY = z
-  .object({ name: nameField('lacking-zsh'), description: descriptionField().optional(), kind: oneOf(kinds, 'hosts'), params: paramsField().optional() })
+  .object({
+    name: nameField('lacking-zsh'),
+    description: descriptionField().optional(),
+    kind: oneOf(kinds, 'hosts'),
+    params: paramsField().optional(),
+  })
   .strict();
-export const SAVED_SEARCH_PATCH = z.object({ description: descriptionField().optional(), kind: oneOf(kinds, 'hosts').optional(), params: paramsField().optional() }).strict();
+export const SAVED_SEARCH_PATCH = z
+  .object({ description: descriptionField().optional(), kind: oneOf(kinds, 'hosts').optional(), params: paramsField().optional() })
+  .strict();
 export const RUN_BODY = z
   .object({ vars: z.record(text('zsh', 4096), { invalid_type_error: 'must be an object of name: value texts' }).optional() })
   .strict()
@@ -49,6 +65,7 @@ export const savedRoutes = [
     method: 'GET',
     path: '/api/mitra/saved/:name',
     summary: 'one saved search',
+    params: NAME_PARAMS,
     input: ({ params }) => params.name,
     handler: (name, ctx) => getSaved(ctx, name),
   }),
@@ -57,6 +74,7 @@ export const savedRoutes = [
     path: '/api/mitra/saved/:name',
     summary: 'replace description, kind or params of a saved search',
     body: SAVED_SEARCH_PATCH,
+    params: NAME_PARAMS,
     input: ({ params, body }) => ({ name: params.name, patch: body }),
     handler: ({ name, patch }, ctx) => updateSaved(ctx, name, patch),
   }),
@@ -64,6 +82,7 @@ export const savedRoutes = [
     method: 'DELETE',
     path: '/api/mitra/saved/:name',
     summary: 'delete a saved search',
+    params: NAME_PARAMS,
     input: ({ params }) => params.name,
     handler: (name, ctx) => deleteSaved(ctx, name),
   }),
@@ -72,6 +91,7 @@ export const savedRoutes = [
     path: '/api/mitra/saved/:name/run',
     summary: 'run a saved search: body {vars: {name: value}} fills its {{name}} parameters',
     body: RUN_BODY,
+    params: NAME_PARAMS,
     input: ({ params, body }) => ({ name: params.name, vars: body?.vars ?? {} }),
     handler: ({ name, vars }, ctx) => runSaved(ctx, name, vars),
   }),
