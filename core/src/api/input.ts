@@ -10,6 +10,10 @@ import { int } from '../shapes/fields';
 
 type Raw = Record<string, string | string[] | undefined>;
 
+/** A parameter given once arrives as a one-element list from some hosts: make it the value, so messages quote it plainly. */
+export const flattenQuery = (raw: Raw): Raw =>
+  Object.fromEntries(Object.entries(raw ?? {}).map(([k, v]) => [k, Array.isArray(v) && v.length === 1 ? v[0] : v]));
+
 export function queryShape<T extends z.ZodRawShape>(fields: T) {
   return z.preprocess(normaliseQuery, z.object(fields).strict());
 }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { IndexScope } from '../history/scope';
 import { bodyField, check, queryParam } from '../shapes/check';
-import { NO_BODY, NO_QUERY } from './input';
+import { flattenQuery, NO_BODY, NO_QUERY } from './input';
 
 /** A request as any HTTP host presents it: node:http (mitra serve) or a Kibana route. */
 export interface ApiRequest {
@@ -73,7 +73,7 @@ export function defineRoute<Q extends z.ZodTypeAny = typeof NO_QUERY, B extends 
     validate: (req) =>
       spec.input({
         params: spec.params ? check(spec.params, req.params, queryParam) : req.params,
-        query: check(query, req.query, queryParam),
+        query: check(query, flattenQuery(req.query), queryParam),
         body: check(body, req.body, bodyField),
       }),
     handler: spec.handler,
