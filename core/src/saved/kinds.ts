@@ -143,8 +143,16 @@ export function checkParams(kind: string, params: unknown): Record<string, unkno
   if (params === null || typeof params !== 'object' || Array.isArray(params)) {
     throw new UsageError(`params must be an object of ${kind} parameters (${k.params.join(', ')})`);
   }
-  check(k.shape, params, paramName);
-  return params as Record<string, unknown>;
+  const p = params as Record<string, unknown>;
+  const unknown = Object.keys(p).find((key) => !k.params.includes(key));
+  if (unknown !== undefined) throw new UsageError(`parameter ${unknown} is not a ${kind} parameter: use ${k.params.join(', ')}`);
+  const missing = k.required.find((key) => p[key] === undefined || p[key] === '');
+  if (missing !== undefined) {
+    const example = fieldInfo(k.shape.shape[missing])?.example;
+    throw new UsageError(`a ${kind} query needs parameter ${missing}${example ? `, e.g. ${example}` : ''}`);
+  }
+  check(k.shape, p, paramName);
+  return p;
 }
 
 /** Runs a query of a kind with concrete (substituted) parameters, parsed by the kind's shape. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { HOST_CONDITIONS } from '../api/routes/fleet';
 import { ordered } from '../api/routes/history';
 import { QUERY_KINDS } from '../saved/kinds';
-import { duration, flag, int, list, matching, oneOf, pair, text, time, versionRef } from './fields';
+import { duration, flag, freeText, int, list, matching, oneOf, pair, text, time, versionRef } from './fields';
 
 /**
  * The flags of every `mitra` command, declared once: the CLI derives its
@@ -18,10 +18,10 @@ export const CONNECTION_FLAGS = {
   es: text('http://127.0.0.1:9200', 4096).optional(),
   'api-key': text('base64-id:key', 4096).optional(),
   user: text('elastic', 1024).optional(),
-  password: z.string().max(4096, 'is longer than 4096 characters').optional(),
+  password: freeText('changeme', 4096).optional(),
   'ca-file': text('/etc/mitra/ca.pem', 4096).optional(),
   'ca-fingerprint': matching(
-    'AB:CD:…',
+    'ab'.repeat(32),
     /^(?:[0-9a-fA-F]{2}:?){32}$/,
     'a sha256 fingerprint: 64 hex digits, colons optional',
     128,
@@ -78,7 +78,7 @@ export const COMMAND_FLAGS = {
     kind: oneOf(kinds, 'hosts').optional(),
     param: list(pair('missingPackage={{pkg}}'), 'missingPackage={{pkg}}'),
     params: text('{"query": "content:{{word}}"}', 65_536).optional(),
-    description: z.string().max(1000, 'is longer than 1000 characters').optional(),
+    description: freeText('hosts without zsh', 1000).optional(),
     var: list(pair('pkg=zsh'), 'pkg=zsh'),
   }),
   alerts: withConnection({
@@ -89,7 +89,7 @@ export const COMMAND_FLAGS = {
     when: text('matches > 3', 4096).optional(),
     webhook: list(text('https://hooks.example/mitra', 2048), 'https://hooks.example/mitra'),
     'no-log': flag(),
-    description: z.string().max(1000, 'is longer than 1000 characters').optional(),
+    description: freeText('hosts without zsh', 1000).optional(),
     enable: flag(),
     disable: flag(),
     every: duration('60s').optional(),

@@ -70,6 +70,17 @@ export function text(example: string, max = 4096): z.ZodType<string, z.ZodTypeDe
   );
 }
 
+/** Text taken as it is (a password, a description): only its length is bounded. */
+export function freeText(example: string, max: number): z.ZodType<string, z.ZodTypeDef, string> {
+  const range = `text of at most ${max} characters`;
+  return withInfo(z.string({ invalid_type_error: `must be ${range}` }).max(max, `is too long: give ${range}`), {
+    kind: 'text',
+    range,
+    example,
+    max,
+  });
+}
+
 /** A whole number typed as text ("25"). */
 export function int(min: number, max: number, example = String(min)): z.ZodType<number, z.ZodTypeDef, string> {
   const range = `a whole number from ${min} to ${max}`;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { QUERY_KINDS } from '../../saved/kinds';
 import { createSaved, deleteSaved, getSaved, listSaved, runSaved, updateSaved } from '../../saved/store';
-import { matching, oneOf, text } from '../../shapes/fields';
+import { freeText, matching, oneOf, text } from '../../shapes/fields';
 import { paging, pagingFields, queryShape, withinWindow } from '../input';
 import { defineRoute } from '../types';
 
@@ -17,8 +17,7 @@ export const nameField = (example: string) =>
 /** The `:name` of a saved search or rule in the path. */
 export const NAME_PARAMS = z.object({ name: nameField('lacking-zsh') });
 
-export const descriptionField = () =>
-  z.string({ invalid_type_error: 'must be text (at most 1000 characters)' }).max(1000, 'is longer than 1000 characters');
+export const descriptionField = () => freeText('hosts without zsh', 1000);
 
 const kinds = Object.keys(QUERY_KINDS) as [string, ...string[]];
 const paramsField = () => z.record(z.unknown(), { invalid_type_error: "must be an object of the kind's parameters" });
