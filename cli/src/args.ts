@@ -68,7 +68,7 @@ export function parseCommand<N extends CommandName>(command: N, argv: string[]):
   try {
     return { values: check(commandShape(command), parsed.values, cliFlag) as CommandValues<N>, positionals: parsed.positionals };
   } catch (e) {
-    throw new UsageError(`mitra ${command}: ${(e as Error).message}; see mitra ${command} --help`);
+    throw new UsageError(`${(e as Error).message}; see mitra ${command} --help`);
   }
 }
 

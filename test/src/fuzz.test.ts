@@ -395,7 +395,9 @@ describe('fuzz: every API route and CLI command, from the declared shapes', () =
           for (const v of ['x', 'true', '1', '']) cases.push({ argv: [...argvBase, `--${flag}=${v}`], flag, refused: true });
           continue;
         }
-        for (const v of values) {
+        for (const raw of values) {
+          // A valid --prefix would write (setup) under someone else's prefix: keep every prefix inside this test's own.
+          const v = flag === 'prefix' && raw ? `${c.prefix}${raw}` : raw;
           const given = kind === 'list' ? [v] : v;
           const refused = !shape.safeParse({ [flag]: given }).success;
           cases.push({
