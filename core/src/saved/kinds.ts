@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { UsageError } from '../errors';
 import { fileDrift, findHosts, searchSnapshots, settingValues, type HostQuery } from '../fleet';
 import { check, type Namer } from '../shapes/check';
-import { count, duration, fieldInfo, matching, size, text, time, withInfo } from '../shapes/fields';
+import { count, duration, fieldInfo, kernelVersion, size, text, time, withInfo } from '../shapes/fields';
 
 /**
  * The queries a saved search or an alert rule can run, by kind: each declares
@@ -61,7 +61,6 @@ const unique = (hosts: string[]): string[] => [...new Set(hosts)].sort();
 
 const host = () => text('web-01', 1024);
 const name = (example: string) => text(example, 256);
-const kernel = () => matching('4.4', /^\d+\.\d+/, 'a kernel version: major.minor (4.4) or a full release (4.4.0-210-generic)');
 
 export const QUERY_KINDS: Record<string, QueryKind> = {
   lucene: kind(
@@ -87,7 +86,7 @@ export const QUERY_KINDS: Record<string, QueryKind> = {
   hosts: kind(
     'hosts by kernel, os, package (missing or with a version range), file size, staleness',
     {
-      kernel: kernel().optional(),
+      kernel: kernelVersion().optional(),
       os: name('ubuntu:20.04').optional(),
       missingPackage: name('zsh').optional(),
       package: name('openssl').optional(),

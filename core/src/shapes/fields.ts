@@ -256,11 +256,15 @@ export function pair(example: string, max = 4096): z.ZodType<string, z.ZodTypeDe
 }
 
 /** Text of a given form (a kernel version, a version id). */
-export function matching(example: string, re: RegExp, range: string, max = 256): z.ZodType<string, z.ZodTypeDef, string> {
+export function matching(example: string, re: RegExp, range: string, max = 256, noun = 'valid'): z.ZodType<string, z.ZodTypeDef, string> {
   return withInfo(
     text(example, max).superRefine((s, ctx) => {
-      if (s && s.length <= max && !re.test(s)) ctx.addIssue({ code: 'custom', message: `is not valid: use ${range}` });
+      if (s && s.length <= max && !re.test(s)) ctx.addIssue({ code: 'custom', message: `is not ${noun}: use ${range}` });
     }),
     { kind: 'text', range, example, max },
   );
 }
+
+/** A kernel version as `hosts` matches it: major.minor exactly, or a full release. */
+export const kernelVersion = () =>
+  matching('4.4', /^\d+\.\d+/, 'major.minor (4.4) or a full release (4.4.0-210-generic)', 256, 'a kernel version');

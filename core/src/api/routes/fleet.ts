@@ -1,7 +1,7 @@
 import { NotFoundError } from '../../errors';
 import { fileDrift, findHosts, fleetOverview, getSnapshot, searchSnapshots, settingValues, type HostQuery } from '../../fleet';
 import { currentStateId } from '../../ids';
-import { duration, matching, size, text, time } from '../../shapes/fields';
+import { duration, kernelVersion, size, text, time } from '../../shapes/fields';
 import { pageOf, paging, pagingFields, queryShape, withinWindow } from '../input';
 import { defineRoute } from '../types';
 
@@ -11,7 +11,7 @@ export const pathField = () => text('/etc/hosts', 4096);
 
 /** The conditions findHosts takes, as the API names them (the CLI spells them --larger-than). */
 export const HOST_CONDITIONS = {
-  kernel: matching('4.4', /^\d+\.\d+/, 'a kernel version: major.minor (4.4) or a full release (4.4.0-210-generic)').optional(),
+  kernel: kernelVersion().optional(),
   os: text('ubuntu:20.04', 256).optional(),
   missing_package: text('zsh', 256).optional(),
   package: text('openssl', 256).optional(),
