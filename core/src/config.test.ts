@@ -90,7 +90,7 @@ describe('values with a form are checked, never guessed', () => {
       /key "indexer.es_hots" is not known: use prefix, es_host/,
     );
     expect(() => checkConfigFile({ elasticsearch: { verify_tls: 'maybe' } }, 'r.yaml')).toThrow(
-      /elasticsearch.verify_tls" "maybe" must be true or false/,
+      /key "elasticsearch.verify_tls" must be true or false, not "maybe"/,
     );
     const original = {
       log: { file: '/var/log/mitra.log', maxsize: 10 },

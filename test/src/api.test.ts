@@ -227,9 +227,9 @@ describe('HTTP API (mitra serve)', () => {
     // Wrongly typed bodies: 400 naming the field, and nothing stored.
     const rule = { name: 'typed-badly', search: 'whatever', condition: { type: 'hosts_changed' } };
     for (const [patch, message] of [
-      [{ actions: 'x' }, /field actions "x" must be a list/],
-      [{ query: null, search: undefined }, /field query null must be an object/],
-      [{ enabled: 'no' }, /field enabled "no" must be true or false/],
+      [{ actions: 'x' }, /field actions must be a list, not "x"/],
+      [{ query: null, search: undefined }, /field query must be an object, not null/],
+      [{ enabled: 'no' }, /field enabled must be true or false, not "no"/],
       [{ condition: { type: 'matches_above', threshold: -1 } }, /field condition.threshold -1 is out of range/],
     ] as [Record<string, unknown>, RegExp][]) {
       const res = await call('POST', '/api/mitra/alerts/rules', { ...rule, ...patch });
@@ -238,7 +238,7 @@ describe('HTTP API (mitra serve)', () => {
     }
     expect((await get('/api/mitra/alerts/rules/typed-badly')).status).toBe(404);
     const nullQuery = await call('POST', '/api/mitra/saved', { name: 'typed-badly', kind: 'lucene', params: { query: null } });
-    expect(nullQuery).toMatchObject({ status: 400, body: { message: 'parameter query null must be text' } });
+    expect(nullQuery).toMatchObject({ status: 400, body: { message: 'parameter query must be text, not null' } });
     expect((await get('/api/mitra/saved/typed-badly')).status).toBe(404);
     const badJson = await call('POST', '/api/mitra/saved', '{not json');
     expect(badJson).toMatchObject({ status: 400, body: { error: 'bad_request' } });

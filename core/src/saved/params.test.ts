@@ -31,7 +31,7 @@ describe('saved search parameters', () => {
     expect(() => checkParams('values', [])).toThrow(/params must be an object/);
     expect(() => checkParams('toString', {})).toThrow(/kind "toString" is not a query kind/);
     // Wrong types name the parameter and the accepted range; a placeholder is checked once filled.
-    expect(() => checkParams('lucene', { query: null })).toThrow('parameter query null must be text');
+    expect(() => checkParams('lucene', { query: null })).toThrow('parameter query must be text, not null');
     expect(() => checkParams('hosts', { file: '/x', largerThan: '99999999999999999999999' })).toThrow(
       /parameter largerThan .* is not a size/,
     );

@@ -34,7 +34,7 @@ export function describeIssue(issue: z.ZodIssue, input: unknown, name: Namer, ro
     const info = fieldAt(root, path);
     return `${label} is required${info ? `, e.g. ${info.example}` : ''}`;
   }
-  if (issue.code === 'invalid_type') return `${label} ${shown(value)}must be ${expected(issue.expected)}`;
+  if (issue.code === 'invalid_type') return `${label} must be ${expected(issue.expected)}, not ${shown(value).trim()}`;
   if (issue.code === 'invalid_union_discriminator') return `${label} ${shown(value)}is not known: use one of ${issue.options.join(', ')}`;
   if (issue.code === 'custom' || issue.code === 'too_big' || issue.code === 'too_small' || issue.code === 'invalid_string')
     return `${label} ${shown(value)}${issue.message}`;

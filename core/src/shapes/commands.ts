@@ -75,7 +75,7 @@ export const COMMAND_FLAGS = {
     against: text('web-02', 1024).optional(),
   }),
   saved: withConnection({
-    kind: oneOf(kinds, 'hosts').optional(),
+    kind: oneOf(kinds, 'hosts', 'a query kind').optional(),
     param: list(pair('missingPackage={{pkg}}'), 'missingPackage={{pkg}}'),
     params: text('{"query": "content:{{word}}"}', 65_536).optional(),
     description: freeText('hosts without zsh', 1000).optional(),
@@ -84,7 +84,7 @@ export const COMMAND_FLAGS = {
   alerts: withConnection({
     search: text('lacking-zsh', 128).optional(),
     var: list(pair('pkg=zsh'), 'pkg=zsh'),
-    kind: oneOf(kinds, 'hosts').optional(),
+    kind: oneOf(kinds, 'hosts', 'a query kind').optional(),
     param: list(pair('missingPackage=zsh'), 'missingPackage=zsh'),
     when: text('matches > 3', 4096).optional(),
     webhook: list(text('https://hooks.example/mitra', 2048), 'https://hooks.example/mitra'),

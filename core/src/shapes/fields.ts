@@ -215,12 +215,16 @@ export function duration(example = '2h'): z.ZodType<string, z.ZodTypeDef, string
 }
 
 /** One of a fixed set of words. */
-export function oneOf<T extends string>(values: readonly [T, ...T[]], example: T = values[0]): z.ZodType<T, z.ZodTypeDef, unknown> {
+export function oneOf<T extends string>(
+  values: readonly [T, ...T[]],
+  example: T = values[0],
+  noun = 'known',
+): z.ZodType<T, z.ZodTypeDef, unknown> {
   const range = `one of ${values.join(', ')}`;
   return withInfo(
     z.unknown().transform((v, ctx) => {
       if (typeof v !== 'string' || !(values as readonly string[]).includes(v)) {
-        ctx.addIssue({ code: 'custom', message: `is not known: use ${range}` });
+        ctx.addIssue({ code: 'custom', message: `is not ${noun}: use ${range}` });
         return z.NEVER;
       }
       return v as T;

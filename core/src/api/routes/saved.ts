@@ -27,12 +27,16 @@ export const SAVED_SEARCH_BODY = z
   .object({
     name: nameField('lacking-zsh'),
     description: descriptionField().optional(),
-    kind: oneOf(kinds, 'hosts'),
+    kind: oneOf(kinds, 'hosts', 'a query kind'),
     params: paramsField().optional(),
   })
   .strict();
 export const SAVED_SEARCH_PATCH = z
-  .object({ description: descriptionField().optional(), kind: oneOf(kinds, 'hosts').optional(), params: paramsField().optional() })
+  .object({
+    description: descriptionField().optional(),
+    kind: oneOf(kinds, 'hosts', 'a query kind').optional(),
+    params: paramsField().optional(),
+  })
   .strict();
 export const RUN_BODY = z
   .object({ vars: z.record(text('zsh', 4096), { invalid_type_error: 'must be an object of name: value texts' }).optional() })
