@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HOST_CONDITIONS } from '../api/routes/fleet';
 import { ordered } from '../api/routes/history';
+import { RESULT_WINDOW } from '../api/input';
 import { QUERY_KINDS } from '../saved/kinds';
 import { duration, flag, freeText, int, list, matching, oneOf, pair, text, time, versionRef } from './fields';
 
@@ -107,6 +108,16 @@ export type CommandName = keyof typeof COMMAND_FLAGS;
 /** Checks between flags, by command: `--from` not after `--to`. */
 export const COMMAND_REFINEMENTS: Partial<Record<CommandName, (v: Record<string, unknown>, ctx: z.RefinementCtx) => void>> = {
   history: (v, ctx) => ordered(v as { from?: string; to?: string }, ctx),
+  // search pages from 0: page × size past the result window is refused by Elasticsearch, so by us first.
+  search: (v, ctx) => {
+    const { page = 0, size = 100 } = v as { page?: number; size?: number };
+    if ((page + 1) * size > RESULT_WINDOW)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['page'],
+        message: `is past the last page Elasticsearch can return with --size ${size} (results stop at ${RESULT_WINDOW}): use --page 0 to ${Math.floor(RESULT_WINDOW / size) - 1}`,
+      });
+  },
 };
 
 /** The whole shape of a command's flags: unknown flags refused (parseArgs does that first, with its own words). */
