@@ -24,7 +24,7 @@ describe('errorResponse', () => {
     expect(errorResponse(new ClusterError('connection refused')).status).toBe(503);
     expect(errorResponse(responseError(500))).toEqual({
       status: 503,
-      body: { error: 'cluster_unavailable', message: 'Elasticsearch at Elasticsearch answered 500: shard failure' },
+      body: { error: 'cluster_unavailable', message: 'Elasticsearch at the cluster answered 500: shard failure' },
     });
   });
 

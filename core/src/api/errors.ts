@@ -18,7 +18,7 @@ export function errorResponse(e: unknown): { status: number; body: ErrorBody } {
   if (e instanceof NotFoundError) return { status: 404, body: { error: 'not_found', message: e.message } };
   if (e instanceof ClusterError) return clusterAnswer(e);
   if (e instanceof MitraError) return { status: 400, body: { error: 'bad_request', message: e.message } };
-  if (e instanceof errors.ElasticsearchClientError) return clusterAnswer(explainError(e, 'Elasticsearch'));
+  if (e instanceof errors.ElasticsearchClientError) return clusterAnswer(explainError(e, 'the cluster'));
   return { status: 500, body: { error: 'internal', message: 'internal error: the server log has the details' } };
 }
 
