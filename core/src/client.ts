@@ -8,7 +8,7 @@ import type { Client } from '@elastic/elasticsearch';
  * core depends on which copy of `@elastic/elasticsearch` made the client.
  */
 // `transport` is there because the client's methods are typed `this: { transport }`; Kibana's client has it too.
-export type MitraClient = Pick<Client, 'transport' | 'search' | 'scroll' | 'clearScroll' | 'get' | 'mget' | 'index' | 'delete'> & {
+export type MitraClient = Pick<Client, 'transport' | 'info' | 'search' | 'scroll' | 'clearScroll' | 'get' | 'mget' | 'index' | 'delete'> & {
   indices: Pick<Client['indices'], 'transport' | 'validateQuery' | 'get' | 'delete'>;
 };
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Client, Transport, type ClientOptions, type TransportOptions } from '@elastic/elasticsearch';
-import { isResponseError, responseStatus, transportFailure, type EsResponseError } from './client';
+import { isResponseError, responseStatus, transportFailure, type EsResponseError, type MitraClient } from './client';
 import type { ConnectionConfig } from './config';
 import { ClusterError, ConfigError, MitraError } from './errors';
 import { displayUrl, redactUrls } from './url';
@@ -80,9 +80,9 @@ export async function connect(config: ConnectionConfig): Promise<Connection> {
   const probe = new Client({ ...clientOptions(config, 'compat'), maxRetries: 0 });
   let server: ServerInfo;
   try {
-    server = parseServerInfo(await probe.info());
+    server = parseServerInfo(await probe.info(), url);
   } catch (e) {
-    throw explainError(e, url);
+    throw notElasticsearch(e, url) ?? explainError(e, url);
   } finally {
     await probe.close();
   }
@@ -90,13 +90,53 @@ export async function connect(config: ConnectionConfig): Promise<Connection> {
   return { client: new Client(clientOptions(config, mode)), mode, server, url };
 }
 
-export function parseServerInfo(info: { version?: { number?: string; distribution?: string } }): ServerInfo {
-  const version = info.version?.number ?? '0.0.0';
+/**
+ * The server from its `GET /` answer. Anything without a version number
+ * (an HTML page, some other JSON API) is not Elasticsearch or OpenSearch:
+ * going on would turn every question into a wrong empty answer.
+ */
+export function parseServerInfo(info: unknown, url = 'the server'): ServerInfo {
+  const version = (info as { version?: { number?: unknown } } | null)?.version?.number;
+  if (typeof info !== 'object' || info === null || typeof version !== 'string' || !/^\d+\.\d+/.test(version)) {
+    throw notElasticsearchError(url, `GET / answered ${describeBody(info)} without version.number`);
+  }
   return {
-    distribution: info.version?.distribution === 'opensearch' ? 'opensearch' : 'elasticsearch',
+    distribution: (info as { version: { distribution?: unknown } }).version.distribution === 'opensearch' ? 'opensearch' : 'elasticsearch',
     version,
     major: Number.parseInt(version, 10) || 0,
   };
+}
+
+export const notElasticsearchError = (url: string, why: string): ClusterError =>
+  new ClusterError(`${url} does not look like Elasticsearch or OpenSearch: ${why}; point --es / MITRA_ES_URL at the cluster`);
+
+/** A `GET /` failure that shows the server is something else: a 4xx other than auth, or a body that is not JSON. */
+function notElasticsearch(e: unknown, url: string): ClusterError | undefined {
+  if (isResponseError(e)) {
+    const status = e.meta.statusCode ?? 0;
+    if (status === 401 || status === 403 || status >= 500) return undefined;
+    return notElasticsearchError(url, `GET / answered ${status} ${describeBody(e.meta?.body)}`);
+  }
+  if ((e as Error | undefined)?.name === 'DeserializationError')
+    return notElasticsearchError(url, 'GET / answered a body that is not JSON');
+  return undefined;
+}
+
+function describeBody(body: unknown): string {
+  if (typeof body === 'string') return /^\s*</.test(body) ? 'an HTML page' : `text (${body.length} characters)`;
+  if (body === null || body === undefined) return 'no body';
+  return Array.isArray(body) ? 'a JSON list' : 'JSON';
+}
+
+/** Checks, after an unexpected failure, whether the client's server is Elasticsearch at all (ClusterError when not). */
+export async function checkServer(client: MitraClient, url: string): Promise<void> {
+  let info: unknown;
+  try {
+    info = await client.info();
+  } catch (e) {
+    throw notElasticsearch(e, url) ?? explainError(e, url);
+  }
+  parseServerInfo(info, url);
 }
 
 const TLS_CODES = new Set([
@@ -150,6 +190,10 @@ export function explainError(e: unknown, rawUrl: string): MitraError {
 function explainResponse(e: EsResponseError, url: string): MitraError {
   const status = responseStatus(e) ?? 0;
   const reason = responseReason(e);
+  const body = e.meta?.body as { error?: unknown } | undefined;
+  // Elasticsearch explains every 4xx in an `error` object; anything else answering is another server.
+  if (status >= 400 && status < 500 && status !== 401 && status !== 403 && (typeof body !== 'object' || body?.error === undefined))
+    return notElasticsearchError(url, `it answered ${status} with ${describeBody(body)}`);
   if (status === 401) {
     return new ClusterError(
       `authentication failed at ${url}: check the API key (--api-key, MITRA_ES_API_KEY) or user and password (--user/--password)`,

@@ -47,3 +47,14 @@ export {
   type Observation,
   type PerZone,
 } from './incident';
+export { check, describeIssue, queryParam, bodyField, cliFlag, type Namer } from './shapes/check';
+export { fieldInfo, type FieldInfo, type FieldKind } from './shapes/fields';
+export {
+  COMMAND_FLAGS,
+  CONNECTION_FLAGS,
+  COMMON_FLAGS,
+  SHORT_FLAGS,
+  commandShape,
+  type CommandName,
+  type CommandValues,
+} from './shapes/commands';

@@ -270,7 +270,7 @@ describe('mitra serve answers only its user', () => {
         host: `127.0.0.1:${serving.port}`,
         authorization: `ApiKey ${GOOD_KEY}`,
       });
-      expect(res.status).toBe(502);
+      expect(res.status).toBe(503);
       expect(res.body.message).toMatch(/cannot check API keys .*use --token-file instead/);
       expect(res.body.hosts).toBeUndefined();
     } finally {

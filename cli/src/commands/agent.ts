@@ -1,15 +1,7 @@
 import { Agent, describe, isSuccess, type AgentStatus } from '@mitra/beats';
 import { UsageError } from '@mitra/core';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, COMMON_OPTIONS, connectionFlags, parseCommand } from '../args';
+import { CONNECTION_HELP, connectionFlags, parseCommand } from '../args';
 import { printJson, stdio, type Command } from '../command';
-
-const OPTIONS = {
-  ...CONNECTION_OPTIONS,
-  ...COMMON_OPTIONS,
-  once: { type: 'boolean' },
-  status: { type: 'boolean' },
-  'state-dir': { type: 'string' },
-} as const;
 
 export const agentCommand: Command = {
   name: 'agent',
@@ -32,7 +24,7 @@ spools to disk and resends when it is back.
 
 ${CONNECTION_HELP}`,
   async run(argv) {
-    const { values } = parseCommand('agent', argv, OPTIONS);
+    const { values } = parseCommand('agent', argv);
     if (values.help) {
       stdio.out(this.usage);
       return 0;

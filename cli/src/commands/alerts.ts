@@ -17,30 +17,14 @@ import {
   webhookPolicy,
   type AlertAction,
   type AlertRuleInput,
+  type CommandValues,
   type Evaluation,
   type EvaluatorOptions,
   type IndexScope,
 } from '@mitra/core';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, COMMON_OPTIONS, openCluster, parseCommand } from '../args';
+import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
 import { printJson, stdio, type Command } from '../command';
 import { footer, table } from '../format';
-
-const OPTIONS = {
-  ...CONNECTION_OPTIONS,
-  ...COMMON_OPTIONS,
-  search: { type: 'string' },
-  var: { type: 'string', multiple: true },
-  kind: { type: 'string' },
-  param: { type: 'string', multiple: true },
-  when: { type: 'string' },
-  webhook: { type: 'string', multiple: true },
-  'no-log': { type: 'boolean' },
-  description: { type: 'string' },
-  enable: { type: 'boolean' },
-  disable: { type: 'boolean' },
-  every: { type: 'string' },
-  size: { type: 'string' },
-} as const;
 
 export const alertsCommand: Command = {
   name: 'alerts',
@@ -66,7 +50,7 @@ restarted evaluator never fires the same transition twice.
 
 ${CONNECTION_HELP}`,
   async run(argv) {
-    const { values, positionals } = parseCommand('alerts', argv, OPTIONS);
+    const { values, positionals } = parseCommand('alerts', argv);
     if (values.help) {
       stdio.out(this.usage);
       return 0;
@@ -129,9 +113,7 @@ ${CONNECTION_HELP}`,
           case 'run':
             return runLoop(scope, delivery, every!, values.json);
           case 'history': {
-            const size = values.size === undefined ? 50 : Number(values.size);
-            if (!Number.isInteger(size) || size < 1 || size > 1000)
-              throw new UsageError(`--size "${values.size}" is out of range: use 1 to 1000`);
+            const size = values.size ?? 50;
             const res = await alertHistory(scope, { rule: name, size });
             out(res, () => {
               for (const e of res.events) stdio.out(describeNotification(e));
@@ -149,7 +131,7 @@ ${CONNECTION_HELP}`,
   },
 };
 
-type Values = ReturnType<typeof parseCommand<typeof OPTIONS>>['values'];
+type Values = CommandValues<'alerts'>;
 
 function ruleInput(name: string, v: Values): AlertRuleInput {
   if (!v.when) throw new UsageError('alerts create needs --when: "matches > N", "hosts changed" or "file changed PATH"');

@@ -16,22 +16,10 @@ import {
   type IndexScope,
   type PatternThresholds,
 } from '@mitra/core';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, COMMON_OPTIONS, openCluster, parseCommand } from '../args';
+import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
 import { printJson, stdio, type Command } from '../command';
 import { table } from '../format';
 import { attachRelativeTimes } from '../time-flags';
-
-const OPTIONS = {
-  ...CONNECTION_OPTIONS,
-  ...COMMON_OPTIONS,
-  from: { type: 'string' },
-  to: { type: 'string' },
-  fleet: { type: 'boolean' },
-  order: { type: 'string' },
-  'cache-drop': { type: 'string' },
-  'anon-bound': { type: 'string' },
-  'prune-samples': { type: 'string' },
-} as const;
 
 export const incidentCommand: Command = {
   name: 'incident',
@@ -60,7 +48,7 @@ Times: ISO-8601, now, or relative like -2h. Exit 1 when there is nothing to read
 
 ${CONNECTION_HELP}`,
   async run(argv) {
-    const { values, positionals } = parseCommand('incident', attachRelativeTimes(argv, ['--from', '--to']), OPTIONS);
+    const { values, positionals } = parseCommand('incident', attachRelativeTimes(argv, ['--from', '--to']));
     if (values.help) {
       stdio.out(this.usage);
       return 0;
@@ -82,7 +70,7 @@ ${CONNECTION_HELP}`,
       cacheDrop: values['cache-drop'] === undefined ? DEFAULT_THRESHOLDS.cacheDrop : parseFraction(values['cache-drop'], '--cache-drop'),
       anonBound: values['anon-bound'] === undefined ? DEFAULT_THRESHOLDS.anonBound : parseFraction(values['anon-bound'], '--anon-bound'),
     };
-    const order = values.order === undefined ? DEFAULT_ORDER : orderOf(values.order);
+    const order = values.order ?? DEFAULT_ORDER;
     const { connection, prefix } = await openCluster(values);
     const scope: IndexScope = { client: connection.client, prefix };
     try {
@@ -111,11 +99,6 @@ async function prune(text: string, values: Parameters<typeof openCluster>[0] & {
   } finally {
     await connection.client.close();
   }
-}
-
-function orderOf(text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) > 10) throw new UsageError(`--order "${text}" is out of range: use a buddy order from 0 to 10`);
-  return Number(text);
 }
 
 const n = (v: number): string => Math.round(v).toLocaleString('en-US');

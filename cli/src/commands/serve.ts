@@ -2,19 +2,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createApiServer, LOOPBACK_NAMES, UsageError, webhookPolicy, type ServeSecurity } from '@mitra/core';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, COMMON_OPTIONS, openCluster, parseCommand } from '../args';
+import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
 import { stdio, type Command } from '../command';
-
-const OPTIONS = {
-  ...CONNECTION_OPTIONS,
-  ...COMMON_OPTIONS,
-  port: { type: 'string' },
-  host: { type: 'string' },
-  ui: { type: 'string' },
-  'allow-host': { type: 'string', multiple: true },
-  'token-file': { type: 'string' },
-  'caller-api-keys': { type: 'boolean' },
-} as const;
 
 /** Shortest token accepted: 128 bits as hex (openssl rand -hex 32 gives 64 characters). */
 const MIN_TOKEN_LENGTH = 32;
@@ -46,22 +35,21 @@ file's webhooks: block (https, public addresses only by default).
 
 ${CONNECTION_HELP}`,
   async run(argv) {
-    const { values } = parseCommand('serve', argv, OPTIONS);
+    const { values } = parseCommand('serve', argv);
     if (values.help) {
       stdio.out(this.usage);
       return 0;
     }
-    const port = Number(values.port ?? 5601);
-    if (!/^\d+$/.test(values.port ?? '5601') || port > 65535)
-      throw new UsageError(`--port "${values.port}" is not a port number (0-65535)`);
+    const port = values.port ?? 5601;
     const host = values.host ?? '127.0.0.1';
+    const ui = values.ui === undefined ? standaloneApp() : uiFolder(values.ui);
     const security = serveSecurity(host, values);
     const { connection, prefix, file } = await openCluster(values);
     const webhooks = webhookPolicy(file.webhooks, values.config);
     const server = createApiServer({
       ctx: { client: connection.client, prefix, log: stdio.err, webhooks },
       security: { ...security, rootClient: connection.client },
-      staticDir: values.ui ?? standaloneApp(),
+      staticDir: ui,
       log: stdio.out,
     });
     await new Promise<void>((resolve, reject) => {
@@ -133,4 +121,12 @@ const authText = (s: ServeSecurity): string =>
 function standaloneApp(): string | undefined {
   const dir = resolve(__dirname, '..', '..', '..', 'kibana-plugin', 'dist-standalone');
   return existsSync(join(dir, 'index.html')) ? dir : undefined;
+}
+
+/** --ui names a folder with an index.html: anything else is a typo, refused before listening. */
+function uiFolder(dir: string): string {
+  const full = resolve(dir);
+  if (!existsSync(join(full, 'index.html')))
+    throw new UsageError(`--ui ${dir} is not a folder with an index.html: give the folder of a built web UI (or leave --ui out)`);
+  return full;
 }

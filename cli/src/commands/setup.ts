@@ -1,9 +1,7 @@
 import { explainError } from '@mitra/core';
 import { installAssets, type InstallResult } from '@mitra/ingest-pipelines';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, COMMON_OPTIONS, openCluster, parseCommand } from '../args';
+import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
 import { printJson, stdio, type Command } from '../command';
-
-const OPTIONS = { ...CONNECTION_OPTIONS, ...COMMON_OPTIONS } as const;
 
 export const setupCommand: Command = {
   name: 'setup',
@@ -16,7 +14,7 @@ assets whose _meta.version is older than this release are upgraded, newer ones k
 
 ${CONNECTION_HELP}`,
   async run(argv) {
-    const { values } = parseCommand('setup', argv, OPTIONS);
+    const { values } = parseCommand('setup', argv);
     if (values.help) {
       stdio.out(this.usage);
       return 0;

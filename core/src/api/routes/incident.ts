@@ -3,22 +3,36 @@ import { fleetIncident } from '../../incident/fleet';
 import { DEFAULT_ORDER } from '../../incident/fragmentation';
 import { DEFAULT_THRESHOLDS, type PatternThresholds } from '../../incident/verdict';
 import { parseInstant } from '../../history/time';
-import { integer, optional, required } from '../input';
-import { defineRoute, type ApiRequest } from '../types';
+import { fraction, int, time } from '../../shapes/fields';
+import { queryShape } from '../input';
+import { defineRoute } from '../types';
+import { hostField } from './fleet';
+import { ordered } from './history';
 
-const window = (query: ApiRequest['query']) => ({
-  from: parseInstant(required(query, 'from', '2016-09-10T10:53:00Z'), 'parameter from'),
-  to: parseInstant(required(query, 'to', '2016-09-10T10:54:00Z'), 'parameter to'),
+export const INCIDENT_WINDOW = { from: time('2016-09-10T10:53:00Z'), to: time('2016-09-10T10:54:00Z') };
+export const INCIDENT_PATTERN = {
+  cache_drop: fraction(String(DEFAULT_THRESHOLDS.cacheDrop)).optional(),
+  anon_bound: fraction(String(DEFAULT_THRESHOLDS.anonBound)).optional(),
+};
+
+export const INCIDENT_QUERY = queryShape({
+  host: hostField(),
+  ...INCIDENT_WINDOW,
+  order: int(0, 10, String(DEFAULT_ORDER)).optional(),
+  ...INCIDENT_PATTERN,
+}).superRefine((q, ctx) => ordered(q, ctx));
+
+export const FLEET_INCIDENT_QUERY = queryShape({ ...INCIDENT_WINDOW, ...INCIDENT_PATTERN }).superRefine((q, ctx) => ordered(q, ctx));
+
+const window = (q: { from: string; to: string }) => ({
+  from: parseInstant(q.from, 'parameter from'),
+  to: parseInstant(q.to, 'parameter to'),
 });
 
-const thresholds = (query: ApiRequest['query']): PatternThresholds => {
-  const drop = optional(query, 'cache_drop');
-  const anon = optional(query, 'anon_bound');
-  return {
-    cacheDrop: drop === undefined ? DEFAULT_THRESHOLDS.cacheDrop : parseFraction(drop, 'parameter cache_drop'),
-    anonBound: anon === undefined ? DEFAULT_THRESHOLDS.anonBound : parseFraction(anon, 'parameter anon_bound'),
-  };
-};
+const thresholds = (q: { cache_drop?: string; anon_bound?: string }): PatternThresholds => ({
+  cacheDrop: q.cache_drop === undefined ? DEFAULT_THRESHOLDS.cacheDrop : parseFraction(q.cache_drop, 'parameter cache_drop'),
+  anonBound: q.anon_bound === undefined ? DEFAULT_THRESHOLDS.anonBound : parseFraction(q.anon_bound, 'parameter anon_bound'),
+});
 
 /** Incident replay (core/src/incident): one host's memory in a window, and the hosts with the same pattern. */
 export const incidentRoutes = [
@@ -27,12 +41,8 @@ export const incidentRoutes = [
     path: '/api/mitra/incident',
     summary:
       'what memory did on host between from and to: page cache vs anonymous, watermarks, fragmentation, reclaim rates, settings, verdict (order, cache_drop, anon_bound)',
-    validate: ({ query }) => ({
-      host: required(query, 'host', 'web-01'),
-      ...window(query),
-      order: integer(query, 'order', { min: 0, max: 10, fallback: DEFAULT_ORDER }),
-      thresholds: thresholds(query),
-    }),
+    query: INCIDENT_QUERY,
+    input: ({ query }) => ({ host: query.host, ...window(query), order: query.order ?? DEFAULT_ORDER, thresholds: thresholds(query) }),
     handler: (input, ctx) => incidentReport(ctx, input),
   }),
   defineRoute({
@@ -40,7 +50,8 @@ export const incidentRoutes = [
     path: '/api/mitra/incident/fleet',
     summary:
       'hosts whose page cache fell by cache_drop (default 0.5) while anonymous memory stayed within anon_bound of MemTotal (default 0.02), between from and to',
-    validate: ({ query }) => ({ ...window(query), thresholds: thresholds(query) }),
+    query: FLEET_INCIDENT_QUERY,
+    input: ({ query }) => ({ ...window(query), thresholds: thresholds(query) }),
     handler: (input, ctx) => fleetIncident(ctx, input),
   }),
 ];
