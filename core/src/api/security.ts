@@ -164,6 +164,7 @@ async function checkApiKey(ctx: ApiContext, security: ServeSecurity, authorizati
       };
     }
     // A cluster without security (7.10 OSS, OpenSearch without the plugin) cannot vouch for a key.
+    // No cause: the server is misconfigured for this mode (→ 503), whatever status the cluster used to say so.
     throw new ClusterError(
       `Elasticsearch cannot check API keys (it answered ${e.meta.statusCode}: ${responseReason(e)}): caller API keys need a cluster with security enabled; use --token-file instead`,
       // No cause: the server is misconfigured for this mode (→ 503), whatever status the cluster used to say so.
