@@ -167,7 +167,6 @@ async function checkApiKey(ctx: ApiContext, security: ServeSecurity, authorizati
     // No cause: the server is misconfigured for this mode (→ 503), whatever status the cluster used to say so.
     throw new ClusterError(
       `Elasticsearch cannot check API keys (it answered ${e.meta.statusCode}: ${responseReason(e)}): caller API keys need a cluster with security enabled; use --token-file instead`,
-      // No cause: the server is misconfigured for this mode (→ 503), whatever status the cluster used to say so.
     );
   }
 }
