@@ -22,6 +22,8 @@ export interface AgentConfig {
   frequencyMs: number;
   /** indexer.maxsize in bytes; Infinity for -1. */
   maxFileBytes: number;
+  /** indexer.max_content_mb in bytes: the hard ceiling on content, whatever maxsize says (-1 included). */
+  maxContentBytes: number;
   log: { file?: string; maxBytes: number; level: LogLevel };
   prefix: string;
   connection: ConnectionConfig;
@@ -81,6 +83,8 @@ const MB = 1024 * 1024;
 export const DEFAULT_FREQUENCY_S = 300;
 export const DEFAULT_MAXSIZE_MB = 10;
 export const DEFAULT_SPOOL_MB = 100;
+/** One document's content travels twice per change (current + history) through the pipeline's heap. */
+export const DEFAULT_MAX_CONTENT_MB = 4;
 
 const TOP_KEYS = [
   'log',
@@ -104,7 +108,7 @@ const TOP_KEYS = [
 ];
 const SECTION_KEYS: Record<string, string[]> = {
   log: ['file', 'maxsize', 'level'],
-  indexer: ['prefix', 'es_host', 'es_port', 'maxsize'],
+  indexer: ['prefix', 'es_host', 'es_port', 'maxsize', 'max_content_mb'],
   elasticsearch: ['url', 'api_key', 'username', 'password', 'ca_file', 'ca_fingerprint', 'verify_tls', 'timeout_ms'],
   spool: ['dir', 'max_mb'],
   sysctl: ['keys'],
@@ -141,6 +145,7 @@ export function parseAgentConfig(raw: RawConfigFile, sources: ConfigSources = {}
     exclude: check.stringList(raw.exclude, 'exclude').map(globToRegExp),
     frequencyMs: check.positive(raw.frequency, 'frequency', DEFAULT_FREQUENCY_S, 'a number of seconds') * 1000,
     maxFileBytes: maxsize < 0 ? Infinity : maxsize * MB,
+    maxContentBytes: check.positive(indexer.max_content_mb, 'indexer.max_content_mb', DEFAULT_MAX_CONTENT_MB, 'a size in MB') * MB,
     log: {
       file: check.optionalString(log.file, 'log.file'),
       maxBytes: check.positive(log.maxsize, 'log.maxsize', 10, 'a size in MB') * MB,

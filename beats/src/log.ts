@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { LogLevel } from './config';
 
@@ -14,10 +14,19 @@ export interface LogOptions {
   stderr?: (line: string) => void;
 }
 
-/** Leveled, line-oriented log to a size-rotated file and stderr. Never throws: logging must not stop a cycle. */
+/**
+ * Leveled, line-oriented log to a size-rotated file and stderr. Never throws:
+ * logging must not stop a cycle. Lines are always whole lines: a message is
+ * made one line, each line is one write(2) with O_APPEND (atomic against other
+ * processes appending to the same file), and a file that does not end in a
+ * newline (a crash of some earlier writer, another tool's log) gets one before
+ * our first line instead of our line being glued to its last.
+ */
 export class Logger {
   private size = 0;
   private fileBroken = false;
+  /** Checked on the first write to a file we did not create ourselves. */
+  private checkedTail = false;
 
   constructor(private readonly options: LogOptions) {
     if (!options.file) return;
@@ -34,9 +43,14 @@ export class Logger {
   warn = (message: string): void => this.write('warn', message);
   error = (message: string): void => this.write('error', message);
 
+  /** Whether lines of this level reach stderr (so a caller need not print them again). */
+  reachesStderr(level: LogLevel): boolean {
+    return RANK[level] >= RANK[this.options.level];
+  }
+
   private write(level: LogLevel, message: string): void {
     if (RANK[level] < RANK[this.options.level]) return;
-    const line = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${message}\n`;
+    const line = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${oneLine(message)}\n`;
     (this.options.stderr ?? ((l: string) => process.stderr.write(l)))(line);
     this.toFile(line);
   }
@@ -45,9 +59,9 @@ export class Logger {
     const file = this.options.file;
     if (!file || this.fileBroken) return;
     try {
-      if (this.size + line.length > this.options.maxBytes) this.rotate(file);
-      appendFileSync(file, line);
-      this.size += Buffer.byteLength(line);
+      const bytes = Buffer.byteLength(line);
+      if (this.size + bytes > this.options.maxBytes) this.rotate(file, bytes);
+      this.append(file, line);
     } catch (e) {
       // Say it once on stderr and carry on: a full disk must not stop collection.
       this.fileBroken = true;
@@ -55,11 +69,54 @@ export class Logger {
     }
   }
 
-  private rotate(file: string): void {
+  private append(file: string, line: string): void {
+    const fd = openSync(file, 'a+', 0o640);
+    try {
+      const text = this.checkedTail || endsWithNewline(fd) ? line : `\n${line}`;
+      this.checkedTail = true;
+      const buf = Buffer.from(text);
+      // One write: O_APPEND makes it land whole after whatever other processes wrote.
+      const n = writeSync(fd, buf, 0, buf.length);
+      if (n < buf.length) writeSync(fd, buf, n, buf.length - n);
+      this.size = fstatSync(fd).size;
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /**
+   * Another process (a --once run next to the daemon) may have rotated
+   * already: only rotate when the file on disk is really full, so two
+   * writers do not rotate twice and lose a generation.
+   */
+  private rotate(file: string, incoming: number): void {
+    let onDisk = 0;
+    try {
+      onDisk = statSync(file).size;
+    } catch {
+      onDisk = 0;
+    }
+    this.size = onDisk;
+    if (onDisk === 0 || onDisk + incoming <= this.options.maxBytes) return;
     for (let i = KEEP_ROTATED - 1; i >= 1; i--) renameQuietly(`${file}.${i}`, `${file}.${i + 1}`);
     renameQuietly(file, `${file}.1`);
     this.size = 0;
+    this.checkedTail = false;
   }
+}
+
+/** Newlines and other control characters inside a message would forge or split lines. */
+export function oneLine(message: string): string {
+  // eslint-disable-next-line no-control-regex
+  return message.replace(/\r\n|[\r\n\u2028\u2029]/g, ' \\n ').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '?');
+}
+
+function endsWithNewline(fd: number): boolean {
+  const size = fstatSync(fd).size;
+  if (size === 0) return true;
+  const last = Buffer.alloc(1);
+  readSync(fd, last, 0, 1, size - 1);
+  return last[0] === 0x0a;
 }
 
 function renameQuietly(from: string, to: string): void {
