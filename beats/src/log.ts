@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { LogLevel } from './config';
 
@@ -23,7 +23,6 @@ export interface LogOptions {
  * our first line instead of our line being glued to its last.
  */
 export class Logger {
-  private size = 0;
   private fileBroken = false;
   /** Checked on the first write to a file we did not create ourselves. */
   private checkedTail = false;
@@ -32,9 +31,8 @@ export class Logger {
     if (!options.file) return;
     try {
       mkdirSync(dirname(options.file), { recursive: true });
-      this.size = statSync(options.file).size;
     } catch {
-      this.size = 0;
+      // Reported on the first write.
     }
   }
 
@@ -59,9 +57,7 @@ export class Logger {
     const file = this.options.file;
     if (!file || this.fileBroken) return;
     try {
-      const bytes = Buffer.byteLength(line);
-      if (this.size + bytes > this.options.maxBytes) this.rotate(file, bytes);
-      this.append(file, line);
+      this.append(file, Buffer.from(line));
     } catch (e) {
       // Say it once on stderr and carry on: a full disk must not stop collection.
       this.fileBroken = true;
@@ -69,40 +65,36 @@ export class Logger {
     }
   }
 
-  private append(file: string, line: string): void {
-    const fd = openSync(file, 'a+', 0o640);
-    try {
-      const text = this.checkedTail || endsWithNewline(fd) ? line : `\n${line}`;
-      this.checkedTail = true;
-      const buf = Buffer.from(text);
-      // One write: O_APPEND makes it land whole after whatever other processes wrote.
-      const n = writeSync(fd, buf, 0, buf.length);
-      if (n < buf.length) writeSync(fd, buf, n, buf.length - n);
-      this.size = fstatSync(fd).size;
-    } finally {
-      closeSync(fd);
-    }
-  }
-
   /**
-   * Another process (a --once run next to the daemon) may have rotated
-   * already: only rotate when the file on disk is really full, so two
-   * writers do not rotate twice and lose a generation.
+   * The size that decides rotation is the file's own, read on the open file:
+   * another process (a --once run next to the daemon) may have written or
+   * rotated since our last line.
    */
-  private rotate(file: string, incoming: number): void {
-    let onDisk = 0;
+  private append(file: string, line: Buffer): void {
+    let fd = openSync(file, 'a+', 0o640);
     try {
-      onDisk = statSync(file).size;
-    } catch {
-      onDisk = 0;
+      const size = fstatSync(fd).size;
+      if (size > 0 && size + line.length > this.options.maxBytes) {
+        closeSync(fd);
+        fd = -1;
+        rotate(file);
+        this.checkedTail = false;
+        fd = openSync(file, 'a+', 0o640);
+      }
+      const text = this.checkedTail || endsWithNewline(fd) ? line : Buffer.concat([Buffer.from('\n'), line]);
+      this.checkedTail = true;
+      // One write: O_APPEND makes it land whole after whatever other processes wrote.
+      const n = writeSync(fd, text, 0, text.length);
+      if (n < text.length) writeSync(fd, text, n, text.length - n);
+    } finally {
+      if (fd >= 0) closeSync(fd);
     }
-    this.size = onDisk;
-    if (onDisk === 0 || onDisk + incoming <= this.options.maxBytes) return;
-    for (let i = KEEP_ROTATED - 1; i >= 1; i--) renameQuietly(`${file}.${i}`, `${file}.${i + 1}`);
-    renameQuietly(file, `${file}.1`);
-    this.size = 0;
-    this.checkedTail = false;
   }
+}
+
+function rotate(file: string): void {
+  for (let i = KEEP_ROTATED - 1; i >= 1; i--) renameQuietly(`${file}.${i}`, `${file}.${i + 1}`);
+  renameQuietly(file, `${file}.1`);
 }
 
 /** Newlines and other control characters inside a message would forge or split lines. */
