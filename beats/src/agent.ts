@@ -25,8 +25,10 @@ export interface AgentOptions {
   onCycle?: (summary: CycleSummary) => void;
   /** Bytes of documents that may wait in memory for delivery; beyond it they go to the spool. Default 16 MB. */
   queueBytes?: number;
-  /** --once: wait this long before each resend (default: exponential backoff from ship.backoffMs). */
+  /** How --once waits between resends (tests record the backoff instead of sleeping). */
   sleep?: (ms: number) => Promise<void>;
+  /** Replaces the bulk shipper (unit tests: a cluster that hangs or fails on cue). */
+  shipper?: Pick<Shipper, 'ship' | 'close'>;
 }
 
 export interface AgentStatus {
@@ -55,7 +57,7 @@ export class Agent {
   readonly log: Logger;
   readonly state: AgentState;
   readonly spool: Spool;
-  private readonly shipper: Shipper;
+  private readonly shipper: Pick<Shipper, 'ship' | 'close'>;
   private readonly packages: PackageCollector;
   private readonly identity: HostIdentity;
   private watcher?: Watcher;
@@ -93,7 +95,7 @@ export class Agent {
     this.state = new AgentState(stateDir);
     this.spool = new Spool(config.spool.dir ?? join(stateDir, 'spool'), config.spool.maxBytes, this.log, config.output === 'spool');
     this.shipOptions = { ...DEFAULT_SHIP_OPTIONS, ...options.ship };
-    this.shipper = new Shipper(config.connection, config.prefix, this.log, this.shipOptions);
+    this.shipper = options.shipper ?? new Shipper(config.connection, config.prefix, this.log, this.shipOptions);
     this.resendDelayMs = this.shipOptions.backoffMs;
     this.queueCapBytes = options.queueBytes ?? DEFAULT_QUEUE_BYTES;
     this.sleep = options.sleep ?? sleep;

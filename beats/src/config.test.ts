@@ -58,6 +58,15 @@ describe('parseAgentConfig', () => {
     expect(parseYaml('indexer: {maxsize: -1}').maxFileBytes).toBe(Infinity);
   });
 
+  it('keeps a hard content ceiling, max_content_mb (default 4 MB), whatever maxsize says', () => {
+    expect(parseYaml('indexer: {maxsize: -1}').maxContentBytes).toBe(4 * MB);
+    expect(parseYaml('indexer: {maxsize: -1, max_content_mb: 2}').maxContentBytes).toBe(2 * MB);
+    expect(() => parseYaml('indexer: {max_content_mb: 0}')).toThrow(
+      'config file runner.yaml: "indexer.max_content_mb" must be a size in MB greater than 0, not 0',
+    );
+    expect(() => parseYaml('indexer: {max_content_mb: lots}')).toThrow(/"indexer.max_content_mb" must be a size in MB/);
+  });
+
   it('reads every extension', () => {
     const c = parseYaml(`
 files: [/etc/sysctl.d/*.conf]
