@@ -385,15 +385,21 @@ export class Agent {
 
   /** While the spool holds documents, try again sooner than the next cycle, backing off up to `frequency`. */
   private scheduleResend(): void {
-    clearTimeout(this.resendTimer);
     if (!this.running || this.config.output === 'spool' || !this.spool.files().length) {
+      clearTimeout(this.resendTimer);
+      this.resendTimer = undefined;
       this.resendDelayMs = this.shipOptions.backoffMs;
       return;
     }
+    // An armed timer stays armed: cycles finishing every 200 ms during an outage must not push the probe back forever.
+    if (this.resendTimer) return;
     const cap = Math.min(this.config.frequencyMs, MAX_RESEND_DELAY_MS);
     const delay = Math.min(this.resendDelayMs, cap);
     this.resendDelayMs = Math.min(this.resendDelayMs * 2, cap);
-    this.resendTimer = setTimeout(() => void this.runPaths([], 'resend').catch(() => undefined), delay);
+    this.resendTimer = setTimeout(() => {
+      this.resendTimer = undefined;
+      void this.runPaths([], 'resend').catch(() => undefined);
+    }, delay);
   }
 
   /**
