@@ -15,6 +15,11 @@ import type { TestCluster } from './support/cluster';
 export interface OutageOptions {
   dir: string;
   host: string;
+  /**
+   * Files written round robin, one every intervalMs: with 10 files each one
+   * changes every 2 s, which leaves room for the event-loop and scheduler stalls
+   * of a loaded machine (over 1 s seen on 2 shared cores) between its versions.
+   */
   files?: number;
   intervalMs?: number;
   beforeMs?: number;
@@ -40,12 +45,16 @@ export interface OutageResult {
   /** Peak RSS (MiB) of the agent process before and after the kill. */
   peakRssMiB: number[];
   killed: Run;
+  /** Whether the restarted agent was still running when the scenario ended (it should be). */
+  aliveAtEnd: boolean;
+  /** Its last stderr lines, for a failure's message. */
+  lastStderr: string[];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runOutageScenario(cluster: TestCluster, options: OutageOptions): Promise<OutageResult> {
-  const { dir, host, files = 5, intervalMs = 200, beforeMs = 3000, outageMs = 30_000, afterMs = 3000, settleMs = 180_000 } = options;
+  const { dir, host, files = 10, intervalMs = 200, beforeMs = 3000, outageMs = 30_000, afterMs = 3000, settleMs = 180_000 } = options;
   const killAfterMs = options.killAfterMs ?? outageMs / 2;
   const proxy = await startProxy(cluster.url);
   const paths = Array.from({ length: files }, (_, i) => join(dir, `f${i}.conf`));
@@ -122,6 +131,7 @@ sysctl: off
       if ((seen >= total && spoolEmpty(join(dir, 'state', 'spool'))) || Date.now() > deadline) break;
       await sleep(1000);
     }
+    const aliveAtEnd = agent.child.exitCode === null;
     agent.child.kill('SIGTERM');
     const last = await agent;
     const drops = [killed.stderr, last.stderr].flatMap((s) => s.split('\n')).filter((l) => /DROPPED|dropped|lost/.test(l));
@@ -135,7 +145,19 @@ sysctl: off
       duplicates += h.length - distinct.size;
       missing.push(...written.get(p)!.filter((c) => !distinct.has(c)));
     }
-    return { written, history, writes: total, seen, duplicates, missing, drops, peakRssMiB: rss, killed };
+    return {
+      written,
+      history,
+      writes: total,
+      seen,
+      duplicates,
+      missing,
+      drops,
+      peakRssMiB: rss,
+      killed,
+      aliveAtEnd,
+      lastStderr: last.stderr.split('\n').slice(-15),
+    };
   } finally {
     writing = false;
     clearInterval(sample);
