@@ -1,4 +1,6 @@
 import {
+  CONFIG_SECTION_KEYS,
+  CONFIG_TOP_KEYS,
   ConfigError,
   resolveConnection,
   resolveIndexConfig,
@@ -24,6 +26,8 @@ export interface AgentConfig {
   memoryIntervalMs: number;
   /** indexer.maxsize in bytes; Infinity for -1. */
   maxFileBytes: number;
+  /** indexer.max_content_mb in bytes: the hard ceiling on content, whatever maxsize says (-1 included). */
+  maxContentBytes: number;
   log: { file?: string; maxBytes: number; level: LogLevel };
   prefix: string;
   connection: ConnectionConfig;
@@ -90,35 +94,8 @@ const MB = 1024 * 1024;
 export const DEFAULT_FREQUENCY_S = 300;
 export const DEFAULT_MAXSIZE_MB = 10;
 export const DEFAULT_SPOOL_MB = 100;
-
-const TOP_KEYS = [
-  'log',
-  'indexer',
-  'files',
-  'frequency',
-  'memory_interval',
-  'elasticsearch',
-  'tags',
-  'include',
-  'exclude',
-  'redact',
-  'hostfs',
-  'host_name',
-  'fqdn',
-  'sysctl',
-  'packages',
-  'output',
-  'spool',
-  'state_dir',
-  'allow_secrets',
-];
-const SECTION_KEYS: Record<string, string[]> = {
-  log: ['file', 'maxsize', 'level'],
-  indexer: ['prefix', 'es_host', 'es_port', 'maxsize'],
-  elasticsearch: ['url', 'api_key', 'username', 'password', 'ca_file', 'ca_fingerprint', 'verify_tls', 'timeout_ms'],
-  spool: ['dir', 'max_mb'],
-  sysctl: ['keys'],
-};
+/** One document's content travels twice per change (current + history) through the pipeline's heap. */
+export const DEFAULT_MAX_CONTENT_MB = 4;
 
 export interface ConfigSources {
   /** Where the config came from, for messages (the -c path). */
@@ -133,8 +110,8 @@ export interface ConfigSources {
 export function parseAgentConfig(raw: RawConfigFile, sources: ConfigSources = {}): AgentConfig {
   const where = sources.source ? `config file ${sources.source}` : 'agent config';
   const check = new Checker(where);
-  check.knownKeys(raw, TOP_KEYS, '');
-  for (const [section, keys] of Object.entries(SECTION_KEYS)) {
+  check.knownKeys(raw, CONFIG_TOP_KEYS, '');
+  for (const [section, keys] of Object.entries(CONFIG_SECTION_KEYS)) {
     const value = raw[section];
     if (value === undefined || value === null) continue;
     if (section === 'sysctl' && typeof value === 'string') continue;
@@ -152,6 +129,7 @@ export function parseAgentConfig(raw: RawConfigFile, sources: ConfigSources = {}
     frequencyMs: check.positive(raw.frequency, 'frequency', DEFAULT_FREQUENCY_S, 'a number of seconds') * 1000,
     memoryIntervalMs: check.interval(raw.memory_interval, 'memory_interval'),
     maxFileBytes: maxsize < 0 ? Infinity : maxsize * MB,
+    maxContentBytes: check.positive(indexer.max_content_mb, 'indexer.max_content_mb', DEFAULT_MAX_CONTENT_MB, 'a size in MB') * MB,
     log: {
       file: check.optionalString(log.file, 'log.file'),
       maxBytes: check.positive(log.maxsize, 'log.maxsize', 10, 'a size in MB') * MB,
@@ -185,7 +163,7 @@ class Checker {
     throw new ConfigError(`${this.where}: ${message}`);
   }
 
-  knownKeys(obj: Record<string, unknown>, known: string[], path: string): void {
+  knownKeys(obj: Record<string, unknown>, known: readonly string[], path: string): void {
     for (const key of Object.keys(obj)) {
       if (!known.includes(key)) this.fail(`unknown key "${path}${key}": remove it or use one of ${known.join(', ')}`);
     }

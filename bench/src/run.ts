@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { Client } from '@elastic/elasticsearch';
 import { connect, resolveConnection } from '@mitra/core';
 import { engineOptions, probe, startEngine, stopEngine } from '@mitra/engine';
-import { benchAgentCycle, benchAgentProcess } from './agent';
+import { benchAgentCycle, benchAgentLargeFiles, benchAgentOutage, benchAgentProcess } from './agent';
 import { benchEngineStart } from './engine-start';
 import { benchUi } from './ui';
 import { benchIngest } from './ingest';
@@ -20,6 +20,8 @@ import { benchSamples } from './samples';
 const BENCHES: Record<string, () => Promise<unknown>> = {
   'agent-cycle': () => benchAgentCycle(),
   'agent-process': () => benchAgentProcess(),
+  'agent-large-files': () => benchAgentLargeFiles(),
+  'agent-outage': () => benchAgentOutage(),
   'engine-start': () => benchEngineStart(),
   queries: () => withClient((client) => benchQueries(client)),
   'api-load': () => withClient((client, url) => benchApiLoad(client, url)),

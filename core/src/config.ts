@@ -187,6 +187,40 @@ const port = z.union([z.number().int().min(1).max(65535), z.string().regex(/^\d{
 });
 
 /**
+ * Every key a config file (runner.yaml) may hold, declared once: the CLI
+ * checks the sections it reads (CONFIG_FILE_SHAPE), the agent the rest
+ * (beats/src/config.ts), and neither refuses a key the other needs.
+ */
+export const CONFIG_SECTION_KEYS: Readonly<Record<string, readonly string[]>> = {
+  log: ['file', 'maxsize', 'level'],
+  indexer: ['prefix', 'es_host', 'es_port', 'maxsize', 'max_content_mb'],
+  elasticsearch: ['url', 'api_key', 'username', 'password', 'ca_file', 'ca_fingerprint', 'verify_tls', 'timeout_ms'],
+  spool: ['dir', 'max_mb'],
+  sysctl: ['keys'],
+  webhooks: ['allow_hosts', 'allow_http', 'allow_networks', 'max_response_kb', 'timeout_ms'],
+};
+
+/** Top-level keys only the agent reads (plain values or lists). */
+const AGENT_KEYS = [
+  'files',
+  'frequency',
+  'memory_interval',
+  'tags',
+  'include',
+  'exclude',
+  'redact',
+  'hostfs',
+  'host_name',
+  'fqdn',
+  'packages',
+  'output',
+  'state_dir',
+  'allow_secrets',
+];
+
+export const CONFIG_TOP_KEYS: readonly string[] = [...Object.keys(CONFIG_SECTION_KEYS), ...AGENT_KEYS];
+
+/**
  * The config file's declared shape: the original runner.yaml keys, the
  * `elasticsearch:` block, and the agent's extensions (beats/src/config.ts
  * checks those in depth). Unknown keys are refused here as the agent refuses
@@ -194,9 +228,17 @@ const port = z.union([z.number().int().min(1).max(65535), z.string().regex(/^\d{
  */
 export const CONFIG_FILE_SHAPE = z
   .object({
+    // The sections below are the CLI's; the rest it passes on unread (the agent checks them, webhooks by webhookPolicy).
+    ...Object.fromEntries(CONFIG_TOP_KEYS.map((k) => [k, z.unknown()])),
     log: z.object({ file: text().optional(), maxsize: z.number().optional(), level: text().optional() }).strict().nullish(),
     indexer: z
-      .object({ prefix: text().optional(), es_host: text().optional(), es_port: port.optional(), maxsize: z.number().optional() })
+      .object({
+        prefix: text().optional(),
+        es_host: text().optional(),
+        es_port: port.optional(),
+        maxsize: z.number().optional(),
+        max_content_mb: z.number().optional(),
+      })
       .strict()
       .superRefine((v, ctx) => {
         if (v.es_port !== undefined && !v.es_host)
@@ -220,25 +262,6 @@ export const CONFIG_FILE_SHAPE = z
       })
       .strict()
       .nullish(),
-    ...Object.fromEntries(
-      [
-        'files',
-        'frequency',
-        'tags',
-        'include',
-        'exclude',
-        'redact',
-        'hostfs',
-        'host_name',
-        'fqdn',
-        'sysctl',
-        'packages',
-        'output',
-        'spool',
-        'state_dir',
-        'allow_secrets',
-      ].map((k) => [k, z.unknown()]),
-    ),
   })
   .strict();
 
