@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, release } from 'node:os';
 import { join } from 'node:path';
 import type { Agent } from '@mitra/beats';
+import { CONFIG_TOP_KEYS } from '@mitra/core';
 import { currentDoc, cycleFeed, historyDocs, runMitra, removeTempDirs, tempDir, testAgent } from './agent-helpers';
 import { testCluster, type TestCluster } from './support/cluster';
 
@@ -105,7 +106,7 @@ frequency: 300  # seconds
     const run = await runMitra(['agent', '--once', '-c', join(dir, 'runner.yaml'), '--state-dir', dir]);
     expect(run.code).toBe(2);
     expect(run.stderr.trim()).toBe(
-      `mitra: config file ${dir}/runner.yaml: unknown key "frequncy": remove it or use one of log, indexer, files, frequency, elasticsearch, tags, include, exclude, redact, hostfs, host_name, fqdn, sysctl, packages, output, spool, state_dir, allow_secrets`,
+      `mitra: config file ${dir}/runner.yaml: unknown key "frequncy": remove it or use one of ${CONFIG_TOP_KEYS.join(', ')}`,
     );
   });
 });

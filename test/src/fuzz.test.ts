@@ -146,10 +146,17 @@ function offending(schema: z.ZodTypeAny, input: unknown): string | undefined | n
   return named[named.length - 1];
 }
 
-/** node:http rather than fetch: fetch refuses a body on GET, which is exactly what a careless client sends. */
+/**
+ * node:http rather than fetch: fetch refuses a body on GET, which is exactly what a careless client sends.
+ * Sent as the app sends it (kbn-xsrf, JSON), so what is fuzzed is the parameters, not the CSRF guard
+ * (test/src/api-security.test.ts covers that).
+ */
 function rawRequest(method: string, url: string, body: string | undefined): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const headers = body === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) };
+    const headers: Record<string, string> = { 'kbn-xsrf': 'mitra-fuzz' };
+    if (body !== undefined)
+      Object.assign(headers, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) });
+    else if (method !== 'GET') headers['content-type'] = 'application/json';
     const req = httpRequest(url, { method, headers }, (res) => {
       let text = '';
       res.setEncoding('utf8');
@@ -382,8 +389,12 @@ describe('fuzz: every API route and CLI command, from the declared shapes', () =
       diff: ['web-01', '/etc/hosts', '--from', '-1d'],
       saved: ['list'],
       alerts: ['list'],
+      incident: ['web-01', '--from', '2016-09-10T10:53:00Z', '--to', '2016-09-10T10:54:00Z'],
       serve: ['--es', 'http://127.0.0.1:9'],
     };
+    // Fuzzed paths (--state-dir "-1", --ui "0x10") are relative: keep whatever they create out of the repository.
+    const cwd = process.cwd();
+    process.chdir(dir);
     const cliTotals = new Map<string, number>();
     const cliFailures: string[] = [];
     const connectionFlags = new Set(Object.keys(COMMAND_FLAGS.setup));
@@ -453,6 +464,7 @@ describe('fuzz: every API route and CLI command, from the declared shapes', () =
         }
       }
     }
+    process.chdir(cwd);
     const cliTotal = [...cliTotals.values()].reduce((a, b) => a + b, 0);
     console.log(`CLI fuzz: ${cliTotal} invocations\n${[...cliTotals].map(([k, n]) => `  ${String(n).padStart(5)}  ${k}`).join('\n')}`);
     expect(cliFailures.slice(0, 20)).toEqual([]);
