@@ -36,7 +36,7 @@ export async function loadFleet(
     opts.onHost?.(host);
     stats.hosts++;
     batch.push(...hostDocuments(host));
-    if (batch.length >= (opts.batchDocs ?? 3000)) await flush();
+    if (batch.length >= (opts.batchDocs ?? 1000)) await flush();
   }
   await flush();
   await client.indices.refresh({ index: `${prefix}*`, allow_no_indices: true, ignore_unavailable: true });
@@ -46,7 +46,9 @@ export async function loadFleet(
 async function postBulk(client: Client, prefix: string, pipeline: string, docs: Record<string, unknown>[]): Promise<void> {
   // The pipeline sets _index and _id itself; the index named here only has to be valid.
   const operations = docs.flatMap((d) => [{ index: { _index: `${prefix}current` } }, d]);
-  const res = await client.bulk({ pipeline, operations });
+  // Loading test data is not what is measured: give a busy machine (or OpenSearch, slower here) time, and never retry (a
+  // timed-out bulk that the client re-sends doubles the load that made it time out).
+  const res = await client.bulk({ pipeline, operations }, { requestTimeout: 300_000, maxRetries: 0 });
   if (!res.errors) return;
   const failed = res.items.find((i) => i.index?.error)?.index;
   throw new Error(
