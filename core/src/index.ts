@@ -17,3 +17,17 @@ export * from './fleet';
 export * from './saved';
 export * from './alerts';
 export * from './api';
+export {
+  applyLifecycle,
+  DEFAULT_RETENTION_DAYS,
+  formatRetention,
+  historyIndexDay,
+  lifecyclePolicyId,
+  parseRetention,
+  pruneHistory,
+  pruneSummary,
+  resolveRetention,
+  type LifecycleResult,
+  type PruneResult,
+  type RetentionDays,
+} from './retention';
