@@ -10,6 +10,7 @@ import { benchUi } from './ui';
 import { benchIngest } from './ingest';
 import { benchApiLoad } from './api-load';
 import { benchQueries } from './queries';
+import { benchStorage } from './storage';
 
 /**
  * `npm run bench [-- name ...]`: runs the named benchmarks (all by default)
@@ -23,6 +24,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   queries: () => withClient((client) => benchQueries(client)),
   'api-load': () => withClient((client, url) => benchApiLoad(client, url)),
   ui: () => withClient((client) => benchUi(client)),
+  storage: () => withClient((client) => benchStorage(client, Number(process.env.BENCH_STORAGE_HOSTS) || 1000)),
   ingest: async () => {
     const { client } = await connect(resolveConnection());
     try {
