@@ -58,3 +58,16 @@ test('neither: nothing is written, and the note says to schedule mitra prune', a
   expect(r.note).toMatch(/mitra prune/);
   expect(calls.every((c) => c.method === 'GET')).toBe(true);
 });
+
+test('a user who may not manage policies gets the note, not a failed setup', async () => {
+  const { client } = fakeClient({ ilm: true, ism: false });
+  const transport = (client as { transport: { request: (p: Call) => Promise<unknown> } }).transport;
+  const real = transport.request;
+  transport.request = async (p: Call) => {
+    if (p.method === 'PUT') throw Object.assign(new Error('forbidden'), { meta: { statusCode: 403 } });
+    return real(p);
+  };
+  const r = await applyLifecycle(client, 'mitra-', 90);
+  expect(r.kind).toBe('none');
+  expect(r.note).toMatch(/grant manage_ilm.*mitra prune/);
+});

@@ -39,13 +39,14 @@ async function request(client: LifecycleClient, method: string, path: string, bo
   }>;
 }
 
-/** GET that answers whether the API exists: 2xx yes; 400/404/405 (no handler) no. */
+/** GET that answers whether the API exists: 2xx yes; 400/404/405 (no handler) no; 403 yes (it exists, we may not use it). */
 async function hasApi(client: LifecycleClient, path: string): Promise<boolean> {
   try {
     await request(client, 'GET', path);
     return true;
   } catch (e) {
     const status = responseStatus(e);
+    if (status === 403) return true;
     if (status === 400 || status === 404 || status === 405 || status === 410) return false;
     throw e;
   }
@@ -57,8 +58,25 @@ export async function detectLifecycle(client: LifecycleClient): Promise<Lifecycl
   return 'none';
 }
 
-/** Installs (or updates) the retention policy for the prefix's history indices. */
+/**
+ * Installs (or updates) the retention policy for the prefix's history indices.
+ * A user who may not manage lifecycle policies (403) still gets the rest of
+ * setup; the note says what to grant, or to schedule `mitra prune`.
+ */
 export async function applyLifecycle(client: LifecycleClient, prefix: string, days: RetentionDays): Promise<LifecycleResult> {
+  try {
+    return await installLifecycle(client, prefix, days);
+  } catch (e) {
+    if (responseStatus(e) !== 403) throw e;
+    return {
+      kind: 'none',
+      templateSettings: {},
+      note: `retention ${formatRetention(days)}: not allowed to install a lifecycle policy (grant manage_ilm, or manage_index_templates plus ISM rights on OpenSearch), so schedule mitra prune`,
+    };
+  }
+}
+
+async function installLifecycle(client: LifecycleClient, prefix: string, days: RetentionDays): Promise<LifecycleResult> {
   const kind = await detectLifecycle(client);
   const policy = lifecyclePolicyId(prefix);
   const history = `${prefix}history-*`;

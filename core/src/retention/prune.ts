@@ -62,6 +62,7 @@ export async function pruneHistory(
 export function pruneSummary(prefix: string, days: number, r: PruneResult): string {
   const bytes = r.deleted.reduce((n, d) => n + d.bytes, 0);
   const verb = r.dryRun ? 'would delete' : 'deleted';
-  const range = r.deleted.length ? ` (${r.deleted[0].index} .. ${r.deleted[r.deleted.length - 1].index})` : '';
+  const [first, last] = [r.deleted[0]?.index, r.deleted[r.deleted.length - 1]?.index];
+  const range = !first ? '' : first === last ? ` (${first})` : ` (${first} .. ${last})`;
   return `prune: retention ${days}d, prefix "${prefix}": ${verb} ${r.deleted.length} history index(es), ${(bytes / 1048576).toFixed(1)} MiB${range}; kept ${r.kept.length}`;
 }
