@@ -1,7 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
-import { installAssets } from '@mitra/ingest-pipelines';
+import { installAssets, snapshotPipeline } from '@mitra/ingest-pipelines';
 import { loadFleet } from '@mitra/test/dist/fleet/load';
-import { simulateFleet, type FleetOptions, type SimHost } from '@mitra/test/dist/fleet/simulator';
+import { hostDocuments, simulateFleet, type FleetOptions, type SimHost } from '@mitra/test/dist/fleet/simulator';
 
 /**
  * Bytes per host-day: Mitra (current state + one history document per change,
@@ -12,18 +12,32 @@ import { simulateFleet, type FleetOptions, type SimHost } from '@mitra/test/dist
  */
 const PREFIX = 'bench-storage-';
 const ORIGINAL = `${PREFIX}original`;
+/** The same fleet with only each file's first version: what Mitra stores on day one, before any change. */
+const DAY_ONE = `${PREFIX}day1-`;
 const DAY = 86_400_000;
 
 export interface StorageResult {
   hosts: number;
   days: number;
   hostDays: number;
-  mitra: { currentBytes: number; historyBytes: number; documents: number; bytesPerHostDay: number; historyBytesPerHostDay: number };
+  mitra: {
+    currentBytes: number;
+    historyBytes: number;
+    documents: number;
+    bytesPerHostDay: number;
+    historyBytesPerHostDay: number;
+    /** Current state + first history copy of every file, per host: the fixed cost. */
+    dayOneBytesPerHost: number;
+    /** (everything − day one) ÷ host-days: what each further day of changes costs. */
+    changeBytesPerHostDay: number;
+  };
   original: { bytes: number; documents: number; rawContentBytes: number; bytesPerHostDay: number };
   /** original ÷ Mitra, per host-day over the window (current state included). */
   ratio: number;
-  /** original ÷ Mitra's history alone: what each further day costs. */
+  /** original ÷ Mitra's change cost per host-day: what each further day costs. */
   dailyRatio: number;
+  /** Days after which Mitra's total is below the original's (fixed cost ÷ daily saving). */
+  breakEvenDays: number;
 }
 
 export async function benchStorage(client: Client, hosts: number, days = 3): Promise<StorageResult> {
@@ -32,13 +46,17 @@ export async function benchStorage(client: Client, hosts: number, days = 3): Pro
   await installAssets(client, PREFIX, undefined, { retentionDays: undefined });
   const loaded = await loadFleet(client, PREFIX, opts);
   const original = await loadOriginal(client, opts);
-  await client.indices.forcemerge({ index: `${PREFIX}*`, max_num_segments: 1 });
+  await installAssets(client, DAY_ONE, undefined, { retentionDays: undefined });
+  await loadDayOne(client, opts);
+  await client.indices.forcemerge({ index: `${PREFIX}*`, max_num_segments: 1 }, { requestTimeout: 900_000 });
   const currentBytes = await storeBytes(client, `${PREFIX}current`);
   const historyBytes = await storeBytes(client, `${PREFIX}history-*`);
   const originalBytes = await storeBytes(client, ORIGINAL);
+  const dayOneBytes = (await storeBytes(client, `${DAY_ONE}current`)) + (await storeBytes(client, `${DAY_ONE}history-*`));
   const hostDays = hosts * days;
   const mitraPerDay = (currentBytes + historyBytes) / hostDays;
   const originalPerDay = originalBytes / hostDays;
+  const changePerDay = (currentBytes + historyBytes - dayOneBytes) / hostDays;
   const result: StorageResult = {
     hosts,
     days,
@@ -49,6 +67,8 @@ export async function benchStorage(client: Client, hosts: number, days = 3): Pro
       documents: loaded.documents,
       bytesPerHostDay: Math.round(mitraPerDay),
       historyBytesPerHostDay: Math.round(historyBytes / hostDays),
+      dayOneBytesPerHost: Math.round(dayOneBytes / hosts),
+      changeBytesPerHostDay: Math.round(changePerDay),
     },
     original: {
       bytes: originalBytes,
@@ -57,10 +77,30 @@ export async function benchStorage(client: Client, hosts: number, days = 3): Pro
       bytesPerHostDay: Math.round(originalPerDay),
     },
     ratio: Number((originalPerDay / mitraPerDay).toFixed(2)),
-    dailyRatio: Number((originalBytes / historyBytes).toFixed(2)),
+    dailyRatio: Number((originalPerDay / Math.max(changePerDay, 1)).toFixed(1)),
+    breakEvenDays: Number((dayOneBytes / hosts / Math.max(originalPerDay - changePerDay, 1)).toFixed(1)),
   };
   if (!process.env.BENCH_KEEP) await client.indices.delete({ index: `${PREFIX}*`, allow_no_indices: true, ignore_unavailable: true });
   return result;
+}
+
+async function loadDayOne(client: Client, opts: FleetOptions): Promise<void> {
+  let batch: Record<string, unknown>[] = [];
+  const flush = async () => {
+    if (!batch.length) return;
+    const res = await client.bulk({
+      pipeline: snapshotPipeline(DAY_ONE),
+      operations: batch.flatMap((d) => [{ index: { _index: `${DAY_ONE}current` } }, d]),
+    });
+    if (res.errors) throw new Error('bulk of the day-one fleet failed');
+    batch = [];
+  };
+  for (const host of simulateFleet(opts)) {
+    batch.push(...hostDocuments({ ...host, files: host.files.map((f) => ({ ...f, versions: f.versions.slice(0, 1) })) }));
+    if (batch.length >= 3000) await flush();
+  }
+  await flush();
+  await client.indices.refresh({ index: `${DAY_ONE}*` });
 }
 
 /** What the original stored: per host, per day, every file's full content as it was that day (one document each). */
