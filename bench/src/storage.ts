@@ -48,7 +48,8 @@ export async function benchStorage(client: Client, hosts: number, days = 3): Pro
   const original = await loadOriginal(client, opts);
   await installAssets(client, DAY_ONE, undefined, { retentionDays: undefined });
   await loadDayOne(client, opts);
-  await client.indices.forcemerge({ index: `${PREFIX}*`, max_num_segments: 1 }, { requestTimeout: 900_000 });
+  for (const index of [`${PREFIX}current`, `${PREFIX}history-*`, ORIGINAL, `${DAY_ONE}current`, `${DAY_ONE}history-*`])
+    await settle(client, index);
   const currentBytes = await storeBytes(client, `${PREFIX}current`);
   const historyBytes = await storeBytes(client, `${PREFIX}history-*`);
   const originalBytes = await storeBytes(client, ORIGINAL);
@@ -153,6 +154,23 @@ function dailyCopies(host: SimHost, days: number): { '@timestamp': string; hostn
     }
   }
   return out;
+}
+
+/**
+ * Force-merges to one segment per shard and waits until no merge runs: store
+ * sizes measured mid-merge count old and new segments both (seen: 2x).
+ */
+async function settle(client: Client, index: string): Promise<void> {
+  await client.indices.forcemerge({ index, max_num_segments: 1 }, { requestTimeout: 900_000 });
+  for (let i = 0; i < 600; i++) {
+    const stats = await client.indices.stats({ index, metric: ['merge', 'segments'] });
+    const p = stats._all.primaries;
+    const shards = Object.keys(stats.indices ?? {}).length;
+    if ((p?.merges?.current ?? 0) === 0 && (p?.segments?.count ?? 0) <= shards) return;
+    if (i % 10 === 9) await client.indices.forcemerge({ index, max_num_segments: 1 }, { requestTimeout: 900_000 });
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`${index} did not merge to one segment per shard within 10 minutes`);
 }
 
 async function storeBytes(client: Client, index: string): Promise<number> {
