@@ -50,8 +50,9 @@ export async function benchStorage(client: Client, hosts: number, days = 3): Pro
   const original = await loadOriginal(client, opts);
   await installAssets(client, DAY_ONE, undefined, { retentionDays: undefined });
   await loadDayOne(client, opts);
+  const segments: Record<string, number> = {};
   for (const index of [`${PREFIX}current`, `${PREFIX}history-*`, ORIGINAL, `${DAY_ONE}current`, `${DAY_ONE}history-*`])
-    await settle(client, index);
+    segments[index] = await settle(client, index);
   const currentBytes = await storeBytes(client, `${PREFIX}current`);
   const historyBytes = await storeBytes(client, `${PREFIX}history-*`);
   const originalBytes = await storeBytes(client, ORIGINAL);
