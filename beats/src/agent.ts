@@ -4,13 +4,14 @@ import { ConfigError, readConfigFile } from '@mitra/core';
 import { decide, fingerprintOfDoc, type FileMemory } from './changes';
 import { collectFile } from './collectors/files';
 import { PackageCollector } from './collectors/packages';
+import { MemorySampler } from './sampler';
 import { collectSysctl } from './collectors/sysctl';
 import { secretGuardFor, type SecretGuard } from './secrets';
 import { parseAgentConfig, type AgentConfig, type ConfigSources } from './config';
 import { expandFiles, isConfigured, watchPlan } from './filelist';
 import { AGENT_VERSION, hostName, resolveFqdn, type HostIdentity } from './identity';
 import { Logger } from './log';
-import { DEFAULT_SHIP_OPTIONS, Shipper, type ShipOptions } from './shipper';
+import { DEFAULT_SHIP_OPTIONS, Shipper, type ShipOptions, type ShipOutcome } from './shipper';
 import { Spool, type SpoolStats } from './spool';
 import { AgentState, defaultStateDir, type CycleSummary } from './state';
 import { Watcher } from './watcher';
@@ -24,6 +25,12 @@ export interface AgentOptions {
   debounceMs?: number;
   /** Called after every cycle (periodic, file event or resend) with its summary. */
   onCycle?: (summary: CycleSummary) => void;
+  /** Bytes of documents that may wait in memory for delivery; beyond it they go to the spool. Default 16 MB. */
+  queueBytes?: number;
+  /** How --once waits between resends (tests record the backoff instead of sleeping). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Replaces the bulk shipper (unit tests: a cluster that hangs or fails on cue). */
+  shipper?: Pick<Shipper, 'ship' | 'close'>;
 }
 
 export interface AgentStatus {
@@ -52,18 +59,31 @@ export class Agent {
   readonly log: Logger;
   readonly state: AgentState;
   readonly spool: Spool;
-  private readonly shipper: Shipper;
+  private readonly shipper: Pick<Shipper, 'ship' | 'close'>;
   private readonly packages: PackageCollector;
   private readonly identity: HostIdentity;
   private readonly secrets: SecretGuard;
+  private readonly sampler?: MemorySampler;
   private watcher?: Watcher;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Collection runs one cycle at a time on this chain... */
+  private collecting: Promise<unknown> = Promise.resolve();
+  /** ...and delivery on this one, so a slow or failing cluster never holds up reading. */
+  private shipping: Promise<unknown> = Promise.resolve();
+  /** Bytes of documents handed to delivery and not yet shipped or spooled: the bounded queue. */
+  private queuedBytes = 0;
+  /** Set while the last delivery left documents in the spool: new ones go straight to the spool. */
+  private down?: { error: string; retryable: boolean };
+  /** What was handed to delivery per (host, path) but is not durable yet, so the next cycle compares against it. */
+  private readonly pending = new Map<string, FileMemory>();
   private cycleTimer?: NodeJS.Timeout;
   private resendTimer?: NodeJS.Timeout;
-  private resendDelayMs = 5000;
+  private resendDelayMs: number;
   private running = false;
+  private readonly shipOptions: ShipOptions;
+  private readonly queueCapBytes: number;
   private readonly debounceMs?: number;
   private readonly onCycle?: (summary: CycleSummary) => void;
+  private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(
     readonly config: AgentConfig,
@@ -79,13 +99,31 @@ export class Agent {
     this.state = new AgentState(stateDir);
     this.secrets = secretGuardFor(config, stateDir, (line) => this.log.warn(line));
     this.spool = new Spool(config.spool.dir ?? join(stateDir, 'spool'), config.spool.maxBytes, this.log, config.output === 'spool');
-    this.shipper = new Shipper(config.connection, config.prefix, this.log, { ...DEFAULT_SHIP_OPTIONS, ...options.ship });
+    this.shipOptions = { ...DEFAULT_SHIP_OPTIONS, ...options.ship };
+    this.shipper = options.shipper ?? new Shipper(config.connection, config.prefix, this.log, this.shipOptions);
+    this.resendDelayMs = this.shipOptions.backoffMs;
+    this.queueCapBytes = options.queueBytes ?? DEFAULT_QUEUE_BYTES;
+    this.sleep = options.sleep ?? sleep;
     this.packages = new PackageCollector(config.packages, config.hostfs);
     this.identity = { name: hostName(config.hostName) };
     this.debounceMs = options.debounceMs;
     this.onCycle = options.onCycle;
     this.spool.removeTemporaries();
     this.recoverFromSpool();
+    this.sampler = this.memorySampler();
+  }
+
+  /** memory_interval: short-interval samples of the /proc memory files, straight to the cluster (not through the spool). */
+  private memorySampler(): MemorySampler | undefined {
+    const { memoryIntervalMs, output, hostfs, prefix, connection } = this.config;
+    if (!memoryIntervalMs) return undefined;
+    if (output === 'spool') {
+      this.log.warn(
+        'memory_interval needs output: elasticsearch (samples go straight to the cluster); no memory samples with output: spool',
+      );
+      return undefined;
+    }
+    return new MemorySampler({ hostfs, prefix, connection, intervalMs: memoryIntervalMs, log: this.log, host: () => this.identity.name });
   }
 
   /** Reads and validates a runner.yaml. */
@@ -99,22 +137,38 @@ export class Agent {
 
   /** One full cycle: every configured file, sysctl and packages. */
   runCycle(): Promise<CycleSummary> {
-    return this.serial(() => this.cycle('cycle'));
+    return this.cycle('cycle');
   }
 
   /** Re-reads only the given host-visible paths (what the watcher reports). */
   runPaths(paths: string[], trigger: CycleSummary['trigger'] = 'watch'): Promise<CycleSummary> {
-    return this.serial(() => this.cycle(trigger, paths));
+    return this.cycle(trigger, paths);
   }
 
-  /** `--once`: identity (FQDN bounded by its timeout), one cycle, then close. */
+  /**
+   * `--once`: identity (FQDN bounded by its timeout), one cycle, then up to
+   * `ship.retries` resends with exponential backoff while what the cluster
+   * refused for now (429, 5xx, unreachable) waits in the spool.
+   */
   async runOnce(): Promise<CycleSummary> {
     if (this.config.fqdn) this.identity.fqdn = await resolveFqdn(this.identity.name);
     try {
-      return await this.runCycle();
+      const summary = await this.runCycle();
+      for (let attempt = 0; attempt < this.shipOptions.retries && this.worthResending(summary); attempt++) {
+        await this.sleep(this.shipOptions.backoffMs * 2 ** attempt);
+        const resend = await this.runPaths([], 'resend');
+        summary.resent += resend.resent;
+        summary.rejected += resend.rejected;
+        summary.error = resend.error;
+      }
+      return summary;
     } finally {
       await this.shipper.close();
     }
+  }
+
+  private worthResending(summary: CycleSummary): boolean {
+    return this.config.output === 'elasticsearch' && !!summary.error && !!this.down?.retryable && this.spool.files().length > 0;
   }
 
   /** Long-lived mode: a cycle now, then every `frequency`, plus file events in between. */
@@ -129,6 +183,7 @@ export class Agent {
       this.debounceMs,
     );
     this.scheduleCycle(0);
+    this.sampler?.start();
     this.log.info(
       `agent started: host ${this.identity.name}, every ${this.config.frequencyMs / 1000} s, output ${this.config.output}, state ${this.state.dir}`,
     );
@@ -140,7 +195,9 @@ export class Agent {
     clearTimeout(this.cycleTimer);
     clearTimeout(this.resendTimer);
     this.watcher?.close();
-    await this.queue.catch(() => undefined);
+    await this.sampler?.stop();
+    await this.collecting.catch(() => undefined);
+    await this.shipping.catch(() => undefined);
     await this.shipper.close();
     this.state.save();
   }
@@ -161,9 +218,9 @@ export class Agent {
     return this.watcher?.watching ?? [];
   }
 
-  private serial<T>(task: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(task, task);
-    this.queue = next.catch(() => undefined);
+  private serial<T>(chain: 'collecting' | 'shipping', task: () => Promise<T>): Promise<T> {
+    const next = this[chain].then(task, task);
+    this[chain] = next.catch(() => undefined);
     return next;
   }
 
@@ -175,19 +232,51 @@ export class Agent {
     }, delayMs);
   }
 
+  /** Collects on the collecting chain, then hands the documents over; resolves once they are shipped or spooled. */
   private async cycle(trigger: CycleSummary['trigger'], only?: string[]): Promise<CycleSummary> {
     const started = Date.now();
-    const timestamp = new Date(started).toISOString();
-    const files = only ? only.filter((p) => isConfigured(p, this.config)) : expandFiles(this.config);
-    if (!only && this.watcher) this.watcher.update(watchPlan(this.config, files));
-    const { hostfs, maxFileBytes: maxBytes } = this.config;
-    const snapshots = files.map((path) => collectFile(path, { hostfs, maxBytes, secrets: this.secrets }));
-    if (!only) snapshots.push(...(await this.virtualSnapshots()));
-    const outgoing = snapshots.map((s) => this.prepare(s, timestamp));
-    const summary = await this.deliver(outgoing, trigger, timestamp);
+    const batch = await this.serial('collecting', () => this.collect(trigger, only, started));
+    const summary = await this.handOver(batch);
     summary.tookMs = Date.now() - started;
     this.finish(summary);
     return summary;
+  }
+
+  private async collect(trigger: CycleSummary['trigger'], only: string[] | undefined, started: number): Promise<Collected> {
+    const timestamp = new Date(started).toISOString();
+    const files = only ? only.filter((p) => isConfigured(p, this.config)) : expandFiles(this.config);
+    if (!only && this.watcher) this.watcher.update(watchPlan(this.config, files));
+    const { hostfs } = this.config;
+    const { maxBytes, limitName } = contentLimit(this.config);
+    const snapshots = files.map((path) => collectFile(path, { hostfs, maxBytes, limitName, secrets: this.secrets }));
+    if (!only) snapshots.push(...(await this.virtualSnapshots()));
+    const outgoing = snapshots.map((s) => this.prepare(s, timestamp));
+    return { outgoing, summary: newSummary(outgoing, trigger, timestamp), started };
+  }
+
+  /**
+   * The bounded queue between collection and shipping: documents wait in
+   * memory for the shipping chain only while the cluster is answering and the
+   * queue has room; otherwise they are spooled at once (durable, and reading
+   * goes on). The spool keeps collection order, since its files are named by
+   * collection time.
+   */
+  private async handOver(batch: Collected): Promise<CycleSummary> {
+    const { outgoing, summary } = batch;
+    const docs = outgoing.flatMap((o) => o.docs);
+    const bytes = docs.reduce((n, d) => n + approximateBytes(d), 0);
+    if (this.config.output === 'spool' || (docs.length && this.mustSpoolNow(bytes))) {
+      const failed = this.toSpool(docs, summary, batch.started);
+      if (this.down && this.config.output === 'elasticsearch') summary.error ??= this.down.error;
+      this.settle(outgoing, failed);
+      return summary;
+    }
+    this.queuedBytes += bytes;
+    try {
+      return await this.serial('shipping', () => this.deliver(batch, docs));
+    } finally {
+      this.queuedBytes -= bytes;
+    }
   }
 
   private async virtualSnapshots(): Promise<Snapshot[]> {
@@ -201,7 +290,9 @@ export class Agent {
 
   /** Change detection: a changed snapshot goes out twice (current + history), an unchanged one once. */
   private prepare(snapshot: Snapshot, timestamp: string): Outgoing {
-    const decision = decide(snapshot, this.state.memory(this.identity.name, snapshot.path), timestamp);
+    const key = AgentState.key(this.identity.name, snapshot.path);
+    const decision = decide(snapshot, this.pending.get(key) ?? this.state.memory(this.identity.name, snapshot.path), timestamp);
+    if (decision.changed) this.pending.set(key, decision.memory);
     const ctx = { host: { ...this.identity }, timestamp, tags: this.config.tags, agentVersion: AGENT_VERSION };
     const docs = [toWireDoc(snapshot, ctx, 'current', decision.changedAt)];
     if (decision.changed) docs.push(toWireDoc(snapshot, ctx, 'history', decision.changedAt));
@@ -213,32 +304,51 @@ export class Agent {
     return { snapshot, docs, changed: decision.changed, memory: decision.memory };
   }
 
-  private async deliver(outgoing: Outgoing[], trigger: CycleSummary['trigger'], at: string): Promise<CycleSummary> {
-    const docs = outgoing.flatMap((o) => o.docs);
-    const summary = newSummary(outgoing, trigger, at);
+  /** Long-lived, with the cluster known to be away (the resend timer probes it), or the queue full. */
+  private mustSpoolNow(bytes: number): boolean {
+    return (this.running && this.down !== undefined) || this.queuedBytes + bytes > this.queueCapBytes;
+  }
+
+  private async deliver(batch: Collected, docs: WireDoc[]): Promise<CycleSummary> {
+    const { outgoing, summary } = batch;
     let failed = new Set<WireDoc>();
-    if (this.config.output === 'spool') {
-      failed = this.toSpool(docs, summary);
-    } else {
-      const drained = await this.resend(summary);
-      const outcome = drained ? await this.shipper.ship(docs) : { shipped: 0, rejected: 0, rejectedDocs: [], unsent: docs };
-      summary.shipped = outcome.shipped;
-      summary.rejected = outcome.rejected;
-      if (outcome.error) summary.error = outcome.error;
-      if (outcome.unsent.length) failed = this.toSpool(outcome.unsent, summary);
-      for (const d of outcome.rejectedDocs) failed.add(d);
+    // Only what was collected before this batch goes first; later spool files follow it (collection order).
+    const drained = await this.resend(summary, batch.started);
+    const outcome: ShipOutcome = drained
+      ? await this.shipper.ship(docs)
+      : { shipped: 0, rejected: 0, rejectedDocs: [], unsent: docs, error: this.down?.error, retryable: this.down?.retryable };
+    summary.shipped = outcome.shipped;
+    summary.rejected += outcome.rejected;
+    if (outcome.error) summary.error = outcome.error;
+    if (outcome.unsent.length) {
+      // Spooled before any retry: a kill -9 while the cluster is away loses nothing.
+      failed = this.toSpool(outcome.unsent, summary, batch.started);
+      this.down = { error: outcome.error ?? 'not delivered', retryable: outcome.retryable ?? true };
+    } else if (drained) {
+      this.down = undefined;
     }
-    for (const o of outgoing) {
-      if (o.changed && !o.docs.some((d) => failed.has(d))) this.state.remember(this.identity.name, o.snapshot.path, o.memory);
-    }
+    for (const d of outcome.rejectedDocs) failed.add(d);
+    this.settle(outgoing, failed);
     return summary;
   }
 
+  /** Advances the memory of what is durable; what failed is forgotten as pending, so the next cycle sends it again. */
+  private settle(outgoing: Outgoing[], failed: Set<WireDoc>): void {
+    for (const o of outgoing) {
+      if (!o.changed) continue;
+      const key = AgentState.key(this.identity.name, o.snapshot.path);
+      if (this.pending.get(key) === o.memory) this.pending.delete(key);
+      if (o.docs.some((d) => failed.has(d))) continue;
+      const known = this.state.memory(this.identity.name, o.snapshot.path);
+      if (!known || known.changedAt <= o.memory.changedAt) this.state.remember(this.identity.name, o.snapshot.path, o.memory);
+    }
+  }
+
   /** Spools documents; returns the ones that could not be written (disk full…), which stay undelivered. */
-  private toSpool(docs: WireDoc[], summary: CycleSummary): Set<WireDoc> {
+  private toSpool(docs: WireDoc[], summary: CycleSummary, collectedAt: number): Set<WireDoc> {
     if (!docs.length) return new Set();
     try {
-      this.spool.write(docs);
+      this.spool.write(docs, collectedAt);
       summary.spooled += docs.length;
       return new Set();
     } catch (e) {
@@ -249,15 +359,21 @@ export class Agent {
     }
   }
 
-  /** Sends spooled files, oldest first; true when the spool is empty afterwards. */
-  private async resend(summary: CycleSummary): Promise<boolean> {
+  /** Sends spooled files, oldest first (those collected up to `until`, epoch ms); true when all of them went. */
+  private async resend(summary: CycleSummary, until = Infinity): Promise<boolean> {
     for (const file of this.spool.files()) {
+      if (file.collectedAt > until) break;
       const docs = this.spool.read(file.name);
       const outcome = await this.shipper.ship(docs);
       summary.resent += outcome.shipped;
       summary.rejected += outcome.rejected;
+      if (outcome.unsent.length && outcome.shipped + outcome.rejected) {
+        // Part of the file went (429 on some items): keep only the rest, so nothing is sent twice without need.
+        this.spool.replace(file.name, outcome.unsent);
+      }
       if (outcome.unsent.length) {
         summary.error = outcome.error;
+        this.down = { error: outcome.error ?? 'not delivered', retryable: outcome.retryable ?? true };
         return false;
       }
       this.spool.remove(file.name);
@@ -290,14 +406,21 @@ export class Agent {
 
   /** While the spool holds documents, try again sooner than the next cycle, backing off up to `frequency`. */
   private scheduleResend(): void {
-    clearTimeout(this.resendTimer);
     if (!this.running || this.config.output === 'spool' || !this.spool.files().length) {
-      this.resendDelayMs = 5000;
+      clearTimeout(this.resendTimer);
+      this.resendTimer = undefined;
+      this.resendDelayMs = this.shipOptions.backoffMs;
       return;
     }
-    const delay = Math.min(this.resendDelayMs, this.config.frequencyMs);
-    this.resendDelayMs = Math.min(this.resendDelayMs * 2, this.config.frequencyMs);
-    this.resendTimer = setTimeout(() => void this.runPaths([], 'resend').catch(() => undefined), delay);
+    // An armed timer stays armed: cycles finishing every 200 ms during an outage must not push the probe back forever.
+    if (this.resendTimer) return;
+    const cap = Math.min(this.config.frequencyMs, MAX_RESEND_DELAY_MS);
+    const delay = Math.min(this.resendDelayMs, cap);
+    this.resendDelayMs = Math.min(this.resendDelayMs * 2, cap);
+    this.resendTimer = setTimeout(() => {
+      this.resendTimer = undefined;
+      void this.runPaths([], 'resend').catch(() => undefined);
+    }, delay);
   }
 
   /**
@@ -316,6 +439,28 @@ export class Agent {
     }
   }
 }
+
+interface Collected {
+  outgoing: Outgoing[];
+  summary: CycleSummary;
+  /** Collection time (epoch ms): also the spool file's name, so the spool stays in collection order. */
+  started: number;
+}
+
+/** Documents that may wait in memory for delivery before new ones go straight to the spool. */
+export const DEFAULT_QUEUE_BYTES = 16 * 1024 * 1024;
+/** While the spool holds documents, the cluster is tried at least this often (backoff from ship.backoffMs). */
+const MAX_RESEND_DELAY_MS = 60_000;
+
+/** The content limit: the smaller of indexer.maxsize and the hard ceiling indexer.max_content_mb, named for messages. */
+export function contentLimit(config: Pick<AgentConfig, 'maxFileBytes' | 'maxContentBytes'>): { maxBytes: number; limitName: string } {
+  if (config.maxFileBytes <= config.maxContentBytes) return { maxBytes: config.maxFileBytes, limitName: 'maxsize' };
+  return { maxBytes: config.maxContentBytes, limitName: 'max_content_mb' };
+}
+
+const approximateBytes = (d: WireDoc): number => (d.mitra.content?.length ?? 0) + 512;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function newSummary(outgoing: Outgoing[], trigger: CycleSummary['trigger'], at: string): CycleSummary {
   const present = outgoing.filter((o) => o.snapshot.state === 'present');

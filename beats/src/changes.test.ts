@@ -58,12 +58,26 @@ describe('wire documents', () => {
     expect(documentId(history)).toBe(historyId('web-01', '/etc/hosts', T1));
   });
 
-  it('batches by count and by bytes', () => {
+  it('batches by count and by the bytes of the NDJSON body actually sent', () => {
     const docs = Array.from({ length: 5 }, (_, i) => toWireDoc(present('x'.repeat(1000 * i)), ctx, 'current'));
     expect(batch(docs, { batchDocs: 2, batchBytes: 1e9 }).map((b) => b.length)).toEqual([2, 2, 1]);
-    // sizes ≈ 512, 1512, 2512, 3512, 4512 bytes: 512+1512 fits 4100, adding 2512 would not;
-    // each later one fills a request alone (and one bigger than the limit still goes, alone).
-    expect(batch(docs, { batchDocs: 100, batchBytes: 4100 }).map((b) => b.length)).toEqual([2, 1, 1, 1]);
+    const limit = 4100;
+    const batches = batch(docs, { batchDocs: 100, batchBytes: limit });
+    for (const b of batches) {
+      const body = b.map((d) => `${d.action}\n${d.json}\n`).join('');
+      expect(b.reduce((n, d) => n + d.bytes, 0)).toBe(Buffer.byteLength(body));
+      // Over the limit only when one document alone is bigger than it.
+      if (b.length > 1) expect(Buffer.byteLength(body)).toBeLessThanOrEqual(limit);
+      expect(b.map((d) => JSON.parse(d.json))).toEqual(b.map((d) => d.doc));
+    }
+    expect(batches.flat().map((d) => d.doc)).toEqual(docs);
+    expect(batches.length).toBeGreaterThan(2);
+  });
+
+  it('counts multi-byte content in bytes, not characters', () => {
+    const docs = [toWireDoc(present('é'.repeat(3000)), ctx, 'current'), toWireDoc(present('é'.repeat(3000)), ctx, 'current')];
+    // 6000 bytes each as UTF-8: two do not fit 10,000 bytes although they are 3000 characters each.
+    expect(batch(docs, { batchDocs: 100, batchBytes: 10_000 }).map((b) => b.length)).toEqual([1, 1]);
   });
 });
 

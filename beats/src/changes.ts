@@ -11,14 +11,16 @@ export interface FileMemory {
  * A snapshot's identity for change detection: its state plus the sha256 of the
  * (already redacted) content. present→missing is a change; so is a new hash.
  */
-export function fingerprint(s: Pick<Snapshot, 'state' | 'content'>): string {
+export function fingerprint(s: Pick<Snapshot, 'state' | 'content' | 'stat'>): string {
+  // A too_large file has no content but its hash, so a new version of it is a change too.
+  if (s.state === 'too_large' && s.stat?.hash) return `too_large:${s.stat.hash.sha256}`;
   if (s.state !== 'present') return s.state;
   return `present:${createHash('sha256')
     .update(s.content ?? '', 'utf8')
     .digest('hex')}`;
 }
 
-export const fingerprintOfDoc = (d: WireDoc): string => fingerprint({ state: d.mitra.state, content: d.mitra.content });
+export const fingerprintOfDoc = (d: WireDoc): string => fingerprint({ state: d.mitra.state, content: d.mitra.content, stat: d.file });
 
 export interface Decision {
   changed: boolean;

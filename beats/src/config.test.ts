@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, readConfigFile, type RawConfigFile } from '@mitra/core';
+import { checkConfigFile, ConfigError, readConfigFile, type RawConfigFile } from '@mitra/core';
 import { parse } from 'yaml';
 import { DEFAULT_FILES, DEFAULT_SYSCTL_KEYS, parseAgentConfig } from './config';
 
@@ -58,6 +59,15 @@ describe('parseAgentConfig', () => {
 
   it('maps maxsize -1 to no limit', () => {
     expect(parseYaml('indexer: {maxsize: -1}').maxFileBytes).toBe(Infinity);
+  });
+
+  it('keeps a hard content ceiling, max_content_mb (default 4 MB), whatever maxsize says', () => {
+    expect(parseYaml('indexer: {maxsize: -1}').maxContentBytes).toBe(4 * MB);
+    expect(parseYaml('indexer: {maxsize: -1, max_content_mb: 2}').maxContentBytes).toBe(2 * MB);
+    expect(() => parseYaml('indexer: {max_content_mb: 0}')).toThrow(
+      'config file runner.yaml: "indexer.max_content_mb" must be a size in MB greater than 0, not 0',
+    );
+    expect(() => parseYaml('indexer: {max_content_mb: lots}')).toThrow(/"indexer.max_content_mb" must be a size in MB/);
   });
 
   it('reads every extension', () => {
@@ -132,5 +142,23 @@ elasticsearch: {url: 'https://es:9200', api_key: abc}
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).toMatch(/^config file runner\.yaml: /);
     expect((error as Error).message).not.toContain('\n');
+  });
+});
+
+describe('one config file for the CLI and the agent', () => {
+  // The annotated example uses every section; both readers must take it as it is.
+  const example = readFileSync(join(__dirname, '..', 'runner.example.yaml'), 'utf8');
+  const withWebhooks = `${example}\nwebhooks: {allow_hosts: [hooks.example.com]}\n`;
+
+  it('the CLI accepts every key the agent reads, and the agent every key the CLI reads', () => {
+    const raw = parse(withWebhooks) as RawConfigFile;
+    expect(() => checkConfigFile(raw, 'runner.example.yaml')).not.toThrow();
+    expect(() => parseAgentConfig(raw, { env: {}, source: 'runner.example.yaml' })).not.toThrow();
+  });
+
+  it('both refuse a key neither reads, naming it', () => {
+    const raw = parse(`${example}\nfrequncy: 30\n`) as RawConfigFile;
+    expect(() => checkConfigFile(raw, 'runner.yaml')).toThrow(/frequncy/);
+    expect(() => parseAgentConfig(raw, { env: {}, source: 'runner.yaml' })).toThrow(/frequncy/);
   });
 });

@@ -1,4 +1,6 @@
 import {
+  CONFIG_SECTION_KEYS,
+  CONFIG_TOP_KEYS,
   ConfigError,
   resolveConnection,
   resolveIndexConfig,
@@ -20,8 +22,12 @@ export interface AgentConfig {
   include: RegExp[];
   exclude: RegExp[];
   frequencyMs: number;
+  /** memory_interval in ms: short-interval /proc memory samples (beats/src/sampler.ts); 0 = off. */
+  memoryIntervalMs: number;
   /** indexer.maxsize in bytes; Infinity for -1. */
   maxFileBytes: number;
+  /** indexer.max_content_mb in bytes: the hard ceiling on content, whatever maxsize says (-1 included). */
+  maxContentBytes: number;
   log: { file?: string; maxBytes: number; level: LogLevel };
   prefix: string;
   connection: ConnectionConfig;
@@ -73,6 +79,10 @@ export const DEFAULT_SYSCTL_KEYS = [
   'vm.watermark_scale_factor',
   'vm.dirty_ratio',
   'vm.dirty_background_ratio',
+  'vm.dirty_bytes',
+  'vm.dirty_background_bytes',
+  'vm.dirty_expire_centisecs',
+  'vm.dirty_writeback_centisecs',
   'vm.max_map_count',
   'vm.zone_reclaim_mode',
   'net.core.somaxconn',
@@ -84,34 +94,8 @@ const MB = 1024 * 1024;
 export const DEFAULT_FREQUENCY_S = 300;
 export const DEFAULT_MAXSIZE_MB = 10;
 export const DEFAULT_SPOOL_MB = 100;
-
-const TOP_KEYS = [
-  'log',
-  'indexer',
-  'files',
-  'frequency',
-  'elasticsearch',
-  'tags',
-  'include',
-  'exclude',
-  'redact',
-  'hostfs',
-  'host_name',
-  'fqdn',
-  'sysctl',
-  'packages',
-  'output',
-  'spool',
-  'state_dir',
-  'allow_secrets',
-];
-const SECTION_KEYS: Record<string, string[]> = {
-  log: ['file', 'maxsize', 'level'],
-  indexer: ['prefix', 'es_host', 'es_port', 'maxsize'],
-  elasticsearch: ['url', 'api_key', 'username', 'password', 'ca_file', 'ca_fingerprint', 'verify_tls', 'timeout_ms'],
-  spool: ['dir', 'max_mb'],
-  sysctl: ['keys'],
-};
+/** One document's content travels twice per change (current + history) through the pipeline's heap. */
+export const DEFAULT_MAX_CONTENT_MB = 4;
 
 export interface ConfigSources {
   /** Where the config came from, for messages (the -c path). */
@@ -126,8 +110,8 @@ export interface ConfigSources {
 export function parseAgentConfig(raw: RawConfigFile, sources: ConfigSources = {}): AgentConfig {
   const where = sources.source ? `config file ${sources.source}` : 'agent config';
   const check = new Checker(where);
-  check.knownKeys(raw, TOP_KEYS, '');
-  for (const [section, keys] of Object.entries(SECTION_KEYS)) {
+  check.knownKeys(raw, CONFIG_TOP_KEYS, '');
+  for (const [section, keys] of Object.entries(CONFIG_SECTION_KEYS)) {
     const value = raw[section];
     if (value === undefined || value === null) continue;
     if (section === 'sysctl' && typeof value === 'string') continue;
@@ -143,7 +127,9 @@ export function parseAgentConfig(raw: RawConfigFile, sources: ConfigSources = {}
     include: check.stringList(raw.include, 'include').map(globToRegExp),
     exclude: check.stringList(raw.exclude, 'exclude').map(globToRegExp),
     frequencyMs: check.positive(raw.frequency, 'frequency', DEFAULT_FREQUENCY_S, 'a number of seconds') * 1000,
+    memoryIntervalMs: check.interval(raw.memory_interval, 'memory_interval'),
     maxFileBytes: maxsize < 0 ? Infinity : maxsize * MB,
+    maxContentBytes: check.positive(indexer.max_content_mb, 'indexer.max_content_mb', DEFAULT_MAX_CONTENT_MB, 'a size in MB') * MB,
     log: {
       file: check.optionalString(log.file, 'log.file'),
       maxBytes: check.positive(log.maxsize, 'log.maxsize', 10, 'a size in MB') * MB,
@@ -177,7 +163,7 @@ class Checker {
     throw new ConfigError(`${this.where}: ${message}`);
   }
 
-  knownKeys(obj: Record<string, unknown>, known: string[], path: string): void {
+  knownKeys(obj: Record<string, unknown>, known: readonly string[], path: string): void {
     for (const key of Object.keys(obj)) {
       if (!known.includes(key)) this.fail(`unknown key "${path}${key}": remove it or use one of ${known.join(', ')}`);
     }
@@ -199,6 +185,15 @@ class Checker {
     const n = this.number(value, key, fallback, what);
     if (n <= 0) this.fail(`"${key}" must be ${what} greater than 0, not ${JSON.stringify(value)}`);
     return n;
+  }
+
+  /** Seconds (10, "10s", "1m") or off (missing, off, false): 0. At least 1 s. */
+  interval(value: unknown, key: string): number {
+    if (value === undefined || value === null || value === false || value === 'off') return 0;
+    const m = typeof value === 'number' ? [String(value), String(value), 's'] : /^(\d+(?:\.\d+)?)\s*(s|m)?$/.exec(String(value).trim());
+    const seconds = m ? Number(m[1]) * (m[2] === 'm' ? 60 : 1) : NaN;
+    if (!(seconds >= 1)) this.fail(`"${key}" must be off or an interval of at least 1 s like 10 or 10s, not ${JSON.stringify(value)}`);
+    return seconds * 1000;
   }
 
   boolean(value: unknown, key: string, fallback: boolean): boolean {

@@ -15,3 +15,4 @@ export * from './filelist';
 export * from './collectors/files';
 export * from './collectors/sysctl';
 export * from './collectors/packages';
+export { MemorySampler, readSample, trimZoneinfo, SAMPLE_FILES, type SampleDoc, type SamplerOptions } from './sampler';

@@ -1,13 +1,18 @@
 import { errors, type Client } from '@elastic/elasticsearch';
 import { connect, currentStateId, explainError, historyId, responseReason, type ConnectionConfig } from '@mitra/core';
-import { snapshotPipeline } from '@mitra/ingest-pipelines';
+import { installAssets, snapshotPipeline } from '@mitra/ingest-pipelines';
 import type { Logger } from './log';
 import type { WireDoc } from './wire';
 
 export interface ShipOptions {
   batchDocs: number;
+  /** Bulk request body limit, measured on the serialised NDJSON. */
   batchBytes: number;
-  /** Retries of one batch on 429/5xx/connection errors, with exponential backoff from backoffMs. */
+  /**
+   * Retries of what a bulk could not deliver (429, 5xx, connection errors):
+   * the agent spools it at once and resends with exponential backoff from
+   * backoffMs; `--once` gives up after `retries` resends.
+   */
   retries: number;
   backoffMs: number;
 }
@@ -23,22 +28,35 @@ export interface ShipOutcome {
   unsent: WireDoc[];
   /** Why something is unsent, one line. */
   error?: string;
+  /** True when waiting can help (429, 5xx, connection errors); false for 401/403 or a missing pipeline. */
+  retryable?: boolean;
 }
 
-/** Thrown inside a batch when the whole rest should wait for a better moment. */
-class Postpone extends Error {}
+/** A failure of the whole request: the rest of the documents wait for a better moment. */
+class Unsent extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}
 
 const IDLE_RELEASE_MS = 5000;
 
 /**
- * Bulk indexing through the <prefix>snapshot pipeline. Connects lazily (and
- * again after a failure), so an agent started while the cluster is down
- * simply spools until it comes back.
+ * Bulk indexing through the <prefix>snapshot pipeline, one attempt per call:
+ * whatever is not delivered comes back as `unsent`, and the agent spools it
+ * before retrying, so a retry never holds changes only in memory. Connects
+ * lazily (and again after a failure), and on the first connection installs
+ * the templates and pipelines the cluster lacks, as Beats do.
  */
 export class Shipper {
   private client?: Client;
   private readonly pipeline: string;
   private idleTimer?: NodeJS.Timeout;
+  /** Templates and pipelines: not looked at yet, present (installed if need be), or not ours to install. */
+  private assets: 'unchecked' | 'ok' | 'refused' = 'unchecked';
 
   constructor(
     private readonly connection: ConnectionConfig,
@@ -71,16 +89,24 @@ export class Shipper {
   }
 
   private async shipBatches(docs: WireDoc[], outcome: ShipOutcome): Promise<ShipOutcome> {
-    const batches = batch(docs, this.options);
+    const batches = batch(docs, this.options, `${this.prefix}current`);
     for (let i = 0; i < batches.length; i++) {
       try {
-        const { shipped, rejected } = await this.sendWithRetries(batches[i]);
-        outcome.shipped += shipped;
-        outcome.rejected += rejected.length;
-        outcome.rejectedDocs.push(...rejected);
+        const result = await this.send(batches[i]);
+        outcome.shipped += result.shipped;
+        outcome.rejected += result.rejected.length;
+        outcome.rejectedDocs.push(...result.rejected);
+        if (result.retry.length) {
+          // Refused for now item by item (429 inside a 200): the cluster answers, so the next batches still go.
+          outcome.unsent.push(...result.retry);
+          outcome.error = `${result.retry.length} document(s) refused for now (429/5xx): ${result.retryReason}`;
+          outcome.retryable = true;
+        }
       } catch (e) {
-        outcome.error = (e as Error).message;
-        outcome.unsent = batches.slice(i).flat();
+        const failure = e instanceof Unsent ? e : new Unsent((e as Error).message, false);
+        outcome.error = failure.message;
+        outcome.retryable = failure.retryable;
+        outcome.unsent.push(...batches.slice(i).flatMap((b) => b.map((x) => x.doc)));
         await this.disconnect();
         break;
       }
@@ -93,38 +119,9 @@ export class Shipper {
     await this.disconnect();
   }
 
-  private async sendWithRetries(docs: WireDoc[]): Promise<{ shipped: number; rejected: WireDoc[] }> {
-    let pending = docs;
-    let shipped = 0;
-    const rejected: WireDoc[] = [];
-    for (let attempt = 0; ; attempt++) {
-      let result: BatchResult;
-      try {
-        result = await this.send(pending);
-      } catch (e) {
-        if (!(e instanceof Retryable) || attempt >= this.options.retries) throw e;
-        this.log.warn(`ship: ${e.message}; retry ${attempt + 1}/${this.options.retries} in ${this.delay(attempt)} ms`);
-        await sleep(this.delay(attempt));
-        continue;
-      }
-      shipped += result.shipped;
-      rejected.push(...result.rejected);
-      if (!result.retry.length) return { shipped, rejected };
-      if (attempt >= this.options.retries)
-        throw new Retryable(`${result.retry.length} document(s) still refused with 429/5xx after ${attempt + 1} attempts`);
-      this.log.warn(
-        `ship: ${result.retry.length} document(s) refused for now (429/5xx); retry ${attempt + 1}/${this.options.retries} in ${this.delay(attempt)} ms`,
-      );
-      pending = result.retry;
-      await sleep(this.delay(attempt));
-    }
-  }
-
-  private delay = (attempt: number): number => this.options.backoffMs * 2 ** attempt;
-
-  private async send(docs: WireDoc[]): Promise<BatchResult> {
+  private async send(docs: Serialised[]): Promise<BatchResult> {
     const client = await this.connected();
-    const operations = docs.flatMap((d) => [{ index: { _index: `${this.prefix}current`, _id: documentId(d) } }, d]);
+    const operations = docs.flatMap((d) => [d.action, d.json]);
     let response;
     try {
       response = await client.bulk({ pipeline: this.pipeline, operations });
@@ -134,20 +131,20 @@ export class Shipper {
     const result: BatchResult = { shipped: 0, rejected: [], retry: [] };
     response.items.forEach((item, i) => {
       const op = item.index;
-      const doc = docs[i];
+      const doc = docs[i].doc;
       if (!op?.error) {
         result.shipped++;
         return;
       }
       const status = op.status ?? 0;
-      const reason = op.error.reason ?? op.error.type ?? 'unknown error';
-      if (/pipeline with id \[.*\] does not exist/.test(reason)) {
-        throw new Postpone(`pipeline ${this.pipeline} is not installed on the cluster: run mitra setup --prefix ${this.prefix}`);
-      }
+      const reason = oneLine(op.error.reason ?? op.error.type ?? 'unknown error');
+      if (/pipeline with id \[.*\] does not exist/.test(reason)) throw this.pipelineMissing();
       // The pipeline's own rejection (no host.name, bad target...) is a 500 on 7.x but final: retrying cannot help.
       const final = op.error.type === 'fail_processor_exception';
-      if (!final && (status === 429 || status >= 500)) result.retry.push(doc);
-      else {
+      if (!final && (status === 429 || status >= 500)) {
+        result.retry.push(doc);
+        result.retryReason = `${status} ${reason}`;
+      } else {
         result.rejected.push(doc);
         this.log.error(`ship: ${doc.file.path} (${doc.mitra.target}) rejected by the cluster (${status}): ${reason}`);
       }
@@ -155,14 +152,55 @@ export class Shipper {
     return result;
   }
 
+  /** Waiting does not bring a pipeline back; the operator (or our next connection) must install it. */
+  private pipelineMissing(): Unsent {
+    if (this.assets === 'refused') {
+      // The setup line already named the command: say it once.
+      return new Unsent(`pipeline ${this.pipeline} is not installed and these credentials may not install it`, false);
+    }
+    // Removed since we checked: install it again at the next connection.
+    this.assets = 'unchecked';
+    return new Unsent(`pipeline ${this.pipeline} is not installed on the cluster: run mitra setup --prefix ${this.prefix}`, false);
+  }
+
   private async connected(): Promise<Client> {
     if (this.client) return this.client;
+    let client: Client;
     try {
-      this.client = (await connect(this.connection)).client;
-      return this.client;
+      client = (await connect(this.connection)).client;
     } catch (e) {
-      // Down or refusing us: nothing to gain from retrying now; the documents are spooled.
-      throw new Postpone((e as Error).message);
+      throw new Unsent((e as Error).message, true);
+    }
+    if (this.assets === 'unchecked') await this.installMissingAssets(client);
+    this.client = client;
+    return client;
+  }
+
+  /**
+   * Like Beats: templates and pipelines are installed when missing or older
+   * (installAssets keeps newer ones and leaves equal ones alone). Without the
+   * rights for it, one line says which command to run, and shipping goes on
+   * (the assets may be installed by someone else meanwhile).
+   */
+  private async installMissingAssets(client: Client): Promise<void> {
+    try {
+      const results = await installAssets(client, this.prefix);
+      this.assets = 'ok';
+      const changed = results.filter((r) => r.action === 'installed' || r.action === 'upgraded');
+      if (changed.length) {
+        this.log.info(
+          `setup: ${changed.length} template(s)/pipeline(s) installed or upgraded for prefix ${this.prefix}: ${changed.map((r) => r.id).join(', ')}`,
+        );
+      }
+    } catch (e) {
+      if (!(e instanceof errors.ResponseError) || (e.statusCode !== 401 && e.statusCode !== 403)) {
+        await client.close().catch(() => undefined);
+        throw classify(e, this.connection.nodes[0]);
+      }
+      this.assets = 'refused';
+      this.log.error(
+        `setup: these credentials may not install Mitra's templates and pipelines (${e.statusCode}): run mitra setup --prefix ${this.prefix} with an account that may (manage_index_templates, manage_pipeline)`,
+      );
     }
   }
 
@@ -177,45 +215,59 @@ interface BatchResult {
   shipped: number;
   rejected: WireDoc[];
   retry: WireDoc[];
+  retryReason?: string;
 }
 
-class Retryable extends Error {}
-
-/** 429, 5xx and connection problems are worth a retry; anything else (401, 403, 400) postpones the batch. */
-function classify(e: unknown, url: string): Error {
-  const message = explainError(e, url).message;
+/** 429, 5xx and connection problems are worth a retry; anything else (401, 403, 400) waits for the operator. */
+function classify(e: unknown, url: string): Unsent {
+  const message = oneLine(explainError(e, url).message);
   if (e instanceof errors.ResponseError) {
     const status = e.statusCode ?? 0;
-    return status === 429 || status >= 500 ? new Retryable(message) : new Postpone(`${message} (${responseReason(e)})`);
+    return status === 429 || status >= 500 ? new Unsent(message, true) : new Unsent(`${message} (${oneLine(responseReason(e))})`, false);
   }
   if (e instanceof errors.ConnectionError || e instanceof errors.TimeoutError || e instanceof errors.NoLivingConnectionsError) {
-    return new Retryable(message);
+    return new Unsent(message, true);
   }
-  return new Postpone(message);
+  return new Unsent(message, false);
 }
+
+const oneLine = (text: string): string => text.replace(/\s*[\r\n]+\s*/g, ' ');
 
 /** The same ids the pipeline assigns; setting them here keeps re-delivery idempotent even before the pipeline runs. */
 export function documentId(d: WireDoc): string {
   return d.mitra.target === 'history' ? historyId(d.host.name, d.file.path, d['@timestamp']) : currentStateId(d.host.name, d.file.path);
 }
 
-/** Splits documents into bulk requests bounded by count and by approximate bytes. */
-export function batch(docs: WireDoc[], options: Pick<ShipOptions, 'batchDocs' | 'batchBytes'>): WireDoc[][] {
-  const batches: WireDoc[][] = [];
-  let current: WireDoc[] = [];
+/** A document serialised once: its bulk action line, its JSON, and their size on the wire. */
+interface Serialised {
+  doc: WireDoc;
+  action: string;
+  json: string;
+  bytes: number;
+}
+
+/**
+ * Splits documents into bulk requests bounded by count and by the bytes of the
+ * NDJSON body (a document bigger than batchBytes goes alone). Each document is
+ * serialised here once, and that text is what is sent.
+ */
+export function batch(docs: WireDoc[], options: Pick<ShipOptions, 'batchDocs' | 'batchBytes'>, index = 'mitra-current'): Serialised[][] {
+  const batches: Serialised[][] = [];
+  let current: Serialised[] = [];
   let bytes = 0;
   for (const doc of docs) {
-    const size = (doc.mitra.content?.length ?? 0) + 512;
+    // Any index will do (the pipeline sets _index and _id); ours keeps a request without the pipeline harmless.
+    const action = JSON.stringify({ index: { _index: index, _id: documentId(doc) } });
+    const json = JSON.stringify(doc);
+    const size = Buffer.byteLength(action) + Buffer.byteLength(json) + 2;
     if (current.length && (current.length >= options.batchDocs || bytes + size > options.batchBytes)) {
       batches.push(current);
       current = [];
       bytes = 0;
     }
-    current.push(doc);
+    current.push({ doc, action, json, bytes: size });
     bytes += size;
   }
   if (current.length) batches.push(current);
   return batches;
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,6 +1,11 @@
-import { planEviction, type SpoolFile } from './spool';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Logger } from './log';
+import { describeLost, planEviction, Spool, type SpoolFile } from './spool';
+import { toWireDoc } from './wire';
 
-const f = (name: string, bytes: number): SpoolFile => ({ name, bytes });
+const f = (name: string, bytes: number): SpoolFile => ({ name, bytes, collectedAt: 0 });
 
 describe('planEviction', () => {
   it('drops nothing while under the cap', () => {
@@ -18,5 +23,42 @@ describe('planEviction', () => {
   it('keeps the incoming file even when it alone exceeds the cap', () => {
     expect(planEviction([f('spool-1', 10)], 500, 100).map((x) => x.name)).toEqual(['spool-1']);
     expect(planEviction([], 500, 100)).toEqual([]);
+  });
+});
+
+describe('Spool', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+  const ctx = { host: { name: 'web-01' }, timestamp: '2026-11-27T03:00:00.000Z', tags: [], agentVersion: '0' };
+  const doc = (path: string, content: string, target: 'current' | 'history' = 'history') =>
+    toWireDoc({ path, state: 'present', content }, ctx, target);
+
+  it('names files by collection time, so a batch spooled late still sorts before later ones', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mitra-spool-'));
+    dirs.push(dir);
+    const spool = new Spool(dir, 1e9, new Logger({ level: 'error', maxBytes: Infinity, stderr: () => {} }));
+    spool.write([doc('/etc/b', 'later')], 2000);
+    spool.write([doc('/etc/a', 'earlier')], 1000);
+    expect(spool.files().map((x) => x.collectedAt)).toEqual([1000, 2000]);
+    expect(spool.files().map((x) => spool.read(x.name)[0].mitra.content)).toEqual(['earlier', 'later']);
+  });
+
+  it('drops only when full, and then says how many snapshots of which files were lost', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mitra-spool-'));
+    dirs.push(dir);
+    const lines: string[] = [];
+    const spool = new Spool(dir, 2000, new Logger({ level: 'info', maxBytes: Infinity, stderr: (l) => lines.push(l) }));
+    spool.write([doc('/etc/a', 'a1'), doc('/etc/a', 'a1', 'current')], 1);
+    spool.write([doc('/etc/b', 'b1')], 2);
+    expect(lines).toEqual([]);
+    spool.write([doc('/etc/c', 'x'.repeat(1600))], 3);
+    expect(lines).toHaveLength(1);
+    // Just enough to fit: the oldest file goes, the next one stays.
+    expect(lines[0]).toContain('DROPPED the 1 oldest spool file(s), 2 snapshot(s) lost: /etc/a (history), /etc/a (current);');
+    expect(spool.files().map((x) => x.collectedAt)).toEqual([2, 3]);
+  });
+
+  it('describes repeated losses with a count', () => {
+    expect(describeLost(['/etc/a (history)', '/etc/a (history)', '/etc/b (current)'])).toBe('/etc/a (history) x2, /etc/b (current)');
   });
 });

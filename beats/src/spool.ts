@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Logger } from './log';
+import { PRIVATE_DIR, PRIVATE_FILE, type Logger } from './log';
 import type { WireDoc } from './wire';
 
 /**
@@ -13,6 +13,8 @@ import type { WireDoc } from './wire';
 export interface SpoolFile {
   name: string;
   bytes: number;
+  /** Epoch ms from the name: when its documents were collected. */
+  collectedAt: number;
 }
 
 export interface SpoolStats {
@@ -62,7 +64,7 @@ export class Spool {
     }
     return names
       .filter((n) => SPOOL_FILE.test(n))
-      .map((name) => ({ name, bytes: sizeOf(join(this.dir, name)) }))
+      .map((name) => ({ name, bytes: sizeOf(join(this.dir, name)), collectedAt: Number(name.split('-')[1]) }))
       .sort(byName);
   }
 
@@ -71,15 +73,28 @@ export class Spool {
     return { dir: this.dir, files: files.length, bytes: files.reduce((s, f) => s + f.bytes, 0), oldest: files[0]?.name };
   }
 
-  /** Durably appends documents as one new spool file; returns its name once it is on disk. */
-  write(docs: WireDoc[]): string {
-    mkdirSync(this.dir, { recursive: true });
+  /**
+   * Durably appends documents as one new spool file; returns its name once it
+   * is on disk. `collectedAt` (epoch ms, default now) names the file, so a
+   * batch spooled late (after a failed delivery) still sorts before later ones.
+   */
+  write(docs: WireDoc[], collectedAt = Date.now()): string {
+    mkdirSync(this.dir, { recursive: true, mode: PRIVATE_DIR });
     const text = docs.map((d) => `${JSON.stringify(d)}\n`).join('');
-    const bytes = Buffer.byteLength(text);
-    this.evict(bytes);
-    const name = `spool-${String(Date.now()).padStart(15, '0')}-${process.pid}-${String(this.seq++).padStart(6, '0')}.ndjson`;
+    this.evict(Buffer.byteLength(text));
+    const name = `spool-${String(collectedAt).padStart(15, '0')}-${process.pid}-${String(this.seq++).padStart(6, '0')}.ndjson`;
+    this.writeDurably(name, text);
+    return name;
+  }
+
+  /** Rewrites a spool file with fewer documents (the rest were delivered), atomically. */
+  replace(name: string, docs: WireDoc[]): void {
+    this.writeDurably(name, docs.map((d) => `${JSON.stringify(d)}\n`).join(''));
+  }
+
+  private writeDurably(name: string, text: string): void {
     const tmp = join(this.dir, `.${name}.tmp`);
-    const fd = openSync(tmp, 'w', 0o600);
+    const fd = openSync(tmp, 'w', PRIVATE_FILE);
     try {
       writeSync(fd, text);
       fsyncSync(fd);
@@ -88,7 +103,6 @@ export class Spool {
     }
     renameSync(tmp, join(this.dir, name));
     syncDir(this.dir);
-    return name;
   }
 
   /** The documents of one spool file; lines that do not parse (a damaged disk) are logged and skipped. */
@@ -130,31 +144,40 @@ export class Spool {
   private evict(incomingBytes: number): void {
     const drop = planEviction(this.files(), incomingBytes, this.capBytes);
     if (!drop.length) return;
-    const docs = drop.reduce((n, f) => n + countLines(join(this.dir, f.name)), 0);
+    const lost = drop.flatMap((f) => this.pathsIn(f.name));
     for (const f of drop) unlinkSync(join(this.dir, f.name));
+    const which = describeLost(lost);
     if (this.shippedByFilebeat) {
       this.log.warn(
-        `spool: removed the ${drop.length} oldest spool file(s) (${docs} snapshot(s)) to stay under spool.max_mb; Filebeat should have shipped them long ago — check Filebeat if it is not running`,
+        `spool: removed the ${drop.length} oldest spool file(s) (${lost.length} snapshot(s): ${which}) to stay under spool.max_mb; Filebeat should have shipped them long ago — check Filebeat if it is not running`,
       );
       return;
     }
     this.log.error(
-      `spool: cap spool.max_mb (${this.capBytes / (1024 * 1024)} MB) reached: DROPPED the ${drop.length} oldest spool file(s), ${docs} snapshot(s) lost; the cluster has been unreachable too long — fix the connection or raise spool.max_mb`,
+      `spool: cap spool.max_mb (${this.capBytes / (1024 * 1024)} MB) reached: DROPPED the ${drop.length} oldest spool file(s), ${lost.length} snapshot(s) lost: ${which}; the cluster has been unreachable too long — fix the connection or raise spool.max_mb`,
     );
   }
+
+  /** The file paths (with target) of a spool file's documents, for the loss report. */
+  private pathsIn(name: string): string[] {
+    try {
+      return this.read(name).map((d) => `${d.file?.path} (${d.mitra?.target})`);
+    } catch {
+      return [];
+    }
+  }
+}
+
+/** "/etc/a (history) ×3, /etc/b (current)" — every path named, counted. */
+export function describeLost(paths: string[]): string {
+  const counts = new Map<string, number>();
+  for (const p of paths) counts.set(p, (counts.get(p) ?? 0) + 1);
+  return [...counts].map(([p, n]) => (n > 1 ? `${p} x${n}` : p)).join(', ') || 'none readable';
 }
 
 function sizeOf(path: string): number {
   try {
     return statSync(path).size;
-  } catch {
-    return 0;
-  }
-}
-
-function countLines(path: string): number {
-  try {
-    return readFileSync(path, 'utf8').split('\n').filter(Boolean).length;
   } catch {
     return 0;
   }

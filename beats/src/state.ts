@@ -1,14 +1,15 @@
-import { accessSync, constants, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { FileMemory } from './changes';
+import { PRIVATE_DIR, PRIVATE_FILE } from './log';
 
 export const SYSTEM_STATE_DIR = '/var/lib/mitra';
 
 /** /var/lib/mitra when we may write there (root, or a prepared directory), else ~/.mitra. */
 export function defaultStateDir(): string {
   try {
-    mkdirSync(SYSTEM_STATE_DIR, { recursive: true });
+    mkdirSync(SYSTEM_STATE_DIR, { recursive: true, mode: PRIVATE_DIR });
     accessSync(SYSTEM_STATE_DIR, constants.W_OK);
     return SYSTEM_STATE_DIR;
   } catch {
@@ -75,9 +76,11 @@ export class AgentState {
   }
 
   save(): void {
-    mkdirSync(this.dir, { recursive: true });
+    mkdirSync(this.dir, { recursive: true, mode: PRIVATE_DIR });
     const file = join(this.dir, 'state.json');
-    writeFileSync(`${file}.tmp`, JSON.stringify(this.data));
+    writeFileSync(`${file}.tmp`, JSON.stringify(this.data), { mode: PRIVATE_FILE });
+    // The mode applies only to a new file: a leftover .tmp keeps its own.
+    chmodSync(`${file}.tmp`, PRIVATE_FILE);
     renameSync(`${file}.tmp`, file);
   }
 }

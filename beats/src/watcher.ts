@@ -7,21 +7,25 @@ const MAX_WAIT_MS = 2000;
 
 /**
  * Watches the directories of regular files (inotify through fs.watch: no
- * polling) and reports which watched names changed, debounced so an editor's
- * write-rename-chmod burst becomes one report. Directories, not files, are
- * watched so replaced files (new inode) and files created later are seen.
+ * polling) and reports which watched names changed, debounced per path so an
+ * editor's write-rename-chmod burst becomes one report, while a busy file next
+ * to it does not delay (and so hide versions of) this one. Directories, not
+ * files, are watched so replaced files (new inode) and files created later are seen.
  */
 export class Watcher {
   private readonly watchers = new Map<string, FSWatcher>();
   private wanted = new Map<string, (name: string) => boolean>();
-  private pending = new Set<string>();
-  private timer?: NodeJS.Timeout;
-  private firstPendingAt = 0;
+  /** Per path: its debounce timer and when its burst began. */
+  private pending = new Map<string, { timer: NodeJS.Timeout; since: number }>();
+  /** Paths whose debounce ended, reported together at the next tick. */
+  private ready = new Set<string>();
+  private flushScheduled = false;
 
   constructor(
     private readonly onChange: (paths: string[]) => void,
     private readonly onError: (dir: string, e: Error) => void,
     private readonly debounceMs = DEBOUNCE_MS,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /**
@@ -47,9 +51,9 @@ export class Watcher {
   close(): void {
     for (const w of this.watchers.values()) w.close();
     this.watchers.clear();
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    for (const p of this.pending.values()) clearTimeout(p.timer);
     this.pending.clear();
+    this.ready.clear();
   }
 
   private add(dir: string): void {
@@ -68,17 +72,27 @@ export class Watcher {
 
   private event(dir: string, name: string | undefined): void {
     if (!name || !this.wanted.get(dir)?.(name)) return;
-    if (!this.pending.size) this.firstPendingAt = Date.now();
-    this.pending.add(posix.join(dir, name));
-    if (this.timer) clearTimeout(this.timer);
-    const wait = Math.max(0, Math.min(this.debounceMs, this.firstPendingAt + MAX_WAIT_MS - Date.now()));
-    this.timer = setTimeout(() => this.flush(), wait);
+    const path = posix.join(dir, name);
+    const now = this.now();
+    const previous = this.pending.get(path);
+    if (previous) clearTimeout(previous.timer);
+    const since = previous?.since ?? now;
+    const wait = Math.max(0, Math.min(this.debounceMs, since + MAX_WAIT_MS - now));
+    this.pending.set(path, { since, timer: setTimeout(() => this.settle(path), wait) });
+  }
+
+  private settle(path: string): void {
+    this.pending.delete(path);
+    this.ready.add(path);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
   }
 
   private flush(): void {
-    this.timer = undefined;
-    const paths = [...this.pending].sort();
-    this.pending.clear();
+    this.flushScheduled = false;
+    const paths = [...this.ready].sort();
+    this.ready.clear();
     if (paths.length) this.onChange(paths);
   }
 }

@@ -14,6 +14,8 @@ export interface FileStat {
   uid?: number;
   gid?: number;
   inode?: string;
+  /** Sent by the agent only for too_large files (the pipeline hashes content itself). */
+  hash?: { sha256: string };
 }
 
 /** What a collector saw for one path, before identity and routing are added. */

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Agent, Logger, ORIGINAL_FILES } from '@mitra/beats';
+import { runOutageScenario } from '@mitra/test/dist/agent-outage-scenario';
+import { testCluster } from '@mitra/test/dist/support/cluster';
 import { median } from './ingest';
 
 /**
@@ -106,5 +108,102 @@ export async function benchAgentProcess(): Promise<AgentProcessResult> {
   } finally {
     rmSync(busyDir, { recursive: true, force: true });
     rmSync(idleDir, { recursive: true, force: true });
+  }
+}
+
+export interface AgentLargeFilesResult {
+  files: { path: string; megabytes: number }[];
+  cycleWallMs: number;
+  peakRssMiB: number;
+  steadyRssMiB: number;
+  states: string[];
+}
+
+/**
+ * A real `mitra agent` with the original `maxsize: -1` and a 50 MB and a 500 MB
+ * file (sparse: read in full, no disk used), shipping to the local engine: its
+ * peak RSS (VmHWM) over the first cycle, which reads and hashes both.
+ */
+export async function benchAgentLargeFiles(): Promise<AgentLargeFilesResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'mitra-bench-agent-large-'));
+  const MB = 1024 * 1024;
+  const files = [
+    { path: join(dir, 'big.log'), megabytes: 50 },
+    { path: join(dir, 'huge.img'), megabytes: 500 },
+  ];
+  for (const f of files) {
+    writeFileSync(f.path, 'x\n');
+    truncateSync(f.path, f.megabytes * MB);
+  }
+  const prefix = 'bench-agent-large-';
+  const url = new URL(process.env.MITRA_ES_URL ?? 'http://127.0.0.1:9200');
+  const cfg = join(dir, 'runner.yaml');
+  writeFileSync(
+    cfg,
+    [
+      `log: {file: ${join(dir, 'runner.log')}, maxsize: 10, level: info}`,
+      `indexer: {prefix: ${prefix}, es_host: ${url.hostname}, es_port: ${url.port || 9200}, maxsize: -1}`,
+      `files: [${files.map((f) => f.path).join(', ')}]`,
+      'frequency: 300',
+      `state_dir: ${join(dir, 'state')}`,
+      'packages: off',
+      'sysctl: off',
+      '',
+    ].join('\n'),
+  );
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MITRA_')));
+  const child = spawn(process.execPath, [MITRA_BIN, 'agent', '-c', cfg], { stdio: ['ignore', 'ignore', 'pipe'], env });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  try {
+    const t0 = Date.now();
+    while (!/cycle: /.test(stderr)) {
+      if (child.exitCode !== null) throw new Error(`agent exited: ${stderr}`);
+      if (Date.now() - t0 > 300_000) throw new Error('no cycle within 300 s');
+      await sleep(200);
+    }
+    const cycleWallMs = Number(/took (\d+) ms/.exec(stderr)?.[1]);
+    await sleep(5000);
+    const peak = procStatus(child.pid!, 'VmHWM');
+    const steady = procStatus(child.pid!, 'VmRSS');
+    const states = stderr.split('\n').filter((l) => /too_large/.test(l) && !/cycle:/.test(l));
+    return { files, cycleWallMs, peakRssMiB: Math.round(peak), steadyRssMiB: Math.round(steady), states };
+  } finally {
+    child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface AgentOutageResult {
+  intervalMs: number;
+  outageSeconds: number;
+  writes: number;
+  seenInHistory: number;
+  duplicates: number;
+  missing: number;
+  drops: string[];
+  peakRssMiB: number[];
+}
+
+/** The outage test's scenario (test/src/agent-outage-scenario.ts), recorded: changes written vs changes in history. */
+export async function benchAgentOutage(): Promise<AgentOutageResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'mitra-bench-agent-outage-'));
+  const cluster = await testCluster('bench-agent-outage');
+  try {
+    await cluster.setup();
+    const r = await runOutageScenario(cluster, { dir, host: 'bench-outage-host' });
+    return {
+      intervalMs: 200,
+      outageSeconds: 30,
+      writes: r.writes,
+      seenInHistory: r.seen,
+      duplicates: r.duplicates,
+      missing: r.missing.length,
+      drops: r.drops,
+      peakRssMiB: r.peakRssMiB.map(Math.round),
+    };
+  } finally {
+    await cluster.cleanup();
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -4,13 +4,14 @@ import { join, resolve } from 'node:path';
 import type { Client } from '@elastic/elasticsearch';
 import { connect, resolveConnection } from '@mitra/core';
 import { engineOptions, probe, startEngine, stopEngine } from '@mitra/engine';
-import { benchAgentCycle, benchAgentProcess } from './agent';
+import { benchAgentCycle, benchAgentLargeFiles, benchAgentOutage, benchAgentProcess } from './agent';
 import { benchEngineStart } from './engine-start';
 import { benchUi } from './ui';
 import { benchIngest } from './ingest';
 import { benchApiLoad } from './api-load';
 import { benchQueries } from './queries';
 import { benchStorage } from './storage';
+import { benchSamples } from './samples';
 
 /**
  * `npm run bench [-- name ...]`: runs the named benchmarks (all by default)
@@ -20,11 +21,14 @@ import { benchStorage } from './storage';
 const BENCHES: Record<string, () => Promise<unknown>> = {
   'agent-cycle': () => benchAgentCycle(),
   'agent-process': () => benchAgentProcess(),
+  'agent-large-files': () => benchAgentLargeFiles(),
+  'agent-outage': () => benchAgentOutage(),
   'engine-start': () => benchEngineStart(),
   queries: () => withClient((client) => benchQueries(client)),
   'api-load': () => withClient((client, url) => benchApiLoad(client, url)),
   ui: () => withClient((client) => benchUi(client)),
   storage: () => withClient((client) => benchStorage(client, Number(process.env.BENCH_STORAGE_HOSTS) || 1000)),
+  samples: () => withClient((client) => benchSamples(client, Number(process.env.BENCH_SAMPLES) || 3000)),
   ingest: async () => {
     const { client } = await connect(resolveConnection());
     try {

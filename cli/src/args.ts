@@ -1,5 +1,15 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ZodTypeAny } from 'zod';
 import {
+  check,
+  checkConfigFile,
+  cliFlag,
+  COMMAND_FLAGS,
+  commandShape,
+  fieldInfo,
+  SHORT_FLAGS,
+  type CommandName,
+  type CommandValues,
   connect,
   readConfigFile,
   resolveConnection,
@@ -12,49 +22,53 @@ import {
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** Flags every command that talks to the cluster accepts. */
-export const CONNECTION_OPTIONS = {
-  es: { type: 'string' },
-  'api-key': { type: 'string' },
-  user: { type: 'string' },
-  password: { type: 'string' },
-  'ca-file': { type: 'string' },
-  'ca-fingerprint': { type: 'string' },
-  insecure: { type: 'boolean' },
-  prefix: { type: 'string' },
-  config: { type: 'string', short: 'c' },
-} as const satisfies Options;
-
-export const COMMON_OPTIONS = {
-  json: { type: 'boolean' },
-  debug: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const satisfies Options;
-
 export const CONNECTION_HELP = `Connection (flags, then MITRA_ES_* environment, then the config file):
   --es URL              Elasticsearch URL(s), comma-separated (MITRA_ES_URL, default http://127.0.0.1:9200)
   --api-key KEY         API key, base64 id:key (MITRA_ES_API_KEY)
   --user U --password P basic auth (MITRA_ES_USERNAME, MITRA_ES_PASSWORD)
   --ca-file PEM         CA certificate for TLS (MITRA_ES_CA_FILE)
   --ca-fingerprint SHA  sha256 fingerprint of the CA (MITRA_ES_CA_FINGERPRINT)
-  --insecure            skip TLS verification (MITRA_ES_VERIFY_TLS=false)
+  --insecure            skip TLS verification (MITRA_ES_VERIFY_TLS=false; true/false, 1/0, yes/no, on/off)
   --prefix P            index and pipeline prefix (MITRA_PREFIX, config indexer.prefix, default mitra-)
-  -c, --config FILE     runner.yaml (the original format works unchanged)
+  -c, --config FILE     runner.yaml (the original format works unchanged; unknown keys are refused)
+  MITRA_ES_TIMEOUT_MS   request timeout, 1 to 600000 ms (default 30000)
   --json                one JSON document on stdout
   --debug               stack traces on errors`;
 
-/** parseArgs with messages that name the flag and point at --help. */
-export function parseCommand<O extends Options>(
-  command: string,
-  argv: string[],
-  options: O,
-): ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>> {
+/** parseArgs options derived from a command's declared flags (core/src/shapes/commands.ts). */
+export function optionsOf(command: CommandName): Options {
+  const options: Options = {};
+  for (const [name, field] of Object.entries(COMMAND_FLAGS[command] as Record<string, ZodTypeAny>)) {
+    const kind = fieldInfo(field)?.kind;
+    options[name] = {
+      type: kind === 'flag' ? 'boolean' : 'string',
+      ...(kind === 'list' ? { multiple: true } : {}),
+      ...(SHORT_FLAGS[name] ? { short: SHORT_FLAGS[name] } : {}),
+    };
+  }
+  return options;
+}
+
+/**
+ * parseArgs with the command's declared flags, then the values checked
+ * against their shapes: every problem is one UsageError line naming the flag
+ * and what it accepts (exit 2), before anything connects. With --help the
+ * values are not checked (the command prints its usage).
+ */
+export function parseCommand<N extends CommandName>(command: N, argv: string[]): { values: CommandValues<N>; positionals: string[] } {
+  let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options: optionsOf(command), allowPositionals: true, strict: true });
   } catch (e) {
     throw new UsageError(
       `mitra ${command}: ${(e as Error).message.split('\n')[0].replace(/\. To specify.*$/, '')}; see mitra ${command} --help`,
     );
+  }
+  if (parsed.values.help) return { values: parsed.values as CommandValues<N>, positionals: parsed.positionals };
+  try {
+    return { values: check(commandShape(command), parsed.values, cliFlag) as CommandValues<N>, positionals: parsed.positionals };
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}; see mitra ${command} --help`);
   }
 }
 
@@ -91,7 +105,7 @@ export interface ClusterContext {
 
 /** Resolves flags, env and config file, then connects (one GET / to pick the client mode). */
 export async function openCluster(v: ConnectionValues): Promise<ClusterContext> {
-  const file = v.config ? readConfigFile(v.config) : {};
+  const file = v.config ? checkConfigFile(readConfigFile(v.config), v.config) : {};
   const flags = connectionFlags(v);
   const { prefix } = resolveIndexConfig(flags, file);
   const connection = await connect(resolveConnection(flags, file));

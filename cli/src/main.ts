@@ -10,6 +10,7 @@ import { driftCommand } from './commands/drift';
 import { getCommand } from './commands/get';
 import { idCommand } from './commands/id';
 import { historyCommand } from './commands/history';
+import { incidentCommand } from './commands/incident';
 import { diffCommand } from './commands/diff';
 import { savedCommand } from './commands/saved';
 import { alertsCommand } from './commands/alerts';
@@ -27,6 +28,7 @@ export const COMMANDS: Command[] = [
   getCommand,
   idCommand,
   historyCommand,
+  incidentCommand,
   diffCommand,
   savedCommand,
   alertsCommand,

@@ -8,8 +8,8 @@ import type { Client } from '@elastic/elasticsearch';
  * core depends on which copy of `@elastic/elasticsearch` made the client.
  */
 // `transport` is there because the client's methods are typed `this: { transport }`; Kibana's client has it too.
-export type MitraClient = Pick<Client, 'transport' | 'search' | 'get' | 'mget' | 'index' | 'delete'> & {
-  indices: Pick<Client['indices'], 'transport' | 'validateQuery'>;
+export type MitraClient = Pick<Client, 'transport' | 'info' | 'search' | 'scroll' | 'clearScroll' | 'get' | 'mget' | 'index' | 'delete'> & {
+  indices: Pick<Client['indices'], 'transport' | 'validateQuery' | 'get' | 'delete'>;
 };
 
 /** Where core's diagnostics go: the CLI's stderr, `mitra serve`'s log, or Kibana's plugin logger. */

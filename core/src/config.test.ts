@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readConfigFile, resolveConnection, resolveIndexConfig } from './config';
+import { checkConfigFile, readConfigFile, resolveConnection, resolveIndexConfig } from './config';
 import { ConfigError } from './errors';
 
 const SEED = `log: {file: /tmp/runner.log, maxsize: 10, level: info}
@@ -57,4 +57,47 @@ test('bad input names the thing and the fix', () => {
   expect(() => readConfigFile('/nonexistent/runner.yaml')).toThrow(/cannot read config file \/nonexistent\/runner.yaml \(ENOENT\)/);
   expect(() => readConfigFile(write('indexer: {prefix: [unclosed'))).toThrow(/is not valid YAML/);
   expect(() => readConfigFile(write('- a\n- b\n'))).toThrow(/must be a YAML mapping/);
+});
+
+describe('values with a form are checked, never guessed', () => {
+  it('refuses a timeout or TLS switch that is not one, naming the variable and the range', () => {
+    expect(() => resolveConnection({}, {}, { MITRA_ES_TIMEOUT_MS: 'abc' })).toThrow(
+      'MITRA_ES_TIMEOUT_MS "abc" is out of range: use a whole number from 1 to 600000',
+    );
+    expect(() => resolveConnection({}, {}, { MITRA_ES_TIMEOUT_MS: '1e23' })).toThrow(ConfigError);
+    expect(() => resolveConnection({}, {}, { MITRA_ES_VERIFY_TLS: 'maybe' })).toThrow(
+      /MITRA_ES_VERIFY_TLS "maybe" is not known: use one of 1, true/,
+    );
+    expect(resolveConnection({}, {}, { MITRA_ES_TIMEOUT_MS: '1500', MITRA_ES_VERIFY_TLS: 'OFF' })).toMatchObject({
+      requestTimeoutMs: 1500,
+      verifyTls: false,
+    });
+    expect(resolveConnection({}, {}, { MITRA_ES_VERIFY_TLS: 'yes' }).verifyTls).toBe(true);
+  });
+
+  it('refuses es_port without es_host instead of ignoring it', () => {
+    expect(() => resolveConnection({}, { indexer: { es_port: 9201 } }, {})).toThrow(/es_port is set without indexer.es_host/);
+    expect(() => checkConfigFile({ indexer: { es_port: 9201 } }, 'r.yaml')).toThrow(
+      /config file r.yaml: key "indexer.es_port" 9201 is set without indexer.es_host/,
+    );
+  });
+
+  it('refuses unknown keys in the config file as the agent does, naming the key and the known ones', () => {
+    expect(() => checkConfigFile({ fiels: ['/etc/hosts'] }, 'r.yaml')).toThrow(
+      /config file r.yaml: key "fiels" is not known: use log, indexer/,
+    );
+    expect(() => checkConfigFile({ indexer: { es_hots: 'a' } }, 'r.yaml')).toThrow(
+      /key "indexer.es_hots" is not known: use prefix, es_host/,
+    );
+    expect(() => checkConfigFile({ elasticsearch: { verify_tls: 'maybe' } }, 'r.yaml')).toThrow(
+      /key "elasticsearch.verify_tls" must be true or false, not "maybe"/,
+    );
+    const original = {
+      log: { file: '/var/log/mitra.log', maxsize: 10 },
+      indexer: { prefix: 'mitra_', es_host: 'es', es_port: 9200, maxsize: -1 },
+      files: ['/etc/hosts'],
+      frequency: 60,
+    };
+    expect(checkConfigFile(original, 'runner.yaml')).toBe(original);
+  });
 });

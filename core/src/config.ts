@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { ConfigError } from './errors';
+import { z } from 'zod';
+import { ConfigError, MitraError } from './errors';
+import { check, type Namer } from './shapes/check';
+import { int, oneOf } from './shapes/fields';
+import { displayUrl } from './url';
 
 /** Where and how to reach Elasticsearch. */
 export interface ConnectionConfig {
@@ -92,14 +96,17 @@ export function resolveConnection(
   env: NodeJS.ProcessEnv = process.env,
 ): ConnectionConfig {
   const es = file.elasticsearch ?? {};
-  const url = flags.es ?? env.MITRA_ES_URL ?? fileUrl(file);
+  // An empty MITRA_ES_URL is unset, not "no nodes".
+  const url = flags.es ?? (env.MITRA_ES_URL || undefined) ?? fileUrl(file);
   const nodes = (Array.isArray(url) ? url : (url ?? DEFAULT_ES_URL).split(','))
     .map((u) => u.trim())
     .filter(Boolean)
     .map(checkUrl);
-  const verifyEnv = env.MITRA_ES_VERIFY_TLS;
-  const verifyTls = flags.insecure ? false : verifyEnv !== undefined ? !/^(0|false|no|off)$/i.test(verifyEnv) : (es.verify_tls ?? true);
-  const timeoutEnv = env.MITRA_ES_TIMEOUT_MS ? Number(env.MITRA_ES_TIMEOUT_MS) : undefined;
+  if (!nodes.length) throw new ConfigError('no Elasticsearch URL given: write one like http://127.0.0.1:9200 (--es or MITRA_ES_URL)');
+  const checked = checkEnv(env);
+  const verifyEnv = checked.MITRA_ES_VERIFY_TLS;
+  const verifyTls = flags.insecure ? false : verifyEnv !== undefined ? TRUE_WORDS.includes(verifyEnv) : (es.verify_tls ?? true);
+  const timeoutEnv = checked.MITRA_ES_TIMEOUT_MS;
   return {
     nodes,
     apiKey: flags.apiKey ?? env.MITRA_ES_API_KEY ?? es.api_key,
@@ -129,7 +136,13 @@ export function resolveIndexConfig(flags: ConnectionFlags = {}, file: RawConfigF
 function fileUrl(file: RawConfigFile): string | string[] | undefined {
   if (file.elasticsearch?.url) return file.elasticsearch.url;
   const host = file.indexer?.es_host;
-  if (!host) return undefined;
+  if (!host) {
+    if (file.indexer?.es_port !== undefined && file.indexer?.es_port !== null)
+      throw new ConfigError(
+        'config indexer.es_port is set without indexer.es_host: add es_host (the port alone names no cluster), or remove es_port',
+      );
+    return undefined;
+  }
   const port = file.indexer?.es_port ?? 9200;
   return `http://${host}:${port}`;
 }
@@ -139,10 +152,127 @@ function checkUrl(url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw new ConfigError(`Elasticsearch URL "${url}" is not a URL: write it like http://127.0.0.1:9200 (--es or MITRA_ES_URL)`);
+    throw new ConfigError(
+      `Elasticsearch URL "${displayUrl(url)}" is not a URL: write it like http://127.0.0.1:9200 (--es or MITRA_ES_URL)`,
+    );
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new ConfigError(`Elasticsearch URL "${url}" must start with http:// or https://`);
+    throw new ConfigError(`Elasticsearch URL "${displayUrl(url)}" must start with http:// or https://`);
   }
   return url.replace(/\/+$/, '');
+}
+
+const TRUE_WORDS = ['1', 'true', 'yes', 'on'];
+const BOOL_WORDS: [string, ...string[]] = ['1', 'true', 'yes', 'on', '0', 'false', 'no', 'off'];
+export const MAX_TIMEOUT_MS = 600_000;
+
+/** The environment variables whose values have a form (the others are free text: URLs, keys, paths). */
+export const ENV_SHAPE = z.object({
+  MITRA_ES_TIMEOUT_MS: int(1, MAX_TIMEOUT_MS, '30000').optional(),
+  MITRA_ES_VERIFY_TLS: z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), oneOf(BOOL_WORDS, 'true')).optional(),
+});
+
+const envName: Namer = (path) => String(path[0]);
+
+function checkEnv(env: NodeJS.ProcessEnv): z.output<typeof ENV_SHAPE> {
+  const given = Object.fromEntries(Object.keys(ENV_SHAPE.shape).flatMap((k) => (env[k]?.trim() ? [[k, env[k]]] : [])));
+  try {
+    return check(ENV_SHAPE, given, envName);
+  } catch (e) {
+    throw new ConfigError((e as MitraError).message);
+  }
+}
+
+const text = () => z.string({ invalid_type_error: 'must be text' });
+const port = z.union([z.number().int().min(1).max(65535), z.string().regex(/^\d{1,5}$/)], {
+  errorMap: () => ({ message: 'must be a port number from 1 to 65535' }),
+});
+
+/**
+ * Every key a config file (runner.yaml) may hold, declared once: the CLI
+ * checks the sections it reads (CONFIG_FILE_SHAPE), the agent the rest
+ * (beats/src/config.ts), and neither refuses a key the other needs.
+ */
+export const CONFIG_SECTION_KEYS: Readonly<Record<string, readonly string[]>> = {
+  log: ['file', 'maxsize', 'level'],
+  indexer: ['prefix', 'es_host', 'es_port', 'maxsize', 'max_content_mb'],
+  elasticsearch: ['url', 'api_key', 'username', 'password', 'ca_file', 'ca_fingerprint', 'verify_tls', 'timeout_ms'],
+  spool: ['dir', 'max_mb'],
+  sysctl: ['keys'],
+  webhooks: ['allow_hosts', 'allow_http', 'allow_networks', 'max_response_kb', 'timeout_ms'],
+};
+
+/** Top-level keys only the agent reads (plain values or lists). */
+const AGENT_KEYS = [
+  'files',
+  'frequency',
+  'memory_interval',
+  'tags',
+  'include',
+  'exclude',
+  'redact',
+  'hostfs',
+  'host_name',
+  'fqdn',
+  'packages',
+  'output',
+  'state_dir',
+  'allow_secrets',
+];
+
+export const CONFIG_TOP_KEYS: readonly string[] = [...Object.keys(CONFIG_SECTION_KEYS), ...AGENT_KEYS];
+
+/**
+ * The config file's declared shape: the original runner.yaml keys, the
+ * `elasticsearch:` block, and the agent's extensions (beats/src/config.ts
+ * checks those in depth). Unknown keys are refused here as the agent refuses
+ * them, so a typo fails the same way for `mitra search -c` and `mitra agent -c`.
+ */
+export const CONFIG_FILE_SHAPE = z
+  .object({
+    // The sections below are the CLI's; the rest it passes on unread (the agent checks them, webhooks by webhookPolicy).
+    ...Object.fromEntries(CONFIG_TOP_KEYS.map((k) => [k, z.unknown()])),
+    log: z.object({ file: text().optional(), maxsize: z.number().optional(), level: text().optional() }).strict().nullish(),
+    indexer: z
+      .object({
+        prefix: text().optional(),
+        es_host: text().optional(),
+        es_port: port.optional(),
+        maxsize: z.number().optional(),
+        max_content_mb: z.number().optional(),
+      })
+      .strict()
+      .superRefine((v, ctx) => {
+        if (v.es_port !== undefined && !v.es_host)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['es_port'],
+            message: 'is set without indexer.es_host: add es_host (the port alone names no cluster), or remove es_port',
+          });
+      })
+      .nullish(),
+    elasticsearch: z
+      .object({
+        url: z.union([text(), z.array(text())], { errorMap: () => ({ message: 'must be a URL or a list of URLs' }) }).optional(),
+        api_key: text().optional(),
+        username: text().optional(),
+        password: text().optional(),
+        ca_file: text().optional(),
+        ca_fingerprint: text().optional(),
+        verify_tls: z.boolean({ invalid_type_error: 'must be true or false' }).optional(),
+        timeout_ms: z.number().int().min(1).max(MAX_TIMEOUT_MS, `must be at most ${MAX_TIMEOUT_MS} ms`).optional(),
+      })
+      .strict()
+      .nullish(),
+  })
+  .strict();
+
+/** Checks a config file against CONFIG_FILE_SHAPE: one ConfigError line naming the key. */
+export function checkConfigFile(file: RawConfigFile, path: string): RawConfigFile {
+  try {
+    check(CONFIG_FILE_SHAPE, file, (p) => `key "${p.join('.')}"`);
+  } catch (e) {
+    throw new ConfigError(`config file ${path}: ${(e as MitraError).message}`);
+  }
+  return file;
 }

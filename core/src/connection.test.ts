@@ -55,3 +55,26 @@ test('client errors become one actionable line', () => {
     expect(explainError(e, url).message.split('\n')).toHaveLength(1);
   }
 });
+
+test('a GET / answer without a version number is not Elasticsearch or OpenSearch: one line, exit 3', () => {
+  for (const [answer, why] of [
+    ['<html><body>Welcome to nginx</body></html>', 'an HTML page'],
+    [{ status: 'ok' }, 'JSON'],
+    [{ version: { number: 'latest' } }, 'JSON'],
+    [[1, 2], 'a JSON list'],
+    [null, 'no body'],
+  ] as [unknown, string][]) {
+    let error: unknown;
+    try {
+      parseServerInfo(answer, 'http://127.0.0.1:8080');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ClusterError);
+    expect((error as ClusterError).exitCode).toBe(3);
+    expect((error as Error).message).toBe(
+      `http://127.0.0.1:8080 does not look like Elasticsearch or OpenSearch: GET / answered ${why} without version.number; point --es / MITRA_ES_URL at the cluster`,
+    );
+  }
+  expect(parseServerInfo({ version: { number: '7.10.2' }, tagline: 'You Know, for Search' }).major).toBe(7);
+});

@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Client, Transport, type ClientOptions, type TransportOptions } from '@elastic/elasticsearch';
-import { isResponseError, responseStatus, transportFailure, type EsResponseError } from './client';
+import { isResponseError, responseStatus, transportFailure, type EsResponseError, type MitraClient } from './client';
 import type { ConnectionConfig } from './config';
 import { ClusterError, ConfigError, MitraError } from './errors';
+import { displayUrl, redactUrls } from './url';
+
+export { displayUrl, redactUrls };
 
 /**
  * Compatibility mode, for servers that predate the 8.x client's protocol:
@@ -40,6 +43,7 @@ export interface Connection {
   client: Client;
   mode: ClientMode;
   server: ServerInfo;
+  /** The first node's URL for display: never its userinfo (see displayUrl). */
   url: string;
 }
 
@@ -71,14 +75,14 @@ export function clientOptions(config: ConnectionConfig, mode: ClientMode): Clien
  * so one code path serves 7.10, OpenSearch and 8.x/9.x clusters.
  */
 export async function connect(config: ConnectionConfig): Promise<Connection> {
-  const url = config.nodes[0];
+  const url = displayUrl(config.nodes[0]);
   // No retries on the probe: an unreachable cluster should fail in milliseconds, not after backoff.
   const probe = new Client({ ...clientOptions(config, 'compat'), maxRetries: 0 });
   let server: ServerInfo;
   try {
-    server = parseServerInfo(await probe.info());
+    server = parseServerInfo(await probe.info(), url);
   } catch (e) {
-    throw explainError(e, url);
+    throw notElasticsearch(e, url) ?? explainError(e, url);
   } finally {
     await probe.close();
   }
@@ -86,13 +90,53 @@ export async function connect(config: ConnectionConfig): Promise<Connection> {
   return { client: new Client(clientOptions(config, mode)), mode, server, url };
 }
 
-export function parseServerInfo(info: { version?: { number?: string; distribution?: string } }): ServerInfo {
-  const version = info.version?.number ?? '0.0.0';
+/**
+ * The server from its `GET /` answer. Anything without a version number
+ * (an HTML page, some other JSON API) is not Elasticsearch or OpenSearch:
+ * going on would turn every question into a wrong empty answer.
+ */
+export function parseServerInfo(info: unknown, url = 'the server'): ServerInfo {
+  const version = (info as { version?: { number?: unknown } } | null)?.version?.number;
+  if (typeof info !== 'object' || info === null || typeof version !== 'string' || !/^\d+\.\d+/.test(version)) {
+    throw notElasticsearchError(url, `GET / answered ${describeBody(info)} without version.number`);
+  }
   return {
-    distribution: info.version?.distribution === 'opensearch' ? 'opensearch' : 'elasticsearch',
+    distribution: (info as { version: { distribution?: unknown } }).version.distribution === 'opensearch' ? 'opensearch' : 'elasticsearch',
     version,
     major: Number.parseInt(version, 10) || 0,
   };
+}
+
+export const notElasticsearchError = (url: string, why: string): ClusterError =>
+  new ClusterError(`${url} does not look like Elasticsearch or OpenSearch: ${why}; point --es / MITRA_ES_URL at the cluster`);
+
+/** A `GET /` failure that shows the server is something else: a 4xx other than auth, or a body that is not JSON. */
+function notElasticsearch(e: unknown, url: string): ClusterError | undefined {
+  if (isResponseError(e)) {
+    const status = e.meta.statusCode ?? 0;
+    if (status === 401 || status === 403 || status >= 500) return undefined;
+    return notElasticsearchError(url, `GET / answered ${status} ${describeBody(e.meta?.body)}`);
+  }
+  if ((e as Error | undefined)?.name === 'DeserializationError')
+    return notElasticsearchError(url, 'GET / answered a body that is not JSON');
+  return undefined;
+}
+
+function describeBody(body: unknown): string {
+  if (typeof body === 'string') return /^\s*</.test(body) ? 'an HTML page' : `text (${body.length} characters)`;
+  if (body === null || body === undefined) return 'no body';
+  return Array.isArray(body) ? 'a JSON list' : 'JSON';
+}
+
+/** Checks, after an unexpected failure, whether the client's server is Elasticsearch at all (ClusterError when not). */
+export async function checkServer(client: MitraClient, url: string): Promise<void> {
+  let info: unknown;
+  try {
+    info = await client.info();
+  } catch (e) {
+    throw notElasticsearch(e, url) ?? explainError(e, url);
+  }
+  parseServerInfo(info, url);
 }
 
 const TLS_CODES = new Set([
@@ -104,9 +148,10 @@ const TLS_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
-/** One line for whatever went wrong talking to the cluster: what, where, and the fix. */
-export function explainError(e: unknown, url: string): MitraError {
+/** One line for whatever went wrong talking to the cluster: what, where, and the fix. The URL is shown without credentials. */
+export function explainError(e: unknown, rawUrl: string): MitraError {
   if (e instanceof MitraError) return e;
+  const url = displayUrl(rawUrl);
   if (isResponseError(e)) return explainResponse(e, url);
   const failure = transportFailure(e);
   if (failure === 'timeout') {
@@ -145,6 +190,10 @@ export function explainError(e: unknown, url: string): MitraError {
 function explainResponse(e: EsResponseError, url: string): MitraError {
   const status = responseStatus(e) ?? 0;
   const reason = responseReason(e);
+  const body = e.meta?.body as { error?: unknown } | undefined;
+  // Elasticsearch explains every 4xx in an `error` object; anything else answering is another server.
+  if (status >= 400 && status < 500 && status !== 401 && status !== 403 && (typeof body !== 'object' || body?.error === undefined))
+    return notElasticsearchError(url, `it answered ${status} with ${describeBody(body)}`);
   if (status === 401) {
     return new ClusterError(
       `authentication failed at ${url}: check the API key (--api-key, MITRA_ES_API_KEY) or user and password (--user/--password)`,
@@ -187,7 +236,8 @@ function chain(e: unknown): string {
   return parts.join(' | ');
 }
 
-const firstLine = (s: string) => s.split('\n')[0].trim();
+/** Also the one place client error text enters a message, so URLs in it lose their credentials here. */
+const firstLine = (s: string) => redactUrls(s.split('\n')[0].trim());
 
 function readCa(path: string): string {
   try {

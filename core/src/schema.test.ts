@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { FIELDS_MD } from './gen-docs';
-import { buildMappings, FIELDS, renderFieldDocs, type FieldSpec } from './schema';
+import { buildMappings, FIELDS, isMappedField, renderFieldDocs, type FieldSpec } from './schema';
 
 type Mapping = Record<string, unknown>;
 const specs = FIELDS as readonly FieldSpec[];
@@ -55,15 +55,62 @@ test('list-like fields are nested, with their sub-fields inside', () => {
   expect(mappingOf('mitra.settings.value')?.type).toBe('keyword');
 });
 
-test('numeric maps are open only to numbers, through dynamic templates', () => {
-  const templates = mappings.dynamic_templates as Record<string, Mapping>[];
+test('the /proc maps are closed: only their declared keys are mapped, so no document can add fields', () => {
+  expect(mappings.dynamic_templates).toEqual([]);
   const maps = specs.filter((f) => f.leaves);
   expect(maps.map((m) => m.name)).toEqual(['mitra.meminfo', 'mitra.vmstat', 'mitra.zoneinfo', 'mitra.buddyinfo']);
   for (const m of maps) {
-    expect(mappingOf(m.name)?.dynamic).toBe(true);
-    const template = templates.map((t) => Object.values(t)[0]).find((t) => t.path_match === `${m.name}.*`);
-    expect({ name: m.name, mapping: template?.mapping }).toEqual({ name: m.name, mapping: { type: m.leaves } });
-    // Matching only numbers leaves the intermediate objects (zoneinfo.node0.normal) as objects.
-    expect(template?.match_mapping_type).toBe(m.leaves);
+    expect({ name: m.name, dynamic: mappingOf(m.name)?.dynamic }).toEqual({ name: m.name, dynamic: false });
+    expect(m.keys?.length).toBeGreaterThan(0);
+    for (const key of m.keys!) expect({ key, type: mappingOf(`${m.name}.${key}`)?.type }).toEqual({ key, type: m.leaves });
+  }
+  // The intermediate objects (zoneinfo.node0, zoneinfo.node0.normal) are closed too.
+  expect(mappingOf('mitra.zoneinfo.node0')?.dynamic).toBe(false);
+  expect(mappingOf('mitra.buddyinfo.node3.normal')?.dynamic).toBe(false);
+  expect(mappingOf('mitra.meminfo.Junk')).toBeUndefined();
+});
+
+test('every object in the mapping is closed', () => {
+  const open: string[] = [];
+  const walk = (node: Mapping, path: string) => {
+    if (node.properties && node.type !== 'nested' && node.dynamic !== false) open.push(path);
+    for (const [k, v] of Object.entries((node.properties ?? {}) as Record<string, Mapping>)) walk(v, path ? `${path}.${k}` : k);
+  };
+  walk(mappings, '');
+  expect(open).toEqual([]);
+});
+
+test('the whole mapping fits under the default 1000-field limit, so an index made without Mitra settings takes it', () => {
+  let count = 0;
+  const walk = (node: Mapping) => {
+    for (const child of Object.values((node.properties ?? {}) as Record<string, Mapping>)) {
+      count += 1 + Object.keys((child.fields ?? {}) as Mapping).length;
+      walk(child);
+    }
+  };
+  walk(mappings);
+  expect(count).toBeLessThan(1000);
+});
+
+test('isMappedField: declared fields and declared /proc keys only', () => {
+  for (const f of [
+    'host.name',
+    'mitra.meminfo.MemTotal',
+    'mitra.meminfo.Active(anon)',
+    'mitra.vmstat.pgscank',
+    'mitra.zoneinfo.node0.normal.free',
+    'mitra.buddyinfo.node1.dma32.order10',
+    'mitra.loadavg.load1',
+  ]) {
+    expect({ f, mapped: isMappedField(f) }).toEqual({ f, mapped: true });
+  }
+  for (const f of [
+    'mitra.meminfo.Junk42',
+    'mitra.zoneinfo.node9.normal.free',
+    'mitra.buddyinfo.node0.normal.order11',
+    'mitra.nothing',
+    'mitra.meminfo.',
+  ]) {
+    expect({ f, mapped: isMappedField(f) }).toEqual({ f, mapped: false });
   }
 });

@@ -13,11 +13,331 @@ export interface FieldSpec {
   readonly description: string;
   /** For `alias`: the field it points to. */
   readonly path?: string;
-  /** For `object`: a bounded map whose every leaf is of this type (/proc counters). */
+  /** For `object`: a /proc key/value map whose every leaf is of this type. */
   readonly leaves?: 'long' | 'double';
+  /**
+   * For `leaves` maps: the keys mapped (searchable, aggregatable). Every other
+   * key the parser finds stays in `_source` only, so no document can add fields.
+   */
+  readonly keys?: readonly string[];
+  /** How FIELDS.md summarises `keys` when listing them all would be unreadable. */
+  readonly keysDoc?: string;
   /** A keyword sub-field `<name>.keyword` next to a text field. */
   readonly keywordSubfield?: boolean;
   readonly example?: string;
+}
+
+/**
+ * The keys of the /proc maps that are mapped as fields: what real kernels
+ * (3.10 … 6.18) print. A key not listed here is still parsed and kept in
+ * `_source` (history replay reads it there) but adds no field, so junk keys can
+ * never exhaust the index's field limit. Adding a key here is a schema change.
+ */
+const MEMINFO_KEYS = [
+  'MemTotal',
+  'MemFree',
+  'MemAvailable',
+  'Buffers',
+  'Cached',
+  'SwapCached',
+  'Active',
+  'Inactive',
+  'Active(anon)',
+  'Inactive(anon)',
+  'Active(file)',
+  'Inactive(file)',
+  'Unevictable',
+  'Mlocked',
+  'HighTotal',
+  'HighFree',
+  'LowTotal',
+  'LowFree',
+  'MmapCopy',
+  'SwapTotal',
+  'SwapFree',
+  'Zswap',
+  'Zswapped',
+  'Dirty',
+  'Writeback',
+  'AnonPages',
+  'Mapped',
+  'Shmem',
+  'KReclaimable',
+  'Slab',
+  'SReclaimable',
+  'SUnreclaim',
+  'KernelStack',
+  'ShadowCallStack',
+  'PageTables',
+  'SecPageTables',
+  'Quicklists',
+  'NFS_Unstable',
+  'Bounce',
+  'WritebackTmp',
+  'CommitLimit',
+  'Committed_AS',
+  'VmallocTotal',
+  'VmallocUsed',
+  'VmallocChunk',
+  'Percpu',
+  'HardwareCorrupted',
+  'AnonHugePages',
+  'ShmemHugePages',
+  'ShmemPmdMapped',
+  'FileHugePages',
+  'FilePmdMapped',
+  'CmaTotal',
+  'CmaFree',
+  'Unaccepted',
+  'Balloon',
+  'HugePages_Total',
+  'HugePages_Free',
+  'HugePages_Rsvd',
+  'HugePages_Surp',
+  'Hugepagesize',
+  'Hugetlb',
+  'DirectMap4k',
+  'DirectMap2M',
+  'DirectMap4M',
+  'DirectMap1G',
+] as const;
+
+const VMSTAT_KEYS = [
+  'allocstall',
+  'allocstall_device',
+  'allocstall_dma',
+  'allocstall_dma32',
+  'allocstall_movable',
+  'allocstall_normal',
+  'balloon_deflate',
+  'balloon_inflate',
+  'balloon_migrate',
+  'compact_daemon_free_scanned',
+  'compact_daemon_migrate_scanned',
+  'compact_daemon_wake',
+  'compact_fail',
+  'compact_free_scanned',
+  'compact_isolated',
+  'compact_migrate_scanned',
+  'compact_stall',
+  'compact_success',
+  'cow_ksm',
+  'direct_map_level2_collapses',
+  'direct_map_level2_splits',
+  'direct_map_level3_collapses',
+  'direct_map_level3_splits',
+  'drop_pagecache',
+  'drop_slab',
+  'htlb_buddy_alloc_fail',
+  'htlb_buddy_alloc_success',
+  'ksm_swpin_copy',
+  'kswapd_high_wmark_hit_quickly',
+  'kswapd_inodesteal',
+  'kswapd_low_wmark_hit_quickly',
+  'nr_active_anon',
+  'nr_active_file',
+  'nr_alloc_batch',
+  'nr_anon_pages',
+  'nr_anon_transparent_hugepages',
+  'nr_balloon_pages',
+  'nr_bounce',
+  'nr_dirtied',
+  'nr_dirty',
+  'nr_dirty_background_threshold',
+  'nr_dirty_threshold',
+  'nr_file_hugepages',
+  'nr_file_pages',
+  'nr_file_pmdmapped',
+  'nr_foll_pin_acquired',
+  'nr_foll_pin_released',
+  'nr_free_cma',
+  'nr_free_pages',
+  'nr_free_pages_blocks',
+  'nr_hugetlb',
+  'nr_inactive_anon',
+  'nr_inactive_file',
+  'nr_iommu_pages',
+  'nr_isolated_anon',
+  'nr_isolated_file',
+  'nr_kernel_file_pages',
+  'nr_kernel_misc_reclaimable',
+  'nr_kernel_stack',
+  'nr_mapped',
+  'nr_memmap_boot_pages',
+  'nr_memmap_pages',
+  'nr_mlock',
+  'nr_page_table_pages',
+  'nr_sec_page_table_pages',
+  'nr_shmem',
+  'nr_shmem_hugepages',
+  'nr_shmem_pmdmapped',
+  'nr_slab_reclaimable',
+  'nr_slab_unreclaimable',
+  'nr_swapcached',
+  'nr_throttled_written',
+  'nr_unevictable',
+  'nr_unstable',
+  'nr_vmscan_immediate_reclaim',
+  'nr_vmscan_write',
+  'nr_writeback',
+  'nr_writeback_temp',
+  'nr_written',
+  'nr_zone_active_anon',
+  'nr_zone_active_file',
+  'nr_zone_inactive_anon',
+  'nr_zone_inactive_file',
+  'nr_zone_unevictable',
+  'nr_zone_write_pending',
+  'nr_zspages',
+  'numa_foreign',
+  'numa_hint_faults',
+  'numa_hint_faults_local',
+  'numa_hit',
+  'numa_huge_pte_updates',
+  'numa_interleave',
+  'numa_local',
+  'numa_miss',
+  'numa_other',
+  'numa_pages_migrated',
+  'numa_pte_updates',
+  'oom_kill',
+  'pageoutrun',
+  'pgactivate',
+  'pgalloc_device',
+  'pgalloc_dma',
+  'pgalloc_dma32',
+  'pgalloc_movable',
+  'pgalloc_normal',
+  'pgdeactivate',
+  'pgdemote_direct',
+  'pgdemote_khugepaged',
+  'pgdemote_kswapd',
+  'pgdemote_proactive',
+  'pgfault',
+  'pgfree',
+  'pginodesteal',
+  'pglazyfree',
+  'pglazyfreed',
+  'pgmajfault',
+  'pgmigrate_fail',
+  'pgmigrate_success',
+  'pgpgin',
+  'pgpgout',
+  'pgpromote_candidate',
+  'pgpromote_candidate_nrl',
+  'pgpromote_success',
+  'pgrefill',
+  'pgrefill_dma',
+  'pgrefill_dma32',
+  'pgrefill_movable',
+  'pgrefill_normal',
+  'pgreuse',
+  'pgrotated',
+  'pgscan_anon',
+  'pgscan_direct',
+  'pgscan_direct_dma',
+  'pgscan_direct_dma32',
+  'pgscan_direct_movable',
+  'pgscan_direct_normal',
+  'pgscan_direct_throttle',
+  'pgscan_file',
+  'pgscan_khugepaged',
+  'pgscan_kswapd',
+  'pgscan_kswapd_dma',
+  'pgscan_kswapd_dma32',
+  'pgscan_kswapd_movable',
+  'pgscan_kswapd_normal',
+  'pgscan_proactive',
+  'pgscank',
+  'pgskip_device',
+  'pgskip_dma',
+  'pgskip_dma32',
+  'pgskip_movable',
+  'pgskip_normal',
+  'pgsteal_anon',
+  'pgsteal_direct',
+  'pgsteal_direct_dma',
+  'pgsteal_direct_dma32',
+  'pgsteal_direct_movable',
+  'pgsteal_direct_normal',
+  'pgsteal_file',
+  'pgsteal_khugepaged',
+  'pgsteal_kswapd',
+  'pgsteal_kswapd_dma',
+  'pgsteal_kswapd_dma32',
+  'pgsteal_kswapd_movable',
+  'pgsteal_kswapd_normal',
+  'pgsteal_proactive',
+  'pswpin',
+  'pswpout',
+  'slabs_scanned',
+  'swap_ra',
+  'swap_ra_hit',
+  'swpin_zero',
+  'swpout_zero',
+  'thp_collapse_alloc',
+  'thp_collapse_alloc_failed',
+  'thp_deferred_split_page',
+  'thp_fault_alloc',
+  'thp_fault_fallback',
+  'thp_fault_fallback_charge',
+  'thp_file_alloc',
+  'thp_file_fallback',
+  'thp_file_fallback_charge',
+  'thp_file_mapped',
+  'thp_migration_fail',
+  'thp_migration_split',
+  'thp_migration_success',
+  'thp_scan_exceed_none_pte',
+  'thp_scan_exceed_share_pte',
+  'thp_scan_exceed_swap_pte',
+  'thp_split',
+  'thp_split_page',
+  'thp_split_page_failed',
+  'thp_split_pmd',
+  'thp_split_pud',
+  'thp_swpout',
+  'thp_swpout_fallback',
+  'thp_underused_split_page',
+  'thp_zero_page_alloc',
+  'thp_zero_page_alloc_failed',
+  'unevictable_pgs_cleared',
+  'unevictable_pgs_culled',
+  'unevictable_pgs_mlocked',
+  'unevictable_pgs_munlocked',
+  'unevictable_pgs_rescued',
+  'unevictable_pgs_scanned',
+  'unevictable_pgs_stranded',
+  'workingset_activate',
+  'workingset_activate_anon',
+  'workingset_activate_file',
+  'workingset_nodereclaim',
+  'workingset_nodes',
+  'workingset_refault',
+  'workingset_refault_anon',
+  'workingset_refault_file',
+  'workingset_restore_anon',
+  'workingset_restore_file',
+  'zone_reclaim_failed',
+  'zone_reclaim_success',
+  'zswpin',
+  'zswpout',
+  'zswpwb',
+] as const;
+
+/**
+ * NUMA nodes and zones whose zoneinfo/buddyinfo numbers are mapped (lowercased zone names).
+ * Bounded so the whole mapping stays under Elasticsearch's default 1000-field limit;
+ * nodes above node3 and orders above 10 stay in _source.
+ */
+const NUMA_NODES = Array.from({ length: 4 }, (_, i) => `node${i}`);
+const ZONES = ['dma', 'dma32', 'normal', 'highmem', 'movable', 'device'];
+/** Free-block orders 0-10: MAX_ORDER 11 on x86 and arm64 with 4 KB pages. */
+const BUDDY_ORDERS = Array.from({ length: 11 }, (_, i) => `order${i}`);
+
+/** Every dotted path a.b.c over the given levels, in order. */
+function grid(...levels: readonly (readonly string[])[]): string[] {
+  return levels.reduce<string[]>((paths, level) => paths.flatMap((p) => level.map((k) => (p ? `${p}.${k}` : k))), ['']);
 }
 
 export const FIELDS = [
@@ -61,6 +381,12 @@ export const FIELDS = [
   { name: 'mitra.tags', type: 'keyword', description: 'Free tags from the agent configuration.' },
   { name: 'mitra.agent.version', type: 'keyword', description: 'Version of the agent that sent the snapshot.' },
   { name: 'mitra.ingested_at', type: 'date', description: 'When the pipeline processed the snapshot.' },
+  {
+    name: 'mitra.sent_timestamp',
+    type: 'keyword',
+    description:
+      'The @timestamp as sent, kept only when it was outside the accepted window (before 2000-01-01 or more than a day after ingest): @timestamp then holds the ingest time and mitra.error says why.',
+  },
   { name: 'mitra.pipeline_version', type: 'integer', description: '_meta.version of the mitra-snapshot pipeline that parsed it.' },
   { name: 'mitra.error.processor', type: 'keyword', description: 'Processor type that failed while parsing.' },
   { name: 'mitra.error.tag', type: 'keyword', description: 'Tag of the processor that failed.' },
@@ -82,25 +408,34 @@ export const FIELDS = [
     name: 'mitra.meminfo',
     type: 'object',
     leaves: 'long',
-    description: '/proc/meminfo: every key in bytes (kB values × 1024; HugePages_* counts as is).',
+    keys: MEMINFO_KEYS,
+    description:
+      '/proc/meminfo: every key in bytes (kB values × 1024; HugePages_* counts as is). Keys not declared are kept in _source only.',
   },
   {
     name: 'mitra.vmstat',
     type: 'object',
     leaves: 'long',
-    description: '/proc/vmstat: every counter, e.g. pgscank, pgsteal_kswapd, pgmajfault.',
+    keys: VMSTAT_KEYS,
+    description: '/proc/vmstat: every counter, e.g. pgscank, pgsteal_kswapd, pgmajfault. Counters not declared are kept in _source only.',
   },
   {
     name: 'mitra.zoneinfo',
     type: 'object',
     leaves: 'long',
-    description: '/proc/zoneinfo per node and zone: `node<N>.<zone>.{free,min,low,high,spanned,present,managed}` in pages.',
+    keys: grid(NUMA_NODES, ZONES, ['free', 'min', 'low', 'high', 'spanned', 'present', 'managed']),
+    keysDoc: `node0 … node${NUMA_NODES.length - 1} × ${ZONES.join(', ')} × free, min, low, high, spanned, present, managed`,
+    description:
+      '/proc/zoneinfo per node and zone: `node<N>.<zone>.{free,min,low,high,spanned,present,managed}` in pages. Other nodes and zones are kept in _source only.',
   },
   {
     name: 'mitra.buddyinfo',
     type: 'object',
     leaves: 'long',
-    description: '/proc/buddyinfo: `node<N>.<zone>.order<K>` free blocks per order.',
+    keys: grid(NUMA_NODES, ZONES, BUDDY_ORDERS),
+    keysDoc: `node0 … node${NUMA_NODES.length - 1} × ${ZONES.join(', ')} × order0 … order${BUDDY_ORDERS.length - 1}`,
+    description:
+      '/proc/buddyinfo: `node<N>.<zone>.order<K>` free blocks per order. Other nodes, zones and orders are kept in _source only.',
   },
   { name: 'mitra.loadavg.load1', type: 'double', description: '1-minute load average.' },
   { name: 'mitra.loadavg.load5', type: 'double', description: '5-minute load average.' },
@@ -170,28 +505,36 @@ export type FieldRef = FieldName | `${'mitra.meminfo' | 'mitra.vmstat' | 'mitra.
 
 export const field = <F extends FieldName>(name: F): F => name;
 
+/**
+ * Whether a dotted name is mapped (searchable, aggregatable): a declared field,
+ * or a declared key of a /proc map. Keys outside the declared list are kept in
+ * `_source` only, so a query on them would silently match nothing.
+ */
+export function isMappedField(name: string): boolean {
+  for (const spec of FIELDS as readonly FieldSpec[]) {
+    if (spec.name === name) return true;
+    if (spec.keys && name.startsWith(`${spec.name}.`)) return spec.keys.includes(name.slice(spec.name.length + 1));
+  }
+  return false;
+}
+
 type Mapping = Record<string, unknown>;
 
 /** Elasticsearch mappings for the snapshot indices, built from FIELDS. */
 export function buildMappings(): Mapping {
   const root: Mapping = { dynamic: false, properties: {} };
-  const dynamicTemplates: Mapping[] = [];
   for (const spec of FIELDS as readonly FieldSpec[]) {
     const parent = containerFor(root, spec.name);
     const leaf = spec.name.split('.').pop()!;
     parent[leaf] = { ...(parent[leaf] as Mapping | undefined), ...leafMapping(spec) };
-    if (spec.leaves) {
-      dynamicTemplates.push({
-        [spec.name.replace(/\W/g, '_')]: {
-          path_match: `${spec.name}.*`,
-          // Only numbers: '*' would also catch the intermediate objects (zoneinfo.node0).
-          match_mapping_type: spec.leaves,
-          mapping: { type: spec.leaves },
-        },
-      });
+    for (const key of spec.keys ?? []) {
+      // Declared keys only: every object on the way is closed too, so node99 or a junk key adds nothing.
+      const path = `${spec.name}.${key}`;
+      containerFor(root, path)[key.split('.').pop()!] = { type: spec.leaves };
     }
   }
-  return { ...root, dynamic_templates: dynamicTemplates };
+  // An empty list replaces the dynamic templates older Mitra versions put on existing indices.
+  return { ...root, dynamic_templates: [] };
 }
 
 function leafMapping(spec: FieldSpec): Mapping {
@@ -201,8 +544,7 @@ function leafMapping(spec: FieldSpec): Mapping {
     case 'nested':
       return { type: 'nested', dynamic: false };
     case 'object':
-      // Only the numeric maps are open, and only to numbers (dynamic templates).
-      return { type: 'object', dynamic: spec.leaves ? true : false };
+      return { type: 'object', dynamic: false };
     case 'text':
       return spec.keywordSubfield ? { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 1024 } } } : { type: 'text' };
     case 'keyword':
@@ -217,7 +559,7 @@ function containerFor(root: Mapping, name: string): Mapping {
   const parts = name.split('.');
   let props = root.properties as Mapping;
   for (const part of parts.slice(0, -1)) {
-    const existing = (props[part] ?? { properties: {} }) as Mapping;
+    const existing = (props[part] ?? { dynamic: false, properties: {} }) as Mapping;
     existing.properties ??= {};
     props[part] = existing;
     props = existing.properties as Mapping;
@@ -232,6 +574,9 @@ export function renderFieldDocs(): string {
     const example = f.example ? `\`${f.example}\`` : '';
     return `| \`${f.name}\` | ${type} | ${f.description.replace(/\|/g, '\\|')} | ${example} |`;
   });
+  const maps = (FIELDS as readonly FieldSpec[])
+    .filter((f) => f.keys)
+    .flatMap((f) => ['', `### \`${f.name}\``, '', f.keysDoc ?? f.keys!.map((k) => `\`${k}\``).join(', ')]);
   return [
     '# Mitra fields',
     '',
@@ -240,6 +585,12 @@ export function renderFieldDocs(): string {
     '| field | type | meaning | example |',
     '| --- | --- | --- | --- |',
     ...rows,
+    '',
+    '## Declared keys of the /proc maps',
+    '',
+    'Only these keys are mapped (searchable, usable in series and aggregations). Any other key a parser finds is',
+    'kept in `_source` and adds no field, so no document can grow the mapping.',
+    ...maps,
     '',
   ].join('\n');
 }

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import {
+  chmodSync,
   closeSync,
   existsSync,
   mkdirSync,
@@ -151,13 +152,16 @@ export interface StartResult {
 /** Starts the node (or finds it running) and waits until it answers with a yellow cluster. */
 export async function startEngine(o: EngineOptions, timeoutMs = 180_000): Promise<StartResult> {
   const t0 = Date.now();
+  // The node's files (indexed snapshots, the secured flavours' credentials) are for this user only;
+  // a data dir made by an older version with the default mode is tightened too, even when the node runs.
+  mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(o.dataDir, 0o700);
   const running = readPid(o);
   if (running && (await probe(o))) return { url: url(o), pid: running, alreadyRunning: true, seconds: 0 };
   if (!running && (await probe(o))) {
     throw new EngineError(`port ${o.port} on 127.0.0.1 is already taken by another server: stop it or use --port / MITRA_ENGINE_PORT`);
   }
   ensureBuilt(o);
-  mkdirSync(o.dataDir, { recursive: true });
   const child = launch(o);
   if (!child.pid) throw new EngineError(`cannot start ${flavorOf(o).label}: is a Java runtime installed (MITRA_ENGINE_JAVA_HOME)?`);
   child.unref();

@@ -12,6 +12,8 @@ export const ASSETS_DIR = resolve(__dirname, '..', 'assets');
 export const FIXTURES_DIR = resolve(__dirname, '..', 'fixtures');
 /** The entry pipeline's id for a prefix: `mitra-snapshot` with the default prefix. */
 export const snapshotPipeline = (prefix: string): string => `${prefix}snapshot`;
+/** The memory-samples pipeline (assets/pipelines/sample.yml): numbers only, into `<prefix>samples-YYYY.MM.DD`. */
+export const samplePipeline = (prefix: string): string => `${prefix}sample`;
 
 export interface PipelineAsset {
   kind: 'pipeline';

@@ -39,7 +39,8 @@ export function fetchApi(origin = '', fetchImpl: typeof fetch = (...args) => fet
     try {
       res = await fetchImpl(`${origin}${API_BASE}${path}`, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        // mitra serve, like Kibana, takes changes only with kbn-xsrf and a JSON content type (a web page cannot send either cross-site).
+        headers: method === 'GET' ? {} : { 'kbn-xsrf': 'mitra', 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (e) {

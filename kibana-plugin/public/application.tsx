@@ -1,22 +1,27 @@
-import { EuiProvider } from '@elastic/eui';
-import { createRoot } from 'react-dom/client';
 import type { MitraApi } from './api';
 import { App } from './app/app';
-import { ApiContext } from './app/hooks';
+import type { AppHistory } from './app/history';
+import { ApiContext, HistoryContext } from './app/hooks';
+import type { Route } from './app/routes';
+
+/** What a host page hands the app: how to reach the API, the history to route through, who hears route changes. */
+export interface AppFrame {
+  api: MitraApi;
+  history: AppHistory;
+  onRoute?: (route: Route) => void;
+}
 
 /**
- * Mounts the app into `element` and returns the unmount function Kibana's
- * application service calls when the user leaves the app. The standalone
- * page calls it the same way.
+ * The app with its services, for any host: Kibana wraps it in its render
+ * context (kibana_application.tsx), the standalone page in an EuiProvider
+ * (standalone/index.tsx). Neither the theme nor the React root is chosen here.
  */
-export function renderApp(element: HTMLElement, api: MitraApi): () => void {
-  const root = createRoot(element);
-  root.render(
-    <EuiProvider colorMode="light">
-      <ApiContext.Provider value={api}>
-        <App />
-      </ApiContext.Provider>
-    </EuiProvider>,
+export function MitraApp({ frame }: { frame: AppFrame }) {
+  return (
+    <ApiContext.Provider value={frame.api}>
+      <HistoryContext.Provider value={frame.history}>
+        <App onRoute={frame.onRoute} />
+      </HistoryContext.Provider>
+    </ApiContext.Provider>
   );
-  return () => root.unmount();
 }

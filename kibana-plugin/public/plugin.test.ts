@@ -1,7 +1,54 @@
-import { waitFor } from '@testing-library/react';
-import { act } from 'react';
+import { fireEvent, render, waitFor } from '@testing-library/react';
+import { act, createElement } from 'react';
+import type { App, ChromeBreadcrumb, CoreSetup, CoreStart, HistoryLocation, RuleTypeModel, ScopedHistory } from '../kibana_api/public';
 import { plugin } from './index';
-import type { PublicCoreSetup } from './plugin';
+import { validateRuleParams } from './rule_type_model';
+
+// Kibana's shared-deps module (not on npm): in jsdom, the render context is an EuiProvider plus the i18n context,
+// which is what KibanaRenderContextProvider provides (see kibana_api/public.ts).
+jest.mock(
+  '@kbn/react-kibana-context-render',
+  () => {
+    const { createElement: h } = jest.requireActual('react');
+    const { EuiProvider } = jest.requireActual('@elastic/eui');
+    return {
+      KibanaRenderContextProvider: ({ i18n, children }: { i18n: CoreStart['i18n']; children: unknown }) =>
+        h(EuiProvider, { colorMode: 'light' }, h(i18n.Context, null, children)),
+    };
+  },
+  { virtual: true },
+);
+
+/** A ScopedHistory over memory, with the members declared in kibana_api/public.ts, scoped to /app/mitra. */
+function memoryHistory(start: string): ScopedHistory & { entries: string[] } {
+  const listeners = new Set<(l: HistoryLocation) => void>();
+  const entries = [start];
+  const toLocation = (path: string): HistoryLocation => {
+    const [pathname, search = ''] = path.split('?', 2);
+    return { pathname, search: search ? `?${search}` : '', hash: '', state: undefined };
+  };
+  const pathOf = (to: Parameters<ScopedHistory['push']>[0]) => (typeof to === 'string' ? to : `${to.pathname ?? ''}${to.search ?? ''}`);
+  const go = (path: string) => {
+    entries.push(path);
+    listeners.forEach((l) => l(toLocation(path)));
+  };
+  return {
+    entries,
+    get location() {
+      return toLocation(entries.at(-1)!);
+    },
+    listen: (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    push: (to) => go(pathOf(to)),
+    replace: (to) => go(pathOf(to)),
+    createHref: (to, options) => `${options?.prependBasePath === false ? '' : '/app/mitra'}${pathOf(to)}`,
+    createSubHistory: () => {
+      throw new Error('not used');
+    },
+  };
+}
 
 /** The Kibana browser side: the app is registered with a lazy mount that renders into Kibana's element and unmounts cleanly. */
 describe('Mitra public plugin', () => {
@@ -14,33 +61,99 @@ describe('Mitra public plugin', () => {
   });
   afterEach(() => jest.restoreAllMocks());
 
-  it('registers the mitra app; mount renders it through core.http and returns its unmount', async () => {
-    const registered: Parameters<PublicCoreSetup['application']['register']>[0][] = [];
+  it('registers the app and the rule type; mount routes through params.history, sets chrome, and unmounts cleanly', async () => {
+    const registered: App[] = [];
+    const ruleTypes: RuleTypeModel[] = [];
     const fetched: [string, unknown][] = [];
+    const breadcrumbs: ChromeBreadcrumb[][] = [];
+    const titles: (string | string[])[] = [];
     const http = {
       fetch: async <T>(path: string, options: unknown) => {
         fetched.push([path, options]);
         if (path === '/api/mitra/overview') return { hosts: 0, kernels: [], os: [], total: 0 } as T;
         return { asOf: null, total: 0, page: 1, size: 50, conditions: ['kernel 4.4'], hosts: [] } as T;
       },
+      basePath: { prepend: (u: string) => u, get: () => '' },
     };
-    plugin().setup({ application: { register: (app) => registered.push(app) }, getStartServices: async () => [{ http }, {}, {}] });
+    const never = { subscribe: () => ({ unsubscribe: () => {} }) };
+    const coreStart: CoreStart = {
+      http,
+      chrome: {
+        setBreadcrumbs: (b) => breadcrumbs.push(b),
+        docTitle: { change: (t) => titles.push(t), reset: () => titles.push('reset') },
+      },
+      theme: { theme$: never, getTheme: () => ({ darkMode: false, name: 'borealis' }) },
+      i18n: { Context: ({ children }) => createElement('div', { 'data-i18n': 'context' }, children) },
+      notifications: { toasts: { addSuccess: () => undefined, addDanger: () => undefined } },
+    };
+    const core: CoreSetup = {
+      application: { register: (app) => registered.push(app as App) },
+      getStartServices: async () => [coreStart, {}, {}],
+    };
+    const registry = {
+      register: (m: RuleTypeModel) => ruleTypes.push(m),
+      has: () => false,
+      get: () => ruleTypes[0],
+      list: () => ruleTypes,
+    };
+    plugin().setup(core, { triggersActionsUi: { ruleTypeRegistry: registry } });
     expect(registered.map((a) => [a.id, a.title])).toEqual([['mitra', 'Mitra']]);
+    expect(ruleTypes.map((m) => [m.id, m.requiresAppContext])).toEqual([['mitra.fleet-query', false]]);
 
-    window.location.hash = '#/fleet?type=kernel&value=4.4';
+    const history = memoryHistory('/fleet?type=kernel&value=4.4');
     const element = document.createElement('div');
     document.body.appendChild(element);
     let unmount: () => void = () => {};
     await act(async () => {
-      unmount = await registered[0].mount({ element, history: {}, appBasePath: '/app/mitra' });
+      unmount = await registered[0].mount({
+        element,
+        history,
+        appBasePath: '/app/mitra',
+        onAppLeave: () => {},
+        setHeaderActionMenu: () => {},
+        theme$: never,
+      });
     });
     await waitFor(() => expect(element.textContent).toContain('0 hosts, as of no data yet'));
+    expect(element.querySelector('[data-i18n="context"]')).not.toBeNull();
     // Kibana's http adds the base path itself: the app passes the route path and the query as an object.
-    expect(fetched).toEqual([
+    expect(fetched.slice(0, 2)).toEqual([
       ['/api/mitra/overview', { method: 'GET', query: {}, body: undefined }],
       ['/api/mitra/hosts', { method: 'GET', query: { kernel: '4.4', page: '1', size: '50' }, body: undefined }],
     ]);
+    expect(breadcrumbs.at(-1)?.map((b) => b.text)).toEqual(['Mitra', 'Fleet']);
+    expect(breadcrumbs.at(-1)?.[0].href).toBe('/app/mitra/fleet');
+    expect(titles.at(-1)).toEqual(['Fleet', 'Mitra']);
+    // Links are the history's hrefs; a click pushes onto the history instead of loading a page.
+    const compare = element.querySelector('[data-test-subj="tab-compare"]') as HTMLAnchorElement;
+    expect(compare.getAttribute('href')).toBe('/app/mitra/compare');
+    await act(async () => fireEvent.click(compare));
+    expect(history.entries.at(-1)).toBe('/compare');
+    await waitFor(() => expect(titles.at(-1)).toEqual(['Compare', 'Mitra']));
     act(() => unmount());
     expect(element.innerHTML).toBe('');
+    expect(titles.at(-1)).toBe('reset');
+  });
+
+  it("validates rule params with the app's question checks", () => {
+    expect(validateRuleParams({ kind: 'hosts', params: { kernel: '4.4' }, threshold: 0 }).errors).toEqual({ question: [], threshold: [] });
+    expect(validateRuleParams({ kind: 'hosts', params: { kernel: 'four' }, threshold: 0 }).errors.question).toEqual([
+      'kernel "four" is not a version: use major.minor (4.4) or a full release',
+    ]);
+    expect(validateRuleParams({ kind: 'hosts', params: { kernel: '4.4' }, threshold: -1 }).errors.threshold).toHaveLength(1);
+    expect(validateRuleParams({}).errors.question).toEqual(['choose a question and enter its value']);
+  });
+
+  it('the params form writes the question as the server rule type params (kind, params, threshold)', () => {
+    const set = jest.fn();
+    const { fleetQueryRuleTypeModel } = jest.requireActual('./rule_type_model');
+    const Form = (fleetQueryRuleTypeModel as RuleTypeModel).ruleParamsExpression;
+    const { container } = render(createElement(Form, { ruleParams: {}, ruleInterval: '1m', setRuleParams: set, errors: {} }));
+    const subj = (id: string) => container.querySelector(`[data-test-subj="${id}"]`)!;
+    fireEvent.change(subj('mitra-rule-question-type'), { target: { value: 'missing_package' } });
+    fireEvent.change(subj('mitra-rule-question-value'), { target: { value: 'zsh' } });
+    expect(set).toHaveBeenCalledWith('kind', 'hosts');
+    expect(set).toHaveBeenCalledWith('params', { missingPackage: 'zsh' });
+    expect(set).toHaveBeenCalledWith('threshold', 0);
   });
 });

@@ -1,34 +1,29 @@
 import { PLUGIN_ID, PLUGIN_NAME } from '../common';
-import { kibanaApi, type KibanaHttp } from './api';
+import type { CoreSetup, CoreStart, Plugin, TriggersAndActionsUIPublicPluginSetup } from '../kibana_api/public';
+import { fleetQueryRuleTypeModel } from './rule_type_model';
 
-/** The slice of Kibana's public CoreSetup this plugin uses (Kibana 8.17 shapes). */
-export interface PublicCoreSetup {
-  application: {
-    register(app: {
-      id: string;
-      title: string;
-      category?: { id: string; label: string; order?: number; euiIconType?: string };
-      mount(params: { element: HTMLElement; history: unknown; appBasePath: string }): Promise<() => void>;
-    }): void;
-  };
-  getStartServices(): Promise<[{ http: KibanaHttp }, unknown, unknown]>;
+/** The optional plugins the browser side uses (kibana.json `optionalPlugins`). */
+export interface MitraSetupDeps {
+  triggersActionsUi?: TriggersAndActionsUIPublicPluginSetup;
 }
 
-export class MitraPublicPlugin {
-  setup(core: PublicCoreSetup): void {
+export class MitraPublicPlugin implements Plugin<void, void, MitraSetupDeps> {
+  setup(core: CoreSetup, plugins: MitraSetupDeps): void {
     core.application.register({
       id: PLUGIN_ID,
       title: PLUGIN_NAME,
       category: { id: 'management', label: 'Management', order: 5000, euiIconType: 'managementApp' },
       async mount(params) {
         // Loaded only when the app opens: Kibana's page load stays free of the app's code.
-        const [{ renderApp }, [coreStart]] = await Promise.all([import('./application'), core.getStartServices()]);
-        return renderApp(params.element, kibanaApi(coreStart.http));
+        const [{ mountKibanaApp }, [coreStart]] = await Promise.all([import('./kibana_application'), core.getStartServices()]);
+        return mountKibanaApp(params, coreStart);
       },
     });
+    // "Mitra fleet query" in Kibana's Rules UI, when alerting's UI is there.
+    plugins.triggersActionsUi?.ruleTypeRegistry.register(fleetQueryRuleTypeModel);
   }
 
-  start(): void {}
+  start(_core: CoreStart): void {}
 
   stop(): void {}
 }

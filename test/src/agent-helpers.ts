@@ -1,5 +1,5 @@
 import { spawn, type SpawnOptions } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Agent, Logger, parseAgentConfig, type AgentOptions, type CycleSummary, type WireDoc } from '@mitra/beats';
@@ -22,6 +22,16 @@ export function tempDir(name: string): string {
 /** Removes every directory tempDir made in this test file (call in afterAll). */
 export function removeTempDirs(): void {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Replaces a file the way editors and package managers do (write aside, rename):
+ * writeFileSync truncates first, and an agent reading between the truncate and
+ * the write sees, and rightly records, an empty file.
+ */
+export function writeAtomically(path: string, text: string): void {
+  writeFileSync(`${path}.tmp`, text);
+  renameSync(`${path}.tmp`, path);
 }
 
 /** Lines the agent logged, kept for assertions instead of cluttering the test output. */

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { documentId, type WireDoc } from '@mitra/beats';
-import { currentDoc, historyDocs, runMitra, removeTempDirs, tempDir, testAgent } from './agent-helpers';
+import { currentDoc, historyDocs, runMitra, removeTempDirs, tempDir, testAgent, writeAtomically } from './agent-helpers';
 import { testCluster, type TestCluster } from './support/cluster';
 
 /** A closed port: the shared engine keeps running, the agent just cannot reach it. */
@@ -86,7 +86,8 @@ log: {file: ${dir}/agent.log, level: debug}
         .flatMap((n) => readFileSync(join(spool, n), 'utf8').split('\n').filter(Boolean))
         .map((l) => JSON.parse(l) as WireDoc);
     for (let i = 0; i <= 4; i++) {
-      if (i) writeFileSync(file, `v${i}\n`);
+      // A cycle every 0.2 s on a loaded machine can fall between writeFileSync's truncate and write.
+      if (i) writeAtomically(file, `v${i}\n`);
       await until(() => spooled().some((d) => d.mitra.target === 'history' && d.mitra.content === `v${i}\n`), 15_000, agent);
     }
     agent.child.kill('SIGKILL');

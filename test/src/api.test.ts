@@ -69,7 +69,8 @@ describe('HTTP API (mitra serve)', () => {
     if (match && 'route' in match) called.add(`${method} ${match.route.path}`);
     const res = await fetch(base + path, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      // What the app sends: mitra serve takes changes only with kbn-xsrf and a JSON body (api-security.test.ts).
+      headers: method === 'GET' ? {} : { 'kbn-xsrf': 'test', 'content-type': 'application/json' },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
@@ -207,7 +208,15 @@ describe('HTTP API (mitra serve)', () => {
       ['/api/mitra/history?host=web-01&path=/etc/hosts&page=0', /parameter page "0" is out of range/],
       ['/api/mitra/content?host=web-01&path=/etc/hosts', /parameter at is required/],
       ['/api/mitra/series?host=web-01&field=mitra.content', /field "mitra.content" is not a \/proc series/],
-      ['/api/mitra/series?host=web-01&field=mitra.meminfo.Cached&from=2026-02-01&to=2026-01-01', /parameter from .* is after parameter to/],
+      ['/api/mitra/series?host=web-01&field=mitra.meminfo.Cached&from=2026-02-01&to=2026-01-01', /parameter from .* is after the end time/],
+      // Caught before Elasticsearch sees them: its result window and its long range.
+      ['/api/mitra/search?query=x&page=1001', /parameter page "1001" is past the last page .* use page 1 to 100/],
+      [
+        '/api/mitra/hosts?file=/etc/hosts&larger_than=99999999999999999999999',
+        /parameter larger_than "99999999999999999999999" is not a size/,
+      ],
+      ['/api/mitra/hosts?stale=2h&stael=3h', /parameter stael is not known: use kernel, os, /],
+      ['/api/mitra/hosts?stale=2h&stale=3h', /parameter stale \["2h","3h"\] is given 2 times: give it once/],
       ['/api/mitra/hosts?file=/etc/hosts&larger_than=lots', /"lots" is not a size/],
       ['/api/mitra/hosts', /no condition given/],
     ];
@@ -216,6 +225,22 @@ describe('HTTP API (mitra serve)', () => {
       expect({ path, status: res.status, error: res.body.error }).toEqual({ path, status: 400, error: 'bad_request' });
       expect(res.body.message).toMatch(message);
     }
+    // Wrongly typed bodies: 400 naming the field, and nothing stored.
+    const rule = { name: 'typed-badly', search: 'whatever', condition: { type: 'hosts_changed' } };
+    for (const [patch, message] of [
+      [{ actions: 'x' }, /field actions must be a list, not "x"/],
+      [{ query: null, search: undefined }, /field query must be an object, not null/],
+      [{ enabled: 'no' }, /field enabled must be true or false, not "no"/],
+      [{ condition: { type: 'matches_above', threshold: -1 } }, /field condition.threshold -1 is out of range/],
+    ] as [Record<string, unknown>, RegExp][]) {
+      const res = await call('POST', '/api/mitra/alerts/rules', { ...rule, ...patch });
+      expect({ patch, status: res.status }).toEqual({ patch, status: 400 });
+      expect(res.body.message).toMatch(message);
+    }
+    expect((await get('/api/mitra/alerts/rules/typed-badly')).status).toBe(404);
+    const nullQuery = await call('POST', '/api/mitra/saved', { name: 'typed-badly', kind: 'lucene', params: { query: null } });
+    expect(nullQuery).toMatchObject({ status: 400, body: { message: 'parameter query must be text, not null' } });
+    expect((await get('/api/mitra/saved/typed-badly')).status).toBe(404);
     const badJson = await call('POST', '/api/mitra/saved', '{not json');
     expect(badJson).toMatchObject({ status: 400, body: { error: 'bad_request' } });
     expect(badJson.body.message).toMatch(/request body is not valid JSON/);

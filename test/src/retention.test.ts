@@ -109,7 +109,7 @@ test('a bad retention is one line and exit 2', async () => {
     const res = await runMitra(['prune', '--prefix', c.prefix, `--retention=${bad}`]);
     expect(res.code).toBe(2);
     expect(res.stderr.trim().split('\n')).toHaveLength(1);
-    expect(res.stderr).toMatch(/is not a retention: write a number of days like 90d/);
+    expect(res.stderr).toMatch(/--retention "[^"]*" is not a retention: use a number of days like 90d/);
   }
   const setup = await runMitra(['setup', '--prefix', c.prefix, '--retention', 'forever']);
   expect(setup.code).toBe(2);

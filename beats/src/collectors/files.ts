@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
 import type { SecretGuard } from '../secrets';
 import type { FileStat, Snapshot } from '../wire';
@@ -5,7 +6,10 @@ import type { FileStat, Snapshot } from '../wire';
 export interface FileReadOptions {
   /** Prepended to the path when reading ("" for this machine). */
   hostfs: string;
+  /** Content limit in bytes: the smaller of indexer.maxsize and max_content_mb. */
   maxBytes: number;
+  /** The setting that sets maxBytes, named in the too_large reason (default maxsize). */
+  limitName?: string;
   /** Refuses secret files and redacts secrets (beats/src/secrets). */
   secrets: SecretGuard;
 }
@@ -46,10 +50,10 @@ function readOpen(path: string, resolved: string, fd: number, options: FileReadO
   const same = options.secrets.identity(path, st);
   if (same) return { path, state: 'refused', reason: same, stat };
   if (!st.isFile()) return { path, state: 'unreadable', reason: `not a regular file (${kind(st)})`, stat };
-  // /proc files report st_size 0, so the size check is repeated on what was read.
-  if (Number(st.size) > options.maxBytes) return tooLarge(path, Number(st.size), options.maxBytes, stat);
-  const bytes = readAll(fd, options.maxBytes);
-  if (bytes.length > options.maxBytes) return tooLarge(path, bytes.length, options.maxBytes, stat);
+  // /proc files report st_size 0, so the limit is applied to what is read, not to st_size alone.
+  const read = readBounded(fd, options.maxBytes, Number(st.size) > options.maxBytes);
+  if (!read.bytes) return tooLarge(path, read, options, stat);
+  const bytes = read.bytes;
   stat.size = bytes.length;
   const text = decode(bytes);
   if (text === undefined) return { path, state: 'binary', reason: 'content is not UTF-8 text (NUL byte or invalid UTF-8)', stat };
@@ -58,19 +62,37 @@ function readOpen(path: string, resolved: string, fd: number, options: FileReadO
   return { path, state: 'present', content: inspected.content, stat };
 }
 
-/** Reads to EOF, stopping one byte past the limit (enough to know it is too large). */
-function readAll(fd: number, limit: number): Buffer {
-  const chunks: Buffer[] = [];
+interface BoundedRead {
+  /** The content, or undefined when it is over the limit (then only size and hash are known). */
+  bytes?: Buffer;
+  size: number;
+  sha256: string;
+}
+
+/**
+ * Reads to EOF, hashing as it goes. Content is kept only while it fits the
+ * limit; past it (or from the start, when st_size already says so) the rest is
+ * hashed chunk by chunk and dropped, so a 500 MB file costs one chunk of memory.
+ */
+export function readBounded(fd: number, limit: number, knownTooLarge = false): BoundedRead {
+  const hash = createHash('sha256');
+  let chunks: Buffer[] | undefined = knownTooLarge ? undefined : [];
   let total = 0;
+  let buf = Buffer.allocUnsafe(CHUNK);
   for (;;) {
-    const buf = Buffer.allocUnsafe(CHUNK);
-    const n = readSync(fd, buf, 0, CHUNK, null);
+    const n = readSync(fd, buf, 0, buf.length, null);
     if (n === 0) break;
-    chunks.push(n === CHUNK ? buf : buf.subarray(0, n));
+    const chunk = buf.subarray(0, n);
+    hash.update(chunk);
     total += n;
-    if (total > limit) break;
+    if (chunks && total > limit) chunks = undefined;
+    if (chunks) {
+      chunks.push(chunk);
+      buf = Buffer.allocUnsafe(CHUNK);
+    }
   }
-  return Buffer.concat(chunks, total);
+  const sha256 = hash.digest('hex');
+  return { bytes: chunks ? Buffer.concat(chunks, total) : undefined, size: total, sha256 };
 }
 
 function decode(bytes: Buffer): string | undefined {
@@ -90,8 +112,9 @@ function failed(path: string, e: unknown): Snapshot {
   return { path, state: 'unreadable', reason: `${code}: ${(e as Error).message}` };
 }
 
-function tooLarge(path: string, size: number, max: number, stat: FileStat): Snapshot {
-  return { path, state: 'too_large', reason: `${size} bytes is over maxsize ${formatMb(max)}`, stat: { ...stat, size } };
+function tooLarge(path: string, read: BoundedRead, options: FileReadOptions, stat: FileStat): Snapshot {
+  const reason = `${read.size} bytes is over ${options.limitName ?? 'maxsize'} ${formatMb(options.maxBytes)}`;
+  return { path, state: 'too_large', reason, stat: { ...stat, size: read.size, hash: { sha256: read.sha256 } } };
 }
 
 const formatMb = (bytes: number): string => `${+(bytes / (1024 * 1024)).toFixed(3)} MB`;

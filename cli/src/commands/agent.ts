@@ -1,15 +1,7 @@
-import { Agent, describe, isSuccess, type AgentStatus } from '@mitra/beats';
+import { Agent, describe, type AgentStatus } from '@mitra/beats';
 import { UsageError } from '@mitra/core';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, COMMON_OPTIONS, connectionFlags, parseCommand } from '../args';
+import { CONNECTION_HELP, connectionFlags, parseCommand } from '../args';
 import { printJson, stdio, type Command } from '../command';
-
-const OPTIONS = {
-  ...CONNECTION_OPTIONS,
-  ...COMMON_OPTIONS,
-  once: { type: 'boolean' },
-  status: { type: 'boolean' },
-  'state-dir': { type: 'string' },
-} as const;
 
 export const agentCommand: Command = {
   name: 'agent',
@@ -32,7 +24,7 @@ spools to disk and resends when it is back.
 
 ${CONNECTION_HELP}`,
   async run(argv) {
-    const { values } = parseCommand('agent', argv, OPTIONS);
+    const { values } = parseCommand('agent', argv);
     if (values.help) {
       stdio.out(this.usage);
       return 0;
@@ -44,7 +36,10 @@ ${CONNECTION_HELP}`,
     if (values.once) {
       const summary = await agent.runOnce();
       if (values.json) printJson(summary);
-      if (isSuccess(summary, agent.config.output) && (agent.config.output === 'spool' || !agent.spool.files().length)) return 0;
+      // Spooled then resent within the run counts as shipped: what matters is what is left.
+      const delivered = agent.config.output === 'spool' || !agent.spool.files().length;
+      if (!summary.error && !summary.rejected && delivered) return 0;
+      if (summary.error && !agent.log.reachesStderr('warn')) stdio.err(`mitra agent: ${summary.error}`);
       return summary.rejected ? 1 : 3;
     }
     return runForever(agent);

@@ -14,31 +14,17 @@ import {
   runEvery,
   updateRule,
   UsageError,
+  webhookPolicy,
   type AlertAction,
   type AlertRuleInput,
+  type CommandValues,
   type Evaluation,
+  type EvaluatorOptions,
   type IndexScope,
 } from '@mitra/core';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, COMMON_OPTIONS, openCluster, parseCommand } from '../args';
+import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
 import { printJson, stdio, type Command } from '../command';
 import { footer, table } from '../format';
-
-const OPTIONS = {
-  ...CONNECTION_OPTIONS,
-  ...COMMON_OPTIONS,
-  search: { type: 'string' },
-  var: { type: 'string', multiple: true },
-  kind: { type: 'string' },
-  param: { type: 'string', multiple: true },
-  when: { type: 'string' },
-  webhook: { type: 'string', multiple: true },
-  'no-log': { type: 'boolean' },
-  description: { type: 'string' },
-  enable: { type: 'boolean' },
-  disable: { type: 'boolean' },
-  every: { type: 'string' },
-  size: { type: 'string' },
-} as const;
 
 export const alertsCommand: Command = {
   name: 'alerts',
@@ -64,7 +50,7 @@ restarted evaluator never fires the same transition twice.
 
 ${CONNECTION_HELP}`,
   async run(argv) {
-    const { values, positionals } = parseCommand('alerts', argv, OPTIONS);
+    const { values, positionals } = parseCommand('alerts', argv);
     if (values.help) {
       stdio.out(this.usage);
       return 0;
@@ -76,8 +62,9 @@ ${CONNECTION_HELP}`,
     if (extra.length) throw new UsageError(`alerts ${action}: unexpected argument "${extra[0]}"`);
     if (action === 'run' && !values.every) throw new UsageError('alerts run needs --every, e.g. mitra alerts run --every 60s');
     const every = action === 'run' ? parseInterval(values.every!, '--every') : undefined;
-    const { connection, prefix } = await openCluster(values);
+    const { connection, prefix, file } = await openCluster(values);
     const scope: IndexScope = { client: connection.client, prefix };
+    const delivery: EvaluatorOptions = { webhooks: webhookPolicy(file.webhooks, values.config), log: stdio.err };
     const out = (v: unknown, text: () => void) => (values.json ? printJson(v) : text());
     try {
       return await explained(scope, async () => {
@@ -118,17 +105,15 @@ ${CONNECTION_HELP}`,
             return 0;
           }
           case 'eval': {
-            const evaluator = new AlertEvaluator(scope, { log: stdio.err });
+            const evaluator = new AlertEvaluator(scope, delivery);
             const results = name ? [await evaluator.evaluate(await getRule(scope, name))] : await evaluator.evaluateAll();
             out(results, () => results.forEach((r) => stdio.out(evaluationLine(r))));
             return results.some((r) => r.error) ? 3 : 0;
           }
           case 'run':
-            return runLoop(scope, every!, values.json);
+            return runLoop(scope, delivery, every!, values.json);
           case 'history': {
-            const size = values.size === undefined ? 50 : Number(values.size);
-            if (!Number.isInteger(size) || size < 1 || size > 1000)
-              throw new UsageError(`--size "${values.size}" is out of range: use 1 to 1000`);
+            const size = values.size ?? 50;
             const res = await alertHistory(scope, { rule: name, size });
             out(res, () => {
               for (const e of res.events) stdio.out(describeNotification(e));
@@ -146,7 +131,7 @@ ${CONNECTION_HELP}`,
   },
 };
 
-type Values = ReturnType<typeof parseCommand<typeof OPTIONS>>['values'];
+type Values = CommandValues<'alerts'>;
 
 function ruleInput(name: string, v: Values): AlertRuleInput {
   if (!v.when) throw new UsageError('alerts create needs --when: "matches > N", "hosts changed" or "file changed PATH"');
@@ -188,13 +173,13 @@ function evaluationLine(r: Evaluation): string {
 }
 
 /** Evaluates every `ms` until SIGINT/SIGTERM; a round that fails (cluster down) is logged and retried next round. */
-async function runLoop(scope: IndexScope, ms: number, json: boolean | undefined): Promise<number> {
+async function runLoop(scope: IndexScope, delivery: EvaluatorOptions, ms: number, json: boolean | undefined): Promise<number> {
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   stdio.err(`mitra alerts: evaluating every ${ms / 1000}s (Ctrl-C to stop)`);
-  const evaluator = new AlertEvaluator(scope, { log: stdio.err });
+  const evaluator = new AlertEvaluator(scope, delivery);
   // A failing round (cluster down) is logged; the next round tries again.
   const round = () =>
     explained(scope, () => evaluator.evaluateAll()).catch((e: Error) => {

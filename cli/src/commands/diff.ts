@@ -1,16 +1,8 @@
 import { diffHosts, diffVersions, explained, parseVersionRef, UsageError, type DiffResult, type IndexScope } from '@mitra/core';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, COMMON_OPTIONS, openCluster, parseCommand } from '../args';
+import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
 import { printJson, stdio, type Command } from '../command';
 import { attachRelativeTimes } from '../time-flags';
 
-const OPTIONS = {
-  ...CONNECTION_OPTIONS,
-  ...COMMON_OPTIONS,
-  hosts: { type: 'boolean' },
-  from: { type: 'string' },
-  to: { type: 'string' },
-  against: { type: 'string' },
-} as const;
 const isId = (s: string) => /^[0-9a-f]{64}$/.test(s);
 
 export const diffCommand: Command = {
@@ -28,12 +20,14 @@ version ids (64 hex digits, as mitra history lists them). Prints a unified diff
 
 ${CONNECTION_HELP}`,
   async run(argv) {
-    const { values, positionals } = parseCommand('diff', attachRelativeTimes(argv, ['--from', '--to']), OPTIONS);
+    const { values, positionals } = parseCommand('diff', attachRelativeTimes(argv, ['--from', '--to']));
     if (values.help) {
       stdio.out(this.usage);
       return 0;
     }
-    const flags = { ...values };
+    // --from/--to are checked refs; the positional forms below take them as text.
+    const text = (ref?: { id: string } | { at: string }) => (ref === undefined ? undefined : 'id' in ref ? ref.id : ref.at);
+    const flags = { hosts: values.hosts, against: values.against, from: text(values.from), to: text(values.to) };
     const request = plan(withFlags(positionals, flags), flags.hosts);
     const { connection, prefix } = await openCluster(values);
     const scope: IndexScope = { client: connection.client, prefix };

@@ -1,9 +1,7 @@
 import { fileDrift, UsageError } from '@mitra/core';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, COMMON_OPTIONS, openCluster, parseCommand } from '../args';
+import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
 import { printJson, stdio, type Command } from '../command';
 import { footer, shortHash, table } from '../format';
-
-const OPTIONS = { ...CONNECTION_OPTIONS, ...COMMON_OPTIONS, golden: { type: 'string' } } as const;
 
 export const driftCommand: Command = {
   name: 'drift',
@@ -16,7 +14,7 @@ unreadable drift too; hosts that do not report PATH are not counted.
 
 ${CONNECTION_HELP}`,
   async run(argv) {
-    const { values, positionals } = parseCommand('drift', argv, OPTIONS);
+    const { values, positionals } = parseCommand('drift', argv);
     if (values.help) {
       stdio.out(this.usage);
       return 0;

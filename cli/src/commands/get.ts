@@ -1,9 +1,7 @@
-import { contentAt, getSnapshot, parseTime, UsageError } from '@mitra/core';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, COMMON_OPTIONS, openCluster, parseCommand } from '../args';
+import { contentAt, getSnapshot, UsageError } from '@mitra/core';
+import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
 import { attachRelativeTimes } from '../time-flags';
 import { printJson, stdio, type Command } from '../command';
-
-const OPTIONS = { ...CONNECTION_OPTIONS, ...COMMON_OPTIONS, at: { type: 'string' } } as const;
 
 export const getCommand: Command = {
   name: 'get',
@@ -17,14 +15,14 @@ snapshot, or the file was not present then.
 
 ${CONNECTION_HELP}`,
   async run(argv) {
-    const { values, positionals } = parseCommand('get', attachRelativeTimes(argv, ['--at']), OPTIONS);
+    const { values, positionals } = parseCommand('get', attachRelativeTimes(argv, ['--at']));
     if (values.help) {
       stdio.out(this.usage);
       return 0;
     }
     if (positionals.length !== 2) throw new UsageError('get needs a host and a path, e.g. mitra get web-01 /etc/hosts');
     const [host, path] = positionals;
-    const at = values.at === undefined ? undefined : parseTime(values.at, '--at').toISOString();
+    const { at } = values;
     const { connection, prefix } = await openCluster(values);
     try {
       if (at) return await printAt({ client: connection.client, prefix }, host, path, at, values.json);

@@ -1,20 +1,8 @@
-import { contentAt, explained, listVersions, parseInstant, series, UsageError, type IndexScope } from '@mitra/core';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, COMMON_OPTIONS, openCluster, parseCommand } from '../args';
+import { contentAt, explained, listVersions, series, UsageError, type IndexScope } from '@mitra/core';
+import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
 import { printJson, stdio, type Command } from '../command';
 import { footer, shortHash, table } from '../format';
 import { attachRelativeTimes } from '../time-flags';
-
-const OPTIONS = {
-  ...CONNECTION_OPTIONS,
-  ...COMMON_OPTIONS,
-  at: { type: 'string' },
-  from: { type: 'string' },
-  to: { type: 'string' },
-  series: { type: 'string' },
-  'max-points': { type: 'string' },
-  page: { type: 'string' },
-  size: { type: 'string' },
-} as const;
 
 export const historyCommand: Command = {
   name: 'history',
@@ -35,7 +23,7 @@ Times: ISO-8601, now, or relative like -2h. Exit 1 when there is nothing to show
 
 ${CONNECTION_HELP}`,
   async run(argv) {
-    const { values, positionals } = parseCommand('history', attachRelativeTimes(argv, ['--at', '--from', '--to']), OPTIONS);
+    const { values, positionals } = parseCommand('history', attachRelativeTimes(argv, ['--at', '--from', '--to']));
     if (values.help) {
       stdio.out(this.usage);
       return 0;
@@ -49,12 +37,8 @@ ${CONNECTION_HELP}`,
       );
     }
     const [host, path] = positionals;
-    const from = values.from === undefined ? undefined : parseInstant(values.from, '--from');
-    const to = values.to === undefined ? undefined : parseInstant(values.to, '--to');
-    const at = values.at === undefined ? undefined : parseInstant(values.at, '--at');
-    const maxPoints = values['max-points'] === undefined ? undefined : count(values['max-points'], '--max-points', 10_000);
-    const page = values.page === undefined ? undefined : count(values.page, '--page', 1_000_000);
-    const size = values.size === undefined ? undefined : count(values.size, '--size', 1000);
+    const { from, to, at, page, size } = values;
+    const maxPoints = values['max-points'];
     const { connection, prefix } = await openCluster(values);
     const scope: IndexScope = { client: connection.client, prefix };
     try {
@@ -68,13 +52,6 @@ ${CONNECTION_HELP}`,
     }
   },
 };
-
-function count(text: string, flag: string, max: number): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < 1 || n > max)
-    throw new UsageError(`${flag} "${text}" is out of range: use a whole number from 1 to ${max}`);
-  return n;
-}
 
 async function printVersions(scope: IndexScope, q: Parameters<typeof listVersions>[1], json?: boolean): Promise<number> {
   const res = await listVersions(scope, q);

@@ -1,21 +1,7 @@
 import { findHosts, type HostQuery, type HostRow } from '@mitra/core';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, COMMON_OPTIONS, openCluster, parseCommand } from '../args';
+import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
 import { printJson, stdio, type Command } from '../command';
 import { footer, nameList, table } from '../format';
-
-const OPTIONS = {
-  ...CONNECTION_OPTIONS,
-  ...COMMON_OPTIONS,
-  kernel: { type: 'string' },
-  os: { type: 'string' },
-  'missing-package': { type: 'string' },
-  package: { type: 'string' },
-  'version-range': { type: 'string' },
-  file: { type: 'string' },
-  'larger-than': { type: 'string' },
-  'smaller-than': { type: 'string' },
-  stale: { type: 'string' },
-} as const;
 
 export const hostsCommand: Command = {
   name: 'hosts',
@@ -37,7 +23,7 @@ Exit 1 when no host matches.
 
 ${CONNECTION_HELP}`,
   async run(argv) {
-    const { values, positionals } = parseCommand('hosts', argv, OPTIONS);
+    const { values, positionals } = parseCommand('hosts', argv);
     if (values.help) {
       stdio.out(this.usage);
       return 0;

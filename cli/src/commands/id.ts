@@ -1,5 +1,5 @@
 import { currentStateId, UsageError } from '@mitra/core';
-import { CONNECTION_OPTIONS, COMMON_OPTIONS, parseCommand } from '../args';
+import { parseCommand } from '../args';
 import { printJson, stdio, type Command } from '../command';
 
 export const idCommand: Command = {
@@ -12,7 +12,7 @@ PATH, as the original Mitra computed it. Needs no cluster (connection flags are
 accepted and ignored):
   curl "$ES/mitra-current/_doc/$(mitra id web-01 /etc/hosts)"`,
   async run(argv) {
-    const { values, positionals } = parseCommand('id', argv, { ...CONNECTION_OPTIONS, ...COMMON_OPTIONS });
+    const { values, positionals } = parseCommand('id', argv);
     if (values.help) {
       stdio.out(this.usage);
       return 0;

@@ -1,8 +1,6 @@
 import { explainError, pruneHistory, pruneSummary, resolveRetention } from '@mitra/core';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, COMMON_OPTIONS, openCluster, parseCommand } from '../args';
+import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
 import { printJson, stdio, type Command } from '../command';
-
-const OPTIONS = { ...CONNECTION_OPTIONS, ...COMMON_OPTIONS, retention: { type: 'string' }, 'dry-run': { type: 'boolean' } } as const;
 
 export const pruneCommand: Command = {
   name: 'prune',
@@ -21,7 +19,7 @@ it every hour. Prints one summary line.
 
 ${CONNECTION_HELP}`,
   async run(argv) {
-    const { values } = parseCommand('prune', argv, OPTIONS);
+    const { values } = parseCommand('prune', argv);
     if (values.help) {
       stdio.out(this.usage);
       return 0;

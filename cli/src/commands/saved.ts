@@ -13,19 +13,9 @@ import {
   UsageError,
   type IndexScope,
 } from '@mitra/core';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, COMMON_OPTIONS, openCluster, parseCommand } from '../args';
+import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
 import { printJson, stdio, type Command } from '../command';
 import { footer, table } from '../format';
-
-const OPTIONS = {
-  ...CONNECTION_OPTIONS,
-  ...COMMON_OPTIONS,
-  kind: { type: 'string' },
-  param: { type: 'string', multiple: true },
-  params: { type: 'string' },
-  description: { type: 'string' },
-  var: { type: 'string', multiple: true },
-} as const;
 
 export const savedCommand: Command = {
   name: 'saved',
@@ -48,7 +38,7 @@ run prints the matching hosts (--json: the whole answer); exit 1 when nothing ma
 
 ${CONNECTION_HELP}`,
   async run(argv) {
-    const { values, positionals } = parseCommand('saved', argv, OPTIONS);
+    const { values, positionals } = parseCommand('saved', argv);
     if (values.help) {
       stdio.out(this.usage);
       return 0;

@@ -1,16 +1,8 @@
 import { searchSnapshots, UsageError } from '@mitra/core';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, COMMON_OPTIONS, openCluster, parseCommand } from '../args';
+import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
 import { attachRelativeTimes } from '../time-flags';
 import { printJson, stdio, type Command } from '../command';
 import { footer, table } from '../format';
-
-const OPTIONS = {
-  ...CONNECTION_OPTIONS,
-  ...COMMON_OPTIONS,
-  at: { type: 'string' },
-  size: { type: 'string' },
-  page: { type: 'string' },
-} as const;
 
 export const searchCommand: Command = {
   name: 'search',
@@ -21,13 +13,13 @@ Searches the current state with a Lucene query string. The original field names
 work: mitra search 'filename:"/etc/fstab" AND content:ext4'
   --at T       the state as it was at T (ISO 2026-11-27T03:00:00Z, or -2h, -3d): for each
                host and path the latest recorded version at or before T
-  --size N     hits per page (default 100)
-  --page N     page number, from 0
+  --size N     hits per page, 1 to 10000 (default 100)
+  --page N     page number, from 0 (page × size stays within 10000)
 Exit 1 when nothing matches.
 
 ${CONNECTION_HELP}`,
   async run(argv) {
-    const { values, positionals } = parseCommand('search', attachRelativeTimes(argv, ['--at']), OPTIONS);
+    const { values, positionals } = parseCommand('search', attachRelativeTimes(argv, ['--at']));
     if (values.help) {
       stdio.out(this.usage);
       return 0;
@@ -35,8 +27,7 @@ ${CONNECTION_HELP}`,
     const query = positionals.join(' ');
     if (!query.trim())
       throw new UsageError(`search needs a query, e.g. mitra search 'filename:"/etc/fstab" AND content:ext4'; see mitra search --help`);
-    const size = values.size === undefined ? undefined : wholeNumber(values.size, '--size');
-    const page = values.page === undefined ? undefined : wholeNumber(values.page, '--page');
+    const { size, page } = values;
     const { connection, prefix } = await openCluster(values);
     try {
       const result = await searchSnapshots(connection.client, prefix, { query, at: values.at, size, page });
@@ -58,10 +49,3 @@ ${CONNECTION_HELP}`,
     }
   },
 };
-
-function wholeNumber(text: string, flag: string): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n))
-    throw new UsageError(`${flag} "${text}" is not a whole number; see mitra search --help`);
-  return n;
-}

@@ -1,9 +1,7 @@
 import { explainError, resolveRetention } from '@mitra/core';
 import { installAssets, type ClusterSettings, type InstallResult } from '@mitra/ingest-pipelines';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, COMMON_OPTIONS, openCluster, parseCommand } from '../args';
+import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
 import { printJson, stdio, type Command } from '../command';
-
-const OPTIONS = { ...CONNECTION_OPTIONS, ...COMMON_OPTIONS, retention: { type: 'string' } } as const;
 
 export const setupCommand: Command = {
   name: 'setup',
@@ -21,7 +19,7 @@ Indices get 1 replica when the cluster has more than one data node, 0 otherwise.
 
 ${CONNECTION_HELP}`,
   async run(argv) {
-    const { values } = parseCommand('setup', argv, OPTIONS);
+    const { values } = parseCommand('setup', argv);
     if (values.help) {
       stdio.out(this.usage);
       return 0;

@@ -1,9 +1,7 @@
 import { settingValues, UsageError } from '@mitra/core';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, COMMON_OPTIONS, openCluster, parseCommand } from '../args';
+import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
 import { printJson, stdio, type Command } from '../command';
 import { footer, nameList, table } from '../format';
-
-const OPTIONS = { ...CONNECTION_OPTIONS, ...COMMON_OPTIONS } as const;
 
 export const valuesCommand: Command = {
   name: 'values',
@@ -17,7 +15,7 @@ Exit 1 when no host reports the key.
 
 ${CONNECTION_HELP}`,
   async run(argv) {
-    const { values, positionals } = parseCommand('values', argv, OPTIONS);
+    const { values, positionals } = parseCommand('values', argv);
     if (values.help) {
       stdio.out(this.usage);
       return 0;

@@ -1,4 +1,5 @@
 import type { AlertAction, AlertCondition } from './rules';
+import { DEFAULT_WEBHOOK_POLICY, postJson, WEBHOOK_NOT_DELIVERED, webhookLabel, type WebhookPolicy } from './webhook';
 
 /**
  * The JSON body POSTed to a webhook (documented in core/README.md):
@@ -27,8 +28,9 @@ export interface DeliveryOptions {
   tries?: number;
   /** First retry delay; doubles after each failure (default 1000 ms). */
   backoffMs?: number;
-  /** Per-request timeout (default 10 s). */
-  timeoutMs?: number;
+  /** Where webhooks may go, and the size and time caps (default: https, public addresses only). */
+  webhooks?: WebhookPolicy;
+  /** Operator log: gets the real reason a webhook failed, which results and stored events never carry. */
   log?: (line: string) => void;
 }
 
@@ -40,9 +42,9 @@ export async function runActions(actions: AlertAction[], n: AlertNotification, o
       log(describeNotification(n));
       results.push({ type: 'log', ok: true, attempts: 1 });
     } else {
-      const r = await postWithRetry(action.url, n, opts);
-      if (!r.ok) log(`alert ${n.rule}: webhook ${action.url} failed after ${r.attempts} attempts: ${r.error}`);
-      results.push(r);
+      const { result, reason } = await postWithRetry(action.url, n, opts);
+      if (!result.ok) log(`alert ${n.rule}: webhook ${webhookLabel(action.url)} failed after ${result.attempts} attempts: ${reason}`);
+      results.push(result);
     }
   }
   return results;
@@ -53,29 +55,31 @@ export function describeNotification(n: AlertNotification): string {
   return `alert ${n.rule} ${n.state} at ${n.evaluated_at}: count ${n.count}, ${n.hosts.length} host(s)${shown ? `: ${shown}` : ''}`;
 }
 
-/** POSTs the notification; a network error or a non-2xx answer is retried with exponential backoff. */
-export async function postWithRetry(url: string, body: AlertNotification, opts: DeliveryOptions): Promise<ActionResult> {
+/**
+ * POSTs the notification under the webhook policy; any failure (refused by the
+ * policy, unreachable, non-2xx, too slow, too large) is retried with
+ * exponential backoff, and reported with the one WEBHOOK_NOT_DELIVERED text.
+ */
+export async function postWithRetry(
+  url: string,
+  body: AlertNotification,
+  opts: DeliveryOptions,
+): Promise<{ result: ActionResult; reason?: string }> {
   const tries = opts.tries ?? 3;
+  const policy = opts.webhooks ?? DEFAULT_WEBHOOK_POLICY;
   let delay = opts.backoffMs ?? 1000;
-  let error = '';
+  let reason = '';
   for (let attempt = 1; attempt <= tries; attempt++) {
     try {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
-      });
-      await res.arrayBuffer();
-      if (res.ok) return { type: 'webhook', ok: true, attempts: attempt };
-      error = `HTTP ${res.status}`;
+      await postJson(url, JSON.stringify(body), policy);
+      return { result: { type: 'webhook', ok: true, attempts: attempt } };
     } catch (e) {
-      error = String((e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message);
+      reason = (e as Error).message;
     }
     if (attempt < tries) {
       await new Promise((r) => setTimeout(r, delay));
       delay *= 2;
     }
   }
-  return { type: 'webhook', ok: false, attempts: tries, error };
+  return { result: { type: 'webhook', ok: false, attempts: tries, error: WEBHOOK_NOT_DELIVERED }, reason };
 }

@@ -4,6 +4,7 @@ import { extname, resolve, sep } from 'node:path';
 import { UsageError } from '../errors';
 import { errorResponse } from './errors';
 import { API_ROUTES, handleApi, type ApiResponse } from './router';
+import { authenticate, checkCsrf, checkHost, type ServeSecurity } from './security';
 import type { ApiContext, ApiRoute } from './types';
 
 export interface ApiServerOptions {
@@ -17,6 +18,8 @@ export interface ApiServerOptions {
   staticDir?: string;
   /** One line per request (method, path, status, duration); also where 500s' stacks go. */
   log?: (line: string) => void;
+  /** Host names, authentication (see security.ts); without it: loopback names only, no authentication. */
+  security?: ServeSecurity;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -39,7 +42,14 @@ export function createApiServer(opts: ApiServerOptions): Server {
 async function serve(req: IncomingMessage, res: ServerResponse, routes: ApiRoute[], opts: ApiServerOptions, log: (line: string) => void) {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = req.method ?? 'GET';
+  const misdirected = checkHost(req, opts.security);
+  if (misdirected) return refuse(req, res, misdirected);
   if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
+    const forged = checkCsrf(req, opts.security);
+    if (forged) return refuse(req, res, forged);
+    const auth = await authenticate(req, opts.ctx, opts.security);
+    if (auth.refused) return refuse(req, res, auth.refused);
+    const ctx = auth.ctx;
     const query: Record<string, string[]> = {};
     for (const [k, v] of url.searchParams) (query[k] ??= []).push(v);
     let body: unknown;
@@ -51,7 +61,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, routes: ApiRoute
     }
     send(
       res,
-      await handleApi(routes, opts.ctx, method, url.pathname, { query, body }, (e) => log(`error: ${(e as Error)?.stack ?? String(e)}`)),
+      await handleApi(routes, ctx, method, url.pathname, { query, body }, (e) => log(`error: ${(e as Error)?.stack ?? String(e)}`)),
     );
     return;
   }
@@ -60,6 +70,12 @@ async function serve(req: IncomingMessage, res: ServerResponse, routes: ApiRoute
     return;
   }
   send(res, { status: 404, body: { error: 'not_found', message: `nothing at ${url.pathname}: the API is under /api/mitra` } });
+}
+
+/** Answers without reading the body: drain it so the connection stays usable and the client sees the answer. */
+function refuse(req: IncomingMessage, res: ServerResponse, r: ApiResponse): void {
+  req.resume();
+  send(res, r);
 }
 
 function send(res: ServerResponse, r: ApiResponse): void {

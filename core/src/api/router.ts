@@ -1,7 +1,10 @@
+import { checkServer } from '../connection';
+import { clusterUrl } from '../fleet/common';
 import { errorResponse } from './errors';
 import { alertRoutes } from './routes/alerts';
 import { fleetRoutes } from './routes/fleet';
 import { historyRoutes } from './routes/history';
+import { incidentRoutes } from './routes/incident';
 import { savedRoutes } from './routes/saved';
 import { defineRoute, type ApiContext, type ApiRequest, type ApiRoute } from './types';
 
@@ -9,12 +12,12 @@ const index = defineRoute({
   method: 'GET',
   path: '/api/mitra',
   summary: 'this list of routes',
-  validate: () => undefined,
+  input: () => undefined,
   handler: async () => ({ routes: API_ROUTES.map((r) => ({ method: r.method, path: r.path, summary: r.summary })) }),
 });
 
 /** Every Mitra endpoint. A Kibana plugin registers these same objects with its router. */
-export const API_ROUTES: ApiRoute[] = [index, ...fleetRoutes, ...historyRoutes, ...savedRoutes, ...alertRoutes];
+export const API_ROUTES: ApiRoute[] = [index, ...fleetRoutes, ...historyRoutes, ...incidentRoutes, ...savedRoutes, ...alertRoutes];
 
 export type RouteMatch = { route: ApiRoute; params: Record<string, string> };
 
@@ -75,7 +78,18 @@ export async function handleApi(
     return { status: match.route.status ?? 200, body: await match.route.handler(input, ctx) };
   } catch (e) {
     const res = errorResponse(e);
-    if (res.status === 500) onError(e);
-    return res;
+    if (res.status !== 500) return res;
+    onError(e);
+    return (await notElasticsearchAnswer(ctx)) ?? res;
+  }
+}
+
+/** An unexpected failure is often a server that is not Elasticsearch (a proxy's HTML, another API): say so, as a 503. */
+async function notElasticsearchAnswer(ctx: ApiContext): Promise<ApiResponse | undefined> {
+  try {
+    await checkServer(ctx.client, clusterUrl(ctx.client));
+    return undefined;
+  } catch (e) {
+    return errorResponse(e);
   }
 }

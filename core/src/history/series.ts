@@ -1,4 +1,5 @@
 import { UsageError } from '../errors';
+import { isMappedField } from '../schema';
 import { historyIndices, lastSeen, LENIENT, sourcePath, type IndexScope } from './scope';
 
 /** The /proc files whose parsed numbers can be read as a series, by field prefix. */
@@ -53,6 +54,11 @@ export function seriesSource(field: string): string {
   if (!m) {
     throw new UsageError(
       `field "${field}" is not a /proc series: use mitra.meminfo.<Key>, mitra.vmstat.<counter>, mitra.zoneinfo.node<N>.<zone>.<free|min|low|high|...>, mitra.buddyinfo.node<N>.<zone>.order<K> or mitra.loadavg.load1`,
+    );
+  }
+  if (!isMappedField(field)) {
+    throw new UsageError(
+      `field "${field}" is not a declared /proc key: only the keys listed in core/FIELDS.md are searchable (the others are kept in each snapshot's _source)`,
     );
   }
   return SERIES_SOURCES[m[1]];

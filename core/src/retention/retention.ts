@@ -6,7 +6,7 @@ import { UsageError } from '../errors';
  * `off` keeps history forever.
  */
 export const DEFAULT_RETENTION_DAYS = 90;
-const MAX_RETENTION_DAYS = 36_500;
+const MAX_RETENTION_DAYS = 9999;
 const DAY_MS = 86_400_000;
 
 /** Days, or undefined for `off`. */
@@ -18,7 +18,7 @@ export function parseRetention(text: string, where = '--retention'): RetentionDa
   const m = /^(\d+)d$/.exec(t);
   const days = m ? Number(m[1]) : NaN;
   if (!(days >= 1 && days <= MAX_RETENTION_DAYS)) {
-    throw new UsageError(`${where} "${text}" is not a retention: write a number of days like 90d (1d-${MAX_RETENTION_DAYS}d), or off`);
+    throw new UsageError(`${where} "${text}" is not a retention: use a number of days like 90d (1d-${MAX_RETENTION_DAYS}d), or off`);
   }
   return days;
 }

@@ -1,116 +1,161 @@
 import type { MitraClient } from '../client';
+import { z } from 'zod';
 import { UsageError } from '../errors';
 import { fileDrift, findHosts, searchSnapshots, settingValues, type HostQuery } from '../fleet';
+import { check, type Namer } from '../shapes/check';
+import { count, duration, fieldInfo, kernelVersion, size, text, time, withInfo } from '../shapes/fields';
 
 /**
- * The queries a saved search or an alert rule can run, by kind: each names
- * the parameters it takes, runs one of the fleet functions, and says which
- * hosts matched (what alert conditions look at).
+ * The queries a saved search or an alert rule can run, by kind: each declares
+ * the parameters it takes (a zod shape), runs one of the fleet functions, and
+ * says which hosts matched (what alert conditions look at).
  */
 export interface QueryKind {
   description: string;
-  /** Parameters the kind accepts; the first `required` of them must be given. */
+  /** The declared parameters: a strict object shape (unknown parameters are refused). */
+  shape: z.ZodObject<z.ZodRawShape, 'strict'>;
+  /** Parameter names, from the shape. */
   params: readonly string[];
+  /** The parameters that must be given, from the shape. */
   required: readonly string[];
   run(client: MitraClient, prefix: string, params: Record<string, unknown>): Promise<unknown>;
   /** How many things matched and on which hosts. */
   matches(result: unknown): { count: number; hosts: string[] };
 }
 
-const str = (v: unknown): string | undefined => (v === undefined || v === null ? undefined : String(v));
-const num = (v: unknown, name: string): number | undefined => {
-  if (v === undefined || v === null || v === '') return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`parameter ${name} "${String(v)}" is not a whole number`);
-  return n;
-};
+const PLACEHOLDER = /\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}/;
+
+/**
+ * A parameter value: its own shape, or text holding a `{{var}}` placeholder,
+ * which is checked against the shape once `run` fills it in.
+ */
+function param<T extends z.ZodTypeAny>(shape: T) {
+  const info = fieldInfo(shape);
+  const wrapped = z.unknown().transform((v, ctx) => {
+    if (typeof v === 'string' && PLACEHOLDER.test(v)) return v as z.output<T>;
+    const res = shape.safeParse(v);
+    if (res.success) return res.data as z.output<T>;
+    for (const issue of res.error.issues) ctx.addIssue(issue as z.IssueData);
+    return z.NEVER;
+  });
+  return info ? withInfo(wrapped, info) : wrapped;
+}
+
+function kind(description: string, fields: z.ZodRawShape, run: QueryKind['run'], matches: QueryKind['matches']): QueryKind {
+  const shape = z
+    .object(Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, f.isOptional() ? param(f).optional() : param(f)])))
+    .strict();
+  return {
+    description,
+    shape,
+    params: Object.keys(fields),
+    required: Object.entries(fields)
+      .filter(([, f]) => !f.isOptional())
+      .map(([k]) => k),
+    run,
+    matches,
+  };
+}
+
 const unique = (hosts: string[]): string[] => [...new Set(hosts)].sort();
 
+const host = () => text('web-01', 1024);
+const name = (example: string) => text(example, 256);
+
 export const QUERY_KINDS: Record<string, QueryKind> = {
-  lucene: {
-    description: 'Lucene query over the current state (or the state at a past time with `at`)',
-    params: ['query', 'at', 'size', 'page'],
-    required: ['query'],
-    run: (client, prefix, p) =>
-      searchSnapshots(client, prefix, { query: String(p.query), at: str(p.at), size: num(p.size, 'size'), page: num(p.page, 'page') }),
-    matches: (r) => {
+  lucene: kind(
+    'Lucene query over the current state (or the state at a past time with `at`)',
+    {
+      query: text('filename:"/etc/fstab" AND content:ext4', 32_768),
+      at: time().optional(),
+      size: count(1, 10_000, 100).optional(),
+      page: count(0, 9_999, 0).optional(),
+    },
+    (client, prefix, p) =>
+      searchSnapshots(client, prefix, {
+        query: p.query as string,
+        at: p.at as string | undefined,
+        size: p.size as number | undefined,
+        page: p.page as number | undefined,
+      }),
+    (r) => {
       const res = r as Awaited<ReturnType<typeof searchSnapshots>>;
       return { count: res.total, hosts: unique(res.hits.map((h) => h.host)) };
     },
-  },
-  hosts: {
-    description: 'hosts by kernel, os, package (missing or with a version range), file size, staleness',
-    params: ['kernel', 'os', 'missingPackage', 'package', 'versionRange', 'file', 'largerThan', 'smallerThan', 'stale', 'size', 'after'],
-    required: [],
-    run: (client, prefix, p) => {
-      const q: HostQuery = {};
-      for (const key of [
-        'kernel',
-        'os',
-        'missingPackage',
-        'package',
-        'versionRange',
-        'file',
-        'largerThan',
-        'smallerThan',
-        'stale',
-        'after',
-      ] as const) {
-        const v = str(p[key]);
-        if (v !== undefined) q[key] = v;
-      }
-      q.size = num(p.size, 'size');
-      return findHosts(client, prefix, q);
+  ),
+  hosts: kind(
+    'hosts by kernel, os, package (missing or with a version range), file size, staleness',
+    {
+      kernel: kernelVersion().optional(),
+      os: name('ubuntu:20.04').optional(),
+      missingPackage: name('zsh').optional(),
+      package: name('openssl').optional(),
+      versionRange: name('>=1.1,<3').optional(),
+      file: text('/etc/hosts', 4096).optional(),
+      largerThan: size('4k').optional(),
+      smallerThan: size('1M').optional(),
+      stale: duration('2h').optional(),
+      size: count(1, 10_000, 100).optional(),
+      after: name('web-01').optional(),
     },
-    matches: (r) => {
+    (client, prefix, p) => findHosts(client, prefix, p as HostQuery),
+    (r) => {
       const res = r as Awaited<ReturnType<typeof findHosts>>;
       return { count: res.total, hosts: unique(res.hosts.map((h) => h.host)) };
     },
-  },
-  values: {
-    description: 'distribution of one setting (vm.swappiness) across the fleet',
-    params: ['key'],
-    required: ['key'],
-    run: (client, prefix, p) => settingValues(client, prefix, { key: String(p.key) }),
-    matches: (r) => {
+  ),
+  values: kind(
+    'distribution of one setting (vm.swappiness) across the fleet',
+    { key: text('vm.swappiness', 1024) },
+    (client, prefix, p) => settingValues(client, prefix, { key: p.key as string }),
+    (r) => {
       const res = r as Awaited<ReturnType<typeof settingValues>>;
       return { count: res.total, hosts: unique(res.values.flatMap((v) => v.hosts.map((h) => h.host))) };
     },
-  },
-  drift: {
-    description: 'hosts whose copy of a file differs from the majority or from a golden host',
-    params: ['path', 'golden'],
-    required: ['path'],
-    run: (client, prefix, p) => fileDrift(client, prefix, { path: String(p.path), golden: str(p.golden) }),
-    matches: (r) => {
+  ),
+  drift: kind(
+    'hosts whose copy of a file differs from the majority or from a golden host',
+    { path: text('/etc/resolv.conf', 4096), golden: host().optional() },
+    (client, prefix, p) => fileDrift(client, prefix, { path: p.path as string, golden: p.golden as string | undefined }),
+    (r) => {
       const res = r as Awaited<ReturnType<typeof fileDrift>>;
       return { count: res.total, hosts: unique(res.hosts.map((h) => h.host)) };
     },
-  },
+  ),
 };
 
 /** A kind by name, with a message listing the kinds when it is unknown. */
 export function queryKind(kind: string): QueryKind {
-  const k = Object.hasOwn(QUERY_KINDS, kind) ? QUERY_KINDS[kind] : undefined;
-  if (!k) throw new UsageError(`kind "${kind}" is not a query kind: use one of ${Object.keys(QUERY_KINDS).join(', ')}`);
+  const k = typeof kind === 'string' && Object.hasOwn(QUERY_KINDS, kind) ? QUERY_KINDS[kind] : undefined;
+  if (!k) throw new UsageError(`kind ${JSON.stringify(kind)} is not a query kind: use one of ${Object.keys(QUERY_KINDS).join(', ')}`);
   return k;
 }
 
-/** Checks params against the kind before anything is stored or run. `{{var}}` placeholders are allowed anywhere. */
+const paramName: Namer = (path) => (path.length ? `parameter ${path.join('.')}` : 'params');
+
+/**
+ * Checks params against the kind's declared shape before anything is stored
+ * or run, and gives them back as given (`{{var}}` placeholders stay for run).
+ */
 export function checkParams(kind: string, params: unknown): Record<string, unknown> {
   const k = queryKind(kind);
   if (params === null || typeof params !== 'object' || Array.isArray(params)) {
     throw new UsageError(`params must be an object of ${kind} parameters (${k.params.join(', ')})`);
   }
   const p = params as Record<string, unknown>;
-  const unknown = Object.keys(p).filter((key) => !k.params.includes(key));
-  if (unknown.length) throw new UsageError(`parameter ${unknown[0]} is not a ${kind} parameter: use ${k.params.join(', ')}`);
+  const unknown = Object.keys(p).find((key) => !k.params.includes(key));
+  if (unknown !== undefined) throw new UsageError(`parameter ${unknown} is not a ${kind} parameter: use ${k.params.join(', ')}`);
   const missing = k.required.find((key) => p[key] === undefined || p[key] === '');
-  if (missing) throw new UsageError(`a ${kind} query needs parameter ${missing}`);
+  if (missing !== undefined) {
+    const example = fieldInfo(k.shape.shape[missing])?.example;
+    throw new UsageError(`a ${kind} query needs parameter ${missing}${example ? `, e.g. ${example}` : ''}`);
+  }
+  check(k.shape, p, paramName);
   return p;
 }
 
-/** Runs a query of a kind with concrete (substituted) parameters. */
+/** Runs a query of a kind with concrete (substituted) parameters, parsed by the kind's shape. */
 export async function runQuery(client: MitraClient, prefix: string, kind: string, params: Record<string, unknown>): Promise<unknown> {
-  return queryKind(kind).run(client, prefix, checkParams(kind, params));
+  checkParams(kind, params);
+  return queryKind(kind).run(client, prefix, check(queryKind(kind).shape, params, paramName) as Record<string, unknown>);
 }

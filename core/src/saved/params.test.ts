@@ -26,9 +26,18 @@ describe('saved search parameters', () => {
 
   it('checks params against the kind', () => {
     expect(checkParams('values', { key: '{{k}}' })).toEqual({ key: '{{k}}' });
-    expect(() => checkParams('values', {})).toThrow('a values query needs parameter key');
+    expect(() => checkParams('values', {})).toThrow('a values query needs parameter key, e.g. vm.swappiness');
     expect(() => checkParams('values', { key: 'a', extra: 1 })).toThrow(/parameter extra is not a values parameter/);
     expect(() => checkParams('values', [])).toThrow(/params must be an object/);
     expect(() => checkParams('toString', {})).toThrow(/kind "toString" is not a query kind/);
+    // Wrong types name the parameter and the accepted range; a placeholder is checked once filled.
+    expect(() => checkParams('lucene', { query: null })).toThrow('parameter query must be text, not null');
+    expect(() => checkParams('hosts', { file: '/x', largerThan: '99999999999999999999999' })).toThrow(
+      /parameter largerThan .* is not a size/,
+    );
+    expect(() => checkParams('lucene', { query: 'a', size: 0 })).toThrow(
+      'parameter size 0 is out of range: use a whole number from 1 to 10000',
+    );
+    expect(checkParams('lucene', { query: 'a', size: '{{n}}' })).toEqual({ query: 'a', size: '{{n}}' });
   });
 });

@@ -1,27 +1,54 @@
-import { createContext, useCallback, useContext, useEffect, useState } from 'react';
+import { createContext, useCallback, useContext, useEffect, useState, type MouseEvent } from 'react';
 import type { MitraApi } from '../api';
-import { formatRoute, parseRoute, type Route } from './routes';
+import type { AppHistory } from './history';
+import { parseRoute, routeLocation, type Route } from './routes';
 
 export const ApiContext = createContext<MitraApi | null>(null);
+/** Where the app's routes live: Kibana's ScopedHistory, or the standalone page's hash history. */
+export const HistoryContext = createContext<AppHistory | null>(null);
+
+export function useHistory(): AppHistory {
+  const history = useContext(HistoryContext);
+  if (!history) throw new Error('useHistory outside <HistoryContext.Provider>: MitraApp provides it');
+  return history;
+}
 
 export function useApi(): MitraApi {
   const api = useContext(ApiContext);
-  if (!api) throw new Error('useApi outside <ApiContext.Provider>: renderApp provides it');
+  if (!api) throw new Error('useApi outside <ApiContext.Provider>: MitraApp provides it');
   return api;
 }
 
-/** The route in the URL hash, kept in sync both ways (links, back button, typed URLs). */
+/** The route in the history's location, kept in sync both ways (links, back button, typed URLs). */
 export function useRoute(): [Route, (r: Route) => void] {
-  const [route, setRoute] = useState(() => parseRoute(window.location.hash));
+  const history = useHistory();
+  const [route, setRoute] = useState(() => parseRoute(history.location));
   useEffect(() => {
-    const onChange = () => setRoute(parseRoute(window.location.hash));
-    window.addEventListener('hashchange', onChange);
-    return () => window.removeEventListener('hashchange', onChange);
-  }, []);
-  const navigate = useCallback((r: Route) => {
-    window.location.hash = formatRoute(r);
-  }, []);
+    setRoute(parseRoute(history.location));
+    return history.listen((location) => setRoute(parseRoute(location)));
+  }, [history]);
+  const navigate = useCallback((r: Route) => history.push(routeLocation(r)), [history]);
   return [route, navigate];
+}
+
+/**
+ * A link to a route: the href the history makes (so open-in-new-tab works)
+ * and a click handler that navigates inside the app without a page load.
+ */
+export function useLink(): (r: Route) => { href: string; onClick: (e: MouseEvent) => void } {
+  const history = useHistory();
+  return useCallback(
+    (r: Route) => ({
+      href: history.createHref(routeLocation(r)),
+      onClick: (e: MouseEvent) => {
+        // Modified and middle clicks keep the browser's meaning (new tab, new window).
+        if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+        e.preventDefault();
+        history.push(routeLocation(r));
+      },
+    }),
+    [history],
+  );
 }
 
 export type Loaded<T> = { status: 'idle' } | { status: 'loading' } | { status: 'error'; error: Error } | { status: 'done'; data: T };

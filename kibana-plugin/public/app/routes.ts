@@ -1,12 +1,14 @@
 import { isQuestionType, type Question } from './questions';
 
 /**
- * Every screen state is a URL (hash routing, so it works under Kibana's
- * /app/mitra and under `mitra serve` alike, with no server-side routes):
- *   #/fleet?type=kernel&value=4.4&page=2
- *   #/host/web-01?path=/etc/hosts&from=<version id>&to=<version id>&view=memory
- *   #/compare?path=/etc/resolv.conf&group=<sha256>
- *   #/saved?tab=rules
+ * Every screen state is a location (path + query) in the app's history:
+ *   /fleet?type=kernel&value=4.4&page=2
+ *   /host/web-01?path=/etc/hosts&from=<version id>&to=<version id>&view=memory
+ *   /compare?path=/etc/resolv.conf&group=<sha256>
+ *   /saved?tab=rules
+ * In Kibana the history is the app's ScopedHistory (URLs /app/mitra/fleet?...);
+ * standalone it is a hash history (URLs /#/fleet?...), so `mitra serve` needs
+ * no server-side routes.
  */
 export type Route =
   | { screen: 'fleet'; question?: Question; page: number }
@@ -19,8 +21,12 @@ const SAVED_TABS: SavedTab[] = ['searches', 'rules', 'history'];
 
 export const DEFAULT_ROUTE: Route = { screen: 'fleet', page: 1 };
 
-export function parseRoute(hash: string): Route {
-  const [pathPart, queryPart = ''] = hash.replace(/^#/, '').split('?', 2);
+/** A location as a history hands it out (ScopedHistory's `location`, or its path + query as one string). */
+export type RouteLocation = string | { pathname: string; search: string };
+
+export function parseRoute(where: RouteLocation): Route {
+  const [pathPart, queryPart = ''] =
+    typeof where === 'string' ? where.replace(/^#/, '').split('?', 2) : [where.pathname, where.search.replace(/^\?/, '')];
   const q = new URLSearchParams(queryPart);
   const get = (k: string) => q.get(k) ?? undefined;
   const segments = pathPart.split('/').filter(Boolean).map(safeDecode);
@@ -52,6 +58,28 @@ export function parseRoute(hash: string): Route {
   }
 }
 
+/** The route as a history location ({pathname, search}) to push or to turn into an href. */
+export function routeLocation(route: Route): { pathname: string; search: string } {
+  const text = formatRoute(route);
+  const at = text.indexOf('?');
+  return at < 0 ? { pathname: text, search: '' } : { pathname: text.slice(0, at), search: text.slice(at) };
+}
+
+/** The screen's title, for the browser tab and Kibana's breadcrumbs. */
+export function routeTitle(route: Route): string {
+  switch (route.screen) {
+    case 'fleet':
+      return 'Fleet';
+    case 'host':
+      return `Host ${route.host}`;
+    case 'compare':
+      return 'Compare';
+    case 'saved':
+      return 'Saved searches & alerts';
+  }
+}
+
+/** The route as path + query (`/fleet?type=kernel&value=4.4`). */
 export function formatRoute(route: Route): string {
   const qs = (params: Record<string, string | number | undefined>) => {
     const s = new URLSearchParams();
@@ -61,14 +89,14 @@ export function formatRoute(route: Route): string {
   };
   switch (route.screen) {
     case 'host':
-      return `#/host/${encodeURIComponent(route.host)}${qs({ path: route.path, from: route.from, to: route.to, view: route.view })}`;
+      return `/host/${encodeURIComponent(route.host)}${qs({ path: route.path, from: route.from, to: route.to, view: route.view })}`;
     case 'compare':
-      return `#/compare${qs({ path: route.path, group: route.group })}`;
+      return `/compare${qs({ path: route.path, group: route.group })}`;
     case 'saved':
-      return `#/saved${qs({ tab: route.tab === 'searches' ? undefined : route.tab })}`;
+      return `/saved${qs({ tab: route.tab === 'searches' ? undefined : route.tab })}`;
     case 'fleet': {
       const q = route.question;
-      return `#/fleet${qs({ type: q?.type, value: q?.value, extra: q?.extra, page: route.page > 1 ? route.page : undefined })}`;
+      return `/fleet${qs({ type: q?.type, value: q?.value, extra: q?.extra, page: route.page > 1 ? route.page : undefined })}`;
     }
   }
 }

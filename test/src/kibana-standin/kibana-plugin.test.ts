@@ -419,9 +419,9 @@ describe('errors thrown by another copy of the client (as Kibana hands in)', () 
     expect((await foreignKibana.http.request('DELETE', '/api/mitra/saved/dup')).status).toBe(200);
   });
 
-  it('a 403 is "permission denied" from a cluster that answered (502), not "cluster unavailable" (503)', async () => {
+  it('a 403 is "permission denied" (403), not "cluster unavailable" (503)', async () => {
     const res = await denied.http.request('GET', '/api/mitra/hosts?kernel=4.4');
-    expect(res.body).toMatchObject({ statusCode: 502, attributes: { error: 'cluster_error' } });
+    expect(res.body).toMatchObject({ statusCode: 403, attributes: { error: 'forbidden' } });
     expect(messageOf(res.body)).toMatch(
       /^permission denied at \S+: action \[indices:data\/read\/search\] is unauthorized for user \[kibana_user\]/,
     );

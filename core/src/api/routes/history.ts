@@ -1,15 +1,51 @@
-import { UsageError } from '../../errors';
-import { diffHosts, diffVersions, parseVersionRef } from '../../history/compare';
+import { z } from 'zod';
+import { diffHosts, diffVersions } from '../../history/compare';
 import { DEFAULT_MAX_POINTS, series } from '../../history/series';
-import { parseInstant } from '../../history/time';
 import { contentAt, listVersions } from '../../history/versions';
-import { integer, optional, optionalTime, paging, required } from '../input';
+import { int, text, time, versionRef } from '../../shapes/fields';
+import { paging, pagingFields, queryShape, withinWindow } from '../input';
 import { defineRoute } from '../types';
+import { hostField, pathField } from './fleet';
 
-const fileParams = (query: Record<string, string | string[] | undefined>) => ({
-  host: required(query, 'host', 'web-01'),
-  path: required(query, 'path', '/etc/hosts'),
+/** `from` must not be after `to`: an empty window is a typo, not an empty answer. */
+export function ordered(q: { from?: string; to?: string }, ctx: z.RefinementCtx): void {
+  if (q.from && q.to && q.from > q.to)
+    ctx.addIssue({ code: 'custom', path: ['from'], message: `(${q.from}) is after the end time ${q.to}: give the earlier time as from` });
+}
+
+export const HISTORY_QUERY = queryShape({
+  host: hostField(),
+  path: pathField(),
+  from: time('2026-11-20T00:00:00Z').optional(),
+  to: time('now').optional(),
+  ...pagingFields(100),
+})
+  .superRefine((q, ctx) => ordered(q, ctx))
+  .superRefine((q, ctx) => withinWindow(q, ctx, 100));
+
+export const CONTENT_QUERY = queryShape({ host: hostField(), path: pathField(), at: time() });
+
+export const DIFF_QUERY = queryShape({
+  host: hostField().optional(),
+  path: pathField().optional(),
+  from: versionRef('2026-11-20T00:00:00Z'),
+  to: versionRef('now').optional(),
+}).superRefine((q, ctx) => {
+  const byTime = 'at' in q.from || (q.to !== undefined && 'at' in q.to);
+  for (const name of ['host', 'path'] as const)
+    if (byTime && q[name] === undefined)
+      ctx.addIssue({ code: 'custom', path: [name], message: 'is required when from or to is a time, e.g. host=web-01&path=/etc/hosts' });
 });
+
+export const DIFF_HOSTS_QUERY = queryShape({ path: pathField(), a: hostField(), b: text('web-02', 1024) });
+
+export const SERIES_QUERY = queryShape({
+  host: hostField(),
+  field: text('mitra.meminfo.Cached', 256),
+  from: time('2026-11-20T00:00:00Z').optional(),
+  to: time('now').optional(),
+  max_points: int(1, 10_000, String(DEFAULT_MAX_POINTS)).optional(),
+}).superRefine((q, ctx) => ordered(q, ctx));
 
 /** Versions, content at a time, diffs and /proc series (core/src/history). */
 export const historyRoutes = [
@@ -17,60 +53,40 @@ export const historyRoutes = [
     method: 'GET',
     path: '/api/mitra/history',
     summary: 'versions of path on host, newest first (from, to, page, size)',
-    validate: ({ query }) => ({ ...fileParams(query), from: optionalTime(query, 'from'), to: optionalTime(query, 'to'), ...paging(query) }),
+    query: HISTORY_QUERY,
+    input: ({ query }) => ({ ...query, ...paging(query) }),
     handler: (input, ctx) => listVersions(ctx, input),
   }),
   defineRoute({
     method: 'GET',
     path: '/api/mitra/content',
     summary: 'content of path on host at time at (latest version at or before it)',
-    validate: ({ query }) => ({ ...fileParams(query), at: parseInstant(required(query, 'at', '2026-11-27T03:00:00Z'), 'parameter at') }),
+    query: CONTENT_QUERY,
+    input: ({ query }) => query,
     handler: (input, ctx) => contentAt(ctx, input),
   }),
   defineRoute({
     method: 'GET',
     path: '/api/mitra/diff',
     summary: 'unified diff of path on host between from and to (times or version ids)',
-    validate: ({ query }) => {
-      const from = parseVersionRef(required(query, 'from', '2026-11-20T00:00:00Z'), 'parameter from');
-      const to = parseVersionRef(optional(query, 'to') ?? 'now', 'parameter to');
-      const byTime = 'at' in from || 'at' in to;
-      return {
-        host: byTime ? required(query, 'host', 'web-01') : optional(query, 'host'),
-        path: byTime ? required(query, 'path', '/etc/hosts') : optional(query, 'path'),
-        from,
-        to,
-      };
-    },
+    query: DIFF_QUERY,
+    input: ({ query }) => ({ ...query, to: query.to ?? { at: new Date().toISOString() } }),
     handler: (input, ctx) => diffVersions(ctx, input),
   }),
   defineRoute({
     method: 'GET',
     path: '/api/mitra/diff/hosts',
     summary: "unified diff of two hosts' current copies of path (a, b)",
-    validate: ({ query }) => ({
-      path: required(query, 'path', '/etc/hosts'),
-      hostA: required(query, 'a', 'web-01'),
-      hostB: required(query, 'b', 'web-02'),
-    }),
+    query: DIFF_HOSTS_QUERY,
+    input: ({ query }) => ({ path: query.path, hostA: query.a, hostB: query.b }),
     handler: (input, ctx) => diffHosts(ctx, input),
   }),
   defineRoute({
     method: 'GET',
     path: '/api/mitra/series',
     summary: 'a parsed /proc number over time for host: field=mitra.meminfo.Cached (from, to, max_points)',
-    validate: ({ query }) => {
-      const input = {
-        host: required(query, 'host', 'web-01'),
-        field: required(query, 'field', 'mitra.meminfo.Cached'),
-        from: optionalTime(query, 'from'),
-        to: optionalTime(query, 'to'),
-        maxPoints: integer(query, 'max_points', { min: 1, max: 10_000, fallback: DEFAULT_MAX_POINTS }),
-      };
-      if (input.from && input.to && input.from > input.to)
-        throw new UsageError(`parameter from (${input.from}) is after parameter to (${input.to})`);
-      return input;
-    },
+    query: SERIES_QUERY,
+    input: ({ query }) => ({ ...query, maxPoints: query.max_points ?? DEFAULT_MAX_POINTS }),
     handler: (input, ctx) => series(ctx, input),
   }),
 ];

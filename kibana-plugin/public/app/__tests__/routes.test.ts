@@ -1,6 +1,6 @@
-import { DEFAULT_ROUTE, formatRoute, parseRoute, type Route } from '../routes';
+import { DEFAULT_ROUTE, formatRoute, parseRoute, routeLocation, type Route } from '../routes';
 
-describe('URL state', () => {
+describe('URL state (history locations; the standalone page keeps them in the hash)', () => {
   const routes: Route[] = [
     { screen: 'fleet', page: 1 },
     { screen: 'fleet', page: 3, question: { type: 'kernel', value: '4.4' } },
@@ -20,10 +20,15 @@ describe('URL state', () => {
     expect(parseRoute(hash)).toEqual(route);
   });
 
-  it('writes readable hashes', () => {
-    expect(formatRoute(routes[1])).toBe('#/fleet?type=kernel&value=4.4&page=3');
-    expect(formatRoute(routes[5])).toBe(`#/host/web-01?path=%2Fetc%2Fhosts&from=${'a'.repeat(64)}&to=${'b'.repeat(64)}`);
-    expect(formatRoute({ screen: 'saved', tab: 'searches' })).toBe('#/saved');
+  it.each(routes.map((r) => [formatRoute(r), r] as const))('%s round-trips as a history location', (_, route) => {
+    expect(parseRoute(routeLocation(route))).toEqual(route);
+  });
+
+  it('writes readable paths', () => {
+    expect(formatRoute(routes[1])).toBe('/fleet?type=kernel&value=4.4&page=3');
+    expect(formatRoute(routes[5])).toBe(`/host/web-01?path=%2Fetc%2Fhosts&from=${'a'.repeat(64)}&to=${'b'.repeat(64)}`);
+    expect(formatRoute({ screen: 'saved', tab: 'searches' })).toBe('/saved');
+    expect(routeLocation(routes[1])).toEqual({ pathname: '/fleet', search: '?type=kernel&value=4.4&page=3' });
   });
 
   it('falls back to safe defaults for URLs typed by hand', () => {

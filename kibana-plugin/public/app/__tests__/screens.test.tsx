@@ -2,7 +2,8 @@ import { EuiProvider } from '@elastic/eui';
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { ApiError, type MitraApi } from '../../api';
 import { App } from '../app';
-import { ApiContext } from '../hooks';
+import { hashHistory } from '../history';
+import { ApiContext, HistoryContext } from '../hooks';
 
 /**
  * The screens in a DOM (jsdom). The API is a recording stand-in here: these
@@ -51,7 +52,9 @@ function renderAt(hash: string, api: MitraApi) {
   return render(
     <EuiProvider colorMode="light">
       <ApiContext.Provider value={api}>
-        <App />
+        <HistoryContext.Provider value={hashHistory(window)}>
+          <App />
+        </HistoryContext.Provider>
       </ApiContext.Provider>
     </EuiProvider>,
   );

@@ -1,15 +1,22 @@
-import { Axis, BarSeries, Chart, LineSeries, Position, ScaleType, Settings } from '@elastic/charts';
+import { Axis, BarSeries, Chart, DARK_THEME, LIGHT_THEME, LineSeries, Position, ScaleType, Settings } from '@elastic/charts';
+import { useEuiTheme } from '@elastic/eui';
 import type { Bucket } from '../results';
+
+/** Charts follow the page's color mode (Kibana's dark mode comes through the EuiProvider). */
+function useChartTheme() {
+  return useEuiTheme().colorMode === 'DARK' ? DARK_THEME : LIGHT_THEME;
+}
 
 /**
  * Charts, in their own chunk: @elastic/charts is large and only the screens
  * that draw a chart load it (React.lazy).
  */
 export function BucketChart({ id, title, buckets }: { id: string; title: string; buckets: Bucket[] }) {
+  const baseTheme = useChartTheme();
   return (
     <div style={{ height: Math.max(120, 28 * Math.min(buckets.length, 12) + 40) }} data-test-subj={`chart-${id}`} aria-label={title}>
       <Chart>
-        <Settings rotation={90} showLegend={false} />
+        <Settings baseTheme={baseTheme} rotation={90} showLegend={false} />
         <Axis id="label" position={Position.Left} />
         <Axis id="count" position={Position.Bottom} title={title} ticks={4} />
         <BarSeries
@@ -33,10 +40,11 @@ export interface Line {
 }
 
 export function SeriesChart({ title, lines }: { title: string; lines: Line[] }) {
+  const baseTheme = useChartTheme();
   return (
     <div style={{ height: 260 }} data-test-subj="chart-series" aria-label={title}>
       <Chart>
-        <Settings showLegend legendPosition={Position.Bottom} />
+        <Settings baseTheme={baseTheme} showLegend legendPosition={Position.Bottom} />
         <Axis id="time" position={Position.Bottom} tickFormat={(v: number) => new Date(v).toISOString().slice(5, 16).replace('T', ' ')} />
         <Axis id="bytes" position={Position.Left} title={title} tickFormat={(v: number) => `${(v / 2 ** 20).toFixed(0)} MiB`} />
         {lines.map((l) => (

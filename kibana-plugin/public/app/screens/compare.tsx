@@ -16,9 +16,9 @@ import {
 } from '@elastic/eui';
 import type { DiffResult, DriftResult, SearchHit, SearchResult } from '@mitra/core';
 import { lazy, Suspense, useEffect, useState, type FormEvent } from 'react';
-import { useApi, useLoad } from '../hooks';
+import { useApi, useLoad, useLink } from '../hooks';
 import { formatTime, pageRows } from '../results';
-import { formatRoute, type Route } from '../routes';
+import { type Route } from '../routes';
 import { onPageChange } from '../components/paging';
 import { Async, Empty, ErrorCallOut, Loading } from '../components/status';
 
@@ -135,13 +135,14 @@ export function CompareScreen({ route, navigate }: { route: CompareRoute; naviga
 }
 
 function GroupsTable({ groups, route }: { groups: Group[]; route: CompareRoute }) {
+  const link = useLink();
   const [page, setPage] = useState(1);
   const columns: EuiBasicTableColumn<Group>[] = [
     {
       field: 'label',
       name: 'Version',
       render: (label: string, g: Group) => (
-        <EuiLink href={formatRoute({ screen: 'compare', path: route.path, group: g.key })} data-test-subj="compare-group">
+        <EuiLink {...link({ screen: 'compare', path: route.path, group: g.key })} data-test-subj="compare-group">
           <code>{label}</code>
         </EuiLink>
       ),
@@ -167,6 +168,7 @@ function GroupsTable({ groups, route }: { groups: Group[]; route: CompareRoute }
 }
 
 function GroupDetail({ group, majority, path }: { group?: Group; majority?: Group; path: string }) {
+  const link = useLink();
   const api = useApi();
   const key = group && majority && !group.majority ? `diff:${path}:${majority.hosts[0]}:${group.hosts[0]}` : null;
   const [diff] = useLoad(key, () => api.get<DiffResult>('/diff/hosts', { path, a: majority!.hosts[0], b: group!.hosts[0] }));
@@ -185,7 +187,7 @@ function GroupDetail({ group, majority, path }: { group?: Group; majority?: Grou
           {group.hosts.map((h, i) => (
             <span key={h}>
               {i > 0 && ', '}
-              <EuiLink href={formatRoute({ screen: 'host', host: h, path })}>{h}</EuiLink>
+              <EuiLink {...link({ screen: 'host', host: h, path })}>{h}</EuiLink>
             </span>
           ))}
         </p>

@@ -16,8 +16,8 @@ import {
   type EuiBasicTableColumn,
 } from '@elastic/eui';
 import { lazy, Suspense, useEffect, useState, type FormEvent } from 'react';
-import { formatRoute } from '../routes';
-import { useApi, useLoad } from '../hooks';
+
+import { useApi, useLoad, useLink } from '../hooks';
 import { buildRequest, QUESTION_TYPES, QUESTIONS, type Question, type QuestionType } from '../questions';
 import { facets, formatTime, pageRows, summary, toAnswer, type Answer, type Bucket, type ResultRow } from '../results';
 import { onPageChange } from '../components/paging';
@@ -293,12 +293,13 @@ export function ResultsTable({
   total: number;
   onPage: (p: number) => void;
 }) {
+  const link = useLink();
   const columns: EuiBasicTableColumn<ResultRow>[] = [
     {
       field: 'host',
       name: 'Host',
       render: (host: string) => (
-        <EuiLink href={formatRoute({ screen: 'host', host })} data-test-subj="result-host">
+        <EuiLink {...link({ screen: 'host', host })} data-test-subj="result-host">
           {host}
         </EuiLink>
       ),
@@ -307,7 +308,7 @@ export function ResultsTable({
       field: 'path',
       name: 'File',
       render: (path: string | undefined, row: ResultRow) =>
-        path ? <EuiLink href={formatRoute({ screen: 'host', host: row.host, path })}>{path}</EuiLink> : '—',
+        path ? <EuiLink {...link({ screen: 'host', host: row.host, path })}>{path}</EuiLink> : '—',
     },
     { field: 'value', name: 'Value', render: (v: string) => <code>{v || '—'}</code> },
     { field: 'lastSeen', name: 'Last seen', render: (t: string | null) => formatTime(t) },

@@ -17,11 +17,12 @@ import {
 } from '@elastic/eui';
 import type { DiffResult, GetResult, SearchHit, SearchResult, Series, Version, VersionList } from '@mitra/core';
 import { lazy, Suspense, useState } from 'react';
-import { useApi, useLoad } from '../hooks';
+import { useApi, useLoad, useLink } from '../hooks';
 import { formatTime, pageRows } from '../results';
-import { formatRoute, type Route } from '../routes';
+import { type Route } from '../routes';
 import { onPageChange } from '../components/paging';
 import { Async, Empty, ErrorBoundary, Loading } from '../components/status';
+import { IncidentScreen } from './incident';
 
 const DiffView = lazy(() => import('../components/diff_view'));
 const SeriesChart = lazy(() => import('../components/charts').then((m) => ({ default: m.SeriesChart })));
@@ -42,6 +43,7 @@ export const stateLabel = (state: string) => state.replace(/_/g, ' ');
 export const hostFilesQuery = (host: string) => `host.name:"${host.replace(/(["\\])/g, '\\$1')}"`;
 
 export function HostScreen({ route, navigate }: { route: HostRoute; navigate: (r: Route) => void }) {
+  const link = useLink();
   const view = route.view ?? 'files';
   return (
     <>
@@ -49,24 +51,33 @@ export function HostScreen({ route, navigate }: { route: HostRoute; navigate: (r
         <h2 data-test-subj="host-title">{route.host}</h2>
       </EuiTitle>
       <EuiTabs size="s">
-        <EuiTab isSelected={view === 'files'} href={formatRoute({ screen: 'host', host: route.host })} data-test-subj="host-tab-files">
+        <EuiTab isSelected={view === 'files'} {...link({ screen: 'host', host: route.host })} data-test-subj="host-tab-files">
           Files
         </EuiTab>
         <EuiTab
           isSelected={view === 'memory'}
-          href={formatRoute({ screen: 'host', host: route.host, view: 'memory' })}
+          {...link({ screen: 'host', host: route.host, view: 'memory' })}
           data-test-subj="host-tab-memory"
         >
           Memory
         </EuiTab>
       </EuiTabs>
       <EuiSpacer />
-      {view === 'memory' ? <MemoryView host={route.host} /> : <FilesView route={route} navigate={navigate} />}
+      {view === 'memory' ? (
+        <>
+          <MemoryView host={route.host} />
+          <EuiSpacer />
+          <IncidentScreen route={route} navigate={navigate} />
+        </>
+      ) : (
+        <FilesView route={route} navigate={navigate} />
+      )}
     </>
   );
 }
 
 function FilesView({ route, navigate }: { route: HostRoute; navigate: (r: Route) => void }) {
+  const link = useLink();
   const api = useApi();
   const [page, setPage] = useState(1);
   const [files] = useLoad(`files:${route.host}`, () => api.get<SearchResult>('/search', { query: hostFilesQuery(route.host), size: 1000 }));
@@ -75,7 +86,7 @@ function FilesView({ route, navigate }: { route: HostRoute; navigate: (r: Route)
       field: 'path',
       name: 'File',
       render: (path: string) => (
-        <EuiLink href={formatRoute({ screen: 'host', host: route.host, path })} data-test-subj="host-file">
+        <EuiLink {...link({ screen: 'host', host: route.host, path })} data-test-subj="host-file">
           {path}
         </EuiLink>
       ),

@@ -13,9 +13,9 @@ import {
   EuiSelect,
 } from '@elastic/eui';
 import { useState, type FormEvent } from 'react';
-import { useApi } from '../hooks';
+import { useApi, useLink } from '../hooks';
 import { describeQuestion, toSavedQuery, type Question } from '../questions';
-import { formatRoute } from '../routes';
+
 import { ErrorCallOut } from '../components/status';
 
 type Mode = 'closed' | 'search' | 'rule';
@@ -41,6 +41,7 @@ export function ruleBody(q: Question, name: string, condition: Condition, thresh
 
 /** "Save search" and "Create alert rule" from the question on screen. */
 export function SaveQuestion({ question, currentCount }: { question: Question; currentCount: number }) {
+  const link = useLink();
   const api = useApi();
   const [mode, setMode] = useState<Mode>('closed');
   const [name, setName] = useState(suggestName(question));
@@ -89,7 +90,7 @@ export function SaveQuestion({ question, currentCount }: { question: Question; c
       </EuiFlexGroup>
       {done && (
         <EuiCallOut title={done} color="success" iconType="check" size="s" data-test-subj="save-done">
-          <EuiLink href={formatRoute({ screen: 'saved', tab: done.startsWith('Saved') ? 'searches' : 'rules' })}>
+          <EuiLink {...link({ screen: 'saved', tab: done.startsWith('Saved') ? 'searches' : 'rules' })}>
             Open saved searches & rules
           </EuiLink>
         </EuiCallOut>

@@ -14,16 +14,17 @@ import {
 } from '@elastic/eui';
 import type { AlertCondition, AlertEvent, AlertRule, Evaluation, RuleState, SavedRun, SavedSearch } from '@mitra/core';
 import { useState } from 'react';
-import { useApi, useLoad, type Loaded } from '../hooks';
+import { useApi, useLoad, type Loaded, useLink } from '../hooks';
 import { fromSavedQuery } from '../questions';
 import { formatTime } from '../results';
-import { formatRoute, type SavedTab } from '../routes';
+import { type SavedTab } from '../routes';
 import { onPageChange } from '../components/paging';
 import { Async, Empty, ErrorCallOut } from '../components/status';
 
 const PAGE = 20;
 
 export function SavedScreen({ tab }: { tab: SavedTab }) {
+  const link = useLink();
   const tabs: { id: SavedTab; name: string }[] = [
     { id: 'searches', name: 'Saved searches' },
     { id: 'rules', name: 'Alert rules' },
@@ -33,12 +34,7 @@ export function SavedScreen({ tab }: { tab: SavedTab }) {
     <>
       <EuiTabs size="s">
         {tabs.map((t) => (
-          <EuiTab
-            key={t.id}
-            isSelected={tab === t.id}
-            href={formatRoute({ screen: 'saved', tab: t.id })}
-            data-test-subj={`saved-tab-${t.id}`}
-          >
+          <EuiTab key={t.id} isSelected={tab === t.id} {...link({ screen: 'saved', tab: t.id })} data-test-subj={`saved-tab-${t.id}`}>
             {t.name}
           </EuiTab>
         ))}
@@ -78,6 +74,7 @@ function useAction(reload: () => void): [Outcome, (run: () => Promise<string>) =
 const matchCount = (result: unknown) => (result as { total?: number }).total ?? 0;
 
 function SearchesTab() {
+  const link = useLink();
   const api = useApi();
   const [page, setPage] = useState(1);
   const [list, reload] = useLoad(`saved:${page}`, () =>
@@ -92,7 +89,7 @@ function SearchesTab() {
       render: (name: string, s: SavedSearch) => {
         const q = fromSavedQuery(s.kind, s.params);
         return q ? (
-          <EuiLink href={formatRoute({ screen: 'fleet', question: q, page: 1 })} data-test-subj="saved-open">
+          <EuiLink {...link({ screen: 'fleet', question: q, page: 1 })} data-test-subj="saved-open">
             {name}
           </EuiLink>
         ) : (

@@ -1,0 +1,132 @@
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent } from './agent';
+import { parseAgentConfig } from './config';
+import { silentLogger } from './log';
+import type { ShipOutcome } from './shipper';
+import type { WireDoc } from './wire';
+
+/**
+ * Collection and delivery on separate chains, without a cluster and without
+ * sleeps: the shipper is a stand-in that hangs until the test lets it answer.
+ */
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+interface Call {
+  docs: WireDoc[];
+  answer: (o: Partial<ShipOutcome>) => void;
+}
+
+function setup(queueBytes: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'mitra-agent-unit-'));
+  dirs.push(dir);
+  const file = join(dir, 'a.conf');
+  const calls: Call[] = [];
+  const waiting: ((c: Call) => void)[] = [];
+  const shipper = {
+    ship: (docs: WireDoc[]) =>
+      new Promise<ShipOutcome>((resolve) => {
+        const call: Call = { docs, answer: (o) => resolve({ shipped: 0, rejected: 0, rejectedDocs: [], unsent: [], ...o }) };
+        calls.push(call);
+        waiting.shift()?.(call);
+      }),
+    close: async () => {},
+  };
+  const nextCall = () => new Promise<Call>((resolve) => waiting.push(resolve));
+  const config = parseAgentConfig(
+    { files: [file], packages: 'off', sysctl: 'off', host_name: 'h' },
+    { env: {}, stateDir: join(dir, 'state') },
+  );
+  const agent = new Agent(config, { log: silentLogger(), shipper, queueBytes });
+  const write = (text: string) => {
+    writeFileSync(`${file}.tmp`, text);
+    renameSync(`${file}.tmp`, file);
+  };
+  const spooled = () => agent.spool.files().flatMap((f) => agent.spool.read(f.name));
+  return { agent, write, calls, nextCall, spooled };
+}
+
+describe('agent: collection never waits for shipping', () => {
+  it('spools a new change at once while an earlier delivery hangs, and keeps collection order when that one fails too', async () => {
+    // Room in memory for one cycle's documents (~2 × 515 bytes), not two.
+    const { agent, write, nextCall, spooled } = setup(1500);
+    write('v1\n');
+    const first = agent.runCycle();
+    const call = await nextCall();
+    expect(call.docs.map((d) => d.mitra.target)).toEqual(['current', 'history']);
+    write('v2\n');
+    // Resolves while the first delivery still hangs: reading did not wait.
+    expect(await agent.runCycle()).toMatchObject({ changed: 1, spooled: 2, shipped: 0 });
+    call.answer({ unsent: call.docs, error: 'cluster away', retryable: true });
+    expect(await first).toMatchObject({ changed: 1, spooled: 2, error: 'cluster away' });
+    // The first batch was spooled last but was collected first: it sorts first.
+    expect(spooled().map((d) => `${d.mitra.target}:${d.mitra.content}`)).toEqual([
+      'current:v1\n',
+      'history:v1\n',
+      'current:v2\n',
+      'history:v2\n',
+    ]);
+  });
+
+  it('does not count a change twice while its delivery is still pending', async () => {
+    const { agent, write, nextCall } = setup(1e9);
+    write('same\n');
+    const first = agent.runCycle();
+    const call = await nextCall();
+    const second = agent.runCycle();
+    // The second collection finishes while the first delivery hangs (it then queues behind it).
+    await (agent as unknown as { collecting: Promise<unknown> }).collecting;
+    const secondCall = nextCall();
+    call.answer({ shipped: 2 });
+    const queued = await secondCall;
+    // Same content, compared with what was in flight: current-state only, no second history document.
+    expect(queued.docs.map((d) => d.mitra.target)).toEqual(['current']);
+    queued.answer({ shipped: 1 });
+    expect(await first).toMatchObject({ changed: 1, shipped: 2 });
+    expect(await second).toMatchObject({ changed: 0, shipped: 1 });
+  });
+
+  it('--once resends what was refused for now with exponential backoff, then reports success', async () => {
+    const { agent, write, calls } = setup(1e9);
+    write('x\n');
+    const waits: number[] = [];
+    let failures = 2;
+    const shipper = (agent as unknown as { shipper: { ship: (d: WireDoc[]) => Promise<ShipOutcome> } }).shipper;
+    shipper.ship = async (docs) => {
+      calls.push({ docs, answer: () => {} });
+      if (failures-- > 0)
+        return { shipped: 0, rejected: 0, rejectedDocs: [], unsent: docs, error: '429 too many requests', retryable: true };
+      return { shipped: docs.length, rejected: 0, rejectedDocs: [], unsent: [] };
+    };
+    (agent as unknown as { sleep: (ms: number) => Promise<void> }).sleep = async (ms) => {
+      waits.push(ms);
+    };
+    const summary = await agent.runOnce();
+    expect(waits).toEqual([500, 1000]);
+    expect(summary).toMatchObject({ spooled: 2, resent: 2, rejected: 0 });
+    expect(summary.error).toBeUndefined();
+    expect(agent.spool.files()).toEqual([]);
+  });
+
+  it('--once does not retry what waiting cannot fix (a missing pipeline, 403)', async () => {
+    const { agent, write } = setup(1e9);
+    write('x\n');
+    const waits: number[] = [];
+    const shipper = (agent as unknown as { shipper: { ship: (d: WireDoc[]) => Promise<ShipOutcome> } }).shipper;
+    shipper.ship = async (docs) => ({
+      shipped: 0,
+      rejected: 0,
+      rejectedDocs: [],
+      unsent: docs,
+      error: 'pipeline missing',
+      retryable: false,
+    });
+    (agent as unknown as { sleep: (ms: number) => Promise<void> }).sleep = async (ms) => {
+      waits.push(ms);
+    };
+    expect(await agent.runOnce()).toMatchObject({ spooled: 2, error: 'pipeline missing' });
+    expect(waits).toEqual([]);
+  });
+});

@@ -1,0 +1,105 @@
+import { UsageError } from '../errors';
+import { historyIndices, LENIENT, sourcePath, type IndexScope } from '../history/scope';
+import { MEMORY_PATHS, type MemoryFile, type Observation, type Observations, type PerZone } from './types';
+
+/** Daily indices of compact memory samples (numbers only), written by the `<prefix>sample` pipeline. */
+export const samplesIndices = (prefix: string): string => `${prefix}samples-*`;
+
+/** A window is read whole; past this many documents the answer would be slow and huge, so the caller narrows it. */
+export const MAX_DOCUMENTS = 50_000;
+const PAGE = 5000;
+const FILES = Object.keys(MEMORY_PATHS) as MemoryFile[];
+const SOURCE_FIELDS = ['@timestamp', 'file.path', ...FILES.map((f) => `mitra.${f}`)];
+
+export interface Window {
+  host: string;
+  /** ISO instants, from < to. */
+  from: string;
+  to: string;
+}
+
+/**
+ * Every parsed meminfo, vmstat, zoneinfo and buddyinfo observation of a host
+ * in the window, from the history indices (full snapshots) and the samples
+ * indices (the agent's short-interval numbers), merged in time order. The
+ * values are read from `_source`: the numeric maps are not necessarily mapped as fields.
+ */
+export async function readObservations(
+  scope: IndexScope,
+  w: Window,
+): Promise<{ obs: Observations; sources: Record<Observation<unknown>['source'], number> }> {
+  const range = { range: { '@timestamp': { gte: w.from, lte: w.to } } };
+  const host = { term: { 'host.name': w.host } };
+  const history = await readAll(scope, historyIndices(scope.prefix), {
+    bool: { filter: [host, range, { terms: { 'file.path': Object.values(MEMORY_PATHS) } }] },
+  });
+  const samples = await readAll(scope, samplesIndices(scope.prefix), { bool: { filter: [host, range] } });
+  const byFile = Object.fromEntries(FILES.map((f) => [f, new Map<number, Observation<unknown>>()])) as Record<
+    MemoryFile,
+    Map<number, Observation<unknown>>
+  >;
+  const add = (source: Observation<unknown>['source'], doc: unknown, files: MemoryFile[]) => {
+    const t = String(sourcePath(doc, '@timestamp'));
+    const ms = Date.parse(t);
+    if (!Number.isFinite(ms)) return;
+    for (const f of files) {
+      const values = sourcePath(doc, `mitra.${f}`);
+      // A snapshot the parser refused has content and mitra.error but no numbers: nothing to read.
+      if (values && typeof values === 'object' && !byFile[f].has(ms))
+        byFile[f].set(ms, { t: new Date(ms).toISOString(), ms, source, values });
+    }
+  };
+  for (const doc of history) {
+    const file = FILES.find((f) => MEMORY_PATHS[f] === sourcePath(doc, 'file.path'));
+    if (file) add('history', doc, [file]);
+  }
+  for (const doc of samples) add('samples', doc, FILES);
+  const sorted = <V>(f: MemoryFile) => [...byFile[f].values()].sort((a, b) => a.ms - b.ms) as Observation<V>[];
+  return {
+    obs: {
+      meminfo: sorted<Record<string, number>>('meminfo'),
+      vmstat: sorted<Record<string, number>>('vmstat'),
+      zoneinfo: sorted<PerZone>('zoneinfo'),
+      buddyinfo: sorted<PerZone>('buddyinfo'),
+    },
+    sources: { history: history.length, samples: samples.length },
+  };
+}
+
+/** All matching `_source`s through a scroll, refusing more than MAX_DOCUMENTS up front. */
+export async function readAll(
+  scope: IndexScope,
+  index: string,
+  query: object,
+  fields = SOURCE_FIELDS,
+  maxDocuments = MAX_DOCUMENTS,
+): Promise<unknown[]> {
+  const first = await scope.client.search({
+    index,
+    ...LENIENT,
+    query,
+    size: PAGE,
+    scroll: '1m',
+    sort: ['_doc'],
+    track_total_hits: true,
+    _source: fields,
+  });
+  const total = typeof first.hits.total === 'number' ? first.hits.total : (first.hits.total?.value ?? 0);
+  const scrollId = first._scroll_id;
+  try {
+    if (total > maxDocuments) {
+      throw new UsageError(`the window holds ${total} documents (more than ${maxDocuments}): narrow --from/--to (from=, to=)`);
+    }
+    const out = first.hits.hits.map((h) => h._source);
+    let id = scrollId;
+    while (out.length < total && id) {
+      const next = await scope.client.scroll({ scroll_id: id, scroll: '1m' });
+      if (!next.hits.hits.length) break;
+      out.push(...next.hits.hits.map((h) => h._source));
+      id = next._scroll_id;
+    }
+    return out;
+  } finally {
+    if (scrollId) await scope.client.clearScroll({ scroll_id: scrollId }, { ignore: [404] }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import { HOST_CONDITIONS } from '../api/routes/fleet';
+import { ordered } from '../api/routes/history';
+import { RESULT_WINDOW } from '../api/input';
+import { QUERY_KINDS } from '../saved/kinds';
+import { duration, flag, fraction, freeText, int, list, matching, oneOf, pair, text, time, versionRef } from './fields';
+
+/**
+ * The flags of every `mitra` command, declared once: the CLI derives its
+ * parseArgs options from these shapes (a flag field → boolean, a list →
+ * repeatable, anything else → takes a value) and checks the values against
+ * them before it connects, so a bad flag is exit 2 even with no cluster.
+ */
+
+/** Single-letter aliases. */
+export const SHORT_FLAGS: Record<string, string> = { config: 'c', help: 'h' };
+
+export const CONNECTION_FLAGS = {
+  es: text('http://127.0.0.1:9200', 4096).optional(),
+  'api-key': text('base64-id:key', 4096).optional(),
+  user: text('elastic', 1024).optional(),
+  password: freeText('changeme', 4096).optional(),
+  'ca-file': text('/etc/mitra/ca.pem', 4096).optional(),
+  'ca-fingerprint': matching(
+    'ab'.repeat(32),
+    /^(?:[0-9a-fA-F]{2}:?){32}$/,
+    'a sha256 fingerprint: 64 hex digits, colons optional',
+    128,
+  ).optional(),
+  insecure: flag(),
+  prefix: matching('mitra-', /^[a-z0-9][a-z0-9_.-]*$/, 'lowercase letters, digits, "-", "_" or "." (an index name start)', 200).optional(),
+  config: text('runner.yaml', 4096).optional(),
+};
+
+export const COMMON_FLAGS = { json: flag(), debug: flag(), help: flag() };
+
+const withConnection = <T extends z.ZodRawShape>(fields: T) => ({ ...CONNECTION_FLAGS, ...COMMON_FLAGS, ...fields });
+const H = HOST_CONDITIONS;
+
+const kinds = Object.keys(QUERY_KINDS) as [string, ...string[]];
+/** core/src/retention parses it (1d-9999d or off); the shape refuses what it would. */
+const retention = () =>
+  matching('90d', /^([1-9]\d{0,3}d|off)$/i, 'a number of days like 90d (1d-9999d), or off', 16, 'a retention').optional();
+
+/** Each command's flags (the shape of parseArgs' `values`). */
+export const COMMAND_FLAGS = {
+  setup: withConnection({ retention: retention() }),
+  prune: withConnection({ retention: retention(), 'dry-run': flag() }),
+  agent: withConnection({ once: flag(), status: flag(), 'state-dir': text('/var/lib/mitra', 4096).optional() }),
+  search: withConnection({ at: time('-2h').optional(), size: int(1, 10_000, '100').optional(), page: int(0, 9_999, '0').optional() }),
+  // The API's host conditions, spelled as flags.
+  hosts: withConnection({
+    kernel: H.kernel,
+    os: H.os,
+    'missing-package': H.missing_package,
+    package: H.package,
+    'version-range': H.version_range,
+    file: H.file,
+    'larger-than': H.larger_than,
+    'smaller-than': H.smaller_than,
+    stale: H.stale,
+  }),
+  values: withConnection({}),
+  drift: withConnection({ golden: text('web-01', 1024).optional() }),
+  get: withConnection({ at: time('-2h').optional() }),
+  id: withConnection({}),
+  history: withConnection({
+    at: time('-2h').optional(),
+    from: time('-2d').optional(),
+    to: time('now').optional(),
+    series: text('mitra.meminfo.Cached', 256).optional(),
+    'max-points': int(1, 10_000, '1000').optional(),
+    page: int(1, 10_000, '1').optional(),
+    size: int(1, 1000, '100').optional(),
+  }),
+  diff: withConnection({
+    hosts: flag(),
+    from: versionRef('-2d').optional(),
+    to: versionRef('now').optional(),
+    against: text('web-02', 1024).optional(),
+  }),
+  saved: withConnection({
+    kind: oneOf(kinds, 'hosts', 'a query kind').optional(),
+    param: list(pair('missingPackage={{pkg}}'), 'missingPackage={{pkg}}'),
+    params: text('{"query": "content:{{word}}"}', 65_536).optional(),
+    description: freeText('hosts without zsh', 1000).optional(),
+    var: list(pair('pkg=zsh'), 'pkg=zsh'),
+  }),
+  alerts: withConnection({
+    search: text('lacking-zsh', 128).optional(),
+    var: list(pair('pkg=zsh'), 'pkg=zsh'),
+    kind: oneOf(kinds, 'hosts', 'a query kind').optional(),
+    param: list(pair('missingPackage=zsh'), 'missingPackage=zsh'),
+    when: text('matches > 3', 4096).optional(),
+    webhook: list(text('https://hooks.example/mitra', 2048), 'https://hooks.example/mitra'),
+    'no-log': flag(),
+    description: freeText('hosts without zsh', 1000).optional(),
+    enable: flag(),
+    disable: flag(),
+    every: duration('60s').optional(),
+    size: int(1, 1000, '50').optional(),
+  }),
+  incident: withConnection({
+    from: time('2016-09-10T10:53:00Z').optional(),
+    to: time('2016-09-10T10:54:00Z').optional(),
+    fleet: flag(),
+    order: int(0, 10, '3').optional(),
+    'cache-drop': fraction('0.5').optional(),
+    'anon-bound': fraction('0.02').optional(),
+    'prune-samples': duration('14d').optional(),
+  }),
+  serve: withConnection({
+    port: int(0, 65_535, '5601').optional(),
+    host: text('127.0.0.1', 255).optional(),
+    ui: text('./ui', 4096).optional(),
+    'allow-host': list(text('mitra.example.com:5601', 261), 'mitra.example.com:5601'),
+    'token-file': text('/etc/mitra/serve-token', 4096).optional(),
+    'caller-api-keys': flag(),
+    retention: retention(),
+  }),
+} satisfies Record<string, z.ZodRawShape>;
+
+export type CommandName = keyof typeof COMMAND_FLAGS;
+
+/** Checks between flags, by command: `--from` not after `--to`. */
+export const COMMAND_REFINEMENTS: Partial<Record<CommandName, (v: Record<string, unknown>, ctx: z.RefinementCtx) => void>> = {
+  history: (v, ctx) => ordered(v as { from?: string; to?: string }, ctx),
+  incident: (v, ctx) => ordered(v as { from?: string; to?: string }, ctx),
+  // search pages from 0: page × size past the result window is refused by Elasticsearch, so by us first.
+  search: (v, ctx) => {
+    const { page = 0, size = 100 } = v as { page?: number; size?: number };
+    if ((page + 1) * size > RESULT_WINDOW)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['page'],
+        message: `is past the last page Elasticsearch can return with --size ${size} (results stop at ${RESULT_WINDOW}): use --page 0 to ${Math.floor(RESULT_WINDOW / size) - 1}`,
+      });
+  },
+};
+
+/** The whole shape of a command's flags: unknown flags refused (parseArgs does that first, with its own words). */
+export function commandShape(name: CommandName) {
+  const obj = z.object(COMMAND_FLAGS[name] as z.ZodRawShape).strict();
+  const refine = COMMAND_REFINEMENTS[name];
+  return refine ? obj.superRefine((v, ctx) => refine(v as Record<string, unknown>, ctx)) : obj;
+}
+
+/** A command's checked flag values. */
+export type CommandValues<N extends CommandName> = z.output<z.ZodObject<(typeof COMMAND_FLAGS)[N]>>;
