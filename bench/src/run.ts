@@ -10,6 +10,7 @@ import { benchUi } from './ui';
 import { benchIngest } from './ingest';
 import { benchApiLoad } from './api-load';
 import { benchQueries } from './queries';
+import { benchStorage } from './storage';
 import { benchSamples } from './samples';
 
 /**
@@ -26,6 +27,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   queries: () => withClient((client) => benchQueries(client)),
   'api-load': () => withClient((client, url) => benchApiLoad(client, url)),
   ui: () => withClient((client) => benchUi(client)),
+  storage: () => withClient((client) => benchStorage(client, Number(process.env.BENCH_STORAGE_HOSTS) || 1000)),
   samples: () => withClient((client) => benchSamples(client, Number(process.env.BENCH_SAMPLES) || 3000)),
   ingest: async () => {
     const { client } = await connect(resolveConnection());

@@ -15,6 +15,7 @@ import { diffCommand } from './commands/diff';
 import { savedCommand } from './commands/saved';
 import { alertsCommand } from './commands/alerts';
 import { serveCommand } from './commands/serve';
+import { pruneCommand } from './commands/prune';
 
 /** Every subcommand, in the order `mitra --help` lists them. */
 export const COMMANDS: Command[] = [
@@ -32,6 +33,7 @@ export const COMMANDS: Command[] = [
   savedCommand,
   alertsCommand,
   serveCommand,
+  pruneCommand,
 ];
 
 const usage = () =>

@@ -58,6 +58,8 @@ export interface RawConfigFile {
     verify_tls?: boolean;
     timeout_ms?: number;
   };
+  /** How long daily history is kept: `90d` (the default) or `off` (core/src/retention). */
+  retention?: string | false;
   [key: string]: unknown;
 }
 

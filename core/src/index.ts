@@ -18,6 +18,20 @@ export * from './saved';
 export * from './alerts';
 export * from './api';
 export {
+  applyLifecycle,
+  DEFAULT_RETENTION_DAYS,
+  formatRetention,
+  historyIndexDay,
+  lifecyclePolicyId,
+  parseRetention,
+  pruneHistory,
+  pruneSummary,
+  resolveRetention,
+  type LifecycleResult,
+  type PruneResult,
+  type RetentionDays,
+} from './retention';
+export {
   incidentReport,
   fleetIncident,
   parseFraction,

@@ -1,5 +1,17 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join, resolve } from 'node:path';
 import { launchDistribution } from './distribution';
 import { buildMarker, FLAVORS, flavorDataDir, flavorJavaHome, flavorPath, parseFlavor, type Flavor, type FlavorName } from './flavors';
@@ -54,7 +66,7 @@ const flavorOf = (o: EngineOptions): Flavor => FLAVORS[o.flavor];
 const pidFile = (o: EngineOptions) => join(o.dataDir, 'engine.pid');
 /** The secured flavour's bin/elasticsearch launcher, in front of the server JVM whose pid is in engine.pid. */
 const launcherPidFile = (o: EngineOptions) => join(o.dataDir, 'launcher.pid');
-const logFile = (o: EngineOptions) => join(o.dataDir, 'engine.log');
+export const logFile = (o: EngineOptions) => join(o.dataDir, 'engine.log');
 const url = (o: EngineOptions) => `${flavorOf(o).secured ? 'https' : 'http'}://127.0.0.1:${o.port}`;
 
 /**
@@ -72,7 +84,9 @@ export function ensureBuilt(o: EngineOptions): void {
   const flavor = flavorOf(o);
   const marker = buildMarker(flavor);
   const pom = flavorPath(flavor.pom);
-  const stale = !existsSync(marker) || statSync(pom).mtimeMs > statSync(marker).mtimeMs;
+  // The launcher's Java sources count too: a changed LocalEngine.java must be recompiled.
+  const inputs = [statSync(pom).mtimeMs, ...javaSources(flavorPath(flavor.launch.kind === 'runner' ? 'src/main/java' : 'flavors'))];
+  const stale = !existsSync(marker) || Math.max(...inputs) > statSync(marker).mtimeMs;
   if (!stale) return;
   o.log(`engine: provisioning ${flavor.label} with Maven (first run only)...`);
   const env = { ...process.env, ...(o.javaHome ? { JAVA_HOME: o.javaHome } : {}) };
@@ -82,6 +96,13 @@ export function ensureBuilt(o: EngineOptions): void {
   if (mvn.status !== 0) throw new EngineError(`mvn package failed (exit ${mvn.status}): see the Maven output above`);
   // Maven may leave an up-to-date output untouched; the marker's time says "provisioned for this pom".
   if (existsSync(marker)) utimesSync(marker, new Date(), new Date());
+}
+
+function javaSources(dir: string): number[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.java'))
+    .map((e) => statSync(join(e.parentPath, e.name)).mtimeMs);
 }
 
 function runnerClasspath(buildDir: string): string {
@@ -99,7 +120,7 @@ function readPidFile(file: string): number | undefined {
   return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
 }
 
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -159,8 +180,12 @@ export async function startEngine(o: EngineOptions, timeoutMs = 180_000): Promis
   throw new EngineError(`engine did not become ready within ${timeoutMs / 1000}s: see ${logFile(o)}`);
 }
 
-/** Starts the node process: the in-process runner on its Maven classpath, or the distribution's own launcher. */
-function launch(o: EngineOptions): ChildProcess {
+/**
+ * Starts the node process: the in-process runner on its Maven classpath, or the
+ * distribution's own launcher. `clusterArgs` make the runner's node one member
+ * of a multi-node cluster (see cluster.ts).
+ */
+export function launch(o: EngineOptions, clusterArgs: string[] = []): ChildProcess {
   const flavor = flavorOf(o);
   if (flavor.launch.kind === 'distribution') {
     rmSync(pidFile(o), { force: true });
@@ -192,6 +217,7 @@ function launch(o: EngineOptions): ChildProcess {
       flavor.launch.mainClass,
       join(o.dataDir, 'node'),
       String(o.port),
+      ...clusterArgs,
     ],
     { detached: true, stdio: ['ignore', out, out] },
   );
@@ -274,9 +300,9 @@ export function resetEngineData(o: EngineOptions): void {
   rmSync(o.dataDir, { recursive: true, force: true });
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function tail(path: string, lines: number): string {
+export function tail(path: string, lines: number): string {
   try {
     return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
   } catch {

@@ -1,6 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import { errors } from '@elastic/elasticsearch';
-import { responseReason } from '@mitra/core';
+import { applyLifecycle, DEFAULT_RETENTION_DAYS, responseReason, type LifecycleResult, type RetentionDays } from '@mitra/core';
 import { loadAssets, type Asset } from './assets';
 
 export type InstallAction = 'installed' | 'upgraded' | 'unchanged' | 'kept-newer' | 'skipped';
@@ -16,28 +16,96 @@ export interface InstallResult {
   reason?: string;
 }
 
+export interface ClusterSettings {
+  /** Replicas per shard: 1 when the cluster has more than one data node, else 0. */
+  replicas: number;
+  dataNodes: number;
+  lifecycle: LifecycleResult;
+}
+
 /**
  * Installs or upgrades every asset, idempotently: an asset whose installed
  * version is the same is left alone, an older one is replaced, a newer one is
- * kept (someone ran a newer Mitra against this cluster).
+ * kept (someone ran a newer Mitra against this cluster). The settings that
+ * depend on the cluster (replicas, the history lifecycle) are applied too.
  */
 export async function installAssets(
   client: Client,
   prefix: string,
   onResult: (r: InstallResult) => void = () => {},
+  options: { retentionDays?: RetentionDays; onSettings?: (s: ClusterSettings) => void } = {},
 ): Promise<InstallResult[]> {
+  const settings = await clusterSettings(client, prefix, 'retentionDays' in options ? options.retentionDays : DEFAULT_RETENTION_DAYS);
+  options.onSettings?.(settings);
   const results: InstallResult[] = [];
-  for (const asset of loadAssets(prefix)) {
+  for (const asset of loadAssets(prefix).map((a) => withClusterSettings(a, prefix, settings))) {
     const previous = await installedVersion(client, asset);
     let result: InstallResult;
-    if (previous !== undefined && previous === asset.version) result = { ...describe(asset), action: 'unchanged', previous };
+    if (previous !== undefined && previous === asset.version && (await settingsDiffer(client, asset)))
+      result = await put(client, asset, previous);
+    else if (previous !== undefined && previous === asset.version) result = { ...describe(asset), action: 'unchanged', previous };
     else if (previous !== undefined && previous > asset.version) result = { ...describe(asset), action: 'kept-newer', previous };
     else result = await put(client, asset, previous);
     results.push(result);
     onResult(result);
   }
   await ensureCurrentIndex(client, prefix);
+  await applyReplicas(client, templatePatterns(prefix), settings.replicas);
   return results;
+}
+
+// --- Settings that depend on the cluster, not on the asset files ---
+
+async function clusterSettings(client: Client, prefix: string, retentionDays: RetentionDays): Promise<ClusterSettings> {
+  const health = await client.cluster.health();
+  const dataNodes = Number(health.number_of_data_nodes) || 1;
+  // A replica needs a second data node; on one node it would only keep the cluster yellow.
+  return { dataNodes, replicas: dataNodes > 1 ? 1 : 0, lifecycle: await applyLifecycle(client, prefix, retentionDays) };
+}
+
+const isHistoryTemplate = (asset: Asset, prefix: string) => asset.kind === 'index_template' && asset.id === `${prefix}history`;
+
+/** The template with the cluster's replica count (instead of the files' auto-expansion) and, for history, its lifecycle. */
+function withClusterSettings(asset: Asset, prefix: string, s: ClusterSettings): Asset {
+  if (asset.kind !== 'index_template') return asset;
+  const template = (asset.body.template ?? {}) as { settings?: { index?: Record<string, unknown> } };
+  const index = { ...template.settings?.index };
+  delete index.auto_expand_replicas;
+  const lifecycle = isHistoryTemplate(asset, prefix) ? s.lifecycle.templateSettings : {};
+  const settings = { ...template.settings, index: { ...index, number_of_replicas: s.replicas, ...lifecycle } };
+  return { ...asset, body: { ...asset.body, template: { ...template, settings } } };
+}
+
+/** The settings part this module owns, as the cluster reports it (strings) and as it is put. */
+function ownedSettings(settings: { index?: Record<string, unknown> } | undefined): string {
+  const index = settings?.index ?? {};
+  const lifecycle = (index.lifecycle ?? {}) as Record<string, unknown>;
+  return JSON.stringify([String(index.number_of_replicas ?? ''), String(lifecycle.name ?? '')]);
+}
+
+/** An installed template of this version whose replicas or lifecycle differ: the cluster changed, put it again. */
+async function settingsDiffer(client: Client, asset: Asset): Promise<boolean> {
+  if (asset.kind !== 'index_template') return false;
+  const res = await client.indices.getIndexTemplate({ name: asset.id });
+  const installed = res.index_templates[0]?.index_template.template?.settings as { index?: Record<string, unknown> } | undefined;
+  const wanted = (asset.body.template as { settings?: { index?: Record<string, unknown> } }).settings;
+  return ownedSettings(installed) !== ownedSettings(wanted);
+}
+
+/** The index patterns of this prefix's templates: never `${prefix}*`, which would match `mitra-x-` for `mitra-`. */
+function templatePatterns(prefix: string): string[] {
+  return loadAssets(prefix).flatMap((a) => (a.kind === 'index_template' ? ((a.body.index_patterns as string[] | undefined) ?? []) : []));
+}
+
+/** Existing indices of the prefix get the replica count too (a dynamic setting): a grown cluster gains copies. */
+async function applyReplicas(client: Client, patterns: string[], replicas: number): Promise<void> {
+  if (!patterns.length) return;
+  await client.indices.putSettings({
+    index: patterns,
+    allow_no_indices: true,
+    ignore_unavailable: true,
+    settings: { index: { number_of_replicas: replicas, auto_expand_replicas: false } },
+  } as never);
 }
 
 const describe = (a: Asset) => ({ kind: a.kind, id: a.id, version: a.version });

@@ -1,24 +1,37 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
-import { createApiServer, LOOPBACK_NAMES, UsageError, webhookPolicy, type ServeSecurity } from '@mitra/core';
+import {
+  createApiServer,
+  LOOPBACK_NAMES,
+  pruneHistory,
+  pruneSummary,
+  resolveRetention,
+  UsageError,
+  webhookPolicy,
+  type RetentionDays,
+  type ServeSecurity,
+} from '@mitra/core';
 import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
 import { stdio, type Command } from '../command';
 
 /** Shortest token accepted: 128 bits as hex (openssl rand -hex 32 gives 64 characters). */
 const MIN_TOKEN_LENGTH = 32;
+/** How often serve prunes history past retention (clusters without ILM/ISM need it; it is harmless with them). */
+const PRUNE_EVERY_MS = 3_600_000;
 
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'serve the HTTP API (/api/mitra/...) on 127.0.0.1',
   usage: `usage: mitra serve [--port 5601] [--host 127.0.0.1] [--allow-host NAME ...]
-                   [--token-file FILE | --caller-api-keys] [--ui DIR]
+                   [--token-file FILE | --caller-api-keys] [--ui DIR] [--retention 90d|off]
 
 Serves the Mitra HTTP API with node:http: fleet queries, history, diff, series,
 saved searches and alert rules under /api/mitra (GET /api/mitra lists every route).
 --ui DIR serves a static web UI from DIR at / (default: the Mitra app,
 kibana-plugin/dist-standalone, once built). One log line per request on stdout.
-Ctrl-C stops it.
+Ctrl-C stops it. Every hour (and at start) it runs mitra prune with --retention
+(MITRA_RETENTION, config retention:, default 90d; off: never), one summary line on stderr.
 
 Security (cli/README.md, "mitra serve security"):
   --host ADDR          listen address (default 127.0.0.1); anything but loopback
@@ -46,6 +59,7 @@ ${CONNECTION_HELP}`,
     const security = serveSecurity(host, values);
     const { connection, prefix, file } = await openCluster(values);
     const webhooks = webhookPolicy(file.webhooks, values.config);
+    const retention = resolveRetention(values.retention, file);
     const server = createApiServer({
       ctx: { client: connection.client, prefix, log: stdio.err, webhooks },
       security: { ...security, rootClient: connection.client },
@@ -61,8 +75,10 @@ ${CONNECTION_HELP}`,
     const address = server.address();
     const shown = typeof address === 'object' && address ? `${address.address}:${address.port}` : `${host}:${port}`;
     stdio.err(`mitra serve: http://${shown}/api/mitra (cluster ${connection.url}, prefix "${prefix}", auth ${authText(security)})`);
+    const stopPruning = schedulePrune(connection.client, prefix, retention);
     await new Promise<void>((resolve) => {
       const stop = () => {
+        stopPruning();
         server.close(() => resolve());
         server.closeIdleConnections();
       };
@@ -73,6 +89,20 @@ ${CONNECTION_HELP}`,
     return 0;
   },
 };
+
+/** Prunes now and every hour; a failed run is logged and retried at the next one. Returns the canceller. */
+function schedulePrune(client: Parameters<typeof pruneHistory>[0], prefix: string, days: RetentionDays): () => void {
+  if (days === undefined) return () => {};
+  const run = () =>
+    pruneHistory(client, prefix, days).then(
+      (r) => stdio.err(`mitra serve: ${pruneSummary(prefix, days, r)}`),
+      (e: unknown) => stdio.err(`mitra serve: prune failed (${(e as Error).message}), retrying in an hour`),
+    );
+  void run();
+  const timer = setInterval(() => void run(), PRUNE_EVERY_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
 
 interface SecurityValues {
   'allow-host'?: string[];

@@ -1,16 +1,21 @@
-import { explainError } from '@mitra/core';
-import { installAssets, type InstallResult } from '@mitra/ingest-pipelines';
+import { explainError, resolveRetention } from '@mitra/core';
+import { installAssets, type ClusterSettings, type InstallResult } from '@mitra/ingest-pipelines';
 import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
 import { printJson, stdio, type Command } from '../command';
 
 export const setupCommand: Command = {
   name: 'setup',
   summary: 'install or upgrade index templates and ingest pipelines (idempotent)',
-  usage: `usage: mitra setup [--es URL] [--prefix P] [-c runner.yaml] [--json]
+  usage: `usage: mitra setup [--es URL] [--prefix P] [--retention 90d|off] [-c runner.yaml] [--json]
 
 Installs Mitra's index templates and the <prefix>snapshot ingest pipeline with its
 parsers, and creates the current-state index. Running it twice changes nothing;
 assets whose _meta.version is older than this release are upgraded, newer ones kept.
+Indices get 1 replica when the cluster has more than one data node, 0 otherwise.
+
+--retention D  keep daily history D days (MITRA_RETENTION, config retention:, default 90d;
+               off keeps it forever): an ILM policy on Elasticsearch with ILM, an ISM
+               policy on OpenSearch with ISM; elsewhere mitra prune applies it.
 
 ${CONNECTION_HELP}`,
   async run(argv) {
@@ -19,17 +24,24 @@ ${CONNECTION_HELP}`,
       stdio.out(this.usage);
       return 0;
     }
-    const { connection, prefix } = await openCluster(values);
-    const results = await installAssets(connection.client, prefix, values.json ? undefined : (r) => stdio.out(describe(r))).catch(
-      (e: unknown) => {
-        // A refused request (403: the user may not manage templates) gets the one-line explanation too.
-        throw explainError(e, connection.url);
-      },
-    );
+    const { connection, prefix, file } = await openCluster(values);
+    const retentionDays = resolveRetention(values.retention, file);
+    let settings: ClusterSettings | undefined;
+    const results = await installAssets(connection.client, prefix, values.json ? undefined : (r) => stdio.out(describe(r)), {
+      retentionDays,
+      onSettings: (s) => (settings = s),
+    }).catch((e: unknown) => {
+      // A refused request (403: the user may not manage templates) gets the one-line explanation too.
+      throw explainError(e, connection.url);
+    });
     const skipped = results.filter((r) => r.action === 'skipped');
     if (values.json) {
-      printJson({ url: connection.url, server: connection.server, mode: connection.mode, prefix, assets: results });
+      printJson({ url: connection.url, server: connection.server, mode: connection.mode, prefix, assets: results, settings });
     } else {
+      if (settings) {
+        stdio.out(`  replicas  ${settings.replicas} (${settings.dataNodes} data node${settings.dataNodes === 1 ? '' : 's'})`);
+        stdio.out(`  ${settings.lifecycle.note}`);
+      }
       const counts = countBy(results.map((r) => r.action));
       stdio.out(
         `setup: ${connection.url} (${connection.server.distribution} ${connection.server.version}, ${connection.mode} mode), prefix "${prefix}": ${Object.entries(

@@ -38,10 +38,14 @@ const withConnection = <T extends z.ZodRawShape>(fields: T) => ({ ...CONNECTION_
 const H = HOST_CONDITIONS;
 
 const kinds = Object.keys(QUERY_KINDS) as [string, ...string[]];
+/** core/src/retention parses it (1d-9999d or off); the shape refuses what it would. */
+const retention = () =>
+  matching('90d', /^([1-9]\d{0,3}d|off)$/i, 'a number of days like 90d (1d-9999d), or off', 16, 'a retention').optional();
 
 /** Each command's flags (the shape of parseArgs' `values`). */
 export const COMMAND_FLAGS = {
-  setup: withConnection({}),
+  setup: withConnection({ retention: retention() }),
+  prune: withConnection({ retention: retention(), 'dry-run': flag() }),
   agent: withConnection({ once: flag(), status: flag(), 'state-dir': text('/var/lib/mitra', 4096).optional() }),
   search: withConnection({ at: time('-2h').optional(), size: int(1, 10_000, '100').optional(), page: int(0, 9_999, '0').optional() }),
   // The API's host conditions, spelled as flags.
@@ -112,6 +116,7 @@ export const COMMAND_FLAGS = {
     'allow-host': list(text('mitra.example.com:5601', 261), 'mitra.example.com:5601'),
     'token-file': text('/etc/mitra/serve-token', 4096).optional(),
     'caller-api-keys': flag(),
+    retention: retention(),
   }),
 } satisfies Record<string, z.ZodRawShape>;
 

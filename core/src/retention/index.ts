@@ -1,0 +1,11 @@
+export {
+  DEFAULT_RETENTION_DAYS,
+  expired,
+  formatRetention,
+  historyIndexDay,
+  parseRetention,
+  resolveRetention,
+  type RetentionDays,
+} from './retention';
+export { pruneHistory, pruneSummary, type PruneClient, type PruneResult } from './prune';
+export { applyLifecycle, detectLifecycle, lifecyclePolicyId, type LifecycleKind, type LifecycleResult } from './lifecycle';

@@ -1,0 +1,73 @@
+import { applyLifecycle } from './lifecycle';
+
+/**
+ * The request sequence applyLifecycle sends, against a recording transport.
+ * The local engines have neither ILM nor ISM (docs/compatibility.md), so this
+ * checks Mitra's side only: the bodies follow the documented APIs
+ * (PUT _ilm/policy, index.lifecycle.*; PUT _plugins/_ism/policies with ism_template).
+ */
+type Call = { method: string; path: string; body?: unknown; querystring?: unknown };
+
+function fakeClient(has: { ilm: boolean; ism: boolean; existingIsm?: boolean }) {
+  const calls: Call[] = [];
+  const fail = (statusCode: number) => Object.assign(new Error(`status ${statusCode}`), { meta: { statusCode } });
+  const transport = {
+    request: async (params: Call) => {
+      calls.push(params);
+      if (params.path === '/_ilm/status') if (!has.ilm) throw fail(405);
+      if (params.path === '/_plugins/_ism/policies') if (!has.ism) throw fail(404);
+      if (params.method === 'GET' && params.path.startsWith('/_plugins/_ism/policies/')) {
+        if (!has.existingIsm) throw fail(404);
+        return { statusCode: 200, body: { _seq_no: 7, _primary_term: 2 } };
+      }
+      return { statusCode: 200, body: {} };
+    },
+  };
+  return { client: { transport } as never, calls };
+}
+
+test('ILM: a delete phase at retention + 1 day, attached to the history template and the existing days', async () => {
+  const { client, calls } = fakeClient({ ilm: true, ism: false });
+  const r = await applyLifecycle(client, 'mitra-', 90);
+  expect(r.kind).toBe('ilm');
+  expect(r.templateSettings).toEqual({ lifecycle: { name: 'mitra-history-retention', parse_origination_date: true } });
+  const put = calls.find((c) => c.method === 'PUT' && c.path === '/_ilm/policy/mitra-history-retention');
+  expect(put?.body).toEqual({
+    policy: { _meta: { managed_by: 'mitra', retention_days: 90 }, phases: { delete: { min_age: '91d', actions: { delete: {} } } } },
+  });
+  const settings = calls.find((c) => c.path === '/mitra-history-*/_settings');
+  expect(settings?.body).toEqual({ index: r.templateSettings });
+});
+
+test('ISM: a policy claiming new history indices, updated with its sequence number when it exists', async () => {
+  const { client, calls } = fakeClient({ ilm: false, ism: true, existingIsm: true });
+  const r = await applyLifecycle(client, 'mitra-', 30);
+  expect(r.kind).toBe('ism');
+  expect(r.templateSettings).toEqual({});
+  const put = calls.find((c) => c.method === 'PUT' && c.path === '/_plugins/_ism/policies/mitra-history-retention');
+  expect(put?.querystring).toEqual({ if_seq_no: 7, if_primary_term: 2 });
+  const policy = (put?.body as { policy: { states: { transitions: { conditions?: unknown }[] }[]; ism_template: unknown } }).policy;
+  expect(policy.states[0].transitions[0].conditions).toEqual({ min_index_age: '31d' });
+  expect(policy.ism_template).toEqual([{ index_patterns: ['mitra-history-*'], priority: 100 }]);
+});
+
+test('neither: nothing is written, and the note says to schedule mitra prune', async () => {
+  const { client, calls } = fakeClient({ ilm: false, ism: false });
+  const r = await applyLifecycle(client, 'mitra-', 90);
+  expect(r.kind).toBe('none');
+  expect(r.note).toMatch(/mitra prune/);
+  expect(calls.every((c) => c.method === 'GET')).toBe(true);
+});
+
+test('a user who may not manage policies gets the note, not a failed setup', async () => {
+  const { client } = fakeClient({ ilm: true, ism: false });
+  const transport = (client as { transport: { request: (p: Call) => Promise<unknown> } }).transport;
+  const real = transport.request;
+  transport.request = async (p: Call) => {
+    if (p.method === 'PUT') throw Object.assign(new Error('forbidden'), { meta: { statusCode: 403 } });
+    return real(p);
+  };
+  const r = await applyLifecycle(client, 'mitra-', 90);
+  expect(r.kind).toBe('none');
+  expect(r.note).toMatch(/grant manage_ilm.*mitra prune/);
+});

@@ -1,0 +1,134 @@
+import type { Client } from '@elastic/elasticsearch';
+import { responseStatus } from '../client';
+import { formatRetention, type RetentionDays } from './retention';
+
+/**
+ * Retention by the engine's own lifecycle, where it has one:
+ * - Elasticsearch with ILM (8.x/9.x default distributions): a delete-phase
+ *   policy attached to the history template (`index.lifecycle.name`), the age
+ *   parsed from the index name (`index.lifecycle.parse_origination_date`,
+ *   elastic/elasticsearch#46755: `<name>-yyyy.MM.dd` with optional `-N`).
+ * - OpenSearch with the Index Management plugin: an ISM policy whose
+ *   `ism_template` claims new history indices; ISM ages an index from its
+ *   creation, which for a daily index is its day.
+ * - Neither (Elasticsearch 7.10 OSS, the integ-test 9.x build, OpenSearch
+ *   without the plugin): nothing here; `mitra prune` does it.
+ * Both policies delete at `days + 1` days from the start of the index's day,
+ * the same age `mitra prune` uses (retention.ts `expired`).
+ */
+export type LifecycleKind = 'ilm' | 'ism' | 'none';
+
+export interface LifecycleResult {
+  kind: LifecycleKind;
+  /** The policy id, when one was installed. */
+  policy?: string;
+  /** Index settings the history template must carry (ILM only). */
+  templateSettings: Record<string, unknown>;
+  /** One line for `mitra setup`. */
+  note: string;
+}
+
+type LifecycleClient = Pick<Client, 'transport'>;
+
+export const lifecyclePolicyId = (prefix: string): string => `${prefix}history-retention`;
+
+async function request(client: LifecycleClient, method: string, path: string, body?: unknown, querystring?: Record<string, unknown>) {
+  return client.transport.request({ method, path, body, querystring } as never, { meta: true } as never) as Promise<{
+    statusCode: number;
+    body: Record<string, unknown>;
+  }>;
+}
+
+/** GET that answers whether the API exists: 2xx yes; 400/404/405 (no handler) no; 403 yes (it exists, we may not use it). */
+async function hasApi(client: LifecycleClient, path: string): Promise<boolean> {
+  try {
+    await request(client, 'GET', path);
+    return true;
+  } catch (e) {
+    const status = responseStatus(e);
+    if (status === 403) return true;
+    if (status === 400 || status === 404 || status === 405 || status === 410) return false;
+    throw e;
+  }
+}
+
+export async function detectLifecycle(client: LifecycleClient): Promise<LifecycleKind> {
+  if (await hasApi(client, '/_ilm/status')) return 'ilm';
+  if (await hasApi(client, '/_plugins/_ism/policies')) return 'ism';
+  return 'none';
+}
+
+/**
+ * Installs (or updates) the retention policy for the prefix's history indices.
+ * A user who may not manage lifecycle policies (403) still gets the rest of
+ * setup; the note says what to grant, or to schedule `mitra prune`.
+ */
+export async function applyLifecycle(client: LifecycleClient, prefix: string, days: RetentionDays): Promise<LifecycleResult> {
+  try {
+    return await installLifecycle(client, prefix, days);
+  } catch (e) {
+    if (responseStatus(e) !== 403) throw e;
+    return {
+      kind: 'none',
+      templateSettings: {},
+      note: `retention ${formatRetention(days)}: not allowed to install a lifecycle policy (grant manage_ilm, or manage_index_templates plus ISM rights on OpenSearch), so schedule mitra prune`,
+    };
+  }
+}
+
+async function installLifecycle(client: LifecycleClient, prefix: string, days: RetentionDays): Promise<LifecycleResult> {
+  const kind = await detectLifecycle(client);
+  const policy = lifecyclePolicyId(prefix);
+  const history = `${prefix}history-*`;
+  if (kind === 'none') {
+    return {
+      kind,
+      templateSettings: {},
+      note: `retention ${formatRetention(days)}: no ILM/ISM on this cluster, schedule \`mitra prune\` (mitra serve does)`,
+    };
+  }
+  if (kind === 'ilm') {
+    if (days === undefined) {
+      await request(client, 'PUT', `/${history}/_settings`, { 'index.lifecycle.name': null }, { allow_no_indices: true });
+      return { kind, templateSettings: {}, note: 'retention off: history indices leave ILM' };
+    }
+    await request(client, 'PUT', `/_ilm/policy/${policy}`, {
+      policy: {
+        _meta: { managed_by: 'mitra', retention_days: days },
+        phases: { delete: { min_age: `${days + 1}d`, actions: { delete: {} } } },
+      },
+    });
+    const templateSettings = { lifecycle: { name: policy, parse_origination_date: true } };
+    // Existing days join the policy too; the template covers the days to come.
+    await request(client, 'PUT', `/${history}/_settings`, { index: templateSettings }, { allow_no_indices: true });
+    return { kind, policy, templateSettings, note: `retention ${days}d: ILM policy ${policy} on ${history}` };
+  }
+  if (days === undefined)
+    return { kind, templateSettings: {}, note: `retention off: remove ISM policy ${policy} by hand if one was installed` };
+  await putIsmPolicy(client, policy, history, days);
+  await request(client, 'POST', `/_plugins/_ism/add/${history}`, { policy_id: policy }).catch(() => undefined);
+  return { kind, policy, templateSettings: {}, note: `retention ${days}d: ISM policy ${policy} on ${history}` };
+}
+
+async function putIsmPolicy(client: LifecycleClient, policy: string, pattern: string, days: number): Promise<void> {
+  const body = {
+    policy: {
+      description: `Mitra: delete daily history after ${days} days`,
+      default_state: 'keep',
+      states: [
+        { name: 'keep', actions: [], transitions: [{ state_name: 'delete', conditions: { min_index_age: `${days + 1}d` } }] },
+        { name: 'delete', actions: [{ delete: {} }], transitions: [] },
+      ],
+      ism_template: [{ index_patterns: [pattern], priority: 100 }],
+    },
+  };
+  // ISM updates a policy only with its sequence number (optimistic concurrency).
+  let existing: { _seq_no?: number; _primary_term?: number } | undefined;
+  try {
+    existing = (await request(client, 'GET', `/_plugins/_ism/policies/${policy}`)).body as typeof existing;
+  } catch (e) {
+    if (responseStatus(e) !== 404) throw e;
+  }
+  const qs = existing?._seq_no !== undefined ? { if_seq_no: existing._seq_no, if_primary_term: existing._primary_term } : undefined;
+  await request(client, 'PUT', `/_plugins/_ism/policies/${policy}`, body, qs);
+}
