@@ -378,6 +378,7 @@ describe('fuzz: every API route and CLI command, from the declared shapes', () =
     // A valid invocation of each command that ends by itself (serve: its cluster is unreachable, so it never listens).
     const baselines: Record<CommandName, string[]> = {
       setup: [],
+      prune: ['--dry-run'],
       agent: ['--status', '-c', config, '--state-dir', dir],
       search: ['content:x'],
       hosts: ['--stale', '2h'],
