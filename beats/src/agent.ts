@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { ConfigError, readConfigFile } from '@mitra/core';
 import { decide, fingerprintOfDoc, type FileMemory } from './changes';
-import { collectFile } from './collectors/files';
+import { collectFile, snapshotsByPath } from './collectors/files';
 import { PackageCollector } from './collectors/packages';
 import { MemorySampler } from './sampler';
 import { collectSysctl } from './collectors/sysctl';
@@ -248,7 +248,7 @@ export class Agent {
     if (!only && this.watcher) this.watcher.update(watchPlan(this.config, files));
     const { hostfs } = this.config;
     const { maxBytes, limitName } = contentLimit(this.config);
-    const snapshots = files.map((path) => collectFile(path, { hostfs, maxBytes, limitName, secrets: this.secrets }));
+    const snapshots = snapshotsByPath(files.map((path) => collectFile(path, { hostfs, maxBytes, limitName, secrets: this.secrets })));
     if (!only) snapshots.push(...(await this.virtualSnapshots()));
     const outgoing = snapshots.map((s) => this.prepare(s, timestamp));
     return { outgoing, summary: newSummary(outgoing, trigger, timestamp), started };

@@ -12,7 +12,7 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { launchDistribution } from './distribution';
 import { buildMarker, FLAVORS, flavorDataDir, flavorJavaHome, flavorPath, parseFlavor, type Flavor, type FlavorName } from './flavors';
 import { requestJson, type EngineHttp } from './http';
@@ -154,6 +154,9 @@ export async function startEngine(o: EngineOptions, timeoutMs = 180_000): Promis
   const t0 = Date.now();
   // The node's files (indexed snapshots, the secured flavours' credentials) are for this user only;
   // a data dir made by an older version with the default mode is tightened too, even when the node runs.
+  // Only the node's own folder is private: the folders above it must stay traversable, since the secured
+  // flavours run the node as `nobody` (a recursive mkdir would make engine/.data 0700 too).
+  mkdirSync(dirname(o.dataDir), { recursive: true });
   mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
   chmodSync(o.dataDir, 0o700);
   const running = readPid(o);

@@ -157,6 +157,13 @@ describe('HTTP API (mitra serve)', () => {
     expect(hosts.body.identical).toBe(false);
     const series = await get('/api/mitra/series?host=web-01&field=mitra.meminfo.Cached');
     expect((series.body.points as { value: number }[]).map((p) => p.value)).toEqual([1000 * 1024, 600 * 1024, 200 * 1024]);
+    // Incident replay reads the same meminfo snapshots (core/src/incident; its own suite has the real 2016 data).
+    const window = 'from=2026-01-01T00:00:00Z&to=2026-12-31T00:00:00Z';
+    const incident = await get(`/api/mitra/incident?host=web-01&${window}`);
+    expect(incident.body).toMatchObject({ host: 'web-01', sources: { history: expect.any(Number) } });
+    expect((incident.body.sources as { history: number }).history).toBeGreaterThanOrEqual(3);
+    const fleet = await get(`/api/mitra/incident/fleet?${window}`);
+    expect(fleet.body.examined).toBeGreaterThanOrEqual(1);
   });
 
   it('manages and runs saved searches', async () => {

@@ -193,7 +193,7 @@ describe('incident replay on the 2016-09-10 fixtures, through the real pipeline'
   it('mitra incident: bad or empty input is one line and the right exit code', async () => {
     const env = { MITRA_PREFIX: c.prefix };
     const cases: [string[], number, RegExp][] = [
-      [['incident', INCIDENT.host, '--from', TO, '--to', FROM], 2, /from .* must be before to/],
+      [['incident', INCIDENT.host, '--from', TO, '--to', FROM], 2, /--from .* is after the end time/],
       [['incident', INCIDENT.host, '--from', FROM], 2, /needs --from and --to/],
       [['incident', '--from', FROM, '--to', TO], 2, /needs one host/],
       [['incident', INCIDENT.host, '--from', 'yesterday-ish', '--to', TO], 2, /--from/],
@@ -221,7 +221,7 @@ describe('incident replay on the 2016-09-10 fixtures, through the real pipeline'
     const bad: [Record<string, string>, RegExp][] = [
       [{ from: FROM, to: TO }, /parameter host is required/],
       [{ host: 'x', to: TO }, /parameter from is required/],
-      [{ host: 'x', from: TO, to: FROM }, /must be before/],
+      [{ host: 'x', from: TO, to: FROM }, /from .* is after the end time/],
       [{ host: 'x', from: FROM, to: TO, anon_bound: '-1' }, /parameter anon_bound/],
       [{ host: 'x', from: FROM, to: TO, order: 'three' }, /parameter order/],
     ];

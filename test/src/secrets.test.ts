@@ -1,5 +1,6 @@
 import { copyFileSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { documentPath } from '@mitra/beats';
 import { currentDoc, historyDocs, removeTempDirs, runMitra, tempDir } from './agent-helpers';
 import { testCluster, type TestCluster } from './support/cluster';
 
@@ -328,7 +329,9 @@ describe('secrets never leave the host', () => {
 
   it('finds no secret in any index, the spool, the logs or state.json', async () => {
     const places = await everywhere([work]);
-    expect(Object.keys(places).filter((p) => p.startsWith(`${cluster.prefix}history`)).length).toBeGreaterThanOrEqual(files.length);
+    expect(Object.keys(places).filter((p) => p.startsWith(`${cluster.prefix}history`)).length).toBeGreaterThanOrEqual(
+      new Set(files.map(documentPath)).size,
+    );
     expect(Object.keys(places).some((p) => p.endsWith('state.json'))).toBe(true);
     expect(Object.keys(places).some((p) => p.endsWith('.ndjson'))).toBe(true);
     expect(Object.keys(places).some((p) => p.endsWith('agent.log'))).toBe(true);
@@ -342,12 +345,14 @@ describe('secrets never leave the host', () => {
   });
 
   it('refuses every file that is wholly a secret, and every other name for /etc/shadow', async () => {
+    // Spellings with ".", "//" or ".." are stored under their folded path (the pipeline takes no other), so several
+    // tricks land on the document of /etc/shadow: refused, whichever spelling was read last.
     for (const path of [...CORPUS.filter((f) => f.state === 'refused').map((f) => f.path), ...TRICKS, '/glob/found-by-glob.conf']) {
-      const doc = await currentDoc(cluster, HOST, path);
+      const doc = await currentDoc(cluster, HOST, documentPath(path));
       expect({ path, state: doc?.mitra.state, content: doc?.mitra.content }).toEqual({ path, state: 'refused', content: undefined });
     }
-    expect((await currentDoc(cluster, HOST, '/etc/../etc/shadow'))?.mitra.reason).toBe(
-      '/etc/../etc/shadow resolves to /etc/shadow, which holds password hashes',
+    expect((await currentDoc(cluster, HOST, '/etc/shadow'))?.mitra.reason).toMatch(
+      /resolves to \/etc\/shadow, which holds password hashes$|holds password hashes/,
     );
     expect((await currentDoc(cluster, HOST, '/srv/shadow-hardlink'))?.mitra.reason).toBe(
       '/srv/shadow-hardlink is the same file as /etc/shadow',
@@ -419,7 +424,7 @@ describe('secrets never leave the host', () => {
     expect((await runMitra(['agent', '--once', '-c', config, '--state-dir', join(dir, 'state')])).code).toBe(0);
     await cluster.refresh();
     expect((await currentDoc(cluster, 'secrets-off', '/etc/redis/redis.conf'))?.mitra.content).toContain('requirepass CorpusRedis28');
-    expect((await currentDoc(cluster, 'secrets-off', '/etc/./shadow'))?.mitra.state).toBe('refused');
+    expect((await currentDoc(cluster, 'secrets-off', '/etc/shadow'))?.mitra.state).toBe('refused');
     await cluster.client.deleteByQuery({ index: `${cluster.prefix}*`, query: { term: { 'host.name': 'secrets-off' } }, refresh: true });
   });
 });
@@ -446,7 +451,7 @@ describe("this machine's own /etc/shadow, reached through tricks", () => {
     expect((await runMitra(['agent', '--once', '-c', config, '--state-dir', join(dir, 'out/state')])).code).toBe(0);
     await cluster.refresh();
     for (const path of names) {
-      const doc = await currentDoc(cluster, 'secrets-real', path);
+      const doc = await currentDoc(cluster, 'secrets-real', documentPath(path));
       expect({ path, state: doc?.mitra.state, content: doc?.mitra.content }).toEqual({ path, state: 'refused', content: undefined });
     }
     const lines = readFileSync('/etc/shadow', 'utf8')

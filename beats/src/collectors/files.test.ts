@@ -3,7 +3,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, truncateSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretGuard } from '../secrets';
-import { collectFile, readBounded } from './files';
+import { collectFile, documentPath, readBounded, snapshotsByPath } from './files';
 
 const MB = 1024 * 1024;
 const dirs: string[] = [];
@@ -58,5 +58,24 @@ describe('large files', () => {
     expect(s.state).toBe('present');
     expect(s.content).toHaveLength(MB);
     expect(s.stat?.hash).toBeUndefined();
+  });
+});
+
+describe('document paths', () => {
+  it('folds ".", "//" and ".." so the pipeline takes the path, and keeps a plain path as it is', () => {
+    expect(['/etc/./shadow', '/etc//shadow', '/etc/../etc/shadow', '/etc/hosts', '/proc/meminfo/'].map(documentPath)).toEqual([
+      '/etc/shadow',
+      '/etc/shadow',
+      '/etc/shadow',
+      '/etc/hosts',
+      '/proc/meminfo',
+    ]);
+  });
+
+  it('a file listed twice is one document, refused if either spelling was refused', () => {
+    const present = { path: '/etc/./x', state: 'present' as const, content: 'a' };
+    const refused = { path: '/etc//x', state: 'refused' as const, reason: 'holds password hashes' };
+    expect(snapshotsByPath([present, refused])).toEqual([{ ...refused, path: '/etc/x' }]);
+    expect(snapshotsByPath([refused, present])).toEqual([{ ...refused, path: '/etc/x' }]);
   });
 });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
+import { posix } from 'node:path';
 import type { SecretGuard } from '../secrets';
 import type { FileStat, Snapshot } from '../wire';
 
@@ -137,4 +138,23 @@ function kind(st: BigIntStats): string {
   if (st.isCharacterDevice()) return 'character device';
   if (st.isBlockDevice()) return 'block device';
   return 'special file';
+}
+
+/**
+ * The path a snapshot is stored under: the configured spelling with `.`,
+ * `//` and `..` folded lexically (the pipeline refuses any other form, and
+ * the original id rule hashes this path). Several spellings of one file
+ * become one document, so `snapshotsByPath` decides which of them it holds.
+ */
+export const documentPath = (path: string): string => posix.normalize(path).replace(/(.)\/+$/, '$1');
+
+/** One snapshot per document path: if any spelling of a file was refused, the document says refused. */
+export function snapshotsByPath(snapshots: Snapshot[]): Snapshot[] {
+  const byPath = new Map<string, Snapshot>();
+  for (const s of snapshots) {
+    const path = documentPath(s.path);
+    const kept = byPath.get(path);
+    if (!kept || (s.state === 'refused' && kept.state !== 'refused')) byPath.set(path, { ...s, path });
+  }
+  return [...byPath.values()];
 }
