@@ -166,6 +166,27 @@ const cases = (): Case[] => {
       message: /is not a \/proc series/,
     },
     {
+      route: '/api/mitra/incident',
+      method: 'GET',
+      url: `/api/mitra/incident?host=${h.name}&from=2000-01-01T00:00:00Z&to=now`,
+      status: 200,
+    },
+    {
+      route: '/api/mitra/incident',
+      method: 'GET',
+      url: `/api/mitra/incident?host=${h.name}&from=now&to=2000-01-01T00:00:00Z`,
+      status: 400,
+      message: /is after the end time/,
+    },
+    { route: '/api/mitra/incident/fleet', method: 'GET', url: '/api/mitra/incident/fleet?from=2000-01-01T00:00:00Z&to=now', status: 200 },
+    {
+      route: '/api/mitra/incident/fleet',
+      method: 'GET',
+      url: '/api/mitra/incident/fleet?from=2000-01-01T00:00:00Z&to=now&cache_drop=abc',
+      status: 400,
+      message: /cache_drop/,
+    },
+    {
       route: '/api/mitra/saved',
       method: 'POST',
       url: '/api/mitra/saved',
