@@ -68,9 +68,11 @@ export interface Served {
 }
 
 /** `mitra serve` on a free port, as a user starts it; resolves once it prints its address. */
-export function startServe(prefix: string): Promise<Served> {
+export function startServe(prefix: string, args: string[] = []): Promise<Served> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [MITRA_BIN, 'serve', '--port', '0', '--prefix', prefix], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MITRA_BIN, 'serve', '--port', '0', '--prefix', prefix, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`mitra serve did not start within 30 s:\n${out}`)), 30_000);
     const onData = (d: Buffer) => {

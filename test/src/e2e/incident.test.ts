@@ -27,7 +27,8 @@ beforeAll(async () => {
   cluster = await testCluster('e2e-incident');
   await cluster.setup();
   await sendHistory(cluster, INCIDENT.host, INCIDENT.snapshots);
-  served = await startServe(cluster.prefix);
+  // The 2016 incident is far older than the default retention (90 days), which serve applies at start.
+  served = await startServe(cluster.prefix, ['--retention', 'off']);
   browser = await openBrowser();
   page = browser.page;
 }, 180_000);
