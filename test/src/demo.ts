@@ -4,7 +4,9 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect, resolveConnection } from '@mitra/core';
 import { engineOptions, startEngine } from '@mitra/engine';
+import { snapshotPipeline } from '@mitra/ingest-pipelines';
 import { loadFleet } from './fleet/load';
+import { scenario, sendHistory } from './incident-fixtures';
 import { simulateHost } from './fleet/simulator';
 import { MITRA_BIN } from './support/cli';
 
@@ -13,12 +15,14 @@ import { MITRA_BIN } from './support/cli';
  *  1. start the engine (reused when already running), 2. `mitra setup`,
  *  3. the agent indexes this machine from an original-format runner.yaml,
  *  4. a simulated fleet arrives through the same pipeline,
- *  5. the original questions, asked with the CLI.
+ *  5. the original questions, asked with the CLI,
+ *  6. the 2016 page-cache incident replayed from its real /proc data.
  * The engine keeps running afterwards so you can go on asking.
  */
 const ROOT = resolve(__dirname, '..', '..');
 const WORK = join(ROOT, 'test', '.work', 'demo');
 const FLEET_HOSTS = Number(process.env.MITRA_DEMO_HOSTS) || 1000;
+const INCIDENT_HOST = 'incident-01';
 
 function step(title: string): void {
   process.stdout.write(`\n\x1b[1m== ${title}\x1b[0m\n`);
@@ -84,8 +88,11 @@ async function main(): Promise<void> {
   const fleetNow = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
   const t0 = Date.now();
   const stats = await loadFleet(client, 'mitra-', { hosts: FLEET_HOSTS, days: 3, seed: 42, now: fleetNow });
-  await client.close();
   process.stdout.write(`${stats.documents} snapshots of ${stats.hosts} hosts in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+  // The host Mitra was first built for: its real /proc snapshots of 2016-09-10 (test/fixtures/incident).
+  const incident = scenario(INCIDENT_HOST);
+  await sendHistory({ client, pipeline: snapshotPipeline('mitra-') }, incident.host, incident.snapshots);
+  await client.close();
 
   step('5. The original questions');
   process.stdout.write('How many servers run a 4.4 kernel?\n');
@@ -102,6 +109,9 @@ async function main(): Promise<void> {
   process.stdout.write(`\nWhat /etc/hosts looked like on ${changed.name} over time, and what changed:\n`);
   mitra(['history', changed.name, '/etc/hosts'], 8);
   mitra(['diff', changed.name, '/etc/hosts', '--from', changed.firstAt], 16);
+
+  step('6. The 2016-09-10 page-cache incident, replayed from its real /proc snapshots');
+  mitra(['incident', INCIDENT_HOST, '--from', '2016-09-10T10:53:00Z', '--to', '2016-09-10T10:54:00Z'], 40);
 
   step('Go on');
   process.stdout.write(

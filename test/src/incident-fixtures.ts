@@ -21,7 +21,7 @@ export const scenario = (host: string): Scenario => scenarios().find((s) => s.ho
 export const fixtureText = (file: string): string => readFileSync(join(FIXTURES, file), 'utf8');
 
 /** Ships snapshots as the agent does for a change: history and current, through the real snapshot pipeline. */
-export async function sendHistory(c: TestCluster, host: string, snapshots: FixtureSnapshot[]): Promise<void> {
+export async function sendHistory(c: Pick<TestCluster, 'client' | 'pipeline'>, host: string, snapshots: FixtureSnapshot[]): Promise<void> {
   const operations = snapshots.flatMap((s) =>
     (['history', 'current'] as const).flatMap((target) => [
       { index: { _index: 'incoming' } },
@@ -51,7 +51,7 @@ export async function sendSamples(c: TestCluster, host: string, snapshots: Fixtu
   await bulk(c, samplePipeline(c.prefix), operations);
 }
 
-async function bulk(c: TestCluster, pipeline: string, operations: object[]): Promise<void> {
+async function bulk(c: Pick<TestCluster, 'client'>, pipeline: string, operations: object[]): Promise<void> {
   const res = await c.client.bulk({ pipeline, operations, refresh: true });
   if (res.errors) throw new Error(JSON.stringify(res.items.find((i) => i.index?.error)));
 }
