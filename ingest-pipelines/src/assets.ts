@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { buildMappings } from '@mitra/core';
+import { renderParser, type ParserShared } from './parsers';
 
 /**
  * The ingest assets are data files under ingest-pipelines/assets; this reads and
@@ -36,48 +38,94 @@ export type Asset = PipelineAsset | TemplateAsset;
  * "{{prefix}}" inside strings, "{{version}}" (the asset's own version) and
  * "{{schema}}" (the mappings built from the field schema). Mustache templates
  * meant for Elasticsearch itself ({{_ingest.timestamp}}, {{mitra.format}}) pass through.
+ * Parser files are completed with the shared parts (src/parsers.ts) and every
+ * version is derived from the content (`contentVersion`), never written by hand.
  */
 export function loadAssets(prefix: string): Asset[] {
+  const shared = parseYaml(readFileSync(join(ASSETS_DIR, 'shared', 'parser.yml'), 'utf8')) as ParserShared;
   // Pipeline ids are the file names under the prefix: snapshot.yml -> mitra-snapshot.
-  const pipelines = yamlFiles('pipelines').map(([name, raw]): PipelineAsset => {
-    const version = versionOf(raw, name);
-    return { kind: 'pipeline', id: prefix + name, version, body: render(raw, { prefix, version }) as Record<string, unknown> };
+  const expanded = yamlFiles('pipelines').map(([name, raw]): [string, Json] => {
+    refuseVersion(raw, `pipelines/${name}`);
+    return [name, name.startsWith('parse-') ? renderParser(name.slice('parse-'.length), raw, shared) : raw];
+  });
+  const parsers = expanded.filter(([name]) => name.startsWith('parse-')).map(([, body]) => body);
+  const pipelines = expanded.map(([name, body]): PipelineAsset => {
+    // A pipeline that calls the parsers (snapshot, sample) is versioned with them: its version,
+    // stamped as mitra.pipeline_version, then names exactly the parsing a document went through.
+    const version = contentVersion(callsParsers(body) ? [body, parsers] : body);
+    return { kind: 'pipeline', id: prefix + name, version, body: { ...(render(body, { prefix, version }) as Json), version } };
   });
   // Parsers first: the snapshot pipeline calls them, so they must exist before it takes traffic.
   const entry = snapshotPipeline(prefix);
   pipelines.sort((a, b) => Number(a.id === entry) - Number(b.id === entry));
   const templates = yamlFiles('templates').map(([file, raw]): TemplateAsset => {
-    const version = versionOf(raw, file);
-    const body = render(raw, { prefix, version }) as Record<string, unknown>;
-    const { name, ...rest } = body;
-    return { kind: 'index_template', id: String(name), version, body: rest };
+    refuseVersion(raw, `templates/${file}`);
+    const withSchema = render(raw, { schemaOnly: true }) as Json;
+    const version = contentVersion(withSchema);
+    const { name, ...rest } = render(withSchema, { prefix, version }) as Json;
+    return { kind: 'index_template', id: String(name), version, body: { ...rest, version } };
   });
   return [...templates, ...pipelines];
 }
 
-function yamlFiles(dir: string): [string, Record<string, unknown>][] {
+type Json = Record<string, unknown>;
+
+/**
+ * An asset's version: the first 7 hex digits of the sha256 of its content
+ * (placeholders unfilled, so every prefix gets the same version; the schema's
+ * mappings filled in, so a schema change is a new template version), with bit 28
+ * set. Elasticsearch wants an integer (`version` of a template and of a pipeline,
+ * `mitra.pipeline_version` is mapped `integer`): this is 2^28 … 2^29-1, below 2^31,
+ * and above every hand-written version of earlier releases (1–5), which therefore
+ * see it as newer and keep it. Installing compares versions for equality only.
+ */
+export function contentVersion(content: unknown): number {
+  const hex = createHash('sha256').update(canonicalJson(content), 'utf8').digest('hex');
+  return 0x10000000 + parseInt(hex.slice(0, 7), 16);
+}
+
+/** JSON with object keys sorted, so the hash does not depend on the order keys were written in. */
+function canonicalJson(node: unknown): string {
+  if (Array.isArray(node)) return `[${node.map(canonicalJson).join(',')}]`;
+  if (node && typeof node === 'object') {
+    const entries = Object.keys(node)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((node as Json)[k])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(node);
+}
+
+function callsParsers(body: Json): boolean {
+  return JSON.stringify(body).includes('{{prefix}}parse-');
+}
+
+function yamlFiles(dir: string): [string, Json][] {
   const folder = join(ASSETS_DIR, dir);
   return readdirSync(folder)
     .filter((f) => f.endsWith('.yml'))
     .sort()
-    .map((f) => [f.replace(/\.yml$/, ''), parseYaml(readFileSync(join(folder, f), 'utf8')) as Record<string, unknown>]);
+    .map((f) => [f.replace(/\.yml$/, ''), parseYaml(readFileSync(join(folder, f), 'utf8')) as Json]);
 }
 
-function versionOf(raw: Record<string, unknown>, name: string): number {
-  const v = raw.version;
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw new Error(`asset ${name} has no integer version`);
-  return v;
+/** A hand-written version would be stale the first time someone forgets to bump it: it is derived instead. */
+function refuseVersion(raw: Json, name: string): void {
+  if ('version' in raw) throw new Error(`assets/${name}.yml has a version: remove it, versions are derived from the content (contentVersion)`);
 }
 
-function render(node: unknown, vars: { prefix: string; version: number }): unknown {
+type RenderVars = { schemaOnly: true } | { prefix: string; version: number };
+
+function render(node: unknown, vars: RenderVars): unknown {
   if (typeof node === 'string') {
     if (node === '{{schema}}') return buildMappings();
+    if ('schemaOnly' in vars) return node;
     if (node === '{{version}}') return vars.version;
     return node.replaceAll('{{prefix}}', vars.prefix);
   }
   if (Array.isArray(node)) return node.map((n) => render(n, vars));
   if (node && typeof node === 'object') {
-    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k.replaceAll('{{prefix}}', vars.prefix), render(v, vars)]));
+    const key = (k: string) => ('schemaOnly' in vars ? k : k.replaceAll('{{prefix}}', vars.prefix));
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [key(k), render(v, vars)]));
   }
   return node;
 }

@@ -3,7 +3,7 @@ import { errors } from '@elastic/elasticsearch';
 import { applyLifecycle, DEFAULT_RETENTION_DAYS, responseReason, type LifecycleResult, type RetentionDays } from '@mitra/core';
 import { loadAssets, type Asset } from './assets';
 
-export type InstallAction = 'installed' | 'upgraded' | 'unchanged' | 'kept-newer' | 'skipped';
+export type InstallAction = 'installed' | 'upgraded' | 'unchanged' | 'skipped';
 
 export interface InstallResult {
   kind: Asset['kind'];
@@ -25,8 +25,9 @@ export interface ClusterSettings {
 
 /**
  * Installs or upgrades every asset, idempotently: an asset whose installed
- * version is the same is left alone, an older one is replaced, a newer one is
- * kept (someone ran a newer Mitra against this cluster). The settings that
+ * version is the same is left alone, any other is replaced. Versions are
+ * derived from the content (`contentVersion`), so the same version means the
+ * same content and a different one means it changed. The settings that
  * depend on the cluster (replicas, the history lifecycle) are applied too.
  */
 export async function installAssets(
@@ -41,10 +42,8 @@ export async function installAssets(
   for (const asset of loadAssets(prefix).map((a) => withClusterSettings(a, prefix, settings))) {
     const previous = await installedVersion(client, asset);
     let result: InstallResult;
-    if (previous !== undefined && previous === asset.version && (await settingsDiffer(client, asset)))
-      result = await put(client, asset, previous);
-    else if (previous !== undefined && previous === asset.version) result = { ...describe(asset), action: 'unchanged', previous };
-    else if (previous !== undefined && previous > asset.version) result = { ...describe(asset), action: 'kept-newer', previous };
+    // Versions are content hashes (contentVersion): different means changed, whichever is "larger".
+    if (previous === asset.version && !(await settingsDiffer(client, asset))) result = { ...describe(asset), action: 'unchanged', previous };
     else result = await put(client, asset, previous);
     results.push(result);
     onResult(result);

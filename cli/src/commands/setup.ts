@@ -10,7 +10,7 @@ export const setupCommand: Command = {
 
 Installs Mitra's index templates and the <prefix>snapshot ingest pipeline with its
 parsers, and creates the current-state index. Running it twice changes nothing;
-assets whose _meta.version is older than this release are upgraded, newer ones kept.
+an asset whose version (a hash of its content) differs from this release's is replaced.
 Indices get 1 replica when the cluster has more than one data node, 0 otherwise.
 
 --retention D  keep daily history D days (MITRA_RETENTION, config retention:, default 90d;
@@ -68,8 +68,6 @@ function describe(r: InstallResult): string {
       return `  upgraded  ${what} v${r.previous} -> v${r.version}`;
     case 'unchanged':
       return `  unchanged ${what} v${r.version}`;
-    case 'kept-newer':
-      return `  kept      ${what} v${r.previous} (newer than this release's v${r.version})`;
     case 'skipped':
       return `  skipped   ${what}: ${r.reason}`;
   }
