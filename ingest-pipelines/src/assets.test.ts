@@ -1,7 +1,11 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { buildMappings } from '@mitra/core';
-import { FIXTURES_DIR, loadAssets, snapshotPipeline, type Asset, type PipelineAsset } from './assets';
+import { ASSETS_DIR, contentVersion, FIXTURES_DIR, loadAssets, samplePipeline, snapshotPipeline, type Asset, type PipelineAsset } from './assets';
+import { declaredFunctions, renderParser, type ParserShared } from './parsers';
 
 type Json = Record<string, unknown>;
 type Processor = Record<string, Json>;
@@ -117,6 +121,114 @@ describe('parsers', () => {
       const recorded = allProcessors(p.body.on_failure).map((s) => config(s).field);
       expect({ id: p.id, recorded }).toEqual({ id: p.id, recorded: ['mitra.error.processor', 'mitra.error.tag', 'mitra.error.message'] });
     }
+  });
+});
+
+describe('generated parser boilerplate (assets/shared/parser.yml)', () => {
+  const shared = parseYaml(readFileSync(join(ASSETS_DIR, 'shared', 'parser.yml'), 'utf8')) as ParserShared;
+  const sharedNames = declaredFunctions(shared.helpers);
+  const count = (text: string, part: string) => text.split(part).length - 1;
+
+  test('every rendered parser holds the shared helpers, try/catch and on_failure exactly once', () => {
+    expect(sharedNames).toEqual(expect.arrayContaining(['textOnly', 'num', 'nameChars', 'words', 'shown', 'capEntries']));
+    expect(parsers).toHaveLength(14);
+    for (const p of parsers) {
+      const { source } = scriptSource(p, `parse_${formatOf(p)}`);
+      const functions = declaredFunctions(source);
+      for (const name of sharedNames) expect({ id: p.id, name, n: functions.filter((f) => f === name).length }).toEqual({ id: p.id, name, n: 1 });
+      expect(count(source, shared.helpers)).toBe(1);
+      expect(source.startsWith(shared.helpers)).toBe(true);
+      expect(count(source, shared.catch.replaceAll('{{format}}', formatOf(p)))).toBe(1);
+      expect(source.endsWith(shared.catch.replaceAll('{{format}}', formatOf(p)))).toBe(true);
+      expect(p.body.on_failure).toEqual(shared.on_failure);
+      expect(processorsOf(p).filter((x) => config(x).tag === 'record_error_message')).toHaveLength(1);
+    }
+  });
+
+  test('a parser file holds only what is its own: no copy of a shared part in any asset file', () => {
+    const dir = join(ASSETS_DIR, 'pipelines');
+    for (const f of readdirSync(dir).filter((n) => n.startsWith('parse-'))) {
+      const raw = readFileSync(join(dir, f), 'utf8');
+      const file = parseYaml(raw) as Json;
+      expect({ f, keys: Object.keys(file).filter((k) => !['description', 'helpers', 'parse'].includes(k)) }).toEqual({ f, keys: [] });
+      expect({ f, copied: declaredFunctions(String(file.helpers ?? '')).filter((n) => sharedNames.includes(n)) }).toEqual({ f, copied: [] });
+      expect(raw).not.toContain('record_error_');
+    }
+  });
+
+  const loadavg = parseYaml(readFileSync(join(ASSETS_DIR, 'pipelines', 'parse-loadavg.yml'), 'utf8')) as Json;
+
+  test('a parser file that carries its own on_failure or processors is refused, naming the file and the fix', () => {
+    expect(() => renderParser('loadavg', { ...loadavg, on_failure: shared.on_failure }, shared)).toThrow(
+      /^assets\/pipelines\/parse-loadavg\.yml has on_failure: .*the renderer adds .* shared on_failure \(assets\/shared\/parser\.yml\)/,
+    );
+    expect(() => renderParser('loadavg', { ...loadavg, processors: [] }, shared)).toThrow(/has processors:/);
+    expect(() => renderParser('loadavg', { ...loadavg, version: 3 }, shared)).toThrow(/has version:/);
+  });
+
+  test('a parser file that still carries a copy of a shared helper is refused', () => {
+    const copy = { ...loadavg, helpers: `${String(loadavg.helpers)}long num(String s, String where) {\n  return 0L;\n}\n` };
+    expect(() => renderParser('loadavg', copy, shared)).toThrow(/parse-loadavg\.yml declares num again: that helper is shared/);
+    expect(() => renderParser('loadavg', { description: 'x' }, shared)).toThrow(/needs a description and a parse body/);
+  });
+
+  test('the rendered script is the shared helpers, then the own helpers, then parse inside the shared try/catch', () => {
+    const out = renderParser('demo', { description: 'd', helpers: 'int two() { return 2; }\n', parse: 'ctx.mitra.demo = two();\n\nint x = 1;\n' }, shared);
+    const source = (out.processors as Processor[])[0].script.source;
+    expect(source).toBe(`${shared.helpers}int two() { return 2; }\ntry {\n  ctx.mitra.demo = two();\n\n  int x = 1;\n${shared.catch.replaceAll('{{format}}', 'demo')}`);
+    expect(source).toContain("'demo content is not in the demo format'");
+    expect((out.processors as Processor[])[0].script.tag).toBe('parse_demo');
+  });
+});
+
+describe('versions derived from the content', () => {
+  test('every version is an integer Elasticsearch accepts (2^28 … 2^29-1), the same for every prefix', () => {
+    const other = new Map(loadAssets('other-').map((a) => [a.id.slice('other-'.length), a.version]));
+    for (const a of assets) {
+      expect(Number.isInteger(a.version)).toBe(true);
+      expect(a.version).toBeGreaterThanOrEqual(2 ** 28);
+      expect(a.version).toBeLessThan(2 ** 29);
+      expect(a.body.version).toBe(a.version);
+      expect(other.get(a.id.slice(PREFIX.length))).toBe(a.version);
+    }
+    for (const t of assets.filter((a) => a.kind === 'index_template')) expect((t.body._meta as Json).version).toBe(t.version);
+  });
+
+  test('one changed property changes the version; key order and unchanged content do not', () => {
+    const body = { processors: [{ set: { tag: 't', field: 'a', value: 1 } }] };
+    const v = contentVersion(body);
+    expect(contentVersion(structuredClone(body))).toBe(v);
+    expect(contentVersion({ processors: [{ set: { value: 1, field: 'a', tag: 't' } }] })).toBe(v);
+    expect(contentVersion({ processors: [{ set: { tag: 't', field: 'a', value: 2 } }] })).not.toBe(v);
+    expect(contentVersion({ mappings: { properties: { a: { type: 'keyword' } } } })).not.toBe(
+      contentVersion({ mappings: { properties: { a: { type: 'long' } } } }),
+    );
+    // The sha256 of the canonical JSON, first 7 hex digits, with bit 28 set.
+    const hex = createHash('sha256').update('{"a":1,"b":[true,null]}').digest('hex');
+    expect(contentVersion({ b: [true, null], a: 1 })).toBe(0x10000000 + parseInt(hex.slice(0, 7), 16));
+  });
+
+  test('changing one parser property changes that parser and the pipelines that call it, nothing else', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'mitra-assets-'));
+    try {
+      cpSync(ASSETS_DIR, copy, { recursive: true });
+      const file = join(copy, 'pipelines', 'parse-loadavg.yml');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('last_pid > 4194304L', 'last_pid > 4194305L'));
+      const before = new Map(assets.map((a) => [a.id, a.version]));
+      const changed = loadAssets(PREFIX, copy).filter((a) => before.get(a.id) !== a.version).map((a) => a.id);
+      expect(changed.sort()).toEqual([`${PREFIX}parse-loadavg`, samplePipeline(PREFIX), snapshotPipeline(PREFIX)].sort());
+
+      cpSync(ASSETS_DIR, copy, { recursive: true });
+      const template = join(copy, 'templates', 'alerts.yml');
+      writeFileSync(template, readFileSync(template, 'utf8').replace('priority: 200', 'priority: 201'));
+      expect(loadAssets(PREFIX, copy).filter((a) => before.get(a.id) !== a.version).map((a) => a.id)).toEqual([`${PREFIX}alerts`]);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  test('an asset file with a hand-written version is refused', () => {
+    expect(() => renderParser('x', { description: 'd', parse: 'p', version: 1 }, { helpers: '', catch: '', on_failure: [] })).toThrow(/version/);
   });
 });
 

@@ -41,10 +41,10 @@ export type Asset = PipelineAsset | TemplateAsset;
  * Parser files are completed with the shared parts (src/parsers.ts) and every
  * version is derived from the content (`contentVersion`), never written by hand.
  */
-export function loadAssets(prefix: string): Asset[] {
-  const shared = parseYaml(readFileSync(join(ASSETS_DIR, 'shared', 'parser.yml'), 'utf8')) as ParserShared;
+export function loadAssets(prefix: string, dir: string = ASSETS_DIR): Asset[] {
+  const shared = parseYaml(readFileSync(join(dir, 'shared', 'parser.yml'), 'utf8')) as ParserShared;
   // Pipeline ids are the file names under the prefix: snapshot.yml -> mitra-snapshot.
-  const expanded = yamlFiles('pipelines').map(([name, raw]): [string, Json] => {
+  const expanded = yamlFiles(dir, 'pipelines').map(([name, raw]): [string, Json] => {
     refuseVersion(raw, `pipelines/${name}`);
     return [name, name.startsWith('parse-') ? renderParser(name.slice('parse-'.length), raw, shared) : raw];
   });
@@ -58,7 +58,7 @@ export function loadAssets(prefix: string): Asset[] {
   // Parsers first: the snapshot pipeline calls them, so they must exist before it takes traffic.
   const entry = snapshotPipeline(prefix);
   pipelines.sort((a, b) => Number(a.id === entry) - Number(b.id === entry));
-  const templates = yamlFiles('templates').map(([file, raw]): TemplateAsset => {
+  const templates = yamlFiles(dir, 'templates').map(([file, raw]): TemplateAsset => {
     refuseVersion(raw, `templates/${file}`);
     const withSchema = render(raw, { schemaOnly: true }) as Json;
     const version = contentVersion(withSchema);
@@ -100,8 +100,8 @@ function callsParsers(body: Json): boolean {
   return JSON.stringify(body).includes('{{prefix}}parse-');
 }
 
-function yamlFiles(dir: string): [string, Json][] {
-  const folder = join(ASSETS_DIR, dir);
+function yamlFiles(dir: string, kind: string): [string, Json][] {
+  const folder = join(dir, kind);
   return readdirSync(folder)
     .filter((f) => f.endsWith('.yml'))
     .sort()

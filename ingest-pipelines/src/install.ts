@@ -34,12 +34,14 @@ export async function installAssets(
   client: Client,
   prefix: string,
   onResult: (r: InstallResult) => void = () => {},
-  options: { retentionDays?: RetentionDays; onSettings?: (s: ClusterSettings) => void } = {},
+  /** assetsDir: another copy of assets/ (a test of an upgrade changes one file in a copy). */
+  options: { retentionDays?: RetentionDays; onSettings?: (s: ClusterSettings) => void; assetsDir?: string } = {},
 ): Promise<InstallResult[]> {
   const settings = await clusterSettings(client, prefix, 'retentionDays' in options ? options.retentionDays : DEFAULT_RETENTION_DAYS);
   options.onSettings?.(settings);
   const results: InstallResult[] = [];
-  for (const asset of loadAssets(prefix).map((a) => withClusterSettings(a, prefix, settings))) {
+  const assets = loadAssets(prefix, options.assetsDir);
+  for (const asset of assets.map((a) => withClusterSettings(a, prefix, settings))) {
     const previous = await installedVersion(client, asset);
     let result: InstallResult;
     // Versions are content hashes (contentVersion): different means changed, whichever is "larger".
@@ -49,7 +51,7 @@ export async function installAssets(
     onResult(result);
   }
   await ensureCurrentIndex(client, prefix);
-  await applyReplicas(client, templatePatterns(prefix), settings.replicas);
+  await applyReplicas(client, templatePatterns(assets), settings.replicas);
   return results;
 }
 
@@ -92,8 +94,8 @@ async function settingsDiffer(client: Client, asset: Asset): Promise<boolean> {
 }
 
 /** The index patterns of this prefix's templates: never `${prefix}*`, which would match `mitra-x-` for `mitra-`. */
-function templatePatterns(prefix: string): string[] {
-  return loadAssets(prefix).flatMap((a) => (a.kind === 'index_template' ? ((a.body.index_patterns as string[] | undefined) ?? []) : []));
+function templatePatterns(assets: Asset[]): string[] {
+  return assets.flatMap((a) => (a.kind === 'index_template' ? ((a.body.index_patterns as string[] | undefined) ?? []) : []));
 }
 
 /** Existing indices of the prefix get the replica count too (a dynamic setting): a grown cluster gains copies. */
