@@ -177,8 +177,8 @@ export class Shipper {
   }
 
   /**
-   * Like Beats: templates and pipelines are installed when missing or older
-   * (installAssets keeps newer ones and leaves equal ones alone). Without the
+   * Like Beats: templates and pipelines are installed when missing or different
+   * (versions are content hashes; installAssets leaves equal ones alone). Without the
    * rights for it, one line says which command to run, and shipping goes on
    * (the assets may be installed by someone else meanwhile).
    */

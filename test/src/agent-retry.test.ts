@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadAssets } from '@mitra/ingest-pipelines';
 import { currentDoc, historyDocs, memoryLogger, removeTempDirs, runMitra, tempDir, testAgent } from './agent-helpers';
 import { esError, startProxy, type Answer, type BulkResponse, type Proxy } from './agent-proxy';
 import { testCluster, type TestCluster } from './support/cluster';
@@ -162,6 +163,15 @@ frequency: 300
       const second = await runMitra(['agent', '--once', '-c', config, '--state-dir', join(dir, 'state')]);
       expect(second.code).toBe(0);
       expect(second.stderr).not.toMatch(/setup:/);
+      // An installed parser of other content (its version a larger number than ours: "newer wins" would keep it) is replaced.
+      const id = `${fresh.prefix}parse-loadavg`;
+      const installed = (await fresh.client.ingest.getPipeline({ id }))[id];
+      await fresh.client.ingest.putPipeline({ id, ...installed, description: 'another release', version: 2 ** 30 } as never);
+      const third = await runMitra(['agent', '--once', '-c', config, '--state-dir', join(dir, 'state')]);
+      expect(third.code).toBe(0);
+      expect(third.stderr).toMatch(new RegExp(`setup: 1 template\\(s\\)/pipeline\\(s\\) installed or upgraded for prefix ${fresh.prefix}: ${id}$`, 'm'));
+      const ours = loadAssets(fresh.prefix).find((a) => a.id === id)!;
+      expect((await fresh.client.ingest.getPipeline({ id }))[id]).toMatchObject({ version: ours.version, description: ours.body.description });
     } finally {
       await fresh.cleanup();
     }

@@ -1,5 +1,9 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ASSETS_DIR, installAssets, loadAssets } from '@mitra/ingest-pipelines';
 import { runMitra } from './support/cli';
 import { testCluster, type TestCluster } from './support/cluster';
 
@@ -28,19 +32,59 @@ test('installs every asset, then a second run changes nothing', async () => {
   expect(again.map((a) => a.action)).toEqual(again.map(() => 'unchanged'));
 });
 
-test('an older installed version is upgraded, a newer one is kept', async () => {
+test('an installed asset of any other version is replaced, even a larger number (versions are content hashes)', async () => {
   const id = `${c.prefix}parse-loadavg`;
   const installed = (await c.client.ingest.getPipeline({ id }))[id];
   await c.client.ingest.putPipeline({ id, ...installed, version: 0 } as never);
   const template = `${c.prefix}current`;
   const tpl = (await c.client.indices.getIndexTemplate({ name: template })).index_templates[0].index_template;
-  await c.client.indices.putIndexTemplate({ name: template, ...tpl, version: 999 } as never);
+  // Above every content version (2^28 … 2^29-1): a "newer wins" rule would keep it.
+  await c.client.indices.putIndexTemplate({ name: template, ...tpl, version: 2 ** 30 } as never);
 
   const res = await setup();
   expect(res.code).toBe(0);
-  expect(res.stdout).toMatch(new RegExp(`upgraded\\s+pipeline ${id} v0 -> v\\d`));
-  expect(res.stdout).toMatch(new RegExp(`kept\\s+index template ${template} v999`));
-  expect((await c.client.ingest.getPipeline({ id }))[id].version).toBeGreaterThan(0);
+  const ours = new Map(loadAssets(c.prefix).map((a) => [a.id, a.version]));
+  expect(res.stdout).toMatch(new RegExp(`upgraded\\s+pipeline ${id} v0 -> v${ours.get(id)}`));
+  expect(res.stdout).toMatch(new RegExp(`upgraded\\s+index template ${template} v${2 ** 30} -> v${ours.get(template)}`));
+  expect((await c.client.ingest.getPipeline({ id }))[id].version).toBe(ours.get(id));
+  expect((await c.client.indices.getIndexTemplate({ name: template })).index_templates[0].index_template.version).toBe(ours.get(template));
+});
+
+test('a changed processor or mapping property is a new version that setup installs; unchanged content is left alone', async () => {
+  const copy = mkdtempSync(join(tmpdir(), 'mitra-assets-'));
+  try {
+    cpSync(ASSETS_DIR, copy, { recursive: true });
+    const edit = (file: string, from: string, to: string) => {
+      const text = readFileSync(join(copy, file), 'utf8');
+      expect(text).toContain(from);
+      writeFileSync(join(copy, file), text.replace(from, to));
+    };
+    // One processor property (a parser's painless) and one mapping property (alert events' count).
+    edit('pipelines/parse-loadavg.yml', 'last_pid > 4194304L', 'last_pid > 4194305L');
+    edit('templates/alerts.yml', 'count: { type: long }', 'count: { type: integer }');
+    const before = new Map(loadAssets(c.prefix).map((a) => [a.id, a.version]));
+    const changed = await installAssets(c.client, c.prefix, undefined, { assetsDir: copy });
+    const actions = Object.fromEntries(changed.map((r) => [r.id, r.action]));
+    const upgraded = [`${c.prefix}parse-loadavg`, `${c.prefix}snapshot`, `${c.prefix}sample`, `${c.prefix}alerts`];
+    for (const r of changed) expect([r.id, r.action]).toEqual([r.id, upgraded.includes(r.id) ? 'upgraded' : 'unchanged']);
+    expect(Object.keys(actions).length).toBe(before.size);
+    for (const id of upgraded) expect(changed.find((r) => r.id === id)!.previous).toBe(before.get(id));
+
+    const loadavg = (await c.client.ingest.getPipeline({ id: `${c.prefix}parse-loadavg` }))[`${c.prefix}parse-loadavg`];
+    expect(JSON.stringify(loadavg.processors)).toContain('4194305L');
+    const alerts = (await c.client.indices.getIndexTemplate({ name: `${c.prefix}alerts` })).index_templates[0].index_template;
+    expect((alerts.template?.mappings?.properties?.count as { type: string }).type).toBe('integer');
+
+    // The same content again: nothing is put.
+    const again = await installAssets(c.client, c.prefix, undefined, { assetsDir: copy });
+    expect(again.map((r) => r.action)).toEqual(again.map(() => 'unchanged'));
+    // Back to this release's files: the changed ones are replaced again.
+    const back = await setup('--json');
+    const restored = (JSON.parse(back.stdout).assets as { id: string; action: string }[]).filter((a) => a.action !== 'unchanged');
+    expect(restored.map((a) => [a.id, a.action]).sort()).toEqual(upgraded.map((id) => [id, 'upgraded']).sort());
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
 });
 
 test('an unreachable cluster is one line and exit code 3', async () => {
