@@ -20,6 +20,13 @@ export interface FieldSpec {
    * key the parser finds stays in `_source` only, so no document can add fields.
    */
   readonly keys?: readonly string[];
+  /**
+   * For `keys` maps: `source-only` says, explicitly, that keys the parser finds
+   * beyond `keys` are kept as data in `_source` on purpose (never searchable).
+   * The fixture check (ingest-pipelines/src/schema-coverage.test.ts) accepts an
+   * undeclared key only under a map that says so.
+   */
+  readonly otherKeys?: 'source-only';
   /** How FIELDS.md summarises `keys` when listing them all would be unreadable. */
   readonly keysDoc?: string;
   /** A keyword sub-field `<name>.keyword` next to a text field. */
@@ -409,6 +416,7 @@ export const FIELDS = [
     type: 'object',
     leaves: 'long',
     keys: MEMINFO_KEYS,
+    otherKeys: 'source-only',
     description:
       '/proc/meminfo: every key in bytes (kB values × 1024; HugePages_* counts as is). Keys not declared are kept in _source only.',
   },
@@ -417,6 +425,7 @@ export const FIELDS = [
     type: 'object',
     leaves: 'long',
     keys: VMSTAT_KEYS,
+    otherKeys: 'source-only',
     description: '/proc/vmstat: every counter, e.g. pgscank, pgsteal_kswapd, pgmajfault. Counters not declared are kept in _source only.',
   },
   {
@@ -424,6 +433,7 @@ export const FIELDS = [
     type: 'object',
     leaves: 'long',
     keys: grid(NUMA_NODES, ZONES, ['free', 'min', 'low', 'high', 'spanned', 'present', 'managed']),
+    otherKeys: 'source-only',
     keysDoc: `node0 … node${NUMA_NODES.length - 1} × ${ZONES.join(', ')} × free, min, low, high, spanned, present, managed`,
     description:
       '/proc/zoneinfo per node and zone: `node<N>.<zone>.{free,min,low,high,spanned,present,managed}` in pages. Other nodes and zones are kept in _source only.',
@@ -433,6 +443,7 @@ export const FIELDS = [
     type: 'object',
     leaves: 'long',
     keys: grid(NUMA_NODES, ZONES, BUDDY_ORDERS),
+    otherKeys: 'source-only',
     keysDoc: `node0 … node${NUMA_NODES.length - 1} × ${ZONES.join(', ')} × order0 … order${BUDDY_ORDERS.length - 1}`,
     description:
       '/proc/buddyinfo: `node<N>.<zone>.order<K>` free blocks per order. Other nodes, zones and orders are kept in _source only.',

@@ -4,7 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { buildMappings } from '@mitra/core';
-import { ASSETS_DIR, contentVersion, FIXTURES_DIR, loadAssets, samplePipeline, snapshotPipeline, type Asset, type PipelineAsset } from './assets';
+import {
+  ASSETS_DIR,
+  contentVersion,
+  FIXTURES_DIR,
+  loadAssets,
+  samplePipeline,
+  snapshotPipeline,
+  type Asset,
+  type PipelineAsset,
+} from './assets';
 import { declaredFunctions, renderParser, type ParserShared } from './parsers';
 
 type Json = Record<string, unknown>;
@@ -135,7 +144,8 @@ describe('generated parser boilerplate (assets/shared/parser.yml)', () => {
     for (const p of parsers) {
       const { source } = scriptSource(p, `parse_${formatOf(p)}`);
       const functions = declaredFunctions(source);
-      for (const name of sharedNames) expect({ id: p.id, name, n: functions.filter((f) => f === name).length }).toEqual({ id: p.id, name, n: 1 });
+      for (const name of sharedNames)
+        expect({ id: p.id, name, n: functions.filter((f) => f === name).length }).toEqual({ id: p.id, name, n: 1 });
       expect(count(source, shared.helpers)).toBe(1);
       expect(source.startsWith(shared.helpers)).toBe(true);
       expect(count(source, shared.catch.replaceAll('{{format}}', formatOf(p)))).toBe(1);
@@ -151,7 +161,10 @@ describe('generated parser boilerplate (assets/shared/parser.yml)', () => {
       const raw = readFileSync(join(dir, f), 'utf8');
       const file = parseYaml(raw) as Json;
       expect({ f, keys: Object.keys(file).filter((k) => !['description', 'helpers', 'parse'].includes(k)) }).toEqual({ f, keys: [] });
-      expect({ f, copied: declaredFunctions(String(file.helpers ?? '')).filter((n) => sharedNames.includes(n)) }).toEqual({ f, copied: [] });
+      expect({ f, copied: declaredFunctions(String(file.helpers ?? '')).filter((n) => sharedNames.includes(n)) }).toEqual({
+        f,
+        copied: [],
+      });
       expect(raw).not.toContain('record_error_');
     }
   });
@@ -173,9 +186,15 @@ describe('generated parser boilerplate (assets/shared/parser.yml)', () => {
   });
 
   test('the rendered script is the shared helpers, then the own helpers, then parse inside the shared try/catch', () => {
-    const out = renderParser('demo', { description: 'd', helpers: 'int two() { return 2; }\n', parse: 'ctx.mitra.demo = two();\n\nint x = 1;\n' }, shared);
+    const out = renderParser(
+      'demo',
+      { description: 'd', helpers: 'int two() { return 2; }\n', parse: 'ctx.mitra.demo = two();\n\nint x = 1;\n' },
+      shared,
+    );
     const source = (out.processors as Processor[])[0].script.source;
-    expect(source).toBe(`${shared.helpers}int two() { return 2; }\ntry {\n  ctx.mitra.demo = two();\n\n  int x = 1;\n${shared.catch.replaceAll('{{format}}', 'demo')}`);
+    expect(source).toBe(
+      `${shared.helpers}int two() { return 2; }\ntry {\n  ctx.mitra.demo = two();\n\n  int x = 1;\n${shared.catch.replaceAll('{{format}}', 'demo')}`,
+    );
     expect(source).toContain("'demo content is not in the demo format'");
     expect((out.processors as Processor[])[0].script.tag).toBe('parse_demo');
   });
@@ -215,20 +234,28 @@ describe('versions derived from the content', () => {
       const file = join(copy, 'pipelines', 'parse-loadavg.yml');
       writeFileSync(file, readFileSync(file, 'utf8').replace('last_pid > 4194304L', 'last_pid > 4194305L'));
       const before = new Map(assets.map((a) => [a.id, a.version]));
-      const changed = loadAssets(PREFIX, copy).filter((a) => before.get(a.id) !== a.version).map((a) => a.id);
+      const changed = loadAssets(PREFIX, copy)
+        .filter((a) => before.get(a.id) !== a.version)
+        .map((a) => a.id);
       expect(changed.sort()).toEqual([`${PREFIX}parse-loadavg`, samplePipeline(PREFIX), snapshotPipeline(PREFIX)].sort());
 
       cpSync(ASSETS_DIR, copy, { recursive: true });
       const template = join(copy, 'templates', 'alerts.yml');
       writeFileSync(template, readFileSync(template, 'utf8').replace('priority: 200', 'priority: 201'));
-      expect(loadAssets(PREFIX, copy).filter((a) => before.get(a.id) !== a.version).map((a) => a.id)).toEqual([`${PREFIX}alerts`]);
+      expect(
+        loadAssets(PREFIX, copy)
+          .filter((a) => before.get(a.id) !== a.version)
+          .map((a) => a.id),
+      ).toEqual([`${PREFIX}alerts`]);
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }
   });
 
   test('an asset file with a hand-written version is refused', () => {
-    expect(() => renderParser('x', { description: 'd', parse: 'p', version: 1 }, { helpers: '', catch: '', on_failure: [] })).toThrow(/version/);
+    expect(() => renderParser('x', { description: 'd', parse: 'p', version: 1 }, { helpers: '', catch: '', on_failure: [] })).toThrow(
+      /version/,
+    );
   });
 });
 

@@ -110,7 +110,8 @@ function yamlFiles(dir: string, kind: string): [string, Json][] {
 
 /** A hand-written version would be stale the first time someone forgets to bump it: it is derived instead. */
 function refuseVersion(raw: Json, name: string): void {
-  if ('version' in raw) throw new Error(`assets/${name}.yml has a version: remove it, versions are derived from the content (contentVersion)`);
+  if ('version' in raw)
+    throw new Error(`assets/${name}.yml has a version: remove it, versions are derived from the content (contentVersion)`);
 }
 
 type RenderVars = { schemaOnly: true } | { prefix: string; version: number };

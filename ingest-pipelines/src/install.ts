@@ -45,7 +45,8 @@ export async function installAssets(
     const previous = await installedVersion(client, asset);
     let result: InstallResult;
     // Versions are content hashes (contentVersion): different means changed, whichever is "larger".
-    if (previous === asset.version && !(await settingsDiffer(client, asset))) result = { ...describe(asset), action: 'unchanged', previous };
+    if (previous === asset.version && !(await settingsDiffer(client, asset)))
+      result = { ...describe(asset), action: 'unchanged', previous };
     else result = await put(client, asset, previous);
     results.push(result);
     onResult(result);

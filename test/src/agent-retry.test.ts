@@ -169,9 +169,14 @@ frequency: 300
       await fresh.client.ingest.putPipeline({ id, ...installed, description: 'another release', version: 2 ** 30 } as never);
       const third = await runMitra(['agent', '--once', '-c', config, '--state-dir', join(dir, 'state')]);
       expect(third.code).toBe(0);
-      expect(third.stderr).toMatch(new RegExp(`setup: 1 template\\(s\\)/pipeline\\(s\\) installed or upgraded for prefix ${fresh.prefix}: ${id}$`, 'm'));
+      expect(third.stderr).toMatch(
+        new RegExp(`setup: 1 template\\(s\\)/pipeline\\(s\\) installed or upgraded for prefix ${fresh.prefix}: ${id}$`, 'm'),
+      );
       const ours = loadAssets(fresh.prefix).find((a) => a.id === id)!;
-      expect((await fresh.client.ingest.getPipeline({ id }))[id]).toMatchObject({ version: ours.version, description: ours.body.description });
+      expect((await fresh.client.ingest.getPipeline({ id }))[id]).toMatchObject({
+        version: ours.version,
+        description: ours.body.description,
+      });
     } finally {
       await fresh.cleanup();
     }
