@@ -2,6 +2,7 @@ import type { estypes } from '@elastic/elasticsearch';
 import { responseStatus, type EsResponseError, type MitraClient } from '../client';
 import { explainError, responseReason } from '../connection';
 import { ClusterError, UsageError } from '../errors';
+import type { FieldRef } from '../schema';
 
 export { currentIndex, historyIndices } from '../history/scope';
 
@@ -19,8 +20,9 @@ export interface PageParams {
   after?: string;
 }
 
-export const term = (field: string, value: string | number): Query => ({ term: { [field]: value } });
-export const terms = (field: string, values: string[]): Query => ({ terms: { [field]: values } });
+/** Field names come from the schema (core/src/schema.ts): a misspelt field fails tsc instead of matching nothing. */
+export const term = (field: FieldRef, value: string | number): Query => ({ term: { [field]: value } });
+export const terms = (field: FieldRef, values: string[]): Query => ({ terms: { [field]: values } });
 export const present: Query = term('mitra.state', 'present');
 export const pathIs = (path: string): Query => term('file.path', path);
 

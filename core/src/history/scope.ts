@@ -1,6 +1,7 @@
 import type { LogLine, MitraClient } from '../client';
 import { explainError } from '../connection';
 import { currentStateId } from '../ids';
+import type { FieldRef } from '../schema';
 
 /** What every query needs: a connected client and the index prefix (default `mitra-`). */
 export interface IndexScope {
@@ -17,8 +18,10 @@ export const historyIndices = (prefix: string): string => `${prefix}history-*`;
 /** Searches that must answer "nothing yet" rather than 404 before the first history index exists. */
 export const LENIENT = { ignore_unavailable: true, allow_no_indices: true } as const;
 
-/** Reads a dotted path from a _source document, whether stored as nested objects or dotted keys. */
-export function sourcePath(source: unknown, path: string): unknown {
+/** Reads a schema field from a _source document, whether stored as nested objects or dotted keys. */
+export const sourcePath = (source: unknown, field: FieldRef): unknown => readPath(source, field);
+
+function readPath(source: unknown, path: string): unknown {
   if (source == null || typeof source !== 'object') return undefined;
   const obj = source as Record<string, unknown>;
   if (path in obj) return obj[path];
@@ -26,7 +29,7 @@ export function sourcePath(source: unknown, path: string): unknown {
   for (let i = 1; i < parts.length; i++) {
     const head = parts.slice(0, i).join('.');
     if (head in obj) {
-      const found = sourcePath(obj[head], parts.slice(i).join('.'));
+      const found = readPath(obj[head], parts.slice(i).join('.'));
       if (found !== undefined) return found;
     }
   }

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors';
-import { isMappedField } from '../schema';
+import { isMappedField, type FieldRef } from '../schema';
 import { historyIndices, lastSeen, LENIENT, sourcePath, type IndexScope } from './scope';
 
 /** The /proc files whose parsed numbers can be read as a series, by field prefix. */
@@ -71,6 +71,8 @@ export function seriesSource(field: string): string {
  */
 export async function series(scope: IndexScope, q: SeriesQuery): Promise<Series> {
   const path = seriesSource(q.field);
+  // seriesSource accepted it: a declared key of a /proc map (or a loadavg field), so a schema field name.
+  const field = q.field as FieldRef;
   const maxPoints = Math.min(q.maxPoints ?? DEFAULT_MAX_POINTS, MAX_RAW_POINTS);
   const query = {
     bool: {
@@ -94,15 +96,15 @@ export async function series(scope: IndexScope, q: SeriesQuery): Promise<Series>
   const aggs = stats.aggregations as { first: { value: number | null }; last: { value: number | null } } | undefined;
   const base = { host: q.host, field: q.field, path, observations, asOf: await lastSeen(scope, q.host, path) };
   if (observations <= maxPoints) {
-    return { ...base, mode: 'raw', interval: null, points: await rawPoints(scope, query, q.field, observations) };
+    return { ...base, mode: 'raw', interval: null, points: await rawPoints(scope, query, field, observations) };
   }
   const first = q.from ? Date.parse(q.from) : (aggs?.first.value ?? 0);
   const last = q.to ? Date.parse(q.to) : (aggs?.last.value ?? 0);
   const seconds = Math.max(1, Math.ceil((last - first) / 1000 / maxPoints));
-  return { ...base, mode: 'histogram', interval: `${seconds}s`, points: await buckets(scope, query, q.field, seconds) };
+  return { ...base, mode: 'histogram', interval: `${seconds}s`, points: await buckets(scope, query, field, seconds) };
 }
 
-async function rawPoints(scope: IndexScope, query: object, field: string, count: number): Promise<SeriesPoint[]> {
+async function rawPoints(scope: IndexScope, query: object, field: FieldRef, count: number): Promise<SeriesPoint[]> {
   if (count === 0) return [];
   const res = await scope.client.search<Record<string, unknown>>({
     index: historyIndices(scope.prefix),
@@ -115,7 +117,7 @@ async function rawPoints(scope: IndexScope, query: object, field: string, count:
   return res.hits.hits.map((h) => ({ t: String(sourcePath(h._source, '@timestamp')), value: Number(sourcePath(h._source, field)) }));
 }
 
-async function buckets(scope: IndexScope, query: object, field: string, seconds: number): Promise<SeriesPoint[]> {
+async function buckets(scope: IndexScope, query: object, field: FieldRef, seconds: number): Promise<SeriesPoint[]> {
   const res = await scope.client.search({
     index: historyIndices(scope.prefix),
     ...LENIENT,
