@@ -394,7 +394,12 @@ export const FIELDS = [
     description:
       'The @timestamp as sent, kept only when it was outside the accepted window (before 2000-01-01 or more than a day after ingest): @timestamp then holds the ingest time and mitra.error says why.',
   },
-  { name: 'mitra.pipeline_version', type: 'integer', description: '_meta.version of the mitra-snapshot pipeline that parsed it.' },
+  {
+    name: 'mitra.pipeline_version',
+    type: 'integer',
+    description:
+      'version of the mitra-snapshot pipeline that parsed it: a hash of its content and its parsers (ingest-pipelines/README.md, "Versions").',
+  },
   { name: 'mitra.error.processor', type: 'keyword', description: 'Processor type that failed while parsing.' },
   { name: 'mitra.error.tag', type: 'keyword', description: 'Tag of the processor that failed.' },
   { name: 'mitra.error.message', type: 'text', description: 'Error message of the failed parser; the document keeps its content.' },
