@@ -52,7 +52,8 @@ async function runPrune({ prefix, days, logger, client }: PruneTaskDeps) {
   try {
     const result = await pruneHistory(es, prefix, days);
     logger.info(pruneSummary(prefix, days, result));
-    return { state: { ranAt, deleted: result.deleted.map((d) => d.index), kept: result.kept.length } };
+    // Counts, not names: the state is stored with the task, and a first run may delete years of days.
+    return { state: { ranAt, deleted: result.deleted.length, kept: result.kept.length } };
   } catch (e) {
     if (responseStatus(e) !== 403) throw e;
     throw new Error(
