@@ -18,6 +18,7 @@ export * from './saved';
 export * from './alerts';
 export * from './api';
 export {
+  activeLifecycle,
   applyLifecycle,
   DEFAULT_RETENTION_DAYS,
   formatRetention,

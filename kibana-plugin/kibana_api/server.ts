@@ -74,8 +74,16 @@ export interface CoreSetup {
   };
 }
 
-/** The plugin uses nothing from `CoreStart`. */
-export type CoreStart = object;
+/**
+ * src/core/packages/lifecycle/server/src/core_start.ts: `CoreStart.elasticsearch`
+ * is `ElasticsearchServiceStart` (src/core/packages/elasticsearch/server/src/contracts.ts),
+ * whose `client` is an `IClusterClient` (client/cluster_client.ts); the plugin
+ * uses only `asInternalUser`, for its background prune task (a task run has no
+ * user request). Kibana's CoreStart has many more services — not used here.
+ */
+export interface CoreStart {
+  elasticsearch: { client: IClusterClient };
+}
 
 export interface Plugin<TSetup = void, TStart = void, TPluginsSetup extends object = object, TPluginsStart extends object = object> {
   setup(core: CoreSetup, plugins: TPluginsSetup): TSetup;
@@ -103,6 +111,11 @@ export type PluginInitializer<
  * signatures (the request shapes core uses are the same in 9.x).
  */
 export type ElasticsearchClient = Omit<Client, 'connectionPool' | 'serializer' | 'extend' | 'close' | 'diagnostic'>;
+
+/** `IClusterClient` (also `asScoped(request)`, not used): `asInternalUser` runs as Kibana's own user (kibana_system). */
+export interface IClusterClient {
+  readonly asInternalUser: ElasticsearchClient;
+}
 
 /** `IScopedClusterClient`: `asCurrentUser` runs with the requesting user's (or the rule owner's API key's) privileges. */
 export interface IScopedClusterClient {
@@ -424,4 +437,97 @@ export interface KibanaFeatureConfig {
 /** server/plugin.ts `FeaturesPluginSetup.registerKibanaFeature`. */
 export interface FeaturesPluginSetup {
   registerKibanaFeature(feature: KibanaFeatureConfig): void;
+}
+
+// ---------------------------------------------------------------------------
+// Task Manager — x-pack/platform/plugins/shared/task_manager/server/
+//   plugin.ts (07670c1: TaskManagerSetupContract.registerTaskDefinitions, TaskManagerStartContract.ensureScheduled),
+//   task_type_dictionary.ts (030f13c: TaskRegisterDefinition, TaskDefinitionRegistry, registerTaskDefinitions' checks),
+//   task.ts (020a425: RunContext, ConcreteTaskInstance, TaskInstanceWithId, SuccessfulRunResult, CancellableTask,
+//   taskDefinitionSchema), task_scheduling.ts (0086c4b: ensureScheduled),
+//   IntervalSchedule from @kbn/response-ops-scheduling-types (re-exported by task.ts)
+// ---------------------------------------------------------------------------
+
+/** `{ interval: '1h' }`: a recurring task's interval (`{number}{s|m|h|d}`). Task.ts also accepts an RruleSchedule — not used. */
+export interface IntervalSchedule {
+  interval: string;
+}
+
+/**
+ * `TaskInstance` (task.ts). Also scheduledAt, runAt, scope, enabled, apiKey,
+ * priority, cost, ... — not used. `params` and `state` are `Record<string, any>` in Kibana.
+ */
+export interface TaskInstance {
+  id?: string;
+  taskType: string;
+  schedule?: IntervalSchedule;
+  params: Record<string, unknown>;
+  state: Record<string, unknown>;
+}
+
+/** `Require<TaskInstance, 'id'>`: what ensureScheduled takes and returns. */
+export type TaskInstanceWithId = TaskInstance & { id: string };
+
+/** `ConcreteTaskInstance`: the stored instance a run sees (also version, status, attempts, scheduledAt, ... — not used). */
+export interface ConcreteTaskInstance extends TaskInstance {
+  id: string;
+}
+
+/** `RunContext`: the run function's sole argument (also fakeRequest?, signal, executionUuid, ... — not used). */
+export interface RunContext {
+  taskInstance: ConcreteTaskInstance;
+}
+
+/**
+ * `SuccessfulRunResult`: `state` is handed to the next run of a recurring
+ * task; a run that throws is logged by Task Manager and retried at the next
+ * interval (`runAt`/`schedule` overrides and `shouldDeleteTask` — not used).
+ */
+export interface SuccessfulRunResult {
+  state: Record<string, unknown>;
+}
+
+/** `CancellableTask`: `run` does the work (`cancel` on timeout, optional — not used). */
+export interface CancellableTask {
+  run: () => Promise<SuccessfulRunResult | undefined | void>;
+}
+
+export type TaskRunCreatorFunction = (context: RunContext) => CancellableTask;
+
+/**
+ * `TaskRegisterDefinition` (task_type_dictionary.ts), validated by
+ * `taskDefinitionSchema` (task.ts): `timeout` must be `{number}{cadence}`
+ * (default '5m'), `maxAttempts` >= 1; also priority, cost, maxConcurrency
+ * (allow-listed task types only), stateSchemaByVersion, paramsSchema — not used.
+ */
+export interface TaskRegisterDefinition {
+  title?: string;
+  description?: string;
+  timeout?: string;
+  maxAttempts?: number;
+  createTaskRunner: TaskRunCreatorFunction;
+}
+
+/** A mapping of task type id to its definition. */
+export type TaskDefinitionRegistry = Record<string, TaskRegisterDefinition>;
+
+/**
+ * plugin.ts `TaskManagerSetupContract.registerTaskDefinitions`: throws
+ * "Task <type> is already defined!" for a type registered twice (also index,
+ * addMiddleware, registerCanEncryptedSavedObjects, registerTaskEventLogger — not used).
+ */
+export interface TaskManagerSetupContract {
+  registerTaskDefinitions: (taskDefinitions: TaskDefinitionRegistry) => void;
+}
+
+/**
+ * plugin.ts `TaskManagerStartContract` = Pick<TaskScheduling, 'ensureScheduled' | ...> & ...:
+ * `ensureScheduled` schedules a task under a fixed id, and when one with that
+ * id exists (409) keeps it, updating only its interval schedule. Scheduling a
+ * type nobody registered throws `Unsupported task type "<type>"` (TaskStore,
+ * TaskTypeDictionary.ensureHas). Its second parameter, `options?: ScheduleOptions`
+ * (an API key request), and schedule, runSoon, fetch, remove, ... — not used.
+ */
+export interface TaskManagerStartContract {
+  ensureScheduled: (taskInstance: TaskInstanceWithId) => Promise<TaskInstanceWithId>;
 }

@@ -1,5 +1,5 @@
 import { schema, type TypeOf } from '@kbn/config-schema';
-import { DEFAULT_PREFIX, prefixProblem } from '@mitra/core';
+import { DEFAULT_PREFIX, DEFAULT_RETENTION_DAYS, parseRetention, prefixProblem } from '@mitra/core';
 import type { PluginConfigDescriptor } from '../kibana_api/server';
 
 /**
@@ -12,7 +12,18 @@ export const configSchema = schema.object({
   enabled: schema.boolean({ defaultValue: true }),
   /** Which indices the routes and the rule type read: `<prefix>current`, `<prefix>history-*`, ... */
   prefix: schema.string({ defaultValue: DEFAULT_PREFIX, validate: prefixProblem }),
+  /** How long daily history is kept where the engine has no ILM/ISM policy (the prune task): `90d`, or `off`. */
+  retention: schema.string({ defaultValue: `${DEFAULT_RETENTION_DAYS}d`, validate: retentionProblem }),
 });
+
+function retentionProblem(value: string): string | undefined {
+  try {
+    parseRetention(value, 'mitra.retention');
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
+  }
+}
 
 export type MitraConfig = TypeOf<typeof configSchema>;
 

@@ -1,8 +1,17 @@
-import { API_ROUTES } from '@mitra/core';
-import type { CoreSetup, KibanaFeatureConfig, Logger, Plugin, PluginInitializerContext } from '../kibana_api/server';
-import type { AlertingServerSetup, FeaturesPluginSetup } from '../kibana_api/server';
+import { API_ROUTES, parseRetention } from '@mitra/core';
+import type {
+  CoreSetup,
+  CoreStart,
+  ElasticsearchClient,
+  KibanaFeatureConfig,
+  Logger,
+  Plugin,
+  PluginInitializerContext,
+} from '../kibana_api/server';
+import type { AlertingServerSetup, FeaturesPluginSetup, TaskManagerSetupContract, TaskManagerStartContract } from '../kibana_api/server';
 import type { MitraConfig } from './config';
 import { MITRA_FEATURE } from './feature';
+import { pruneTaskDefinition, pruneTaskInstance } from './prune_task';
 import { registerRoutes } from './routes';
 import { fleetQueryRuleType } from './rule_type';
 
@@ -10,6 +19,12 @@ import { fleetQueryRuleType } from './rule_type';
 export interface MitraSetupDeps {
   alerting?: AlertingServerSetup;
   features?: FeaturesPluginSetup;
+  taskManager?: TaskManagerSetupContract;
+}
+
+/** What `start(core, plugins)` receives for the optional plugins in kibana.json. */
+export interface MitraStartDeps {
+  taskManager?: TaskManagerStartContract;
 }
 
 /** What setup reports, so a caller can tell which optional integrations were wired. */
@@ -17,11 +32,13 @@ export interface MitraSetupResult {
   routes: number;
   ruleType: boolean;
   feature: boolean;
+  pruneTask: boolean;
 }
 
-export class MitraServerPlugin implements Plugin<MitraSetupResult, void, MitraSetupDeps> {
+export class MitraServerPlugin implements Plugin<MitraSetupResult, void, MitraSetupDeps, MitraStartDeps> {
   private readonly logger: Logger;
   private readonly config: MitraConfig;
+  private internalClient?: ElasticsearchClient;
 
   constructor(initializerContext: PluginInitializerContext) {
     this.logger = initializerContext.logger.get();
@@ -31,17 +48,39 @@ export class MitraServerPlugin implements Plugin<MitraSetupResult, void, MitraSe
 
   setup(core: CoreSetup, plugins: MitraSetupDeps): MitraSetupResult {
     // Kibana itself skips a plugin whose `enabled` is false; this covers a host that does not.
-    if (!this.config.enabled) return { routes: 0, ruleType: false, feature: false };
+    if (!this.config.enabled) return { routes: 0, ruleType: false, feature: false, pruneTask: false };
     const { prefix } = this.config;
     registerRoutes(core.http.createRouter(), API_ROUTES, { prefix, logger: this.logger });
-    // Both integrations are optional in kibana.json: the app and API work without them.
+    // Every integration is optional in kibana.json: the app and API work without them.
     plugins.features?.registerKibanaFeature(MITRA_FEATURE satisfies KibanaFeatureConfig);
     plugins.alerting?.registerType(fleetQueryRuleType(prefix));
+    plugins.taskManager?.registerTaskDefinitions(
+      pruneTaskDefinition({
+        prefix,
+        // Already checked by the config schema.
+        days: parseRetention(this.config.retention, 'mitra.retention'),
+        logger: this.logger,
+        client: () => this.internalClient,
+      }),
+    );
     this.logger.debug(`routes under /api/mitra read indices ${prefix}*`);
-    return { routes: API_ROUTES.length, ruleType: plugins.alerting !== undefined, feature: plugins.features !== undefined };
+    return {
+      routes: API_ROUTES.length,
+      ruleType: plugins.alerting !== undefined,
+      feature: plugins.features !== undefined,
+      pruneTask: plugins.taskManager !== undefined,
+    };
   }
 
-  start(): void {}
+  start(core: CoreStart, plugins: MitraStartDeps): void {
+    if (!this.config.enabled) return;
+    this.internalClient = core.elasticsearch.client.asInternalUser;
+    if (!plugins.taskManager || parseRetention(this.config.retention, 'mitra.retention') === undefined) return;
+    // Kibana's pattern (start is synchronous): a failure to schedule is logged, never a failed start.
+    void plugins.taskManager
+      .ensureScheduled(pruneTaskInstance(this.config.prefix))
+      .catch((e: unknown) => this.logger.error(`cannot schedule the prune task: ${(e as Error).message}`));
+  }
 
   stop(): void {}
 }

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { hostname, release } from 'node:os';
+import { release } from 'node:os';
 import { join } from 'node:path';
 import {
   clusterNodes,
@@ -12,16 +12,18 @@ import {
   stopCluster,
   type ClusterNode,
 } from '@mitra/engine';
-import { hostsByKernel, searchSnapshots } from '@mitra/core';
-import { currentDoc, historyDocs, removeTempDirs, tempDir, testAgent } from './agent-helpers';
+import { fileDrift, fleetOverview, getSnapshot, hostsByKernel, searchSnapshots } from '@mitra/core';
+import { currentDoc, historyDocs, removeTempDirs, runMitra as runAgent, tempDir, writeAtomically } from './agent-helpers';
 import { runMitra } from './support/cli';
 import { testCluster, type TestCluster } from './support/cluster';
 import { markStartedByTest, stopTestCluster, testClusterOptions, TEST_CLUSTER_NODES } from './support/multinode';
 
 /**
  * A real 3-node cluster (one JVM per node, 127.0.0.1): setup uses replicas, and
- * one node killed with SIGKILL while the agent ships loses nothing, the fleet
- * questions keep answering, and the cluster is green again once the node is back.
+ * one node killed with SIGKILL while the real agent ships changing files and the
+ * fleet questions run loses nothing (every content written is counted in
+ * history), every question keeps answering (yellow, never red), and the cluster
+ * is green again once the node is back.
  */
 const o = testClusterOptions();
 const nodes = clusterNodes(o, TEST_CLUSTER_NODES);
@@ -51,6 +53,17 @@ afterAll(async () => {
   await stopTestCluster(o);
 }, 120_000);
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until check() holds; the bound is room for a loaded machine, not a speed claim. */
+async function until(check: () => boolean | Promise<boolean>, ms: number, what: string | (() => string)): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(typeof what === 'string' ? what : what());
+    await sleep(500);
+  }
+}
+
 const health = async (port: number, wait = '') =>
   (
     await requestJson<{ status: string; number_of_nodes: number; unassigned_shards: number; active_primary_shards: number }>(
@@ -76,58 +89,147 @@ test('setup gives every index one replica on a 3-node cluster', async () => {
   expect(new Set(shards.map((s) => s.node)).size).toBe(2);
 }, 180_000);
 
-test('a node killed while the agent ships: nothing lost, questions answer, green again when it is back', async () => {
-  const path = join(dir, 'app.conf');
-  const agent = testAgent(c, { files: [path, '/proc/version'], elasticsearch: { url: urls } }, join(dir, 'state'));
-  const written: string[] = [];
-  const shipVersions = async (from: number, to: number) => {
-    for (let v = from; v <= to; v++) {
-      const content = `version = ${v}\n`;
-      writeFileSync(path, content);
-      written.push(content);
-      await agent.runOnce();
-    }
+test('a node killed with -9 while the real agent ships and the questions run: nothing lost, every question answers, green again', async () => {
+  const host = `cluster-3node-${process.pid}`;
+  const stable = join(dir, 'stable.conf');
+  const marker = `marker${process.pid}`;
+  writeFileSync(stable, `${marker} = on\n`);
+  const paths = Array.from({ length: 6 }, (_, i) => join(dir, `f${i}.conf`));
+  const written = new Map(paths.map((p) => [p, [] as string[]]));
+  let n = 0;
+  const write = (p: string) => {
+    const text = `${p.slice(dir.length + 1)} change ${n++}\n`;
+    writeAtomically(p, text);
+    written.get(p)!.push(text);
   };
-  await shipVersions(1, 3);
-
-  // Kill the node holding the current-state primary: its replica must take over.
-  await c.refresh();
-  const primary = (await c.client.cat.shards({ index: `${c.prefix}current`, format: 'json', h: 'prirep,node' })).find(
-    (s) => s.prirep === 'p',
+  paths.forEach(write);
+  const config = join(dir, 'runner.yaml');
+  writeFileSync(
+    config,
+    `log: {file: ${dir}/agent.log, maxsize: 10, level: info}
+indexer: {prefix: ${c.prefix}}
+elasticsearch: {url: [${urls.map((u) => `'${u}'`).join(', ')}]}
+files: [${[stable, '/proc/version', ...paths].join(', ')}]
+frequency: 300
+host_name: ${host}
+packages: off
+sysctl: off
+`,
   );
-  const victim = nodes.find((n) => n.name === primary?.node) as ClusterNode;
-  expect(victim).toBeDefined();
-  const pid = readPid(victim.options) as number;
-  const shipping = shipVersions(4, 9);
-  process.kill(pid, 'SIGKILL');
-  await shipping;
+  // The real agent (the mitra launcher, inotify), pointed at all three nodes.
+  const agent = runAgent(['agent', '-c', config, '--state-dir', join(dir, 'state')]);
+  let agentErr = '';
+  agent.child.stderr?.on('data', (d) => (agentErr += d));
+  const agentTail = () => agentErr.split('\n').slice(-10).join('\n');
+  try {
+    await until(
+      () => /cycle: /.test(agentErr) || agent.child.exitCode !== null,
+      120_000,
+      () => `no agent cycle:\n${agentTail()}`,
+    );
+    expect(agent.child.exitCode).toBeNull();
+    await until(async () => (await currentDoc(c, host, stable)) !== undefined, 120_000, 'the first cycle never reached the cluster');
 
-  // The cluster saw the node go; every primary is active on the two left (yellow: replicas missing, or green once re-replicated).
-  const survivor = nodes.find((n) => n !== victim) as ClusterNode;
-  const down = await health(survivor.options.port, '?wait_for_nodes=2&timeout=60s');
-  expect(down.number_of_nodes).toBe(2);
-  expect(['yellow', 'green']).toContain(down.status);
+    // The writer: one file replaced every 400 ms, round robin (each file changes every 2.4 s).
+    let writing = true;
+    const writer = (async () => {
+      for (let i = 0; writing; i++) {
+        write(paths[i % paths.length]);
+        await sleep(400);
+      }
+    })();
+    // The questioner: every fleet question, one after the other, for as long as the test runs; each failure is kept.
+    const asked = { ok: 0, during: 0, failures: [] as string[] };
+    let outage = false;
+    let asking = true;
+    const questions: [string, () => Promise<boolean>][] = [
+      ['hosts by kernel', async () => (await hostsByKernel(c.client, c.prefix, { kernel: release() })).hosts.some((h) => h.host === host)],
+      ['search', async () => (await searchSnapshots(c.client, c.prefix, { query: `content:${marker}` })).total === 1],
+      ['overview', async () => (await fleetOverview(c.client, c.prefix)).hosts >= 1],
+      ['drift', async () => (await fileDrift(c.client, c.prefix, { path: stable })).reporting === 1],
+      ['get', async () => (await getSnapshot(c.client, c.prefix, { host, path: stable })).doc !== null],
+    ];
+    const questioner = (async () => {
+      while (asking) {
+        for (const [name, ask] of questions) {
+          const during = outage;
+          try {
+            if (!(await ask())) asked.failures.push(`${name}: a wrong answer${during ? ' during the outage' : ''}`);
+            else if (during) asked.during++;
+            else asked.ok++;
+          } catch (e) {
+            asked.failures.push(`${name}: ${(e as Error).message.split('\n')[0]}${during ? ' (during the outage)' : ''}`);
+          }
+        }
+        await sleep(200);
+      }
+    })();
 
-  // The fleet questions answer from the two remaining nodes.
-  await c.refresh();
-  const byKernel = await hostsByKernel(c.client, c.prefix, { kernel: release() });
-  expect(byKernel.hosts.map((h) => h.host)).toContain(hostname());
-  const found = await searchSnapshots(c.client, c.prefix, { query: `filename:"${path}" AND content:"version = 9"` });
-  expect(found.total).toBe(1);
+    await sleep(4000);
+    // Kill the node holding the current-state primary: its replica must take over.
+    const primary = (await c.client.cat.shards({ index: `${c.prefix}current`, format: 'json', h: 'prirep,node' })).find(
+      (s) => s.prirep === 'p',
+    );
+    const victim = nodes.find((node) => node.name === primary?.node) as ClusterNode;
+    expect(victim).toBeDefined();
+    outage = true;
+    process.kill(readPid(victim.options) as number, 'SIGKILL');
+    const survivor = nodes.find((node) => node !== victim) as ClusterNode;
 
-  // The node comes back with its data; the cluster returns to green.
-  startClusterNode(victim, nodes);
-  let green = false;
-  // A bound on recovery on a loaded 2-core machine, not a speed claim.
-  const deadline = Date.now() + 300_000;
-  while (!green && Date.now() < deadline) green = await clusterReady(o, TEST_CLUSTER_NODES, 'green');
-  expect(green).toBe(true);
-  await shipVersions(10, 11);
+    // The two left see the node go; with one replica of everything, every primary stays active: yellow, never red.
+    const down = await health(survivor.options.port, '?wait_for_nodes=2&timeout=60s');
+    expect(down.number_of_nodes).toBe(2);
+    const statuses = new Set<string>();
+    for (let k = 0; k < 10; k++) {
+      statuses.add((await health(survivor.options.port)).status);
+      await sleep(1000);
+    }
+    expect(statuses.has('red')).toBe(false);
+    expect(statuses.has('yellow')).toBe(true);
 
-  // Nothing lost: every version written is in history, the newest is the current state.
-  await c.refresh();
-  const history = await historyDocs(c, hostname(), path);
-  expect(history.map((d) => d.mitra.content).sort()).toEqual([...written].sort());
-  expect((await currentDoc(c, hostname(), path))?.mitra.content).toBe('version = 11\n');
-  expect(agent.status().spool.files).toBe(0);
-}, 600_000);
+    // The node comes back on its data; the cluster returns to green.
+    startClusterNode(victim, nodes);
+    let green = false;
+    // A bound on recovery on a loaded 2-core machine, not a speed claim.
+    const deadline = Date.now() + 300_000;
+    while (!green && Date.now() < deadline) green = await clusterReady(o, TEST_CLUSTER_NODES, 'green');
+    expect(green).toBe(true);
+    outage = false;
+    await sleep(3000);
+    writing = false;
+    asking = false;
+    await Promise.all([writer, questioner]);
+
+    // Every question answered, right, before, during and after the outage.
+    expect(asked.failures).toEqual([]);
+    expect(asked.during).toBeGreaterThanOrEqual(questions.length);
+    expect(asked.ok).toBeGreaterThanOrEqual(questions.length);
+
+    // Nothing lost: every content written is in history, counted, and each file's current state is its last content.
+    const total = [...written.values()].reduce((s, w) => s + w.length, 0);
+    let seen = 0;
+    await until(
+      async () => {
+        await c.refresh();
+        seen = 0;
+        for (const p of paths) {
+          const history = new Set((await historyDocs(c, host, p)).map((d) => d.mitra.content));
+          seen += written.get(p)!.filter((t) => history.has(t)).length;
+        }
+        return seen === total;
+      },
+      180_000,
+      () => `history holds ${seen} of the ${total} contents written; agent:\n${agentTail()}`,
+    );
+    expect(seen).toBe(total);
+    expect(agent.child.exitCode).toBeNull();
+    console.log(
+      `cluster-3node: ${total} contents written to ${paths.length} files, ${seen} in history; ` +
+        `${asked.during} answers during the outage (health ${[...statuses].join('/')}), ${asked.ok} outside it, 0 failures`,
+    );
+    for (const p of paths) expect((await currentDoc(c, host, p))?.mitra.content).toBe(written.get(p)!.at(-1));
+  } finally {
+    agent.child.kill('SIGTERM');
+    await agent;
+  }
+}, 900_000);

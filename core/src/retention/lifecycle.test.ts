@@ -1,4 +1,4 @@
-import { applyLifecycle } from './lifecycle';
+import { activeLifecycle, applyLifecycle } from './lifecycle';
 
 /**
  * The request sequence applyLifecycle sends, against a recording transport.
@@ -70,4 +70,27 @@ test('a user who may not manage policies gets the note, not a failed setup', asy
   const r = await applyLifecycle(client, 'mitra-', 90);
   expect(r.kind).toBe('none');
   expect(r.note).toMatch(/grant manage_ilm.*mitra prune/);
+});
+
+test('activeLifecycle: ILM or ISM only when the engine has it AND the prefix has its policy; else none (prune must run)', async () => {
+  const fail = (statusCode: number) => Object.assign(new Error(`status ${statusCode}`), { meta: { statusCode } });
+  const engine = (api: 'ilm' | 'ism' | 'none', policies: string[]) => ({
+    transport: {
+      request: async ({ path }: Call) => {
+        if (path === '/_ilm/status') if (api !== 'ilm') throw fail(400);
+        if (path === '/_plugins/_ism/policies') if (api !== 'ism') throw fail(404);
+        const policy = /^\/(?:_ilm\/policy|_plugins\/_ism\/policies)\/(.+)$/.exec(path)?.[1];
+        if (policy && !policies.includes(policy)) throw fail(404);
+        return { statusCode: 200, body: {} };
+      },
+    },
+  });
+  expect(await activeLifecycle(engine('ilm', ['mitra-history-retention']) as never, 'mitra-')).toBe('ilm');
+  expect(await activeLifecycle(engine('ilm', ['other-history-retention']) as never, 'mitra-')).toBe('none');
+  expect(await activeLifecycle(engine('ism', ['mitra-history-retention']) as never, 'mitra-')).toBe('ism');
+  expect(await activeLifecycle(engine('ism', []) as never, 'mitra-')).toBe('none');
+  expect(await activeLifecycle(engine('none', []) as never, 'mitra-')).toBe('none');
+  // Anything but "no such policy" is not a reason to delete by hand: it surfaces.
+  const broken = { transport: { request: async ({ path }: Call) => (path.startsWith('/_ilm/policy/') ? Promise.reject(fail(500)) : {}) } };
+  await expect(activeLifecycle(broken as never, 'mitra-')).rejects.toThrow('status 500');
 });

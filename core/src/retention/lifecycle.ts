@@ -59,6 +59,25 @@ export async function detectLifecycle(client: LifecycleClient): Promise<Lifecycl
 }
 
 /**
+ * The lifecycle that deletes the prefix's old history on this cluster: ILM or
+ * ISM when the engine has it AND Mitra's policy for the prefix is installed
+ * (mitra setup), else 'none' — then a scheduled prune must do it.
+ */
+export async function activeLifecycle(client: LifecycleClient, prefix: string): Promise<LifecycleKind> {
+  const kind = await detectLifecycle(client);
+  if (kind === 'none') return kind;
+  const policy = lifecyclePolicyId(prefix);
+  const path = kind === 'ilm' ? `/_ilm/policy/${policy}` : `/_plugins/_ism/policies/${policy}`;
+  try {
+    await request(client, 'GET', path);
+    return kind;
+  } catch (e) {
+    if (responseStatus(e) === 404) return 'none';
+    throw e;
+  }
+}
+
+/**
  * Installs (or updates) the retention policy for the prefix's history indices.
  * A user who may not manage lifecycle policies (403) still gets the rest of
  * setup; the note says what to grant, or to schedule `mitra prune`.

@@ -263,6 +263,34 @@ describe('a user error on the secured cluster is one clear line and exit 3', () 
   });
 });
 
+test('retention on ES 9: setup says which lifecycle it found; mitra prune with the API key deletes old days by name, keeps the rest', async () => {
+  // This integ-test build has no ILM module (docs/compatibility.md): setup must say so, not claim a policy.
+  const setup = await runMitra(['setup', ...tls(), '--api-key', creds.apiKey!, '--prefix', prefix, '--json'], {}, 120_000);
+  expect(setup.code).toBe(0);
+  const lifecycle = (JSON.parse(setup.stdout) as { settings: { lifecycle: { kind: string; note: string } } }).settings.lifecycle;
+  expect(lifecycle.kind).toBe('none');
+  expect(lifecycle.note).toMatch(/no ILM\/ISM on this cluster, schedule `mitra prune`/);
+  // Two days long past retention (10 years here, so the fleet's fixed 2026-11 days stay whenever this runs), and the current state.
+  const old = [`${prefix}history-2001.01.01`, `${prefix}history-2001.01.02`];
+  const today = `${prefix}history-${new Date().toISOString().slice(0, 10).replace(/-/g, '.')}`;
+  for (const index of [...old, today]) await target.client.indices.create({ index }, { ignore: [400] });
+  const history = async () => Object.keys(await target.client.indices.get({ index: `${prefix}history-*`, allow_no_indices: true })).sort();
+  const before = await history();
+  const current = (await target.client.count({ index: `${prefix}current` })).count;
+  const res = await runMitra(
+    ['prune', ...tls(), '--api-key', creds.apiKey!, '--prefix', prefix, '--retention', '3650d', '--json'],
+    {},
+    120_000,
+  );
+  expect(res.stderr).toBe('');
+  expect(res.code).toBe(0);
+  expect((JSON.parse(res.stdout) as { deleted: { index: string }[] }).deleted.map((d) => d.index)).toEqual(old);
+  // ES 9 refuses wildcard deletes (action.destructive_requires_name): prune names every index it deletes.
+  expect(await history()).toEqual(before.filter((i) => !old.includes(i)));
+  expect(await history()).toContain(today);
+  expect((await target.client.count({ index: `${prefix}current` })).count).toBe(current);
+}, 300_000);
+
 /** The default engine gets the snapshots through its pipeline, as the agent sends them: current, and history for a change. */
 async function shipThroughPipeline(snapshots: Snapshot[]): Promise<void> {
   const res = await source.client.bulk({

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect, resolveConnection } from '@mitra/core';
+import { runMitra } from '../support/cli';
 import { ENGINE_START_TIMEOUT_MS, useEngine, type FlavorEngine } from '../support/engines';
 
 /**
@@ -37,6 +38,36 @@ test('Mitra connects to OpenSearch in compatibility mode', async () => {
     await c.client.close();
   }
 });
+
+test('retention on OpenSearch: setup says which lifecycle it found; mitra prune deletes old days, keeps recent days and current state', async () => {
+  const prefix = `t-compat-os-retention-${process.pid}-`;
+  const c = await connect(resolveConnection({ es: os.url }, {}, {}));
+  const history = async () =>
+    (await c.client.cat.indices({ index: `${prefix}history-*`, format: 'json', h: 'index' })).map((r) => String(r.index)).sort();
+  try {
+    const setup = await runMitra(['setup', '--es', os.url, '--prefix', prefix, '--json'], {}, 120_000);
+    expect(setup.code).toBe(0);
+    const lifecycle = (JSON.parse(setup.stdout) as { settings: { lifecycle: { kind: string; note: string } } }).settings.lifecycle;
+    // This flavour has no Index Management plugin (no ISM, docs/compatibility.md): setup must say so.
+    expect(lifecycle.kind).toBe('none');
+    expect(lifecycle.note).toMatch(/no ILM\/ISM on this cluster, schedule `mitra prune`/);
+    const today = new Date().toISOString().slice(0, 10).replace(/-/g, '.');
+    const old = [`${prefix}history-2001.01.01`, `${prefix}history-2001.01.02`];
+    for (const index of [...old, `${prefix}history-${today}`, `${prefix}current`]) {
+      await c.client.index({ index, document: { '@timestamp': new Date().toISOString(), host: { name: 'h1' } }, refresh: true });
+    }
+    const res = await runMitra(['prune', '--es', os.url, '--prefix', prefix, '--retention', '90d', '--json']);
+    expect(res.code).toBe(0);
+    expect((JSON.parse(res.stdout) as { deleted: { index: string }[] }).deleted.map((d) => d.index)).toEqual(old);
+    expect(await history()).toEqual([`${prefix}history-${today}`]);
+    expect((await c.client.count({ index: `${prefix}current` })).count).toBe(1);
+  } finally {
+    await c.client.indices.delete({ index: `${prefix}*` }, { ignore: [404] });
+    await c.client.indices.deleteIndexTemplate({ name: `${prefix}*` }, { ignore: [404] });
+    await c.client.ingest.deletePipeline({ id: `${prefix}*` }, { ignore: [404] });
+    await c.client.close();
+  }
+}, 180_000);
 
 interface JestReport {
   success: boolean;

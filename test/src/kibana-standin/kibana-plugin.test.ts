@@ -15,6 +15,7 @@ import {
   onlyDeclared,
   responseFactory,
   standinFeatures,
+  standinTaskManager,
   startPlugin,
   type ServerEntry,
 } from './standin';
@@ -340,15 +341,19 @@ describe('the built server bundle, loaded the way Kibana loads it', () => {
     expect(code).not.toMatch(/class ResponseError extends|elastic-transport|@elastic\/transport/);
   });
 
-  it('set up: every route, the rule type and the feature', () => {
-    expect(kibana.setup).toEqual({ routes: API_ROUTES.length, ruleType: true, feature: true });
-    expect(kibana.config).toEqual({ enabled: true, prefix: cluster.prefix });
+  it('set up: every route, the rule type, the feature and the prune task', () => {
+    expect(kibana.setup).toEqual({ routes: API_ROUTES.length, ruleType: true, feature: true, pruneTask: true });
+    expect(kibana.config).toEqual({ enabled: true, prefix: cluster.prefix, retention: '90d' });
   });
 });
 
 describe('mitra.* in kibana.yml, validated by the exported config schema before the plugin runs', () => {
-  it('defaults to enabled with prefix mitra-', () => {
-    expect(entry.config.schema.validate({}, {}, 'config validation of [mitra]')).toEqual({ enabled: true, prefix: 'mitra-' });
+  it('defaults to enabled with prefix mitra- and retention 90d', () => {
+    expect(entry.config.schema.validate({}, {}, 'config validation of [mitra]')).toEqual({
+      enabled: true,
+      prefix: 'mitra-',
+      retention: '90d',
+    });
   });
 
   it.each([
@@ -359,6 +364,11 @@ describe('mitra.* in kibana.yml, validated by the exported config schema before 
     [{ prefix: 7 }, /^\[config validation of \[mitra\]\.prefix\]: expected value of type \[string\] but got \[number\]/],
     [{ enabled: 'sometimes' }, /^\[config validation of \[mitra\]\.enabled\]: expected value of type \[boolean\] but got \[string\]/],
     [{ index: 'x' }, /^\[config validation of \[mitra\]\.index\]: definition for this key is missing/],
+    [
+      { retention: '90' },
+      /^\[config validation of \[mitra\]\.retention\]: mitra.retention "90" is not a retention: use a number of days like 90d/,
+    ],
+    [{ retention: '0d' }, /^\[config validation of \[mitra\]\.retention\]: mitra.retention "0d" is not a retention/],
   ])('refuses to start with %j', async (yml, message) => {
     await expect(startPlugin(entry, cluster.client, yml)).rejects.toThrow(message);
   });
@@ -506,6 +516,58 @@ describe('the mitra.fleet-query rule type', () => {
   });
 });
 
+describe('the mitra:prune Task Manager task (retention where the engine has no ILM/ISM)', () => {
+  const taskId = () => `mitra:prune:${cluster.prefix}`;
+  const historyIndices = async () =>
+    (await cluster.client.cat.indices({ index: `${cluster.prefix}history-*`, format: 'json', h: 'index' })).map((r) => r.index!).sort();
+
+  it('is registered with a definition Task Manager accepts, and scheduled at start: one task per prefix, every hour', () => {
+    expect([...kibana.taskManager.definitions.keys()]).toEqual(['mitra:prune']);
+    expect(kibana.taskManager.tasks.get(taskId())).toMatchObject({ taskType: 'mitra:prune', schedule: { interval: '1h' } });
+    expect(kibana.taskManager.tasks.size).toBe(1);
+    expect(kibana.logged.filter((l) => l.startsWith('error'))).toEqual([]);
+  });
+
+  it('a run on the 7.10 engine deletes the days past mitra.retention, keeps the recent days and the current state', async () => {
+    const old = [`${cluster.prefix}history-2001.01.01`, `${cluster.prefix}history-2001.01.02`];
+    for (const index of old) await cluster.client.indices.create({ index });
+    const before = await historyIndices();
+    const current = (await cluster.client.count({ index: `${cluster.prefix}current` })).count;
+    const state = await kibana.taskManager.run(taskId());
+    expect(state).toMatchObject({ deleted: 2, kept: before.length - 2 });
+    const after = await historyIndices();
+    expect(after).toEqual(before.filter((i) => !old.includes(i)));
+    // The simulated fleet's two recent days stay, and so does every current-state document.
+    expect(after.length).toBeGreaterThanOrEqual(2);
+    expect((await cluster.client.count({ index: `${cluster.prefix}current` })).count).toBe(current);
+    expect(kibana.logged).toContainEqual(expect.stringMatching(/^info: prune: retention 90d, prefix ".*": deleted 2 history index/));
+    // The next run finds nothing more to delete.
+    expect(await kibana.taskManager.run(taskId())).toMatchObject({ deleted: 0, kept: after.length });
+  });
+
+  it('mitra.retention: off schedules nothing, and a task scheduled before runs without deleting', async () => {
+    const off = await startPlugin(entry, cluster.client, { prefix: cluster.prefix, retention: 'off' });
+    if (!off.enabled) throw new Error('plugin did not start');
+    expect(off.taskManager.tasks.size).toBe(0);
+    // Task Manager keeps a task an earlier configuration scheduled: its runs must be no-ops now.
+    await off.taskManager.start.ensureScheduled({
+      id: taskId(),
+      taskType: 'mitra:prune',
+      schedule: { interval: '1h' },
+      params: {},
+      state: {},
+    });
+    const old = `${cluster.prefix}history-2001.01.03`;
+    await cluster.client.indices.create({ index: old });
+    try {
+      expect(await off.taskManager.run(taskId())).toMatchObject({ skipped: 'retention off' });
+      expect(await historyIndices()).toContain(old);
+    } finally {
+      await cluster.client.indices.delete({ index: old });
+    }
+  });
+});
+
 describe('the stand-in offers nothing Kibana lacks', () => {
   it('its response factory has exactly the declared members (no invented `created`)', () => {
     expect(Object.keys(responseFactory).sort()).toEqual([...DECLARED.responseFactory].sort());
@@ -513,6 +575,20 @@ describe('the stand-in offers nothing Kibana lacks', () => {
       'stand-in response factory differs from kibana_api/server.ts: extra [created], missing []',
     );
     expect(() => onlyDeclared('router', { get() {}, post() {} }, DECLARED.router)).toThrow(/missing \[put, delete\]/);
+  });
+
+  it('its Task Manager refuses what Kibana refuses: a type defined twice, a bad timeout, an unregistered type', async () => {
+    const logged: string[] = [];
+    const tm = standinTaskManager(logged);
+    const runner = () => ({ run: async () => ({ state: {} }) });
+    tm.setup.registerTaskDefinitions({ 'x:one': { createTaskRunner: runner } });
+    expect(() => tm.setup.registerTaskDefinitions({ 'x:one': { createTaskRunner: runner } })).toThrow('Task x:one is already defined!');
+    tm.setup.registerTaskDefinitions({ 'x:two': { timeout: '5 minutes', createTaskRunner: runner } });
+    expect(tm.definitions.has('x:two')).toBe(false);
+    expect(logged).toEqual([expect.stringMatching(/^error: Could not sanitize task definitions: Invalid timeout "5 minutes"/)]);
+    await expect(tm.start.ensureScheduled({ id: 'a', taskType: 'x:three', params: {}, state: {} })).rejects.toThrow(
+      'Unsupported task type "x:three". Supported types are x:one',
+    );
   });
 
   it('its features registry refuses the 8.17 string form of alerting', () => {

@@ -29,6 +29,11 @@ import type {
   RouteValidationResultFactory,
   RuleExecutorServices,
   RuleType,
+  RunContext,
+  TaskInstanceWithId,
+  TaskManagerSetupContract,
+  TaskManagerStartContract,
+  TaskRegisterDefinition,
 } from '../../../kibana-plugin/kibana_api/server';
 
 /**
@@ -44,8 +49,9 @@ import type {
  * `x-elastic-internal-origin`, the response factory and the error body
  * `{statusCode, error, message, attributes}`, the plugin config validated
  * before construction, the alerting registry's checks and the alert factory's
- * limit, and the features registry's 9.x alerting form. The real engine
- * answers every Elasticsearch call.
+ * limit, the features registry's 9.x alerting form, and Task Manager's
+ * registry and ensureScheduled with one run of a task as its runner does it.
+ * The real engine answers every Elasticsearch call.
  */
 
 // ---- declared member names, as values: the compiler rejects a list that misses or invents one ----
@@ -64,6 +70,10 @@ export const DECLARED = {
   scopedClusterClient: keysOf<IScopedClusterClient>()(['asCurrentUser']),
   initializerContext: keysOf<PluginInitializerContext>()(['logger', 'config']),
   coreSetup: keysOf<CoreSetup>()(['http']),
+  coreStart: keysOf<CoreStart>()(['elasticsearch']),
+  taskManagerSetup: keysOf<TaskManagerSetupContract>()(['registerTaskDefinitions']),
+  taskManagerStart: keysOf<TaskManagerStartContract>()(['ensureScheduled']),
+  runContext: keysOf<RunContext>()(['taskInstance']),
   logger: keysOf<Logger>()(['debug', 'info', 'warn', 'error']),
   alerting: keysOf<AlertingServerSetup>()(['registerType']),
   features: keysOf<FeaturesPluginSetup>()(['registerKibanaFeature']),
@@ -439,6 +449,70 @@ export function standinFeatures(ruleTypes: () => ReadonlyMap<string, unknown>) {
   return { features, registered, unknownRuleTypes };
 }
 
+// ---- Task Manager (task_type_dictionary.ts registerTaskDefinitions, task_scheduling.ts ensureScheduled, one run) ----
+
+/** lib/intervals.ts isInterval: an integer and a cadence. */
+const INTERVAL = /^[0-9]+[smhd]$/;
+
+export function standinTaskManager(logged: string[]) {
+  const definitions = new Map<string, TaskRegisterDefinition>();
+  const tasks = new Map<string, TaskInstanceWithId>();
+  const setup = {
+    registerTaskDefinitions: (defs) => {
+      const duplicate = Object.keys(defs).find((type) => definitions.has(type));
+      if (duplicate) throw new Error(`Task ${duplicate} is already defined!`);
+      // sanitizeTaskDefinitions (taskDefinitionSchema): an invalid definition is logged and none of the batch registered.
+      const problem = Object.entries(defs)
+        .map(([type, d]) => definitionProblem(type, d))
+        .find(Boolean);
+      if (problem) return void logged.push(`error: Could not sanitize task definitions: ${problem}`);
+      for (const [type, d] of Object.entries(defs)) definitions.set(type, d);
+    },
+  } satisfies TaskManagerSetupContract;
+  const start = {
+    ensureScheduled: async (instance) => {
+      // TaskStore.schedule → TaskTypeDictionary.ensureHas
+      if (!definitions.has(instance.taskType)) {
+        throw new Error(`Unsupported task type "${instance.taskType}". Supported types are ${[...definitions.keys()].join(', ')}`);
+      }
+      if (instance.schedule && !INTERVAL.test(instance.schedule.interval))
+        throw new Error(`Invalid interval "${instance.schedule.interval}"`);
+      const existing = tasks.get(instance.id);
+      // 409 on an existing id: only an interval schedule is updated, the stored task (and its state) stays.
+      if (existing) {
+        if (instance.schedule?.interval) existing.schedule = instance.schedule;
+        return instance;
+      }
+      tasks.set(instance.id, { ...instance, state: { ...instance.state } });
+      return instance;
+    },
+  } satisfies TaskManagerStartContract;
+  onlyDeclared('task manager setup contract', setup, DECLARED.taskManagerSetup);
+  onlyDeclared('task manager start contract', start, DECLARED.taskManagerStart);
+
+  /** One run of a scheduled task, as TaskManagerRunner does it: the stored instance in, the returned state kept for the next run. */
+  async function run(id: string): Promise<Record<string, unknown>> {
+    const task = tasks.get(id);
+    if (!task) throw new Error(`no task ${id} is scheduled`);
+    const context = { taskInstance: { ...task, state: { ...task.state } } } satisfies RunContext;
+    onlyDeclared('run context', context, DECLARED.runContext);
+    const result = await definitions.get(task.taskType)!.createTaskRunner(context).run();
+    task.state = result ? result.state : {};
+    return task.state;
+  }
+  return { setup, start, definitions, tasks, run };
+}
+
+function definitionProblem(type: string, d: TaskRegisterDefinition): string | undefined {
+  const timeout = d.timeout ?? '5m';
+  if (!INTERVAL.test(timeout)) {
+    return `Invalid timeout "${timeout}". Timeout must be of the form "{number}{cadance}" where number is an integer. Example: 5m.`;
+  }
+  if (d.maxAttempts !== undefined && !(d.maxAttempts >= 1)) return `[${type}.maxAttempts]: Value must be equal to or greater than [1].`;
+  if (typeof d.createTaskRunner !== 'function') return `[${type}.createTaskRunner]: expected a function`;
+  return undefined;
+}
+
 // ---- Plugin lifecycle (plugins service: config, initializer, setup, start) ----
 
 export function standinLogger(lines: string[]): Logger {
@@ -455,8 +529,13 @@ export function standinLogger(lines: string[]): Logger {
 
 /** What a plugin's server entry exports, as Kibana's plugin loader reads it. */
 export interface ServerEntry {
-  plugin: PluginInitializer<unknown, unknown, { alerting?: AlertingServerSetup; features?: FeaturesPluginSetup }>;
-  config: PluginConfigDescriptor<{ enabled: boolean; prefix: string }>;
+  plugin: PluginInitializer<
+    unknown,
+    unknown,
+    { alerting?: AlertingServerSetup; features?: FeaturesPluginSetup; taskManager?: TaskManagerSetupContract },
+    { taskManager?: TaskManagerStartContract }
+  >;
+  config: PluginConfigDescriptor<{ enabled: boolean; prefix: string; retention: string }>;
 }
 
 /**
@@ -471,7 +550,9 @@ export async function startPlugin(entry: ServerEntry, client: ElasticsearchClien
   const http = standinRouter(client);
   const alertingPlugin = standinAlerting(client);
   const featuresPlugin = standinFeatures(() => alertingPlugin.types);
-  if (!config.enabled) return { enabled: false as const, config, http, alerting: alertingPlugin, features: featuresPlugin, logged };
+  const taskManager = standinTaskManager(logged);
+  if (!config.enabled)
+    return { enabled: false as const, config, http, alerting: alertingPlugin, features: featuresPlugin, taskManager, logged };
   const initializerContext = {
     logger: { get: () => standinLogger(logged) },
     config: { get: <T>() => config as T },
@@ -480,10 +561,16 @@ export async function startPlugin(entry: ServerEntry, client: ElasticsearchClien
   onlyDeclared('initializer context', initializerContext, DECLARED.initializerContext);
   onlyDeclared('core setup', core, DECLARED.coreSetup);
   const instance = await entry.plugin(initializerContext);
-  const setup = instance.setup(core, { alerting: alertingPlugin.alerting, features: featuresPlugin.features });
-  const coreStart: CoreStart = {};
-  instance.start(coreStart, {});
+  const setup = instance.setup(core, {
+    alerting: alertingPlugin.alerting,
+    features: featuresPlugin.features,
+    taskManager: taskManager.setup,
+  });
+  // asInternalUser: on this unsecured engine the same client (Kibana's would run as kibana_system).
+  const coreStart = { elasticsearch: { client: { asInternalUser: client } } } satisfies CoreStart;
+  onlyDeclared('core start', coreStart, DECLARED.coreStart);
+  instance.start(coreStart, { taskManager: taskManager.start });
   const unknown = featuresPlugin.unknownRuleTypes();
   if (unknown.length) throw new Error(`features grant rule types nobody registered: ${unknown}`);
-  return { enabled: true as const, config, setup, instance, http, alerting: alertingPlugin, features: featuresPlugin, logged };
+  return { enabled: true as const, config, setup, instance, http, alerting: alertingPlugin, features: featuresPlugin, taskManager, logged };
 }

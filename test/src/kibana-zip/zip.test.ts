@@ -50,11 +50,11 @@ describe('the Kibana plugin zip', () => {
     expect(publicFiles.length).toBeGreaterThan(1);
   });
 
-  it('declares the plugin to Kibana: manifest with server and ui, alerting, features and triggersActionsUi optional; no dependencies to install', () => {
+  it('declares the plugin to Kibana: manifest with server and ui, alerting, features, taskManager and triggersActionsUi optional; no dependencies to install', () => {
     const json = (n: string) => JSON.parse(entries.find((e) => e.name === `kibana/mitra/${n}`)!.data.toString('utf8'));
     const manifest = json('kibana.json');
     expect(manifest).toMatchObject({ id: 'mitra', kibanaVersion: '9.2.4', server: true, ui: true, requiredPlugins: [] });
-    expect([...manifest.optionalPlugins].sort()).toEqual(['alerting', 'features', 'triggersActionsUi']);
+    expect([...manifest.optionalPlugins].sort()).toEqual(['alerting', 'features', 'taskManager', 'triggersActionsUi']);
     const pkg = json('package.json');
     expect(pkg).toMatchObject({ name: 'mitra', kibana: { version: '9.2.4' } });
     expect(pkg.dependencies ?? {}).toEqual({});

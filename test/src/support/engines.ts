@@ -1,4 +1,5 @@
 import {
+  FLAVORS,
   engineOptions,
   readCredentials,
   startEngine,
@@ -25,8 +26,17 @@ export interface FlavorEngine {
 /** Cold starts of the non-default flavours take 20-60 s on 2 busy cores. */
 export const ENGINE_START_TIMEOUT_MS = 240_000;
 
+/**
+ * The port of a flavour for the tests: MITRA_TEST_ES9_PORT / MITRA_TEST_OPENSEARCH_PORT,
+ * else the flavour's default (9210, 9220) — never MITRA_ENGINE_PORT, which names
+ * the suite's 7.10 engine: a flavour there would find that engine answering.
+ */
+export function flavorTestPort(flavor: FlavorName): number {
+  return Number(process.env[`MITRA_TEST_${flavor.toUpperCase()}_PORT`]) || FLAVORS[flavor].defaultPort;
+}
+
 export async function useEngine(flavor: FlavorName): Promise<FlavorEngine> {
-  const options = engineOptions({ flavor, log: () => {} });
+  const options = engineOptions({ flavor, port: flavorTestPort(flavor), log: () => {} });
   const started = await startEngine(options, ENGINE_START_TIMEOUT_MS - 10_000);
   return {
     options,

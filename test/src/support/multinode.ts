@@ -12,6 +12,13 @@ export const TEST_CLUSTER_NODES = 3;
 
 export function testClusterOptions(): EngineOptions {
   const port = Number(process.env.MITRA_TEST_CLUSTER_PORT) || 9291;
+  // The suite's single engine (MITRA_TEST_ES_PORT, default 9200) must not sit on one of the cluster's ports.
+  const single = Number(process.env.MITRA_TEST_ES_PORT) || 9200;
+  if (single >= port && single < port + TEST_CLUSTER_NODES) {
+    throw new Error(
+      `MITRA_TEST_CLUSTER_PORT ${port} puts the 3-node cluster on ${port}-${port + TEST_CLUSTER_NODES - 1}, which holds the suite's engine (MITRA_TEST_ES_PORT ${single}): pick another base port`,
+    );
+  }
   return engineOptions({ flavor: 'es7', port, heap: process.env.MITRA_TEST_CLUSTER_HEAP ?? '384m', log: () => {} });
 }
 
