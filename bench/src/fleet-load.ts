@@ -79,7 +79,10 @@ async function writeFleetState(client: Client, prefix: string, state: FleetState
 export async function dropFleet(client: Client, prefix: string): Promise<void> {
   const assets = loadAssets(prefix);
   const patterns = assets.flatMap((a) => (a.kind === 'index_template' ? ((a.body.index_patterns as string[] | undefined) ?? []) : []));
-  await client.indices.delete({ index: [...patterns, stateIndex(prefix)], ignore_unavailable: true, allow_no_indices: true }, { ignore: [404] });
+  await client.indices.delete(
+    { index: [...patterns, stateIndex(prefix)], ignore_unavailable: true, allow_no_indices: true },
+    { ignore: [404] },
+  );
   for (const a of assets) {
     if (a.kind === 'index_template') await client.indices.deleteIndexTemplate({ name: a.id }, { ignore: [404] });
     else await client.ingest.deletePipeline({ id: a.id }, { ignore: [404] });
@@ -172,7 +175,9 @@ async function sendHosts(client: Client, prefix: string, fleet: FleetOptions, fr
       if (Date.now() - lastLog >= PROGRESS_EVERY_MS) {
         lastLog = Date.now();
         const s = (lastLog - t0) / 1000;
-        log(`fleet: ${step.documents} documents sent (hosts ${from}–${fleet.hosts - 1}), ${s.toFixed(0)} s, ${Math.round(step.documents / s)} docs/s`);
+        log(
+          `fleet: ${step.documents} documents sent (hosts ${from}–${fleet.hosts - 1}), ${s.toFixed(0)} s, ${Math.round(step.documents / s)} docs/s`,
+        );
       }
     }
   };

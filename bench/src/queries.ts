@@ -49,7 +49,9 @@ export async function ensureFleet(client: Client, prefix = FLEET_PREFIX, hosts =
   const current = await countDocs(client, currentIndex(prefix));
   const history = await countDocs(client, historyIndices(prefix));
   const asOf = await newestTimestamp(client, currentIndex(prefix));
-  log(`fleet: ${hosts} hosts under "${prefix}" (${load ? `loaded in ${load.seconds} s` : 'reused'}), ${current} current, ${history} history documents`);
+  log(
+    `fleet: ${hosts} hosts under "${prefix}" (${load ? `loaded in ${load.seconds} s` : 'reused'}), ${current} current, ${history} history documents`,
+  );
   return { prefix, hosts, reused: !load, load, currentDocs: current, historyDocs: history, asOf, state };
 }
 
@@ -164,7 +166,14 @@ export async function benchQueries(client: Client, opts: QueriesOptions): Promis
   }
   const table = sideBySide(results);
   log(table);
-  return { prefix: GROWTH_PREFIX, engineVersion: info.version.number, runs: opts.runs, warmupRounds: opts.warmupRounds, sizes: results, table };
+  return {
+    prefix: GROWTH_PREFIX,
+    engineVersion: info.version.number,
+    runs: opts.runs,
+    warmupRounds: opts.warmupRounds,
+    sizes: results,
+    table,
+  };
 }
 
 async function benchSize(client: Client, hosts: number, opts: QueriesOptions): Promise<SizeResult> {
@@ -179,11 +188,19 @@ async function benchSize(client: Client, hosts: number, opts: QueriesOptions): P
     const target = q.kind === 'fleet' ? fleetTargetMs(hosts) : HISTORY_TARGET_MS;
     const r = await measure(client, q, opts.runs, target);
     measured.push(r);
-    log(`queries at ${hosts}: ${q.name}: p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms (target ${target}) ${r.pass ? 'pass' : 'FAIL'}, ${r.answerBytes} B — ${r.answer}`);
+    log(
+      `queries at ${hosts}: ${q.name}: p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms (target ${target}) ${r.pass ? 'pass' : 'FAIL'}, ${r.answerBytes} B — ${r.answer}`,
+    );
   }
   return {
     hosts,
-    fleet: { reused: fleet.reused, load: fleet.load, currentDocs: fleet.currentDocs, historyDocs: fleet.historyDocs, asOf: fleet.asOf.toISOString() },
+    fleet: {
+      reused: fleet.reused,
+      load: fleet.load,
+      currentDocs: fleet.currentDocs,
+      historyDocs: fleet.historyDocs,
+      asOf: fleet.asOf.toISOString(),
+    },
     engine,
     loadBefore,
     loadAfter: loadAverage(),
@@ -192,8 +209,13 @@ async function benchSize(client: Client, hosts: number, opts: QueriesOptions): P
 }
 
 async function engineFigures(client: Client, prefix: string): Promise<SizeResult['engine']> {
-  const nodes = (await client.nodes.stats({ metric: 'jvm' })) as { nodes: Record<string, { jvm: { mem: { heap_used_in_bytes: number; heap_max_in_bytes: number } } }> };
-  const heap = Object.values(nodes.nodes).reduce((a, n) => ({ used: a.used + n.jvm.mem.heap_used_in_bytes, max: a.max + n.jvm.mem.heap_max_in_bytes }), { used: 0, max: 0 });
+  const nodes = (await client.nodes.stats({ metric: 'jvm' })) as {
+    nodes: Record<string, { jvm: { mem: { heap_used_in_bytes: number; heap_max_in_bytes: number } } }>;
+  };
+  const heap = Object.values(nodes.nodes).reduce(
+    (a, n) => ({ used: a.used + n.jvm.mem.heap_used_in_bytes, max: a.max + n.jvm.mem.heap_max_in_bytes }),
+    { used: 0, max: 0 },
+  );
   const stats = await client.indices.stats({ index: [currentIndex(prefix), historyIndices(prefix)], metric: 'store' });
   const store = stats._all.primaries?.store?.size_in_bytes ?? 0;
   const mib = (b: number) => Math.round(b / 2 ** 20);

@@ -96,7 +96,8 @@ export function summarise(answer: unknown): string {
     const v = a[key];
     if (typeof v === 'number' || typeof v === 'boolean') parts.push(`${key} ${v}`);
   }
-  if (Array.isArray(a.values)) parts.push(`values ${(a.values as { value: string; count: number }[]).map((v) => `${v.value}:${v.count}`).join(' ')}`);
+  if (Array.isArray(a.values))
+    parts.push(`values ${(a.values as { value: string; count: number }[]).map((v) => `${v.value}:${v.count}`).join(' ')}`);
   if (Array.isArray(a.versions)) parts.push(`versions ${a.versions.length}`);
   if (typeof a.content === 'string') parts.push(`${a.content.length} chars`);
   return parts.join(', ');
