@@ -55,8 +55,9 @@ export interface LoadStep {
   retried: number;
 }
 
-const DEFAULT_BULK_BYTES = 2 * 2 ** 20;
-const DEFAULT_CONCURRENCY = 3;
+// Tunable for a bigger machine without a code change: BENCH_BULK_MIB, BENCH_LOAD_CONCURRENCY.
+const DEFAULT_BULK_BYTES = (Number(process.env.BENCH_BULK_MIB) || 2) * 2 ** 20;
+const DEFAULT_CONCURRENCY = Number(process.env.BENCH_LOAD_CONCURRENCY) || 3;
 const PROGRESS_EVERY_MS = 10_000;
 const stateIndex = (prefix: string) => `${prefix}bench-state`;
 const STATE_ID = 'fleet';
