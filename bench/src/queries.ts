@@ -1,38 +1,30 @@
 import { loadavg } from 'node:os';
 import type { Client } from '@elastic/elasticsearch';
-import {
-  contentAt,
-  fileDrift,
-  findHosts,
-  listVersions,
-  searchSnapshots,
-  settingValues,
-  staleHosts,
-  currentIndex,
-  historyIndices,
-} from '@mitra/core';
-import { installAssets } from '@mitra/ingest-pipelines';
-import { loadFleet } from '@mitra/test/dist/fleet/load';
-import { hostName, simulateHost, type FleetOptions } from '@mitra/test/dist/fleet/simulator';
+import { currentIndex, historyIndices } from '@mitra/core';
+import { dropFleet, growFleet, readFleetState, type FleetState, type LoadOptions, type LoadStep } from './fleet-load';
+import { questions, summarise, type Question, type QuestionKind } from './questions';
 
 /**
- * Fleet query latency on a simulated 10,000-host fleet: every fleet question
- * and the per-file history calls, timed client-side with hrtime around the
- * library call (what the CLI and the API wait for), N sequential runs each
- * after warm-up rounds. The fleet is loaded once under its own prefix and
- * reused by later runs (and by the api-load benchmark).
+ * The growth curve: every fleet question and history call (bench/src/questions.ts)
+ * on simulated fleets of growing size (default 10k, 30k, 100k hosts, 3 days
+ * of history, seed 42), timed client-side with hrtime around the library call
+ * (what the CLI and the API wait for), warm-up rounds then N sequential runs
+ * per question; p50/p99 and the answer's size as JSON. The fleet grows in
+ * place between sizes (bench/src/fleet-load.ts) under its own prefix, which
+ * is dropped at the end unless `--keep`.
  */
 
+/** The 10k fleet api-load and ui share (`ensureFleet`); the growth curve has its own prefix. */
 export const FLEET_PREFIX = process.env.BENCH_FLEET_PREFIX || 'bench-fleet-';
 export const FLEET_HOSTS = Number(process.env.BENCH_FLEET_HOSTS) || 10_000;
-// The simulator's defaults, spelled out: a reused fleet must have been loaded with these.
-const FLEET_SHAPE: FleetOptions = { hosts: FLEET_HOSTS, seed: 42, days: 3 };
-const FLEET_QUERY_TARGET_MS = 200;
-const HISTORY_TARGET_MS = 50;
-const DAY_MS = 86_400_000;
+export const GROWTH_PREFIX = process.env.BENCH_GROWTH_PREFIX || 'bench-growth-';
+export const DEFAULT_SIZES = [10_000, 30_000, 100_000];
+const SHAPE = { seed: 42, days: 3 };
+/** Issue 13's goals: fleet questions p99 ≤ 100 ms at 10k hosts and ≤ 200 ms at 100k; history calls ≤ 20 ms. */
+const fleetTargetMs = (hosts: number) => (hosts <= 10_000 ? 100 : 200);
+const HISTORY_TARGET_MS = 20;
 const MIN_RUNS = 50;
 const SLOW_CASE_BUDGET_MS = 120_000;
-const LUCENE = 'filename:"/etc/fstab" AND content:ext4';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -40,67 +32,31 @@ export interface Fleet {
   prefix: string;
   hosts: number;
   reused: boolean;
-  loadSeconds?: number;
+  load: LoadStep | null;
   /** Top-level documents (nested package/settings entries not counted). */
   currentDocs: number;
   historyDocs: number;
   /** Newest @timestamp in the current state: the fleet's "now", so relative times give the same answers on every run. */
   asOf: Date;
+  state: FleetState;
 }
 
-/** Loads the simulated fleet unless a complete one is already there. */
-export async function ensureFleet(client: Client, prefix = FLEET_PREFIX, shape: FleetOptions = FLEET_SHAPE): Promise<Fleet> {
-  let reused = true;
-  let loadSeconds: number | undefined;
-  if (!(await fleetComplete(client, prefix, shape))) {
-    reused = false;
-    loadSeconds = await reloadFleet(client, prefix, shape);
-  }
+/** The simulated fleet of `hosts` hosts under `prefix`: reused, grown from a smaller one, or loaded. */
+export async function ensureFleet(client: Client, prefix = FLEET_PREFIX, hosts = FLEET_HOSTS, opts: LoadOptions = {}): Promise<Fleet> {
+  const load = await growFleet(client, prefix, hosts, SHAPE, { log, ...opts });
+  const state = await readFleetState(client, prefix);
+  if (!state?.complete) throw new Error(`the fleet under "${prefix}" is incomplete after loading: run the benchmark again`);
   const current = await countDocs(client, currentIndex(prefix));
   const history = await countDocs(client, historyIndices(prefix));
   const asOf = await newestTimestamp(client, currentIndex(prefix));
   log(
-    `fleet: ${shape.hosts} hosts under "${prefix}" (${reused ? 'reused' : `loaded in ${loadSeconds} s`}), ${current} current, ${history} history documents`,
+    `fleet: ${hosts} hosts under "${prefix}" (${load ? `loaded in ${load.seconds} s` : 'reused'}), ${current} current, ${history} history documents`,
   );
-  return { prefix, hosts: shape.hosts, reused, loadSeconds, currentDocs: current, historyDocs: history, asOf };
+  return { prefix, hosts, reused: !load, load, currentDocs: current, historyDocs: history, asOf, state };
 }
 
-/**
- * Complete means every host has its /proc/version and the last host has all
- * of its files: the loader sends hosts in order, so an interrupted load shows
- * in the last host (and a different fleet size in the first count).
- */
-async function fleetComplete(client: Client, prefix: string, shape: FleetOptions): Promise<boolean> {
-  const index = currentIndex(prefix);
-  const exists = await client.indices.exists({ index });
-  if (!exists) return false;
-  const kernels = await countDocs(client, index, { term: { 'file.path': '/proc/version' } });
-  const lastIndex = shape.hosts - 1;
-  const lastFiles = await countDocs(client, index, { term: { 'host.name': hostName(lastIndex) } });
-  const expected = simulateHost(lastIndex, shape).files.length;
-  return kernels === shape.hosts && lastFiles === expected;
-}
-
-async function reloadFleet(client: Client, prefix: string, shape: FleetOptions): Promise<number> {
-  log(`fleet: loading ${shape.hosts} hosts under "${prefix}" (takes minutes; later runs reuse it)`);
-  await client.indices.delete({ index: `${prefix}*` }, { ignore: [404] });
-  await installAssets(client, prefix);
-  const t0 = Date.now();
-  const every = Math.max(1, Math.round(shape.hosts / 10));
-  const stats = await loadFleet(client, prefix, {
-    ...shape,
-    onHost: (h) => {
-      const i = Number(h.name.replace(/\D/g, ''));
-      if ((i + 1) % every === 0) log(`fleet: ${i + 1}/${shape.hosts} hosts generated, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-    },
-  });
-  const seconds = Number(((Date.now() - t0) / 1000).toFixed(1));
-  log(`fleet: ${stats.documents} wire documents in ${stats.requests} bulk requests, ${seconds} s`);
-  return seconds;
-}
-
-async function countDocs(client: Client, index: string, query?: object): Promise<number> {
-  const res = await client.count({ index, ignore_unavailable: true, allow_no_indices: true, ...(query ? { query } : {}) });
+async function countDocs(client: Client, index: string): Promise<number> {
+  const res = await client.count({ index, ignore_unavailable: true, allow_no_indices: true });
   return res.count;
 }
 
@@ -148,108 +104,9 @@ export async function captureRequests<T>(client: Client, work: () => Promise<T>)
   }
 }
 
-interface Case {
-  name: string;
-  targetMs: number;
-  /** One timed call: hrtime around the library call only; the answer is summarised afterwards. */
-  time(): Promise<{ ms: number; answer: () => string }>;
-  call(): Promise<unknown>;
-}
-
-function defineCase<T>(name: string, targetMs: number, call: () => Promise<T>, answer: (r: T) => string): Case {
-  return {
-    name,
-    targetMs,
-    call,
-    async time() {
-      const t0 = process.hrtime.bigint();
-      const r = await call();
-      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-      return { ms, answer: () => answer(r) };
-    },
-  };
-}
-
-/** A host whose /etc/hosts changed once during the simulated days, so its history has two versions. */
-function hostWithHostsChange(): { host: string; versions: number } {
-  for (let i = 12; i < FLEET_SHAPE.hosts; i++) {
-    const file = simulateHost(i, FLEET_SHAPE).files.find((f) => f.path === '/etc/hosts');
-    if (file && file.versions.length > 1) return { host: hostName(i), versions: file.versions.length };
-  }
-  return { host: hostName(12), versions: 1 };
-}
-
-function fleetCases(client: Client, fleet: Fleet): Case[] {
-  const p = fleet.prefix;
-  const dayBefore = new Date(fleet.asOf.getTime() - DAY_MS).toISOString();
-  const h = hostWithHostsChange();
-  const F = FLEET_QUERY_TARGET_MS;
-  return [
-    defineCase(
-      'hosts --kernel 4.4',
-      F,
-      () => findHosts(client, p, { kernel: '4.4' }),
-      (r) => `${r.total} hosts`,
-    ),
-    defineCase(
-      'hosts --missing-package zsh',
-      F,
-      () => findHosts(client, p, { missingPackage: 'zsh' }),
-      (r) => `${r.total} hosts, ${r.unknown?.length ?? 0} without inventory`,
-    ),
-    defineCase(
-      'hosts --file /etc/hosts --larger-than 4k',
-      F,
-      () => findHosts(client, p, { file: '/etc/hosts', largerThan: '4k' }),
-      (r) => `${r.total} hosts`,
-    ),
-    defineCase(
-      'values vm.swappiness',
-      F,
-      () => settingValues(client, p, { key: 'vm.swappiness' }),
-      (r) => `${r.total} hosts, ${r.values.map((v) => `${v.value}:${v.count}`).join(' ')}`,
-    ),
-    defineCase(
-      'drift /etc/hosts',
-      F,
-      () => fileDrift(client, p, { path: '/etc/hosts' }),
-      (r) => `${r.total} of ${r.reporting} drifted, ${r.variants.length} variants`,
-    ),
-    defineCase(
-      'hosts --stale 1d',
-      F,
-      () => staleHosts(client, p, { olderThan: '1d', now: fleet.asOf }),
-      (r) => `${r.total} hosts`,
-    ),
-    defineCase(
-      'search (Lucene)',
-      F,
-      () => searchSnapshots(client, p, { query: LUCENE }),
-      (r) => `${r.total} hits`,
-    ),
-    defineCase(
-      'search (Lucene) --at 1 day before',
-      F,
-      () => searchSnapshots(client, p, { query: LUCENE, at: dayBefore }),
-      (r) => `${r.total} hits`,
-    ),
-    defineCase(
-      `history ${h.host} /etc/hosts`,
-      HISTORY_TARGET_MS,
-      () => listVersions({ client, prefix: p }, { host: h.host, path: '/etc/hosts' }),
-      (r) => `${r.total} versions (simulated: ${h.versions})`,
-    ),
-    defineCase(
-      `content-at ${h.host} /etc/hosts, 1 day before`,
-      HISTORY_TARGET_MS,
-      () => contentAt({ client, prefix: p }, { host: h.host, path: '/etc/hosts', at: dayBefore }),
-      (r) => `${r.content?.length ?? 0} chars, version of ${r.version?.timestamp ?? 'none'}`,
-    ),
-  ];
-}
-
-export interface CaseResult {
-  query: string;
+export interface QuestionResult {
+  question: string;
+  kind: QuestionKind;
   runs: number;
   p50Ms: number;
   p99Ms: number;
@@ -257,65 +114,161 @@ export interface CaseResult {
   maxMs: number;
   targetMs: number;
   pass: boolean;
+  /** The answer as JSON (what `--json` prints and the API returns), in bytes. */
+  answerBytes: number;
   answer: string;
   /** Elasticsearch requests one call sends, and their summed server-side `took`: the rest of the latency is transport and client work. */
   esRequests: number;
   esTookMs: number;
 }
 
-export interface QueriesResult {
-  fleet: Omit<Fleet, 'asOf'> & { asOf: string };
-  warmupRounds: number;
-  /** `uptime` load averages (1, 5, 15 min) before and after the measurement: the machine is shared. */
+export interface SizeResult {
+  hosts: number;
+  fleet: { reused: boolean; load: LoadStep | null; currentDocs: number; historyDocs: number; asOf: string };
+  /** Engine heap (used/max, MiB) and primary store (MiB) after loading, before timing. */
+  engine: { heapUsedMiB: number; heapMaxMiB: number; storeMiB: number };
+  /** `uptime` load averages (1, 5, 15 min) before and after timing this size: the machine may be shared. */
   loadBefore: number[];
   loadAfter: number[];
-  cases: CaseResult[];
+  questions: QuestionResult[];
 }
 
-export async function benchQueries(client: Client, runs = Number(process.env.BENCH_RUNS) || 100, warmupRounds = 5): Promise<QueriesResult> {
-  const fleet = await ensureFleet(client);
-  const cases = fleetCases(client, fleet);
-  log(`queries: ${warmupRounds} warm-up rounds`);
-  for (let r = 0; r < warmupRounds; r++) for (const c of cases) await c.call();
+export interface QueriesOptions {
+  sizes: number[];
+  runs: number;
+  warmupRounds: number;
+  /** Keep the fleet after the run (it is dropped by default). */
+  keep: boolean;
+  load?: LoadOptions;
+}
+
+export interface QueriesResult {
+  prefix: string;
+  engineVersion: string;
+  runs: number;
+  warmupRounds: number;
+  sizes: SizeResult[];
+  /** The side-by-side table (question × size), as printed. */
+  table: string;
+}
+
+export async function benchQueries(client: Client, opts: QueriesOptions): Promise<QueriesResult> {
+  const sizes = [...new Set(opts.sizes)].sort((a, b) => a - b);
+  const info = await client.info();
+  const results: SizeResult[] = [];
+  try {
+    for (const hosts of sizes) results.push(await benchSize(client, hosts, opts));
+  } finally {
+    if (!opts.keep) {
+      await dropFleet(client, GROWTH_PREFIX);
+      log(`fleet: dropped "${GROWTH_PREFIX}" (pass --keep to keep it)`);
+    }
+  }
+  const table = sideBySide(results);
+  log(table);
+  return {
+    prefix: GROWTH_PREFIX,
+    engineVersion: info.version.number,
+    runs: opts.runs,
+    warmupRounds: opts.warmupRounds,
+    sizes: results,
+    table,
+  };
+}
+
+async function benchSize(client: Client, hosts: number, opts: QueriesOptions): Promise<SizeResult> {
+  const fleet = await ensureFleet(client, GROWTH_PREFIX, hosts, opts.load);
+  const engine = await engineFigures(client, GROWTH_PREFIX);
+  const list = questions({ client, prefix: GROWTH_PREFIX, asOf: fleet.asOf, fleet: fleet.state });
+  log(`queries at ${hosts} hosts: ${opts.warmupRounds} warm-up rounds of ${list.length} questions`);
+  for (let r = 0; r < opts.warmupRounds; r++) for (const q of list) await q.ask();
   const loadBefore = loadAverage();
-  const results: CaseResult[] = [];
-  for (const c of cases) {
-    results.push(await measure(client, c, runs));
-    const last = results[results.length - 1];
+  const measured: QuestionResult[] = [];
+  for (const q of list) {
+    const target = q.kind === 'fleet' ? fleetTargetMs(hosts) : HISTORY_TARGET_MS;
+    const r = await measure(client, q, opts.runs, target);
+    measured.push(r);
     log(
-      `queries: ${c.name}: p50 ${last.p50Ms} ms, p99 ${last.p99Ms} ms (target ${c.targetMs}) ${last.pass ? 'pass' : 'FAIL'} — ${last.answer}`,
+      `queries at ${hosts}: ${q.name}: p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms (target ${target}) ${r.pass ? 'pass' : 'FAIL'}, ${r.answerBytes} B — ${r.answer}`,
     );
   }
-  return { fleet: { ...fleet, asOf: fleet.asOf.toISOString() }, warmupRounds, loadBefore, loadAfter: loadAverage(), cases: results };
+  return {
+    hosts,
+    fleet: {
+      reused: fleet.reused,
+      load: fleet.load,
+      currentDocs: fleet.currentDocs,
+      historyDocs: fleet.historyDocs,
+      asOf: fleet.asOf.toISOString(),
+    },
+    engine,
+    loadBefore,
+    loadAfter: loadAverage(),
+    questions: measured,
+  };
 }
 
-async function measure(client: Client, c: Case, runs: number): Promise<CaseResult> {
+async function engineFigures(client: Client, prefix: string): Promise<SizeResult['engine']> {
+  const nodes = (await client.nodes.stats({ metric: 'jvm' })) as {
+    nodes: Record<string, { jvm: { mem: { heap_used_in_bytes: number; heap_max_in_bytes: number } } }>;
+  };
+  const heap = Object.values(nodes.nodes).reduce(
+    (a, n) => ({ used: a.used + n.jvm.mem.heap_used_in_bytes, max: a.max + n.jvm.mem.heap_max_in_bytes }),
+    { used: 0, max: 0 },
+  );
+  const stats = await client.indices.stats({ index: [currentIndex(prefix), historyIndices(prefix)], metric: 'store' });
+  const store = stats._all.primaries?.store?.size_in_bytes ?? 0;
+  const mib = (b: number) => Math.round(b / 2 ** 20);
+  return { heapUsedMiB: mib(heap.used), heapMaxMiB: mib(heap.max), storeMiB: mib(store) };
+}
+
+async function measure(client: Client, q: Question, runs: number, targetMs: number): Promise<QuestionResult> {
   const times: number[] = [];
-  let answer = () => '';
+  let last: unknown;
   const started = Date.now();
   for (let i = 0; i < runs; i++) {
-    // A query far off its target need not hold the machine for minutes: stop at 50 runs after two minutes.
+    // A question far off its target need not hold the machine for minutes: stop at 50 runs after two minutes.
     if (i >= MIN_RUNS && Date.now() - started > SLOW_CASE_BUDGET_MS) break;
-    const t = await c.time();
-    times.push(t.ms);
-    answer = t.answer;
+    const t0 = process.hrtime.bigint();
+    last = await q.ask();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
-  const { requests } = await captureRequests(client, () => c.call());
+  const { requests } = await captureRequests(client, () => q.ask());
   const p99 = percentile(times, 99);
   return {
-    query: c.name,
+    question: q.name,
+    kind: q.kind,
     runs: times.length,
     p50Ms: round(percentile(times, 50)),
     p99Ms: round(p99),
     meanMs: round(times.reduce((a, b) => a + b, 0) / times.length),
     maxMs: round(Math.max(...times)),
-    targetMs: c.targetMs,
-    pass: p99 < c.targetMs,
-    answer: answer(),
+    targetMs,
+    pass: p99 <= targetMs,
+    answerBytes: Buffer.byteLength(JSON.stringify(last)),
+    answer: summarise(last),
     esRequests: requests.length,
     esTookMs: requests.reduce((n, r) => n + (r.tookMs ?? 0), 0),
   };
 }
+
+/** Markdown: one row per question, one column per fleet size, "p50 / p99 ms (answer size)"; a miss of the target in bold. */
+export function sideBySide(sizes: SizeResult[]): string {
+  const head = ['question', ...sizes.map((s) => `${s.hosts.toLocaleString('en-US')} hosts: p50 / p99 ms (answer)`)];
+  const names = sizes[0]?.questions.map((q) => q.question) ?? [];
+  const rows = names.map((name) => [
+    name,
+    ...sizes.map((s) => {
+      const q = s.questions.find((x) => x.question === name);
+      if (!q) return '—';
+      const p99 = q.pass ? `${q.p99Ms}` : `**${q.p99Ms}**`;
+      return `${q.p50Ms} / ${p99} (${bytes(q.answerBytes)})`;
+    }),
+  ]);
+  return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+
+const bytes = (n: number) => (n < 1024 ? `${n} B` : n < 2 ** 20 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 2 ** 20).toFixed(1)} MiB`);
 
 /** Nearest-rank percentile: the smallest sample with at least p% of samples at or below it. */
 export function percentile(xs: number[], p: number): number {

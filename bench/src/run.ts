@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import type { Client } from '@elastic/elasticsearch';
 import { connect, resolveConnection } from '@mitra/core';
 import { engineOptions, probe, startEngine, stopEngine } from '@mitra/engine';
@@ -9,22 +10,27 @@ import { benchEngineStart } from './engine-start';
 import { benchUi } from './ui';
 import { benchIngest } from './ingest';
 import { benchApiLoad } from './api-load';
-import { benchQueries } from './queries';
+import { benchQueries, DEFAULT_SIZES, type QueriesOptions } from './queries';
 import { benchStorage } from './storage';
 import { benchSamples } from './samples';
 
 /**
- * `npm run bench [-- name ...]`: runs the named benchmarks (all by default)
- * against the local engine and writes bench/results/<date>-<name>.json.
- * Figures worth keeping are copied into bench/README.md by hand, with the machine.
+ * `npm run bench [-- name ... [--hosts 10000,30000,100000] [--runs N] [--keep]]`:
+ * runs the named benchmarks (all by default) against the local engine and
+ * writes bench/results/<date>-<name>.json. The flags are the queries
+ * benchmark's (its growth curve). Figures worth keeping are copied into
+ * bench/README.md by hand, with the machine.
  */
+const USAGE = 'usage: npm run bench -- [name ...] [--hosts N,N,...] [--runs N] [--keep]';
+let queriesOptions: QueriesOptions = { sizes: DEFAULT_SIZES, runs: 100, warmupRounds: 5, keep: false };
+
 const BENCHES: Record<string, () => Promise<unknown>> = {
   'agent-cycle': () => benchAgentCycle(),
   'agent-process': () => benchAgentProcess(),
   'agent-large-files': () => benchAgentLargeFiles(),
   'agent-outage': () => benchAgentOutage(),
   'engine-start': () => benchEngineStart(),
-  queries: () => withClient((client) => benchQueries(client)),
+  queries: () => withClient((client) => benchQueries(client, queriesOptions)),
   'api-load': () => withClient((client, url) => benchApiLoad(client, url)),
   ui: () => withClient((client) => benchUi(client)),
   storage: () => withClient((client) => benchStorage(client, Number(process.env.BENCH_STORAGE_HOSTS) || 1000)),
@@ -38,6 +44,10 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
     }
   },
 };
+
+// A fleet-loader bulk can take minutes on a busy engine, and the client's timeout bounds every request
+// (per-request timeouts cannot exceed it); the timed questions never come near it.
+process.env.MITRA_ES_TIMEOUT_MS ??= '600000';
 
 async function withClient<T>(work: (client: Client, url: string) => Promise<T>): Promise<T> {
   const { client, url } = await connect(resolveConnection());
@@ -77,7 +87,36 @@ async function main(names: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).catch((e: Error) => {
+/** Benchmark names and the queries benchmark's options; a clear error for anything else. */
+function parseCommandLine(argv: string[]): string[] {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { hosts: { type: 'string' }, runs: { type: 'string' }, keep: { type: 'boolean' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const sizes = values.hosts === undefined ? DEFAULT_SIZES : values.hosts.split(',').map((h) => positiveInt(h.trim(), '--hosts'));
+  const runs = values.runs === undefined ? Number(process.env.BENCH_RUNS) || 100 : positiveInt(values.runs, '--runs');
+  queriesOptions = { ...queriesOptions, sizes, runs, keep: values.keep ?? false };
+  return positionals;
+}
+
+function positiveInt(text: string, flag: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n <= 0) throw new Error(`${flag}: "${text}" is not a positive whole number`);
+  return n;
+}
+
+function args(): string[] {
+  try {
+    return parseCommandLine(process.argv.slice(2));
+  } catch (e) {
+    console.error(`bench: ${(e as Error).message.split('\n')[0]}; ${USAGE}`);
+    process.exit(2);
+  }
+}
+
+main(args()).catch((e: Error) => {
   console.error(`bench: ${e.message}`);
   process.exit(1);
 });
