@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { buildMappings } from '@mitra/core';
+import { buildMappings } from '@mitra/core/dist/base';
 
 /**
  * The ingest assets are data files under ingest-pipelines/assets; this reads and
