@@ -105,7 +105,13 @@ export class HttpTransport implements Transport {
     }
   }
 
-  private once(node: URL, method: string, path: string, body: string | undefined, ndjson?: boolean): Promise<{ status: number; body: unknown }> {
+  private once(
+    node: URL,
+    method: string,
+    path: string,
+    body: string | undefined,
+    ndjson?: boolean,
+  ): Promise<{ status: number; body: unknown }> {
     const https = node.protocol === 'https:';
     const headers: Record<string, string | number> = { accept: 'application/json' };
     if (this.authorization) headers.authorization = this.authorization;
@@ -114,11 +120,26 @@ export class HttpTransport implements Transport {
       headers['content-length'] = Buffer.byteLength(body);
     }
     const base = node.pathname.replace(/\/$/, '');
-    const options = { method, host: node.hostname, port: node.port || (https ? 443 : 80), path: base + path, headers, agent: this.agent(https) };
+    const options = {
+      method,
+      host: node.hostname,
+      port: node.port || (https ? 443 : 80),
+      path: base + path,
+      headers,
+      agent: this.agent(https),
+    };
     return new Promise((resolve, reject) => {
       const req = (https ? httpsRequest : httpRequest)(options, (res) => void readBody(res).then(resolve, reject));
-      req.setTimeout(this.config.requestTimeoutMs, () => req.destroy(new TimeoutError(`request timed out after ${this.config.requestTimeoutMs} ms`)));
-      req.on('error', (e) => reject(e instanceof TimeoutError ? e : new ConnectionError(`${(e as NodeJS.ErrnoException).code ?? ''} ${e.message}`.trim(), { cause: e })));
+      req.setTimeout(this.config.requestTimeoutMs, () =>
+        req.destroy(new TimeoutError(`request timed out after ${this.config.requestTimeoutMs} ms`)),
+      );
+      req.on('error', (e) =>
+        reject(
+          e instanceof TimeoutError
+            ? e
+            : new ConnectionError(`${(e as NodeJS.ErrnoException).code ?? ''} ${e.message}`.trim(), { cause: e }),
+        ),
+      );
       if (this.fingerprint && https) req.on('socket', (socket) => this.pin(socket as TLSSocket, req));
       req.end(body);
     });

@@ -6,23 +6,40 @@ import type { WireDoc } from './wire';
 
 const URL_ = 'http://127.0.0.1:1';
 const connection: ConnectionConfig = { nodes: [URL_], verifyTls: true, requestTimeoutMs: 1000 };
-const esError = (status: number, type: string, reason: string) => new ResponseError({ statusCode: status, body: { error: { type, reason }, status } });
+const esError = (status: number, type: string, reason: string) =>
+  new ResponseError({ statusCode: status, body: { error: { type, reason }, status } });
 
 describe('classifyItem: one bulk item', () => {
   it.each<[string, BulkItem, string]>([
     ['accepted', { status: 201 }, 'shipped'],
     ['429 (queue full)', { status: 429, error: { type: 'es_rejected_execution_exception', reason: 'rejected execution' } }, 'retry'],
     ['503 (no primary)', { status: 503, error: { type: 'unavailable_shards_exception', reason: 'primary shard is not active' } }, 'retry'],
-    ['500 from a processor that failed for good', { status: 500, error: { type: 'fail_processor_exception', reason: 'no host.name' } }, 'rejected'],
-    ['400 mapping error', { status: 400, error: { type: 'mapper_parsing_exception', reason: 'failed to parse field [file.size]' } }, 'rejected'],
-    ['404 missing pipeline', { status: 404, error: { type: 'illegal_argument_exception', reason: 'pipeline with id [m-snapshot] does not exist' } }, 'pipeline-missing'],
+    [
+      '500 from a processor that failed for good',
+      { status: 500, error: { type: 'fail_processor_exception', reason: 'no host.name' } },
+      'rejected',
+    ],
+    [
+      '400 mapping error',
+      { status: 400, error: { type: 'mapper_parsing_exception', reason: 'failed to parse field [file.size]' } },
+      'rejected',
+    ],
+    [
+      '404 missing pipeline',
+      { status: 404, error: { type: 'illegal_argument_exception', reason: 'pipeline with id [m-snapshot] does not exist' } },
+      'pipeline-missing',
+    ],
     ['409 version conflict', { status: 409, error: { type: 'version_conflict_engine_exception', reason: 'conflict' } }, 'rejected'],
   ])('%s → %s', (_name, item, kind) => {
     expect(classifyItem(item).kind).toBe(kind);
   });
 
   it('a multi-line reason becomes one line', () => {
-    expect(classifyItem({ status: 400, error: { type: 'x', reason: 'first\n  second' } })).toEqual({ kind: 'rejected', status: 400, reason: 'first second' });
+    expect(classifyItem({ status: 400, error: { type: 'x', reason: 'first\n  second' } })).toEqual({
+      kind: 'rejected',
+      status: 400,
+      reason: 'first second',
+    });
   });
 });
 
@@ -115,7 +132,13 @@ describe('Shipper with a scripted cluster', () => {
 
   it('a missing pipeline (404 in the items) stops the request: everything unsent, not retryable, names mitra setup', async () => {
     const { shipper } = shipperWith([
-      (l) => l.filter((_, i) => i % 2 === 0).map(() => ({ status: 404, error: { type: 'illegal_argument_exception', reason: 'pipeline with id [m-snapshot] does not exist' } })),
+      (l) =>
+        l
+          .filter((_, i) => i % 2 === 0)
+          .map(() => ({
+            status: 404,
+            error: { type: 'illegal_argument_exception', reason: 'pipeline with id [m-snapshot] does not exist' },
+          })),
     ]);
     const out = await shipper.ship(docs);
     expect(out).toMatchObject({ shipped: 0, rejected: 0, retryable: false });

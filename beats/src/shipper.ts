@@ -136,7 +136,10 @@ export class Shipper {
     const transport = await this.connected();
     let items: BulkItem[];
     try {
-      items = await transport.bulk(this.pipeline, docs.flatMap((d) => [d.action, d.json]));
+      items = await transport.bulk(
+        this.pipeline,
+        docs.flatMap((d) => [d.action, d.json]),
+      );
     } catch (e) {
       throw classify(e, this.connection.nodes[0]);
     }
@@ -200,7 +203,9 @@ export class Shipper {
       const { changed } = await installAssetsWithClient(this.connection, this.prefix);
       this.assets = 'ok';
       if (changed.length) {
-        this.log.info(`setup: ${changed.length} template(s)/pipeline(s) installed or upgraded for prefix ${this.prefix}: ${changed.join(', ')}`);
+        this.log.info(
+          `setup: ${changed.length} template(s)/pipeline(s) installed or upgraded for prefix ${this.prefix}: ${changed.join(', ')}`,
+        );
       }
     } catch (e) {
       const status = responseStatus(e);
@@ -256,7 +261,9 @@ export function classify(e: unknown, url: string): Unsent {
   const message = oneLine(explainError(e, url).message);
   const status = responseStatus(e);
   if (status !== undefined) {
-    return status === 429 || status >= 500 ? new Unsent(message, true) : new Unsent(`${message} (${oneLine(responseReason(e as never))})`, false);
+    return status === 429 || status >= 500
+      ? new Unsent(message, true)
+      : new Unsent(`${message} (${oneLine(responseReason(e as never))})`, false);
   }
   const failure = transportFailure(e);
   return new Unsent(message, failure === 'timeout' || failure === 'unreachable');

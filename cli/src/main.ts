@@ -63,4 +63,3 @@ export async function main(argv: string[]): Promise<number> {
     return reportError(e, rest.includes('--debug'));
   }
 }
-

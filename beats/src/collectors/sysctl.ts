@@ -45,9 +45,9 @@ export function collectSysctl(
   if (selection.mode === 'off') return undefined;
   const root = `${hostfs}/proc/sys`;
   const lines: string[] = [];
-  const keys = selection.mode === 'all' ? listAll(root, fs) : selection.keys;
-  for (const key of keys) {
-    const value = readSetting(root, key, fs);
+  const entries = selection.mode === 'all' ? listAll(root, fs) : selection.keys.map((key) => ({ key, path: keyToPath(key) }));
+  for (const { key, path } of entries) {
+    const value = readSetting(root, path, fs);
     if (typeof value === 'string') lines.push(`${key} = ${value}`);
     else if (selection.mode === 'keys') onSkip(key, value.error);
   }
@@ -56,14 +56,16 @@ export function collectSysctl(
 }
 
 export const keyToPath = (key: string): string => (key.includes('/') ? key : key.replace(/\./g, '/'));
-const pathToKey = (rel: string): string => rel.replace(/\//g, '.');
+/** As sysctl(8) names it: a dot inside a component (the VLAN eth0.100) becomes "/", then "/" becomes ".". */
+const pathToKey = (rel: string): string =>
+  rel
+    .split('/')
+    .map((c) => c.replace(/\./g, '/'))
+    .join('.');
 
-function readSetting(root: string, key: string, fs: SysctlFs): string | { error: string } {
+function readSetting(root: string, path: string, fs: SysctlFs): string | { error: string } {
   try {
-    const raw = fs
-      .readFileSync(`${root}/${keyToPath(key)}`)
-      .subarray(0, MAX_VALUE_BYTES)
-      .toString('utf8');
+    const raw = fs.readFileSync(`${root}/${path}`).subarray(0, MAX_VALUE_BYTES).toString('utf8');
     // Multi-line values (rare) are folded so each setting stays one `key = value` line.
     return raw.replace(/\s*\n\s*/g, ' ').trim();
   } catch (e) {
@@ -72,8 +74,8 @@ function readSetting(root: string, key: string, fs: SysctlFs): string | { error:
 }
 
 /** Every readable, non-volatile setting, sorted; write-only entries (no r bits, e.g. vm.compact_memory) are skipped. */
-function listAll(root: string, fs: SysctlFs): string[] {
-  const keys: string[] = [];
+function listAll(root: string, fs: SysctlFs): { key: string; path: string }[] {
+  const keys: { key: string; path: string }[] = [];
   const walk = (rel: string): void => {
     let entries;
     try {
@@ -85,11 +87,12 @@ function listAll(root: string, fs: SysctlFs): string[] {
       if (keys.length >= MAX_ENTRIES) return;
       const child = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) walk(child);
-      else if (entry.isFile() && readable(`${root}/${child}`, fs) && !VOLATILE.has(pathToKey(child))) keys.push(pathToKey(child));
+      else if (entry.isFile() && readable(`${root}/${child}`, fs) && !VOLATILE.has(pathToKey(child)))
+        keys.push({ key: pathToKey(child), path: child });
     }
   };
   walk('');
-  return keys.sort();
+  return keys.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 function readable(path: string, fs: SysctlFs): boolean {
