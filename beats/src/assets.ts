@@ -1,4 +1,4 @@
-import { loadAssets } from '@mitra/ingest-pipelines/dist/assets';
+import { assetVersions } from '@mitra/ingest-pipelines/dist/assets';
 import type { Transport } from './http';
 
 /**
@@ -9,7 +9,7 @@ import type { Transport } from './http';
  * so a host whose cluster is set up never carries their memory.
  */
 export async function assetsInPlace(transport: Transport, prefix: string): Promise<boolean> {
-  for (const asset of loadAssets(prefix)) {
+  for (const asset of assetVersions(prefix)) {
     const installed = await installedVersion(transport, asset.kind, asset.id);
     if (installed === undefined || installed < asset.version) return false;
   }

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildMappings } from '@mitra/core';
-import { FIXTURES_DIR, loadAssets, snapshotPipeline, type Asset, type PipelineAsset } from './assets';
+import { assetVersions, FIXTURES_DIR, loadAssets, snapshotPipeline, type Asset, type PipelineAsset } from './assets';
 
 type Json = Record<string, unknown>;
 type Processor = Record<string, Json>;
@@ -49,6 +49,16 @@ function chosenFormats(): Set<string> {
   }
   return formats;
 }
+
+describe('assetVersions (what the agent checks on start, without parsing the YAML)', () => {
+  it.each(['mitra-', 'mitra_', 'x.y-'])('equals loadAssets for prefix %s', (prefix) => {
+    const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+    const expected = loadAssets(prefix)
+      .map(({ kind, id, version }) => ({ kind, id, version }))
+      .sort(byId);
+    expect([...assetVersions(prefix)].sort(byId)).toEqual(expected);
+  });
+});
 
 describe('rendering for a prefix', () => {
   test('every asset name, index pattern and alias carries the prefix', () => {

@@ -55,6 +55,36 @@ export function loadAssets(prefix: string): Asset[] {
   return [...templates, ...pipelines];
 }
 
+/**
+ * Kind, id and version of every asset, read from the files' top-level
+ * `name:` and `version:` lines without parsing or rendering them: the agent
+ * checks these on every start, and parsing all the YAML would cost it ~9 MiB
+ * of memory. A unit test keeps this equal to loadAssets.
+ */
+export function assetVersions(prefix: string): Pick<Asset, 'kind' | 'id' | 'version'>[] {
+  const read = (dir: string) =>
+    readdirSync(join(ASSETS_DIR, dir))
+      .filter((f) => f.endsWith('.yml'))
+      .sort()
+      .map((f) => [f.replace(/\.yml$/, ''), readFileSync(join(ASSETS_DIR, dir, f), 'utf8')] as const);
+  const version = (text: string, name: string) => {
+    const v = /^version:\s*(\d+)\s*$/m.exec(text)?.[1];
+    if (v === undefined) throw new Error(`asset ${name} has no integer version`);
+    return Number(v);
+  };
+  const templates = read('templates').map(([file, text]) => ({
+    kind: 'index_template' as const,
+    id: (/^name:\s*['"]?([^'"\s]+)['"]?\s*$/m.exec(text)?.[1] ?? file).replaceAll('{{prefix}}', prefix),
+    version: version(text, file),
+  }));
+  const pipelines = read('pipelines').map(([name, text]) => ({
+    kind: 'pipeline' as const,
+    id: prefix + name,
+    version: version(text, name),
+  }));
+  return [...templates, ...pipelines];
+}
+
 function yamlFiles(dir: string): [string, Record<string, unknown>][] {
   const folder = join(ASSETS_DIR, dir);
   return readdirSync(folder)
