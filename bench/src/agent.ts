@@ -115,6 +115,10 @@ export async function benchAgentProcess(): Promise<AgentProcessResult> {
   const dirs = [0, 1, 2].map(() => mkdtempSync(join(tmpdir(), 'mitra-bench-agent-')));
   const [busyDir, idleDir, quietDir] = dirs;
   try {
+    // The assets in place first, as on any host after the first: the figure is the agent's own, not the installer's.
+    await new Promise((r) =>
+      spawn(process.execPath, [MITRA_BIN, 'setup', '--prefix', 'bench-agent-'], { stdio: 'ignore' }).once('exit', r),
+    );
     const busy = spawn(process.execPath, [MITRA_BIN, 'agent', '-c', config(busyDir, 1, 'elasticsearch')], { stdio: 'ignore' });
     const rss: number[] = [];
     for (let i = 0; i < 60; i++) {
