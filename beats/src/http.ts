@@ -147,7 +147,6 @@ export class HttpTransport implements Transport {
 
   /** A pinned CA: the chain's root must have this sha256 fingerprint (what the client's caFingerprint checks). */
   private pin(socket: TLSSocket, req: { destroy(e: Error): void }): void {
-    if (socket.isSessionReused?.()) return;
     socket.once('secureConnect', () => {
       const root = rootCertificate(socket);
       if (root?.fingerprint256 !== this.fingerprint) {
@@ -164,6 +163,8 @@ export class HttpTransport implements Transport {
       keepAlive: true,
       maxSockets: 4,
       rejectUnauthorized: this.config.verifyTls && !pinnedOnly,
+      // A pinned CA is checked on every handshake: no resumed sessions, which would skip the check.
+      ...(this.fingerprint ? { maxCachedSessions: 0 } : {}),
       ...(this.config.caFile ? { ca: readCa(this.config.caFile) } : {}),
     }));
   }
