@@ -16,8 +16,8 @@ import { normaliseFingerprint, readCa, type ConnectionConfig } from '@mitra/core
  */
 export interface Transport {
   request<T = unknown>(method: string, path: string, body?: unknown, options?: RequestOptions): Promise<T>;
-  /** POST /_bulk?pipeline=…: the NDJSON lines given (one action, one document...); the answer's items. */
-  bulk(pipeline: string, lines: string[]): Promise<BulkItem[]>;
+  /** POST /_bulk (through `pipeline` when given): the NDJSON lines given (action, document, ...); the answer's items in order. */
+  bulk(pipeline: string | undefined, lines: string[]): Promise<BulkItem[]>;
   close(): void;
 }
 
@@ -68,9 +68,10 @@ export class HttpTransport implements Transport {
     if (config.caFingerprint) this.fingerprint = normaliseFingerprint(config.caFingerprint);
   }
 
-  async bulk(pipeline: string, lines: string[]): Promise<BulkItem[]> {
+  async bulk(pipeline: string | undefined, lines: string[]): Promise<BulkItem[]> {
     const body = lines.join('\n') + '\n';
-    const res = await this.send<{ items: Record<string, BulkItem>[] }>('POST', `/_bulk?pipeline=${encodeURIComponent(pipeline)}`, body, {
+    const path = pipeline ? `/_bulk?pipeline=${encodeURIComponent(pipeline)}` : '/_bulk';
+    const res = await this.send<{ items: Record<string, BulkItem>[] }>('POST', path, body, {
       ndjson: true,
     });
     return res.items.map((item) => Object.values(item)[0]);

@@ -78,7 +78,7 @@ class ScriptedTransport implements Transport {
     if (method === 'GET') return { index: {} } as T;
     throw new Error(`unexpected ${method} ${path}`);
   }
-  async bulk(_pipeline: string, lines: string[]): Promise<BulkItem[]> {
+  async bulk(_pipeline: string | undefined, lines: string[]): Promise<BulkItem[]> {
     this.bulks.push(lines);
     const answer = this.answers.shift()?.(lines) ?? lines.filter((_, i) => i % 2 === 0).map(() => ({ status: 201 }));
     if (answer instanceof Error) throw answer;

@@ -171,6 +171,14 @@ export class Shipper {
     return new Unsent(`pipeline ${this.pipeline} is not installed on the cluster: run mitra setup --prefix ${this.prefix}`, false);
   }
 
+  /**
+   * The connected transport (`request`, `bulk`), for other writers of a cycle;
+   * throws `Unsent` (with `retryable`) when the cluster cannot be reached.
+   */
+  ready(): Promise<Transport> {
+    return this.connected();
+  }
+
   /** A transport whose server answered GET / as Elasticsearch or OpenSearch, with the assets checked once. */
   private async connected(): Promise<Transport> {
     if (this.transport) return this.transport;
