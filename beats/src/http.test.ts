@@ -126,6 +126,24 @@ describe('HttpTransport against a loopback server', () => {
     t.close();
   });
 
+  it('a node that drops the connection mid-request (killed): the request goes to the next node', async () => {
+    const dying = createServer((req) => req.socket.destroy());
+    await new Promise<void>((r) => dying.listen(0, '127.0.0.1', r));
+    const waits: number[] = [];
+    const deadPort = (dying.address() as AddressInfo).port;
+    const t = new HttpTransport(
+      config({ nodes: [`http://127.0.0.1:${deadPort}`, `http://127.0.0.1:${port}`] }),
+      async (ms) => void waits.push(ms),
+    );
+    answer = () => ({ status: 200, body: { errors: false, items: [{ index: { status: 201 } }] } });
+    await expect(t.bulk('m-snapshot', ['{"index":{}}', '{}'])).resolves.toEqual([{ status: 201 }]);
+    expect(seen).toHaveLength(1);
+    expect(seen[0].url).toBe('/_bulk?pipeline=m-snapshot');
+    expect(waits).toEqual([]);
+    t.close();
+    await new Promise((r) => dying.close(r));
+  });
+
   it('a slow answer past the request timeout is a TimeoutError, not retried', async () => {
     answer = () => ({ status: 200, body: {}, delayMs: 500 });
     const t = new HttpTransport(config({ requestTimeoutMs: 100 }), noWait);
