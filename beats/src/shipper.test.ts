@@ -1,4 +1,5 @@
 import type { ConnectionConfig } from '@mitra/core';
+import { assetVersions } from '@mitra/ingest-pipelines/dist/assets';
 import { ConnectionError, ResponseError, TimeoutError, type BulkItem, type RequestOptions, type Transport } from './http';
 import { Logger } from './log';
 import { classify, classifyItem, Shipper } from './shipper';
@@ -73,8 +74,22 @@ class ScriptedTransport implements Transport {
   constructor(private readonly answers: ((lines: string[]) => BulkItem[] | Error)[]) {}
   async request<T>(method: string, path: string, _body?: unknown, _o?: RequestOptions): Promise<T> {
     if (path === '/') return { version: { number: '7.10.2' } } as T;
-    if (path.startsWith('/_index_template/')) return { index_templates: [{ index_template: { version: 1e9 } }] } as T;
-    if (path.startsWith('/_ingest/pipeline/')) return { [decodeURIComponent(path.split('/').pop()!)]: { version: 1e9 } } as T;
+    if (path.startsWith('/_index_template/')) {
+      return {
+        index_templates: assetVersions('m-')
+          .filter((a) => a.kind === 'index_template')
+          .map((a) => ({ name: a.id, index_template: { version: a.version } })),
+      } as T;
+    }
+    if (path.startsWith('/_ingest/pipeline/')) {
+      return Object.fromEntries(
+        path
+          .split('/')
+          .pop()!
+          .split(',')
+          .map((id) => [decodeURIComponent(id), { version: 1e9 }]),
+      ) as T;
+    }
     if (method === 'GET') return { index: {} } as T;
     throw new Error(`unexpected ${method} ${path}`);
   }
