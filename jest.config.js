@@ -4,7 +4,8 @@ const shared = {
   preset: 'ts-jest',
   testEnvironment: 'node',
   // Tests import workspace packages from source, so no build is needed to run them.
-  moduleNameMapper: { '^@mitra/([^/]+)$': '<rootDir>/$1/src' },
+  // `@mitra/core/dist/base` (the agent's client-free entry) maps to its source too, so classes stay one copy.
+  moduleNameMapper: { '^@mitra/([^/]+)$': '<rootDir>/$1/src', '^@mitra/([^/]+)/dist/(.+)$': '<rootDir>/$1/src/$2' },
   transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }] },
 };
 

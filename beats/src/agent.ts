@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { ConfigError, readConfigFile } from '@mitra/core';
+import { ConfigError, readConfigFile } from '@mitra/core/dist/base';
 import { decide, fingerprintOfDoc, type FileMemory } from './changes';
 import { collectFile, snapshotsByPath } from './collectors/files';
 import { PackageCollector } from './collectors/packages';

@@ -7,7 +7,7 @@ import {
   type ConnectionConfig,
   type ConnectionFlags,
   type RawConfigFile,
-} from '@mitra/core';
+} from '@mitra/core/dist/base';
 import { globToRegExp } from './glob';
 import { compileRedactions, redactDefaults, type RedactRule } from './redact';
 

@@ -1,4 +1,4 @@
-import { ConfigError } from '@mitra/core';
+import { ConfigError } from '@mitra/core/dist/base';
 
 export interface RedactRule {
   pattern: RegExp;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import type { Client } from '@elastic/elasticsearch';
-import { connect, type ConnectionConfig } from '@mitra/core';
-import { samplePipeline } from '@mitra/ingest-pipelines';
+import type { ConnectionConfig } from '@mitra/core/dist/base';
+import { samplePipeline } from '@mitra/ingest-pipelines/dist/assets';
+import { HttpTransport, type Transport } from './http';
 import type { Logger } from './log';
 
 /** The /proc memory files a sample reads; the `<prefix>sample` pipeline parses each with the snapshot parsers. */
@@ -73,7 +73,7 @@ export function readSample(hostfs: string, host: string, at = new Date()): Sampl
 export class MemorySampler {
   private readonly buffer: SampleDoc[] = [];
   private timer?: NodeJS.Timeout;
-  private client?: Client;
+  private transport?: Transport;
   private sending?: Promise<void>;
   private dropped = 0;
   private readonly batch: number;
@@ -96,8 +96,8 @@ export class MemorySampler {
     this.timer = undefined;
     await this.sending;
     await this.flush();
-    await this.client?.close().catch(() => undefined);
-    this.client = undefined;
+    this.transport?.close();
+    this.transport = undefined;
   }
 
   get pending(): number {
@@ -126,17 +126,18 @@ export class MemorySampler {
     while (this.buffer.length) {
       const docs = this.buffer.slice(0, Math.max(this.batch, 500));
       try {
-        this.client ??= (await connect(this.o.connection)).client;
-        const res = await this.client.bulk({
-          pipeline: samplePipeline(this.o.prefix),
-          operations: docs.flatMap((d) => [{ index: { _index: `${this.o.prefix}samples` } }, d]),
-        });
-        const failed = res.items.filter((i) => i.index?.error);
-        if (failed.length) this.o.log.error(`memory samples: ${failed.length} refused: ${failed[0].index?.error?.reason ?? 'unknown'}`);
+        this.transport ??= new HttpTransport(this.o.connection);
+        const action = JSON.stringify({ index: { _index: `${this.o.prefix}samples` } });
+        const items = await this.transport.bulk(
+          samplePipeline(this.o.prefix),
+          docs.flatMap((d) => [action, JSON.stringify(d)]),
+        );
+        const failed = items.filter((i) => i.error);
+        if (failed.length) this.o.log.error(`memory samples: ${failed.length} refused: ${failed[0].error?.reason ?? 'unknown'}`);
       } catch (e) {
         this.o.log.warn(`memory samples: ${(e as Error).message.split('\n')[0]}; ${this.buffer.length} kept for the next attempt`);
-        await this.client?.close().catch(() => undefined);
-        this.client = undefined;
+        this.transport?.close();
+        this.transport = undefined;
         return;
       }
       this.buffer.splice(0, docs.length);

@@ -1,6 +1,17 @@
-import { errors, type Client } from '@elastic/elasticsearch';
-import { connect, currentStateId, explainError, historyId, responseReason, type ConnectionConfig } from '@mitra/core';
-import { installAssets, snapshotPipeline } from '@mitra/ingest-pipelines';
+import {
+  currentStateId,
+  explainError,
+  historyId,
+  notElasticsearch,
+  parseServerInfo,
+  responseReason,
+  responseStatus,
+  transportFailure,
+  type ConnectionConfig,
+} from '@mitra/core/dist/base';
+import { snapshotPipeline } from '@mitra/ingest-pipelines/dist/assets';
+import { assetsInPlace, installAssetsWithClient } from './assets';
+import { HttpTransport, type BulkItem, type Transport } from './http';
 import type { Logger } from './log';
 import type { WireDoc } from './wire';
 
@@ -33,7 +44,7 @@ export interface ShipOutcome {
 }
 
 /** A failure of the whole request: the rest of the documents wait for a better moment. */
-class Unsent extends Error {
+export class Unsent extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
@@ -52,7 +63,7 @@ const IDLE_RELEASE_MS = 5000;
  * the templates and pipelines the cluster lacks, as Beats do.
  */
 export class Shipper {
-  private client?: Client;
+  private transport?: Transport;
   private readonly pipeline: string;
   private idleTimer?: NodeJS.Timeout;
   /** Templates and pipelines: not looked at yet, present (installed if need be), or not ours to install. */
@@ -63,6 +74,8 @@ export class Shipper {
     private readonly prefix: string,
     private readonly log: Logger,
     private readonly options: ShipOptions = DEFAULT_SHIP_OPTIONS,
+    /** The way to the cluster (unit tests: a scripted one). */
+    private readonly newTransport: (c: ConnectionConfig) => Transport = (c) => new HttpTransport(c),
   ) {
     this.pipeline = snapshotPipeline(prefix);
   }
@@ -120,33 +133,28 @@ export class Shipper {
   }
 
   private async send(docs: Serialised[]): Promise<BatchResult> {
-    const client = await this.connected();
-    const operations = docs.flatMap((d) => [d.action, d.json]);
-    let response;
+    const transport = await this.connected();
+    let items: BulkItem[];
     try {
-      response = await client.bulk({ pipeline: this.pipeline, operations });
+      items = await transport.bulk(
+        this.pipeline,
+        docs.flatMap((d) => [d.action, d.json]),
+      );
     } catch (e) {
       throw classify(e, this.connection.nodes[0]);
     }
     const result: BatchResult = { shipped: 0, rejected: [], retry: [] };
-    response.items.forEach((item, i) => {
-      const op = item.index;
+    items.forEach((item, i) => {
       const doc = docs[i].doc;
-      if (!op?.error) {
-        result.shipped++;
-        return;
-      }
-      const status = op.status ?? 0;
-      const reason = oneLine(op.error.reason ?? op.error.type ?? 'unknown error');
-      if (/pipeline with id \[.*\] does not exist/.test(reason)) throw this.pipelineMissing();
-      // The pipeline's own rejection (no host.name, bad target...) is a 500 on 7.x but final: retrying cannot help.
-      const final = op.error.type === 'fail_processor_exception';
-      if (!final && (status === 429 || status >= 500)) {
+      const verdict = classifyItem(item);
+      if (verdict.kind === 'shipped') result.shipped++;
+      else if (verdict.kind === 'pipeline-missing') throw this.pipelineMissing();
+      else if (verdict.kind === 'retry') {
         result.retry.push(doc);
-        result.retryReason = `${status} ${reason}`;
+        result.retryReason = `${verdict.status} ${verdict.reason}`;
       } else {
         result.rejected.push(doc);
-        this.log.error(`ship: ${doc.file.path} (${doc.mitra.target}) rejected by the cluster (${status}): ${reason}`);
+        this.log.error(`ship: ${doc.file.path} (${doc.mitra.target}) rejected by the cluster (${verdict.status}): ${verdict.reason}`);
       }
     });
     return result;
@@ -163,51 +171,67 @@ export class Shipper {
     return new Unsent(`pipeline ${this.pipeline} is not installed on the cluster: run mitra setup --prefix ${this.prefix}`, false);
   }
 
-  private async connected(): Promise<Client> {
-    if (this.client) return this.client;
-    let client: Client;
+  /**
+   * The connected transport (`request`, `bulk`), for other writers of a cycle;
+   * throws `Unsent` (with `retryable`) when the cluster cannot be reached.
+   */
+  ready(): Promise<Transport> {
+    return this.connected();
+  }
+
+  /** A transport whose server answered GET / as Elasticsearch or OpenSearch, with the assets checked once. */
+  private async connected(): Promise<Transport> {
+    if (this.transport) return this.transport;
+    const transport = this.newTransport(this.connection);
+    const url = this.connection.nodes[0];
     try {
-      client = (await connect(this.connection)).client;
+      // No retries on the probe: an unreachable cluster should fail in milliseconds, not after backoff.
+      parseServerInfo(await transport.request('GET', '/', undefined, { retries: 0 }), url);
     } catch (e) {
-      throw new Unsent((e as Error).message, true);
+      transport.close();
+      throw new Unsent(oneLine((notElasticsearch(e, url) ?? explainError(e, url)).message), true);
     }
-    if (this.assets === 'unchecked') await this.installMissingAssets(client);
-    this.client = client;
-    return client;
+    if (this.assets === 'unchecked') await this.installMissingAssets(transport);
+    this.transport = transport;
+    return transport;
   }
 
   /**
    * Like Beats: templates and pipelines are installed when missing or different
    * (versions are content hashes; installAssets leaves equal ones alone). Without the
-   * rights for it, one line says which command to run, and shipping goes on
+   * rights for it (401/403), one line says which command to run, and shipping goes on
    * (the assets may be installed by someone else meanwhile).
    */
-  private async installMissingAssets(client: Client): Promise<void> {
+  private async installMissingAssets(transport: Transport): Promise<void> {
     try {
-      const results = await installAssets(client, this.prefix);
+      if (await assetsInPlace(transport, this.prefix)) {
+        this.assets = 'ok';
+        return;
+      }
+      const { changed } = await installAssetsWithClient(this.connection, this.prefix);
       this.assets = 'ok';
-      const changed = results.filter((r) => r.action === 'installed' || r.action === 'upgraded');
       if (changed.length) {
         this.log.info(
-          `setup: ${changed.length} template(s)/pipeline(s) installed or upgraded for prefix ${this.prefix}: ${changed.map((r) => r.id).join(', ')}`,
+          `setup: ${changed.length} template(s)/pipeline(s) installed or upgraded for prefix ${this.prefix}: ${changed.join(', ')}`,
         );
       }
     } catch (e) {
-      if (!(e instanceof errors.ResponseError) || (e.statusCode !== 401 && e.statusCode !== 403)) {
-        await client.close().catch(() => undefined);
+      const status = responseStatus(e);
+      if (status !== 401 && status !== 403) {
+        transport.close();
         throw classify(e, this.connection.nodes[0]);
       }
       this.assets = 'refused';
       this.log.error(
-        `setup: these credentials may not install Mitra's templates and pipelines (${e.statusCode}): run mitra setup --prefix ${this.prefix} with an account that may (manage_index_templates, manage_pipeline)`,
+        `setup: these credentials may not install Mitra's templates and pipelines (${status}): run mitra setup --prefix ${this.prefix} with an account that may (manage_index_templates, manage_pipeline)`,
       );
     }
   }
 
   private async disconnect(): Promise<void> {
-    const client = this.client;
-    this.client = undefined;
-    await client?.close().catch(() => undefined);
+    const transport = this.transport;
+    this.transport = undefined;
+    transport?.close();
   }
 }
 
@@ -218,17 +242,39 @@ interface BatchResult {
   retryReason?: string;
 }
 
+/** What one bulk item's answer means for its document. */
+export type ItemVerdict =
+  | { kind: 'shipped' }
+  | { kind: 'retry' | 'rejected'; status: number; reason: string }
+  | { kind: 'pipeline-missing'; status: number; reason: string };
+
+/**
+ * A bulk item: accepted; refused for now (429, 5xx: resent later); rejected
+ * for good (a mapping error, the pipeline's own rejection, which 7.x answers
+ * with 500 but retrying cannot help); or the pipeline is missing (404), which
+ * stops the whole request.
+ */
+export function classifyItem(item: BulkItem): ItemVerdict {
+  if (!item.error) return { kind: 'shipped' };
+  const status = item.status ?? 0;
+  const reason = oneLine(item.error.reason ?? item.error.type ?? 'unknown error');
+  if (/pipeline with id \[.*\] does not exist/.test(reason)) return { kind: 'pipeline-missing', status, reason };
+  const final = item.error.type === 'fail_processor_exception';
+  if (!final && (status === 429 || status >= 500)) return { kind: 'retry', status, reason };
+  return { kind: 'rejected', status, reason };
+}
+
 /** 429, 5xx and connection problems are worth a retry; anything else (401, 403, 400) waits for the operator. */
-function classify(e: unknown, url: string): Unsent {
+export function classify(e: unknown, url: string): Unsent {
   const message = oneLine(explainError(e, url).message);
-  if (e instanceof errors.ResponseError) {
-    const status = e.statusCode ?? 0;
-    return status === 429 || status >= 500 ? new Unsent(message, true) : new Unsent(`${message} (${oneLine(responseReason(e))})`, false);
+  const status = responseStatus(e);
+  if (status !== undefined) {
+    return status === 429 || status >= 500
+      ? new Unsent(message, true)
+      : new Unsent(`${message} (${oneLine(responseReason(e as never))})`, false);
   }
-  if (e instanceof errors.ConnectionError || e instanceof errors.TimeoutError || e instanceof errors.NoLivingConnectionsError) {
-    return new Unsent(message, true);
-  }
-  return new Unsent(message, false);
+  const failure = transportFailure(e);
+  return new Unsent(message, failure === 'timeout' || failure === 'unreachable');
 }
 
 const oneLine = (text: string): string => text.replace(/\s*[\r\n]+\s*/g, ' ');

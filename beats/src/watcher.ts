@@ -1,5 +1,15 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { watch } from 'node:fs';
 import { posix } from 'node:path';
+import { systemClock, type Clock } from './clock';
+
+/** fs.watch as the watcher uses it (tests pass their own, which fires events on cue). */
+export type WatchDir = (dir: string, onEvent: (name: string | undefined) => void) => DirWatch;
+export interface DirWatch {
+  on(event: 'error', listener: (e: Error) => void): unknown;
+  close(): void;
+}
+
+const watchDir: WatchDir = (dir, onEvent) => watch(dir, { persistent: true }, (_event, name) => onEvent(name?.toString()));
 
 export const DEBOUNCE_MS = 300;
 /** Under a constant stream of events, fire at least this often. */
@@ -13,10 +23,10 @@ const MAX_WAIT_MS = 2000;
  * files, are watched so replaced files (new inode) and files created later are seen.
  */
 export class Watcher {
-  private readonly watchers = new Map<string, FSWatcher>();
+  private readonly watchers = new Map<string, DirWatch>();
   private wanted = new Map<string, (name: string) => boolean>();
   /** Per path: its debounce timer and when its burst began. */
-  private pending = new Map<string, { timer: NodeJS.Timeout; since: number }>();
+  private pending = new Map<string, { timer: unknown; since: number }>();
   /** Paths whose debounce ended, reported together at the next tick. */
   private ready = new Set<string>();
   private flushScheduled = false;
@@ -25,7 +35,8 @@ export class Watcher {
     private readonly onChange: (paths: string[]) => void,
     private readonly onError: (dir: string, e: Error) => void,
     private readonly debounceMs = DEBOUNCE_MS,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
+    private readonly watchFn: WatchDir = watchDir,
   ) {}
 
   /**
@@ -51,14 +62,14 @@ export class Watcher {
   close(): void {
     for (const w of this.watchers.values()) w.close();
     this.watchers.clear();
-    for (const p of this.pending.values()) clearTimeout(p.timer);
+    for (const p of this.pending.values()) this.clock.clearTimeout(p.timer);
     this.pending.clear();
     this.ready.clear();
   }
 
   private add(dir: string): void {
     try {
-      const w = watch(dir, { persistent: true }, (_event, name) => this.event(dir, name?.toString()));
+      const w = this.watchFn(dir, (name) => this.event(dir, name));
       w.on('error', (e) => {
         this.watchers.delete(dir);
         this.onError(dir, e);
@@ -73,12 +84,12 @@ export class Watcher {
   private event(dir: string, name: string | undefined): void {
     if (!name || !this.wanted.get(dir)?.(name)) return;
     const path = posix.join(dir, name);
-    const now = this.now();
+    const now = this.clock.now();
     const previous = this.pending.get(path);
-    if (previous) clearTimeout(previous.timer);
+    if (previous) this.clock.clearTimeout(previous.timer);
     const since = previous?.since ?? now;
     const wait = Math.max(0, Math.min(this.debounceMs, since + MAX_WAIT_MS - now));
-    this.pending.set(path, { since, timer: setTimeout(() => this.settle(path), wait) });
+    this.pending.set(path, { since, timer: this.clock.setTimeout(() => this.settle(path), wait) });
   }
 
   private settle(path: string): void {
@@ -86,7 +97,8 @@ export class Watcher {
     this.ready.add(path);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(() => this.flush());
+    // Paths settling at the same instant are reported together.
+    this.clock.setTimeout(() => this.flush(), 0);
   }
 
   private flush(): void {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Agent, Logger, ORIGINAL_FILES } from '@mitra/beats';
@@ -15,14 +15,14 @@ import { median } from './ingest';
  */
 const MITRA_BIN = resolve(__dirname, '..', '..', 'cli', 'bin', 'mitra.js');
 
-function config(dir: string, frequency: number, output: 'spool' | 'elasticsearch'): string {
+function config(dir: string, frequency: number, output: 'spool' | 'elasticsearch', files: string[] = ORIGINAL_FILES): string {
   const path = join(dir, 'runner.yaml');
   writeFileSync(
     path,
     [
       `log: {file: ${join(dir, 'runner.log')}, maxsize: 10, level: warn}`,
       'indexer: {prefix: bench-agent-, es_host: 127.0.0.1, es_port: 9200, maxsize: 10}',
-      `files: [${ORIGINAL_FILES.join(', ')}]`,
+      `files: [${files.join(', ')}]`,
       `frequency: ${frequency}`,
       `state_dir: ${join(dir, 'state')}`,
       `output: ${output}`,
@@ -73,18 +73,62 @@ function cpuMsOf(pid: number): number {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export interface AgentProcessResult {
-  busy: { frequencySeconds: number; seconds: number; peakRssMiB: number; steadyRssMiB: number };
-  idle: { frequencySeconds: number; seconds: number; cpuMs: number; rssMiB: number; peakRssMiB: number };
+export interface IdleResult {
+  frequencySeconds: number;
+  seconds: number;
+  cpuMs: number;
+  /** CPU per 10 s of the window: after a cycle V8's memory reducer runs a few GCs, then nothing. */
+  cpuMsPer10s: number[];
+  rssMiB: number;
+  peakRssMiB: number;
 }
 
-/** A real `mitra agent` shipping to the local engine: one busy run (a cycle a second), one idle run. */
-export async function benchAgentProcess(): Promise<AgentProcessResult> {
-  const busyDir = mkdtempSync(join(tmpdir(), 'mitra-bench-agent-'));
-  const idleDir = mkdtempSync(join(tmpdir(), 'mitra-bench-agent-'));
-  const run = (cfg: string) => spawn(process.execPath, [MITRA_BIN, 'agent', '-c', cfg], { stdio: 'ignore' });
+export interface AgentProcessResult {
+  busy: { frequencySeconds: number; seconds: number; peakRssMiB: number; steadyRssMiB: number };
+  /** The standard file set: its watched directories include /tmp (the original /tmp/pkgs), which other processes may churn. */
+  idle: IdleResult;
+  /** Files in a directory of the benchmark's own: nothing changes in any watched directory. */
+  idleQuiet: IdleResult;
+}
+
+const IDLE_SECONDS = 60;
+
+/** A real agent at the default frequency: after start-up and the first cycle, CPU (utime+stime from /proc/<pid>/stat) over 60 s. */
+async function idleRun(dir: string, files?: string[]): Promise<IdleResult> {
+  const idle = spawn(process.execPath, [MITRA_BIN, 'agent', '-c', config(dir, 300, 'elasticsearch', files)], { stdio: 'ignore' });
   try {
-    const busy = run(config(busyDir, 1, 'elasticsearch'));
+    await sleep(15_000); // start-up, the first cycle, the shipper's idle release of its sockets (5 s)
+    const cpu0 = cpuMsOf(idle.pid!);
+    const slices: number[] = [];
+    for (let t = 0, last = cpu0; t < IDLE_SECONDS; t += 10) {
+      await sleep(10_000);
+      const now = cpuMsOf(idle.pid!);
+      slices.push(now - last);
+      last = now;
+    }
+    return {
+      frequencySeconds: 300,
+      seconds: IDLE_SECONDS,
+      cpuMs: cpuMsOf(idle.pid!) - cpu0,
+      cpuMsPer10s: slices,
+      rssMiB: Math.round(procStatus(idle.pid!, 'VmRSS')),
+      peakRssMiB: Math.round(procStatus(idle.pid!, 'VmHWM')),
+    };
+  } finally {
+    idle.kill('SIGTERM');
+  }
+}
+
+/** A real `mitra agent` shipping to the local engine: one busy run (a cycle a second), two idle runs. */
+export async function benchAgentProcess(): Promise<AgentProcessResult> {
+  const dirs = [0, 1, 2].map(() => mkdtempSync(join(tmpdir(), 'mitra-bench-agent-')));
+  const [busyDir, idleDir, quietDir] = dirs;
+  try {
+    // The assets in place first, as on any host after the first: the figure is the agent's own, not the installer's.
+    await new Promise((r) =>
+      spawn(process.execPath, [MITRA_BIN, 'setup', '--prefix', 'bench-agent-'], { stdio: 'ignore' }).once('exit', r),
+    );
+    const busy = spawn(process.execPath, [MITRA_BIN, 'agent', '-c', config(busyDir, 1, 'elasticsearch')], { stdio: 'ignore' });
     const rss: number[] = [];
     for (let i = 0; i < 60; i++) {
       await sleep(500);
@@ -92,22 +136,16 @@ export async function benchAgentProcess(): Promise<AgentProcessResult> {
     }
     const peak = procStatus(busy.pid!, 'VmHWM');
     busy.kill('SIGTERM');
-
-    const idle = run(config(idleDir, 300, 'elasticsearch'));
-    await sleep(10_000); // start-up and the first cycle
-    const cpu0 = cpuMsOf(idle.pid!);
-    await sleep(30_000);
-    const idleCpu = cpuMsOf(idle.pid!) - cpu0;
-    const idleRss = procStatus(idle.pid!, 'VmRSS');
-    const idlePeak = procStatus(idle.pid!, 'VmHWM');
-    idle.kill('SIGTERM');
+    const quietFiles = ['a.conf', 'b.conf', 'c.conf'].map((f) => join(quietDir, 'etc', f));
+    mkdirSync(join(quietDir, 'etc'));
+    for (const f of quietFiles) writeFileSync(f, `${f} = 1\n`);
     return {
       busy: { frequencySeconds: 1, seconds: 30, peakRssMiB: Math.round(peak), steadyRssMiB: Math.round(median(rss.slice(-20))) },
-      idle: { frequencySeconds: 300, seconds: 30, cpuMs: idleCpu, rssMiB: Math.round(idleRss), peakRssMiB: Math.round(idlePeak) },
+      idle: await idleRun(idleDir),
+      idleQuiet: await idleRun(quietDir, quietFiles),
     };
   } finally {
-    rmSync(busyDir, { recursive: true, force: true });
-    rmSync(idleDir, { recursive: true, force: true });
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }
 }
 

@@ -13,6 +13,7 @@ import { benchApiLoad } from './api-load';
 import { benchQueries, DEFAULT_SIZES, type QueriesOptions } from './queries';
 import { benchStorage } from './storage';
 import { benchSamples } from './samples';
+import { benchSearchable } from './searchable';
 
 /**
  * `npm run bench [-- name ... [--hosts 10000,30000,100000] [--runs N] [--keep]]`:
@@ -35,6 +36,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   ui: () => withClient((client) => benchUi(client)),
   storage: () => withClient((client) => benchStorage(client, Number(process.env.BENCH_STORAGE_HOSTS) || 1000)),
   samples: () => withClient((client) => benchSamples(client, Number(process.env.BENCH_SAMPLES) || 3000)),
+  'agent-searchable': () => withClient((client, url) => benchSearchable(client, url, Number(process.env.BENCH_CHANGES) || 50)),
   ingest: async () => {
     const { client } = await connect(resolveConnection());
     try {

@@ -7,8 +7,10 @@ try {
   console.error('mitra: the CLI is not built yet: run `npm install` (or `npm run build`) at the repository root');
   process.exit(2);
 }
-require('../dist/main.js')
-  .main(process.argv.slice(2))
+const argv = process.argv.slice(2);
+// The agent runs on every host: its entry loads neither the other commands nor the Elasticsearch client.
+require(argv[0] === 'agent' ? '../dist/agent-main.js' : '../dist/main.js')
+  .main(argv)
   .then((code) => {
     process.exitCode = code;
   });

@@ -6,13 +6,16 @@ import { parse as parseYaml } from 'yaml';
 import { buildMappings } from '@mitra/core';
 import {
   ASSETS_DIR,
+  assetVersions,
   contentVersion,
   FIXTURES_DIR,
   loadAssets,
+  renderVersionsFile,
   samplePipeline,
   snapshotPipeline,
   type Asset,
   type PipelineAsset,
+  VERSIONS_FILE,
 } from './assets';
 import { declaredFunctions, renderParser, type ParserShared } from './parsers';
 
@@ -266,4 +269,21 @@ test('every processor of every pipeline has a tag, unique within its pipeline', 
     expect({ id: p.id, untagged: untagged.map(processorType) }).toEqual({ id: p.id, untagged: [] });
     expect({ id: p.id, duplicates: tags.filter((t, i) => tags.indexOf(t) !== i) }).toEqual({ id: p.id, duplicates: [] });
   }
+});
+
+describe('assetVersions (what the agent checks on start, without rendering the YAML)', () => {
+  test('assets/versions.json is generated from the current assets', () => {
+    const stale = readFileSync(VERSIONS_FILE, 'utf8') !== renderVersionsFile();
+    if (stale)
+      throw new Error(
+        'ingest-pipelines/assets/versions.json is stale: run `npm run build && npm run versions -w ingest-pipelines` and commit it',
+      );
+  });
+  it.each(['mitra-', 'mitra_', 'x.y-'])('equals loadAssets for prefix %s', (prefix) => {
+    const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
+    const expected = loadAssets(prefix)
+      .map(({ kind, id, version }) => ({ kind, id, version }))
+      .sort(byId);
+    expect([...assetVersions(prefix)].sort(byId)).toEqual(expected);
+  });
 });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { buildMappings } from '@mitra/core';
+import { buildMappings } from '@mitra/core/dist/base';
 import { renderParser, type ParserShared } from './parsers';
 
 /**
@@ -66,6 +66,34 @@ export function loadAssets(prefix: string, dir: string = ASSETS_DIR): Asset[] {
     return { kind: 'index_template', id: String(name), version, body: { ...rest, version } };
   });
   return [...templates, ...pipelines];
+}
+
+/** The generated list of every asset's version (see `assetVersions`). */
+export const VERSIONS_FILE = join(ASSETS_DIR, 'versions.json');
+
+interface VersionEntry {
+  kind: Asset['kind'];
+  /** The asset's id with `{{prefix}}` unfilled. */
+  name: string;
+  version: number;
+}
+
+/** What `npm run versions -w ingest-pipelines` writes: derived from loadAssets, never by hand. */
+export function renderVersionsFile(): string {
+  // Filling the placeholder with itself leaves every name as written.
+  const entries: VersionEntry[] = loadAssets('{{prefix}}').map(({ kind, id, version }) => ({ kind, name: id, version }));
+  return `${JSON.stringify(entries, null, 2)}\n`;
+}
+
+/**
+ * Kind, id and version of every asset, from the generated assets/versions.json:
+ * the agent checks these on every start, and rendering the assets (parsing
+ * their YAML and hashing them) would cost it ~9 MiB of memory. A unit test keeps
+ * the file equal to loadAssets.
+ */
+export function assetVersions(prefix: string): Pick<Asset, 'kind' | 'id' | 'version'>[] {
+  const entries = JSON.parse(readFileSync(VERSIONS_FILE, 'utf8')) as VersionEntry[];
+  return entries.map(({ kind, name, version }) => ({ kind, id: name.replaceAll('{{prefix}}', prefix), version }));
 }
 
 type Json = Record<string, unknown>;

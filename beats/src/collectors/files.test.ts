@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretGuard } from '../secrets';
@@ -77,5 +78,54 @@ describe('document paths', () => {
     const refused = { path: '/etc//x', state: 'refused' as const, reason: 'holds password hashes' };
     expect(snapshotsByPath([present, refused])).toEqual([{ ...refused, path: '/etc/x' }]);
     expect(snapshotsByPath([refused, present])).toEqual([{ ...refused, path: '/etc/x' }]);
+  });
+});
+
+describe('states of a file, on real files and /proc', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mitra-states-'));
+  dirs.push(dir);
+  const at = (name: string, content?: string | Buffer) => {
+    const path = join(dir, name);
+    if (content !== undefined) writeFileSync(path, content);
+    return path;
+  };
+
+  it('a /proc file (st_size 0) is read to EOF: its size is what was read', () => {
+    const s = collectFile('/proc/self/status', options);
+    expect(s.state).toBe('present');
+    expect(s.content).toMatch(/^Name:\s/m);
+    expect(s.stat?.size).toBe(Buffer.byteLength(s.content!));
+  });
+
+  it('present: content, size, octal mode and inode (as text)', () => {
+    const s = collectFile(at('a.conf', 'a = 1\n'), options);
+    expect(s).toMatchObject({ state: 'present', content: 'a = 1\n', stat: { size: 6, mode: expect.stringMatching(/^0[0-7]{3}$/) } });
+    expect(s.stat?.inode).toMatch(/^\d+$/);
+  });
+
+  it('missing: configured but absent', () => {
+    expect(collectFile(at('nope.conf'), options)).toMatchObject({ state: 'missing' });
+  });
+
+  it('binary: a NUL byte, or bytes that are not UTF-8, ship no content', () => {
+    for (const bytes of [Buffer.from('a\0b'), Buffer.from([0xc3, 0x28])]) {
+      const s = collectFile(at('bin', bytes), options);
+      expect(s).toMatchObject({ state: 'binary' });
+      expect(s.content).toBeUndefined();
+    }
+  });
+
+  it('a FIFO is unreadable at once (never opened blocking), a directory too', () => {
+    const fifo = at('fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(collectFile(fifo, options)).toMatchObject({ state: 'unreadable', reason: expect.stringContaining('not a regular file') });
+    expect(collectFile(dir, options)).toMatchObject({ state: 'unreadable' });
+  });
+
+  it('a symlink is followed to its target and the document keeps the configured path', () => {
+    const target = at('real.conf', 'x = 1\n');
+    const link = at('link.conf');
+    symlinkSync(target, link);
+    expect(collectFile(link, options)).toMatchObject({ path: link, state: 'present', content: 'x = 1\n' });
   });
 });

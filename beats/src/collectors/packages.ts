@@ -35,6 +35,16 @@ const MANAGERS: Manager[] = [
   },
 ];
 
+/** What package collection asks of the system (tests pass their own). */
+export interface PackageSystem {
+  onPath(command: string): boolean;
+  /** A database file's mtime as text, '-' when absent. */
+  mtime(path: string): string;
+  run(command: string, args: string[]): Promise<{ stdout: string; error?: { killed: boolean; message: string; stderr: string } }>;
+}
+
+const realSystem: PackageSystem = { onPath, mtime, run: execute };
+
 /**
  * The package inventory as one `mitra:packages` snapshot. The package manager
  * runs without a shell and with a timeout, and only when its database changed
@@ -47,15 +57,16 @@ export class PackageCollector {
   constructor(
     private readonly source: PackageSource,
     private readonly hostfs: string,
+    private readonly system: PackageSystem = realSystem,
   ) {}
 
   /** undefined when packages are off or no package manager exists here. */
   async collect(): Promise<Snapshot | undefined> {
     const manager = this.manager();
     if (!manager) return undefined;
-    const key = `${manager.format}:${manager.databases.map((db) => mtime(this.hostfs + db)).join(',')}`;
+    const key = `${manager.format}:${manager.databases.map((db) => this.system.mtime(this.hostfs + db)).join(',')}`;
     if (this.cache?.key === key) return this.cache.snapshot;
-    const snapshot = await run(manager, this.hostfs);
+    const snapshot = await run(manager, this.hostfs, this.system);
     if (snapshot.state === 'present') this.cache = { key, snapshot };
     return snapshot;
   }
@@ -63,31 +74,25 @@ export class PackageCollector {
   private manager(): Manager | undefined {
     if (this.source === 'off') return undefined;
     const candidates = this.source === 'auto' ? MANAGERS : MANAGERS.filter((m) => m.format === this.source);
-    return candidates.find((m) => onPath(m.command)) ?? (this.source === 'auto' ? undefined : candidates[0]);
+    return candidates.find((m) => this.system.onPath(m.command)) ?? (this.source === 'auto' ? undefined : candidates[0]);
   }
 }
 
-function run(manager: Manager, hostfs: string): Promise<Snapshot> {
+async function run(manager: Manager, hostfs: string, system: PackageSystem): Promise<Snapshot> {
+  const { stdout, error } = await system.run(manager.command, manager.args(hostfs));
+  if (error) {
+    const why = error.killed ? `timed out after ${TIMEOUT_MS / 1000} s` : error.stderr.trim().split('\n')[0] || error.message;
+    return { path: PACKAGES_PATH, state: 'unreadable', format: manager.format, reason: `${manager.command} failed: ${why}` };
+  }
+  return { path: PACKAGES_PATH, state: 'present', format: manager.format, content: stdout, stat: { size: Buffer.byteLength(stdout) } };
+}
+
+/** Without a shell, with a timeout and an output bound. */
+function execute(command: string, args: string[]): ReturnType<PackageSystem['run']> {
   return new Promise((resolve) => {
-    execFile(
-      manager.command,
-      manager.args(hostfs),
-      { timeout: TIMEOUT_MS, maxBuffer: MAX_OUTPUT, encoding: 'utf8' },
-      (error, stdout, stderr) => {
-        if (error) {
-          const why = error.killed ? `timed out after ${TIMEOUT_MS / 1000} s` : stderr.trim().split('\n')[0] || error.message;
-          resolve({ path: PACKAGES_PATH, state: 'unreadable', format: manager.format, reason: `${manager.command} failed: ${why}` });
-          return;
-        }
-        resolve({
-          path: PACKAGES_PATH,
-          state: 'present',
-          format: manager.format,
-          content: stdout,
-          stat: { size: Buffer.byteLength(stdout) },
-        });
-      },
-    );
+    execFile(command, args, { timeout: TIMEOUT_MS, maxBuffer: MAX_OUTPUT, encoding: 'utf8' }, (error, stdout, stderr) => {
+      resolve(error ? { stdout, error: { killed: Boolean(error.killed), message: error.message, stderr } } : { stdout });
+    });
   });
 }
 

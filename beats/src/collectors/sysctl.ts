@@ -1,8 +1,15 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import * as nodeFs from 'node:fs';
 import type { SysctlSelection } from '../config';
 import type { Snapshot } from '../wire';
 
 export const SYSCTL_PATH = 'mitra:sysctl';
+
+/** The file system calls sysctl collection makes (tests pass their own tree). */
+export interface SysctlFs {
+  readFileSync(path: string): Buffer;
+  readdirSync(path: string, options: { withFileTypes: true }): { name: string; isDirectory(): boolean; isFile(): boolean }[];
+  statSync(path: string): { mode: number };
+}
 /** Bounds for `sysctl: all`: a kernel has a few thousand entries; stop well past that. */
 const MAX_ENTRIES = 20_000;
 const MAX_VALUE_BYTES = 4096;
@@ -33,13 +40,14 @@ export function collectSysctl(
   selection: SysctlSelection,
   hostfs: string,
   onSkip: (key: string, why: string) => void,
+  fs: SysctlFs = nodeFs,
 ): Snapshot | undefined {
   if (selection.mode === 'off') return undefined;
   const root = `${hostfs}/proc/sys`;
   const lines: string[] = [];
-  const keys = selection.mode === 'all' ? listAll(root) : selection.keys;
-  for (const key of keys) {
-    const value = readSetting(root, key);
+  const entries = selection.mode === 'all' ? listAll(root, fs) : selection.keys.map((key) => ({ key, path: keyToPath(key) }));
+  for (const { key, path } of entries) {
+    const value = readSetting(root, path, fs);
     if (typeof value === 'string') lines.push(`${key} = ${value}`);
     else if (selection.mode === 'keys') onSkip(key, value.error);
   }
@@ -48,13 +56,16 @@ export function collectSysctl(
 }
 
 export const keyToPath = (key: string): string => (key.includes('/') ? key : key.replace(/\./g, '/'));
-const pathToKey = (rel: string): string => rel.replace(/\//g, '.');
+/** As sysctl(8) names it: a dot inside a component (the VLAN eth0.100) becomes "/", then "/" becomes ".". */
+const pathToKey = (rel: string): string =>
+  rel
+    .split('/')
+    .map((c) => c.replace(/\./g, '/'))
+    .join('.');
 
-function readSetting(root: string, key: string): string | { error: string } {
+function readSetting(root: string, path: string, fs: SysctlFs): string | { error: string } {
   try {
-    const raw = readFileSync(`${root}/${keyToPath(key)}`)
-      .subarray(0, MAX_VALUE_BYTES)
-      .toString('utf8');
+    const raw = fs.readFileSync(`${root}/${path}`).subarray(0, MAX_VALUE_BYTES).toString('utf8');
     // Multi-line values (rare) are folded so each setting stays one `key = value` line.
     return raw.replace(/\s*\n\s*/g, ' ').trim();
   } catch (e) {
@@ -63,12 +74,12 @@ function readSetting(root: string, key: string): string | { error: string } {
 }
 
 /** Every readable, non-volatile setting, sorted; write-only entries (no r bits, e.g. vm.compact_memory) are skipped. */
-function listAll(root: string): string[] {
-  const keys: string[] = [];
+function listAll(root: string, fs: SysctlFs): { key: string; path: string }[] {
+  const keys: { key: string; path: string }[] = [];
   const walk = (rel: string): void => {
     let entries;
     try {
-      entries = readdirSync(rel ? `${root}/${rel}` : root, { withFileTypes: true });
+      entries = fs.readdirSync(rel ? `${root}/${rel}` : root, { withFileTypes: true });
     } catch {
       return;
     }
@@ -76,16 +87,17 @@ function listAll(root: string): string[] {
       if (keys.length >= MAX_ENTRIES) return;
       const child = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) walk(child);
-      else if (entry.isFile() && readable(`${root}/${child}`) && !VOLATILE.has(pathToKey(child))) keys.push(pathToKey(child));
+      else if (entry.isFile() && readable(`${root}/${child}`, fs) && !VOLATILE.has(pathToKey(child)))
+        keys.push({ key: pathToKey(child), path: child });
     }
   };
   walk('');
-  return keys.sort();
+  return keys.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
-function readable(path: string): boolean {
+function readable(path: string, fs: SysctlFs): boolean {
   try {
-    return (statSync(path).mode & 0o444) !== 0;
+    return (fs.statSync(path).mode & 0o444) !== 0;
   } catch {
     return false;
   }

@@ -1,6 +1,6 @@
 import { Agent, describe, type AgentStatus } from '@mitra/beats';
-import { UsageError } from '@mitra/core';
-import { CONNECTION_HELP, connectionFlags, parseCommand } from '../args';
+import { AGENT_FLAGS, UsageError } from '@mitra/core/dist/base';
+import { CONNECTION_HELP, connectionFlags, parseFlags, type ConnectionValues } from '../flags';
 import { printJson, stdio, type Command } from '../command';
 
 export const agentCommand: Command = {
@@ -24,7 +24,8 @@ spools to disk and resends when it is back.
 
 ${CONNECTION_HELP}`,
   async run(argv) {
-    const { values } = parseCommand('agent', argv);
+    // Not parseCommand: the agent loads only the client-free part of core (see cli/src/agent-main.ts).
+    const values = parseFlags('agent', AGENT_FLAGS, argv).values as AgentValues;
     if (values.help) {
       stdio.out(this.usage);
       return 0;
@@ -45,6 +46,8 @@ ${CONNECTION_HELP}`,
     return runForever(agent);
   },
 };
+
+type AgentValues = ConnectionValues & { help?: boolean; json?: boolean; once?: boolean; status?: boolean; 'state-dir'?: string };
 
 function runForever(agent: Agent): Promise<number> {
   return new Promise((resolve) => {

@@ -3,7 +3,10 @@ import { HOST_CONDITIONS } from '../api/routes/fleet';
 import { ordered } from '../api/routes/history';
 import { RESULT_WINDOW } from '../api/input';
 import { QUERY_KINDS } from '../saved/kinds';
+import { AGENT_FLAGS, withConnection } from './connection-flags';
 import { duration, flag, fraction, freeText, int, list, matching, oneOf, pair, text, time, versionRef } from './fields';
+
+export { CONNECTION_FLAGS, COMMON_FLAGS, SHORT_FLAGS } from './connection-flags';
 
 /**
  * The flags of every `mitra` command, declared once: the CLI derives its
@@ -12,29 +15,6 @@ import { duration, flag, fraction, freeText, int, list, matching, oneOf, pair, t
  * them before it connects, so a bad flag is exit 2 even with no cluster.
  */
 
-/** Single-letter aliases. */
-export const SHORT_FLAGS: Record<string, string> = { config: 'c', help: 'h' };
-
-export const CONNECTION_FLAGS = {
-  es: text('http://127.0.0.1:9200', 4096).optional(),
-  'api-key': text('base64-id:key', 4096).optional(),
-  user: text('elastic', 1024).optional(),
-  password: freeText('changeme', 4096).optional(),
-  'ca-file': text('/etc/mitra/ca.pem', 4096).optional(),
-  'ca-fingerprint': matching(
-    'ab'.repeat(32),
-    /^(?:[0-9a-fA-F]{2}:?){32}$/,
-    'a sha256 fingerprint: 64 hex digits, colons optional',
-    128,
-  ).optional(),
-  insecure: flag(),
-  prefix: matching('mitra-', /^[a-z0-9][a-z0-9_.-]*$/, 'lowercase letters, digits, "-", "_" or "." (an index name start)', 200).optional(),
-  config: text('runner.yaml', 4096).optional(),
-};
-
-export const COMMON_FLAGS = { json: flag(), debug: flag(), help: flag() };
-
-const withConnection = <T extends z.ZodRawShape>(fields: T) => ({ ...CONNECTION_FLAGS, ...COMMON_FLAGS, ...fields });
 const H = HOST_CONDITIONS;
 
 const kinds = Object.keys(QUERY_KINDS) as [string, ...string[]];
@@ -46,7 +26,7 @@ const retention = () =>
 export const COMMAND_FLAGS = {
   setup: withConnection({ retention: retention() }),
   prune: withConnection({ retention: retention(), 'dry-run': flag() }),
-  agent: withConnection({ once: flag(), status: flag(), 'state-dir': text('/var/lib/mitra', 4096).optional() }),
+  agent: AGENT_FLAGS,
   search: withConnection({ at: time('-2h').optional(), size: int(1, 10_000, '100').optional(), page: int(0, 9_999, '0').optional() }),
   // The API's host conditions, spelled as flags.
   hosts: withConnection({
