@@ -204,6 +204,18 @@ function fleetCases(client: Client, fleet: Fleet): Case[] {
       (r) => `${r.total} hosts`,
     ),
     defineCase(
+      'hosts --kernel 4.4 --os ubuntu --package openssl --version-range >=1.1',
+      F,
+      () => findHosts(client, p, { kernel: '4.4', os: 'ubuntu', package: 'openssl', versionRange: '>=1.1' }),
+      (r) => `${r.total} hosts`,
+    ),
+    defineCase(
+      'hosts --kernel 4.4 --size 50 (first page)',
+      F,
+      () => findHosts(client, p, { kernel: '4.4', size: 50 }),
+      (r) => `${r.hosts.length} of ${r.total} hosts`,
+    ),
+    defineCase(
       'values vm.swappiness',
       F,
       () => settingValues(client, p, { key: 'vm.swappiness' }),
@@ -274,7 +286,9 @@ export interface QueriesResult {
 
 export async function benchQueries(client: Client, runs = Number(process.env.BENCH_RUNS) || 100, warmupRounds = 5): Promise<QueriesResult> {
   const fleet = await ensureFleet(client);
-  const cases = fleetCases(client, fleet);
+  // BENCH_CASES=hosts runs only the cases whose name contains the text (a before/after of one kind of question).
+  const only = process.env.BENCH_CASES;
+  const cases = fleetCases(client, fleet).filter((c) => !only || c.name.includes(only));
   log(`queries: ${warmupRounds} warm-up rounds`);
   for (let r = 0; r < warmupRounds; r++) for (const c of cases) await c.call();
   const loadBefore = loadAverage();
