@@ -154,6 +154,7 @@ test('three conditions combine to the exact intersection, with each condition’
   // with a file size and a missing package on top
   const five = await run({ kernel: '4.4', os: 'ubuntu', file: '/etc/hosts', largerThan: 2000, missingPackage: 'zsh' });
   const hostsSize = (i: number) => i * 200 + '\n127.0.0.1 localhost\n'.length;
+  expect(five.conditions).toEqual(['kernel 4.4', 'os ubuntu', 'without package zsh', '/etc/hosts larger than 2000 bytes']);
   expect(names(five)).toEqual(WEB.filter((_, i) => i % 5 !== 0 && i % 7 !== 0 && i % 4 !== 0 && hostsSize(i) > 2000));
   expect(five.hosts[0].file).toEqual({ path: '/etc/hosts', size: hostsSize(WEB.indexOf(five.hosts[0].host)) });
   // a condition nothing meets empties the answer whatever the others say
@@ -185,4 +186,10 @@ test('stale: every document old; one forgotten old document does not make a live
   expect(names(await run({ stale: '1h', now: new Date(Date.parse(FRESH) + 2 * HOUR) })).length).toBe(
     new Set(docs.map((d) => (d.host as { name: string }).name)).size,
   );
+});
+
+test('a prefix with no index is one ClusterError naming mitra setup, for one condition and for several', async () => {
+  for (const q of [{ kernel: '4.4' }, { kernel: '4.4', os: 'ubuntu' }, { missingPackage: 'zsh' }, { stale: '1d' }]) {
+    await expect(findHosts(c.client, 'no-such-prefix-', q)).rejects.toThrow(/index no-such-prefix-current does not exist .*mitra setup/);
+  }
 });

@@ -104,7 +104,6 @@ export async function findHosts(client: MitraClient, prefix: string, q: HostQuer
 
   const index = currentIndex(prefix);
   const ask: Ask = (filter, hosts, aggs) => hostBuckets(client, index, filter, hosts, aggs);
-  const asOf = newestTimestamp(client, index);
 
   let found: Map<string, Detail> | undefined = await intersect(client, index, ask, conditions);
   const lastSeen = new Map<string, string | null>();
@@ -117,21 +116,25 @@ export async function findHosts(client: MitraClient, prefix: string, q: HostQuer
   const matched = [...found!.keys()].sort();
   const pageRows = page(matched, (h) => h, q);
   const unknownHosts = unknown ? [...unknown.keys()].sort() : [];
-  await fillLastSeen(
-    ask,
-    [...pageRows.rows, ...unknownHosts].filter((h) => !lastSeen.has(h)),
-    lastSeen,
-  );
+  const [asOf] = await Promise.all([
+    newestTimestamp(client, index),
+    fillLastSeen(
+      ask,
+      [...pageRows.rows, ...unknownHosts].filter((h) => !lastSeen.has(h)),
+      lastSeen,
+    ),
+  ]);
   const row =
     (details: Map<string, Detail>) =>
     (host: string): HostRow => ({ host, lastSeen: lastSeen.get(host) ?? null, ...details.get(host) });
 
   const labels = conditions.map((c) => c.label);
-  if (missing !== undefined) labels.push(`without package ${missing}`);
+  // In the order the question is written: kernel, os, missing package, package, file.
+  if (missing !== undefined) labels.splice(Number(q.kernel !== undefined) + Number(q.os !== undefined), 0, `without package ${missing}`);
   if (range) labels.push(`version ${q.versionRange}`);
   if (q.stale) labels.push(`not seen for ${q.stale}`);
   return {
-    asOf: await asOf,
+    asOf,
     total: matched.length,
     hosts: pageRows.rows.map(row(found!)),
     ...(unknown ? { unknown: unknownHosts.map(row(unknown)) } : {}),
