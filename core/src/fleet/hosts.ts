@@ -151,14 +151,34 @@ async function hostBuckets(client: MitraClient, index: string, filter: Query, ho
   const out: CompositeBucket[] = [];
   for (const names of chunks) {
     const query: Query = names ? { bool: { filter: [filter, terms('host.name', names)] } } : filter;
-    const { buckets } = await allCompositeBuckets(
-      client,
-      { index, query, sources: [{ host: { terms: { field: 'host.name' } } }], aggs },
-      { pageSize: PAGE },
-    );
-    out.push(...buckets);
+    const request = { index, query, sources: [{ host: { terms: { field: 'host.name' } } }], aggs };
+    if (Object.values(aggs).some((a) => 'bucket_selector' in a)) {
+      // A selector can empty a page while more groups remain: page on until there is no after_key.
+      out.push(...(await allCompositeBuckets(client, request, { pageSize: PAGE })).buckets);
+    } else {
+      out.push(...(await compositePages(client, request)));
+    }
   }
   return out;
+}
+
+/** Composite pages without a selector: a short page is the last one, so one request per 10,000 hosts. */
+async function compositePages(client: MitraClient, r: { index: string; query: Query; sources: object[]; aggs: Aggs }) {
+  const out: CompositeBucket[] = [];
+  let after: Record<string, string | number> | undefined;
+  for (;;) {
+    const res = await search(client, {
+      index: r.index,
+      size: 0,
+      query: r.query,
+      aggs: { groups: { composite: { size: PAGE, sources: r.sources, ...(after ? { after } : {}) } as never, aggs: r.aggs } },
+    });
+    const groups = (res.aggregations as Record<string, unknown> | undefined)?.groups as
+      { buckets: CompositeBucket[]; after_key?: Record<string, string | number> } | undefined;
+    out.push(...(groups?.buckets ?? []));
+    if (!groups?.after_key || groups.buckets.length < PAGE) return out;
+    after = groups.after_key;
+  }
 }
 
 const chunk = <T>(xs: T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, (i + 1) * n));
@@ -295,8 +315,8 @@ function kernelCondition(kernel: string): Condition {
   return {
     label: `kernel ${v}`,
     filter: { bool: { filter: [pathIs('/proc/version'), present, term(field, v)] } },
-    aggs: topDoc(['mitra.kernel.release']),
-    detail: (b) => ({ kernel: (hitSource(b) as { mitra?: { kernel?: { release?: string } } } | undefined)?.mitra?.kernel?.release }),
+    aggs: firstValue('mitra.kernel.release'),
+    detail: (b) => ({ kernel: firstKey(b) }),
   };
 }
 
@@ -311,8 +331,8 @@ function osCondition(os: string): Condition {
   return {
     label: `os ${v}`,
     filter: { bool: { filter: [terms('file.path', ['/etc/os-release', '/usr/lib/os-release']), present, match] } },
-    aggs: topDoc(['mitra.os.pretty_name']),
-    detail: (b) => ({ os: (hitSource(b) as { mitra?: { os?: { pretty_name?: string } } } | undefined)?.mitra?.os?.pretty_name }),
+    aggs: firstValue('mitra.os.pretty_name'),
+    detail: (b) => ({ os: firstKey(b) }),
   };
 }
 
@@ -353,19 +373,18 @@ function fileCondition(q: HostQuery): Condition {
   return {
     label: `${q.file} ${words.join(' and ')}`,
     filter: { bool: { filter: [pathIs(q.file), present, { range: { 'file.size': range } }] } },
-    aggs: topDoc(['file.path', 'file.size']),
+    // One document per (host, path): its size is the maximum of one value.
+    aggs: { size: { max: { field: 'file.size' } } },
     detail: (b) => {
-      const file = (hitSource(b) as { file?: { path?: string; size?: number } } | undefined)?.file;
-      return { file: { path: file?.path ?? '', size: file?.size ?? null } };
+      const size = (b.size as { value?: number | null } | undefined)?.value;
+      return { file: { path: q.file!, size: typeof size === 'number' ? size : null } };
     },
   };
 }
 
-const topDoc = (fields: string[]): Aggs => ({ doc: { top_hits: { size: 1, _source: fields } } });
-
-function hitSource(b: CompositeBucket): unknown {
-  return (b.doc as { hits?: { hits?: { _source?: unknown }[] } } | undefined)?.hits?.hits?.[0]?._source;
-}
+/** The value of a keyword on the condition's document, read from doc values (no _source fetch per host). */
+const firstValue = (field: string): Aggs => ({ value: { terms: { field, size: 1 } } });
+const firstKey = (b: CompositeBucket): string | undefined => (b.value as { buckets?: { key: string }[] } | undefined)?.buckets?.[0]?.key;
 
 const count = (b: CompositeBucket, agg: string): number => (b[agg] as { doc_count?: number } | undefined)?.doc_count ?? 0;
 
