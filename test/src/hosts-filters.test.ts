@@ -120,6 +120,21 @@ test('missing package: the current inventory only (not history, not the sender),
   expect(ubuntu.unknown!.map((h) => h.host)).toEqual(['no-inv', 'two-os']);
 });
 
+test('an inventory parsed before the flat package fields existed is unknown, never "missing"', async () => {
+  // As an older pipeline stored it: the entry list only (indexed straight into the current state, no pipeline).
+  const doc = { '@timestamp': FRESH, host: { name: 'pre-upgrade' }, file: { path: 'mitra:packages' } };
+  const mitra = { state: 'present', format: 'dpkg', content: 'bash\t5.1\tamd64\n', packages: [{ name: 'bash', version: '5.1' }] };
+  await c.client.index({ index: `${c.prefix}current`, id: 'pre-upgrade', document: { ...doc, mitra }, refresh: true });
+  try {
+    const r = await run({ missingPackage: 'zsh' });
+    expect(names(r)).not.toContain('pre-upgrade');
+    expect(r.unknown!.map((h) => h.host)).toContain('pre-upgrade');
+    expect(names(await run({ package: 'bash' }))).not.toContain('pre-upgrade');
+  } finally {
+    await c.client.delete({ index: `${c.prefix}current`, id: 'pre-upgrade', refresh: true });
+  }
+});
+
 test('with a package: planted lists never count, versions come back per host, regex characters are literal', async () => {
   expect(names(await run({ package: 'zsh' }))).toEqual(WEB.filter((_, i) => i % 4 === 0));
   const regex = await run({ package: 'g++' });

@@ -336,7 +336,22 @@ function osCondition(os: string): Condition {
   };
 }
 
-const inventoryFilter = (): Query => ({ bool: { filter: [terms('mitra.format', INVENTORY_FORMATS), present] } });
+/**
+ * An inventory the questions can read: parsed into the flat package fields, or refused by its parser (it lists
+ * nothing). One parsed before those fields existed (an index not yet re-parsed, see docs/architecture.md) is
+ * not known to lack anything, so its host is `unknown`, never "missing".
+ */
+const inventoryFilter = (): Query => ({
+  bool: {
+    filter: [
+      terms('mitra.format', INVENTORY_FORMATS),
+      present,
+      {
+        bool: { should: [{ exists: { field: 'mitra.package_names' } }, { exists: { field: 'mitra.error.tag' } }], minimum_should_match: 1 },
+      },
+    ],
+  },
+});
 /** Package names are a flat keyword list on the inventory document (no nested documents to join). */
 const hasPackage = (name: string): Query => term('mitra.package_names', name);
 
