@@ -53,7 +53,7 @@ test('declared field names compile; a misspelt one is a type error naming it, in
     `${IMPORTS}
     export const q = [term('host.name', 'web-01'), terms('mitra.format', ['dpkg', 'rpm']), term('mitra.meminfo.MemTotal', 1), term('hostname', 'x'), pathIs('/etc/hosts'), present];
     export const v = sourcePath({}, 'mitra.content');
-    export const f = field('mitra.packages.name');`,
+    export const f = field('mitra.package_names');`,
     `${IMPORTS}
     export const a = term('host.nmae', 'web-01');
     export const b = terms('mitra.kernel.relase', ['4.4']);

@@ -34,7 +34,8 @@ test('the root mapping is closed: only declared fields are indexed', () => {
 });
 
 test('every declared field is mapped with its type', () => {
-  for (const f of specs) expect({ name: f.name, type: mappingOf(f.name)?.type }).toEqual({ name: f.name, type: f.type });
+  const mapped = (f: FieldSpec) => (f.type === 'data' ? 'object' : f.type);
+  for (const f of specs) expect({ name: f.name, type: mappingOf(f.name)?.type }).toEqual({ name: f.name, type: mapped(f) });
 });
 
 test('aliases point at existing, non-alias fields (the original Mitra names)', () => {
@@ -50,9 +51,15 @@ test('aliases point at existing, non-alias fields (the original Mitra names)', (
 
 test('list-like fields are nested, with their sub-fields inside', () => {
   const nested = specs.filter((f) => f.type === 'nested').map((f) => f.name);
-  expect(nested).toEqual(expect.arrayContaining(['mitra.settings', 'mitra.fstab', 'mitra.hosts', 'mitra.limits', 'mitra.packages']));
-  expect(mappingOf('mitra.packages.name')?.type).toBe('keyword');
+  expect(nested).toEqual(expect.arrayContaining(['mitra.settings', 'mitra.fstab', 'mitra.hosts', 'mitra.limits']));
   expect(mappingOf('mitra.settings.value')?.type).toBe('keyword');
+});
+
+test('a package inventory is flat keywords plus data: one Lucene document, not one per package', () => {
+  expect(mappingOf('mitra.packages')).toEqual({ type: 'object', enabled: false });
+  expect(mappingOf('mitra.packages.name')).toBeUndefined();
+  expect(mappingOf('mitra.package_names')?.type).toBe('keyword');
+  expect(mappingOf('mitra.package_versions')?.type).toBe('keyword');
 });
 
 test('the /proc maps are closed: only their declared keys are mapped, so no document can add fields', () => {

@@ -5,7 +5,7 @@
  */
 
 export type FieldType =
-  'keyword' | 'text' | 'long' | 'integer' | 'double' | 'float' | 'date' | 'boolean' | 'ip' | 'nested' | 'object' | 'alias';
+  'keyword' | 'text' | 'long' | 'integer' | 'double' | 'float' | 'date' | 'boolean' | 'ip' | 'nested' | 'object' | 'alias' | 'data';
 
 export interface FieldSpec {
   readonly name: string;
@@ -501,10 +501,26 @@ export const FIELDS = [
   { name: 'mitra.limits.value', type: 'keyword', description: 'Value as text (unlimited, -1, 65536).' },
 
   // --- parsed: package inventories ---
-  { name: 'mitra.packages', type: 'nested', description: 'Installed packages (dpkg-query -W or rpm -qa output).' },
-  { name: 'mitra.packages.name', type: 'keyword', description: 'Exact package name: zsh-common is not zsh.', example: 'zsh' },
-  { name: 'mitra.packages.version', type: 'keyword', description: 'Package version as the package manager prints it.' },
-  { name: 'mitra.packages.arch', type: 'keyword', description: 'Architecture, when the inventory names it.' },
+  // Questions read the two flat lists; the structured list is data (in _source, not indexed), so an
+  // inventory is one Lucene document instead of one per package (the pipeline's largest indexing cost).
+  {
+    name: 'mitra.packages',
+    type: 'data',
+    description:
+      'Installed packages (dpkg-query -W or rpm -qa output) as `{name, version, arch}` entries, kept in _source and not indexed: search mitra.package_names and mitra.package_versions.',
+  },
+  {
+    name: 'mitra.package_names',
+    type: 'keyword',
+    description: 'Exact package names of the inventory, one value each: zsh-common is not zsh.',
+    example: 'zsh',
+  },
+  {
+    name: 'mitra.package_versions',
+    type: 'keyword',
+    description: 'name=version of every package of the inventory, version as the package manager prints it.',
+    example: 'zsh=5.8-3ubuntu1',
+  },
   { name: 'mitra.package_count', type: 'integer', description: 'Number of packages in the inventory.' },
 
   // --- aliases: the original Mitra field names, so old Lucene queries run verbatim ---
@@ -561,6 +577,8 @@ function leafMapping(spec: FieldSpec): Mapping {
       return { type: 'nested', dynamic: false };
     case 'object':
       return { type: 'object', dynamic: false };
+    case 'data':
+      return { type: 'object', enabled: false };
     case 'text':
       return spec.keywordSubfield ? { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 1024 } } } : { type: 'text' };
     case 'keyword':
@@ -586,7 +604,14 @@ function containerFor(root: Mapping, name: string): Mapping {
 /** FIELDS.md: the field reference, generated so it never drifts from the mappings. */
 export function renderFieldDocs(): string {
   const rows = (FIELDS as readonly FieldSpec[]).map((f) => {
-    const type = f.type === 'alias' ? `alias → \`${f.path}\`` : f.leaves ? `object of ${f.leaves}` : f.type;
+    const type =
+      f.type === 'alias'
+        ? `alias → \`${f.path}\``
+        : f.leaves
+          ? `object of ${f.leaves}`
+          : f.type === 'data'
+            ? 'object (_source only)'
+            : f.type;
     const example = f.example ? `\`${f.example}\`` : '';
     return `| \`${f.name}\` | ${type} | ${f.description.replace(/\|/g, '\\|')} | ${example} |`;
   });

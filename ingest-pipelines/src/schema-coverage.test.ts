@@ -8,7 +8,8 @@ import { FIXTURES_DIR } from './assets';
  * schema (core/src/schema.ts) does not declare is stored but silently
  * unsearchable. Every field of every fixture's expected output must therefore
  * be declared, or be a key of a /proc map whose schema entry says, with
- * `otherKeys: 'source-only'`, that undeclared keys are kept as data on purpose.
+ * `otherKeys: 'source-only'`, that undeclared keys are kept as data on purpose,
+ * or sit under a field declared `type: 'data'` (kept whole in `_source`).
  */
 
 type Json = Record<string, unknown>;
@@ -18,6 +19,7 @@ const byName = new Map(specs.map((s) => [s.name, s]));
 /** Every leaf path of a document: arrays (nested lists, keyword lists) add no path segment. */
 function leafPaths(node: unknown, path: string): string[] {
   const spec = byName.get(path);
+  if (spec?.type === 'data') return [path];
   if (spec?.keys) return mapKeys(node, '').map((k) => `${path}\u0000${k}`);
   if (Array.isArray(node)) return node.flatMap((n) => leafPaths(n, path));
   if (node && typeof node === 'object') return Object.entries(node).flatMap(([k, v]) => leafPaths(v, path ? `${path}.${k}` : k));
@@ -37,6 +39,7 @@ function declared(leaf: string): 'field' | 'map key' | 'kept as data' | undefine
   const [path, key] = leaf.split('\u0000');
   const spec = byName.get(path);
   if (!spec) return undefined;
+  if (spec.type === 'data') return 'kept as data';
   if (key === undefined) return spec.type === 'object' || spec.type === 'nested' ? undefined : 'field';
   if (spec.keys!.includes(key)) return 'map key';
   return spec.otherKeys === 'source-only' ? 'kept as data' : undefined;
@@ -81,7 +84,7 @@ test('every parsed family appears in some fixture (the check above sees real par
   for (const field of ['mitra.settings.key', 'mitra.os.id', 'mitra.fstab.options', 'mitra.hosts.names', 'mitra.resolv.nameservers']) {
     expect(leaves.has(field)).toBe(true);
   }
-  for (const field of ['mitra.limits.item', 'mitra.packages.name', 'mitra.package_count', 'mitra.error.tag'])
+  for (const field of ['mitra.limits.item', 'mitra.packages', 'mitra.package_names', 'mitra.package_versions', 'mitra.package_count', 'mitra.error.tag'])
     expect(leaves.has(field)).toBe(true);
 });
 

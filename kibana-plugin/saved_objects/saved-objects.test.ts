@@ -141,7 +141,7 @@ describe('saved_objects/mitra.ndjson (Kibana 9.2 saved-object types)', () => {
     expect(queries).toEqual(
       expect.arrayContaining([
         { language: 'kuery', query: 'file.path : "/proc/version" and mitra.kernel.major_minor : "4.4"' },
-        { language: 'kuery', query: 'mitra.format : ("dpkg" or "rpm") and not mitra.packages : { name : "zsh" }' },
+        { language: 'kuery', query: 'mitra.format : ("dpkg" or "rpm") and not mitra.package_names : "zsh"' },
         { language: 'kuery', query: 'file.path : "/etc/hosts" and file.size > 4096' },
         // The original Lucene query, verbatim: it works because of the hostname/filename/content aliases.
         { language: 'lucene', query: 'filename:"/etc/fstab" AND content:ext4' },

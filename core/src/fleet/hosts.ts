@@ -4,11 +4,11 @@ import {
   INVENTORY_FORMATS,
   allCompositeBuckets,
   currentIndex,
-  lastSeenAgg,
   maxDate,
   page,
   pathIs,
   present,
+  search,
   term,
   terms,
   type Aggs,
@@ -21,11 +21,15 @@ import { parseVersionRange, satisfies, type VersionConstraint } from './version'
 
 /**
  * Which hosts match a set of conditions, each answered from the current-state
- * index. Every condition is a filter on one kind of document (the host's
- * /proc/version, os-release, package inventory, file F); a composite
- * aggregation on host.name counts each filter per host and a bucket_selector
- * keeps the hosts where all counts are non-zero — so only matching hosts leave
- * the server, page by page, and the total is exact.
+ * index. Every condition is a filter on the documents that already carry what
+ * is asked — the host's /proc/version (`mitra.kernel.major_minor`), os-release,
+ * package inventory (`mitra.package_names`, `mitra.package_versions`: flat
+ * keywords the pipeline writes), file F (`file.size`) — so a condition only
+ * reads the documents that match it. Conditions combine by host name: the
+ * condition with the fewest documents is listed first and every other one is
+ * asked only about the hosts still in the answer. The cost follows the answer
+ * (and its smallest condition), not the fleet; the total is exact. See
+ * docs/architecture.md "Host questions".
  */
 export interface HostQuery extends PageParams {
   /** `4.4` (major.minor: never 4.40 or 4.14) or a full release `4.4.0-210-generic`. */
@@ -74,59 +78,224 @@ export interface HostsResult {
   conditions: string[];
 }
 
+type Detail = Omit<HostRow, 'host' | 'lastSeen'>;
+
 interface Condition {
-  name: string;
   label: string;
+  /** The documents that carry the answer: at most a few per host (one per path). */
   filter: Query;
-  /** Detail sub-aggregations read back into the row. */
+  /** Per-host sub-aggregations read back by `detail`. */
   aggs?: Aggs;
+  detail?: (b: CompositeBucket) => Detail;
 }
+
+/** Host names per request when a condition is asked about the hosts still in the answer (terms query limit is 65536). */
+const HOST_CHUNK = 10_000;
+const PAGE = 10_000;
 
 export async function findHosts(client: MitraClient, prefix: string, q: HostQuery): Promise<HostsResult> {
   const conditions = buildConditions(q);
   const range = q.versionRange === undefined ? undefined : parseVersionRange(q.versionRange, 'version range');
   if (range && !q.package) throw new UsageError('a version range needs a package: pass --package NAME with --version-range');
   const staleBefore = q.stale === undefined ? undefined : (q.now ?? new Date()).getTime() - parseDuration(q.stale, 'stale');
-  if (!conditions.length && staleBefore === undefined)
+  const missing = q.missingPackage === undefined ? undefined : requireName(q.missingPackage, 'missing package');
+  if (!conditions.length && staleBefore === undefined && missing === undefined)
     throw new UsageError('no condition given: pass at least one of kernel, os, missing-package, package, file with a size, stale');
 
-  const inventory = q.missingPackage === undefined ? undefined : inventoryFilter();
-  const aggs: Aggs = { ...lastSeenAgg };
-  for (const c of conditions) aggs[c.name] = { filter: c.filter, ...(c.aggs ? { aggs: c.aggs } : {}) };
-  if (inventory) aggs.inventory = { filter: inventory };
-  aggs.keep = { bucket_selector: selector(conditions, staleBefore, inventory !== undefined) };
+  const index = currentIndex(prefix);
+  const ask: Ask = (filter, hosts, aggs) => hostBuckets(client, index, filter, hosts, aggs);
 
-  const { buckets, top } = await allCompositeBuckets(
-    client,
-    { index: currentIndex(prefix), query: { match_all: {} }, sources: [{ host: { terms: { field: 'host.name' } } }], aggs },
-    { topAggs: { as_of: { max: { field: '@timestamp' } } } },
-  );
-  const matched: HostRow[] = [];
-  const unknown: HostRow[] = [];
-  for (const b of buckets) {
-    const row = toRow(b, q.package);
-    if (inventory && count(b, 'inventory') === 0) unknown.push(row);
-    else if (!range || row.package?.versions.some((v) => satisfies(v, range))) matched.push(row);
-  }
-  const { rows, next } = page(matched, (r) => r.host, q);
+  let found: Map<string, Detail> | undefined = await intersect(client, index, ask, conditions);
+  const lastSeen = new Map<string, string | null>();
+  if (staleBefore !== undefined) found = await keepStale(ask, found, staleBefore, lastSeen);
+  if (range && found) found = keepVersions(found, range);
+
+  let unknown: Map<string, Detail> | undefined;
+  if (missing !== undefined) ({ found, unknown } = await splitByInventory(ask, found, missing));
+
+  const matched = [...found!.keys()].sort();
+  const pageRows = page(matched, (h) => h, q);
+  const unknownHosts = unknown ? [...unknown.keys()].sort() : [];
+  const [asOf] = await Promise.all([
+    newestTimestamp(client, index),
+    fillLastSeen(
+      ask,
+      [...pageRows.rows, ...unknownHosts].filter((h) => !lastSeen.has(h)),
+      lastSeen,
+    ),
+  ]);
+  const row =
+    (details: Map<string, Detail>) =>
+    (host: string): HostRow => ({ host, lastSeen: lastSeen.get(host) ?? null, ...details.get(host) });
+
   const labels = conditions.map((c) => c.label);
+  // In the order the question is written: kernel, os, missing package, package, file.
+  if (missing !== undefined) labels.splice(Number(q.kernel !== undefined) + Number(q.os !== undefined), 0, `without package ${missing}`);
   if (range) labels.push(`version ${q.versionRange}`);
   if (q.stale) labels.push(`not seen for ${q.stale}`);
   return {
-    asOf: maxDate(top.as_of),
+    asOf,
     total: matched.length,
-    hosts: rows,
-    ...(inventory ? { unknown } : {}),
-    ...(next ? { next } : {}),
+    hosts: pageRows.rows.map(row(found!)),
+    ...(unknown ? { unknown: unknownHosts.map(row(unknown)) } : {}),
+    ...(pageRows.next ? { next: pageRows.next } : {}),
     conditions: labels,
   };
+}
+
+/** Per-host buckets of the documents matching `filter`, optionally only for the given hosts. */
+type Ask = (filter: Query, hosts: string[] | undefined, aggs?: Aggs) => Promise<CompositeBucket[]>;
+
+async function hostBuckets(client: MitraClient, index: string, filter: Query, hosts: string[] | undefined, aggs: Aggs = {}) {
+  const chunks = hosts === undefined ? [undefined] : chunk(hosts, HOST_CHUNK);
+  const out: CompositeBucket[] = [];
+  for (const names of chunks) {
+    const query: Query = names ? { bool: { filter: [filter, terms('host.name', names)] } } : filter;
+    const request = { index, query, sources: [{ host: { terms: { field: 'host.name' } } }], aggs };
+    if (Object.values(aggs).some((a) => 'bucket_selector' in a)) {
+      // A selector can empty a page while more groups remain: page on until there is no after_key.
+      out.push(...(await allCompositeBuckets(client, request, { pageSize: PAGE })).buckets);
+    } else {
+      out.push(...(await compositePages(client, request)));
+    }
+  }
+  return out;
+}
+
+/** Composite pages without a selector: a short page is the last one, so one request per 10,000 hosts. */
+async function compositePages(client: MitraClient, r: { index: string; query: Query; sources: object[]; aggs: Aggs }) {
+  const out: CompositeBucket[] = [];
+  let after: Record<string, string | number> | undefined;
+  for (;;) {
+    const res = await search(client, {
+      index: r.index,
+      size: 0,
+      query: r.query,
+      aggs: { groups: { composite: { size: PAGE, sources: r.sources, ...(after ? { after } : {}) } as never, aggs: r.aggs } },
+    });
+    const groups = (res.aggregations as Record<string, unknown> | undefined)?.groups as
+      { buckets: CompositeBucket[]; after_key?: Record<string, string | number> } | undefined;
+    out.push(...(groups?.buckets ?? []));
+    if (!groups?.after_key || groups.buckets.length < PAGE) return out;
+    after = groups.after_key;
+  }
+}
+
+const chunk = <T>(xs: T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, (i + 1) * n));
+const hostOf = (b: CompositeBucket) => String(b.key.host);
+
+/**
+ * The hosts meeting every condition, with each condition's detail. The
+ * condition with the fewest matching documents is listed in full; every other
+ * one only for the hosts still in the answer. Undefined when there is no
+ * condition (stale or missing-package alone).
+ */
+async function intersect(client: MitraClient, index: string, ask: Ask, conditions: Condition[]): Promise<Map<string, Detail> | undefined> {
+  if (!conditions.length) return undefined;
+  const ordered = conditions.length === 1 ? conditions : await bySize(client, index, conditions);
+  let found: Map<string, Detail> | undefined;
+  for (const c of ordered) {
+    if (found && found.size === 0) break;
+    const buckets = await ask(c.filter, found ? [...found.keys()] : undefined, c.aggs);
+    const next = new Map<string, Detail>();
+    for (const b of buckets) next.set(hostOf(b), { ...found?.get(hostOf(b)), ...c.detail?.(b) });
+    found = next;
+  }
+  return found;
+}
+
+async function bySize(client: MitraClient, index: string, conditions: Condition[]): Promise<Condition[]> {
+  const counts = await Promise.all(
+    conditions.map(async (c) => {
+      const res = await search(client, { index, size: 0, track_total_hits: true, query: c.filter });
+      const total = res.hits.total;
+      return typeof total === 'number' ? total : (total?.value ?? 0);
+    }),
+  );
+  return conditions
+    .map((c, i) => ({ c, n: counts[i] }))
+    .sort((a, b) => a.n - b.n)
+    .map((x) => x.c);
+}
+
+/**
+ * Hosts whose newest snapshot is older than `before`. Alone, the candidates are
+ * the hosts with at least one document older than that (a live host refreshes
+ * every current document each cycle, so these are few), then those with a
+ * newer document are dropped; with other conditions, the hosts found so far.
+ */
+async function keepStale(
+  ask: Ask,
+  found: Map<string, Detail> | undefined,
+  before: number,
+  lastSeen: Map<string, string | null>,
+): Promise<Map<string, Detail>> {
+  const old = found ?? new Map((await ask({ range: { '@timestamp': { lt: before } } }, undefined)).map((b) => [hostOf(b), {}]));
+  await fillLastSeen(ask, [...old.keys()], lastSeen);
+  return new Map(
+    [...old].filter(([host]) => {
+      const seen = lastSeen.get(host);
+      return seen !== null && seen !== undefined && Date.parse(seen) < before;
+    }),
+  );
+}
+
+function keepVersions(found: Map<string, Detail>, range: VersionConstraint[]): Map<string, Detail> {
+  return new Map([...found].filter(([, d]) => d.package?.versions.some((v) => satisfies(v, range))));
+}
+
+/**
+ * Missing package: of the hosts found so far (or, alone, of every host), those
+ * whose inventory lacks the package, and those with no inventory at all
+ * (unknown: not known to lack it).
+ */
+async function splitByInventory(
+  ask: Ask,
+  found: Map<string, Detail> | undefined,
+  name: string,
+): Promise<{ found: Map<string, Detail>; unknown: Map<string, Detail> }> {
+  const lacking = { filter: { bool: { must_not: [hasPackage(name)] } } };
+  if (found === undefined) {
+    const lacks = await ask({ bool: { filter: [inventoryFilter()], must_not: [hasPackage(name)] } }, undefined);
+    return { found: new Map(lacks.map((b) => [hostOf(b), {}])), unknown: await hostsWithoutInventory(ask) };
+  }
+  const inventories = await ask(inventoryFilter(), [...found.keys()], { lacking });
+  const withInventory = new Set(inventories.map(hostOf));
+  const lackingHosts = new Set(inventories.filter((b) => count(b, 'lacking') > 0).map(hostOf));
+  return {
+    found: new Map([...found].filter(([h]) => lackingHosts.has(h))),
+    unknown: new Map([...found].filter(([h]) => !withInventory.has(h))),
+  };
+}
+
+/**
+ * Hosts that report no package inventory. With no other condition there is
+ * nothing to start from but the host names themselves: one pass over the
+ * host.name doc values of the current state, keeping hosts with no inventory document.
+ */
+async function hostsWithoutInventory(ask: Ask): Promise<Map<string, Detail>> {
+  const buckets = await ask({ match_all: {} }, undefined, {
+    inventory: { filter: inventoryFilter() },
+    keep: { bucket_selector: { buckets_path: { inventory: 'inventory>_count' }, script: 'params.inventory == 0' } },
+  });
+  return new Map(buckets.map((b) => [hostOf(b), {}]));
+}
+
+async function fillLastSeen(ask: Ask, hosts: string[], into: Map<string, string | null>): Promise<void> {
+  if (!hosts.length) return;
+  const buckets = await ask({ match_all: {} }, hosts, { last_seen: { max: { field: '@timestamp' } } });
+  for (const b of buckets) into.set(hostOf(b), maxDate(b.last_seen));
+}
+
+async function newestTimestamp(client: MitraClient, index: string): Promise<string | null> {
+  const res = await search(client, { index, size: 0, aggs: { as_of: { max: { field: '@timestamp' } } } });
+  return maxDate((res.aggregations as Record<string, unknown> | undefined)?.as_of);
 }
 
 function buildConditions(q: HostQuery): Condition[] {
   const out: Condition[] = [];
   if (q.kernel !== undefined) out.push(kernelCondition(q.kernel));
   if (q.os !== undefined) out.push(osCondition(q.os));
-  if (q.missingPackage !== undefined) out.push(missingPackageCondition(requireName(q.missingPackage, 'missing package')));
   if (q.package !== undefined) out.push(packageCondition(requireName(q.package, 'package')));
   if (q.file !== undefined || q.largerThan !== undefined || q.smallerThan !== undefined) out.push(fileCondition(q));
   return out;
@@ -144,10 +313,10 @@ function kernelCondition(kernel: string): Condition {
   // major.minor is its own keyword field, so "4.4" is an exact match and never 4.40 or 4.14.
   const field = /^\d+\.\d+$/.test(v) ? 'mitra.kernel.major_minor' : 'mitra.kernel.release';
   return {
-    name: 'kernel',
     label: `kernel ${v}`,
     filter: { bool: { filter: [pathIs('/proc/version'), present, term(field, v)] } },
-    aggs: { doc: { top_hits: { size: 1, _source: ['mitra.kernel.release'] } } },
+    aggs: firstValue('mitra.kernel.release'),
+    detail: (b) => ({ kernel: firstKey(b) }),
   };
 }
 
@@ -160,42 +329,47 @@ function osCondition(os: string): Condition {
       ? { bool: { filter: [term('mitra.os.id', id), term('mitra.os.version_id', version)] } }
       : { bool: { should: [term('mitra.os.id', v), term('mitra.os.pretty_name', v), term('mitra.os.name', v)], minimum_should_match: 1 } };
   return {
-    name: 'os',
     label: `os ${v}`,
     filter: { bool: { filter: [terms('file.path', ['/etc/os-release', '/usr/lib/os-release']), present, match] } },
-    aggs: { doc: { top_hits: { size: 1, _source: ['mitra.os.pretty_name'] } } },
+    aggs: firstValue('mitra.os.pretty_name'),
+    detail: (b) => ({ os: firstKey(b) }),
   };
 }
 
-const inventoryFilter = (): Query => ({ bool: { filter: [terms('mitra.format', INVENTORY_FORMATS), present] } });
-const hasPackage = (name: string): Query => ({ nested: { path: 'mitra.packages', query: term('mitra.packages.name', name) } });
-
-function missingPackageCondition(name: string): Condition {
-  return {
-    name: 'missing',
-    label: `without package ${name}`,
-    filter: { bool: { filter: [inventoryFilter()], must_not: [hasPackage(name)] } },
-  };
-}
+/**
+ * An inventory the questions can read: parsed into the flat package fields, or refused by its parser (it lists
+ * nothing). One parsed before those fields existed (an index not yet re-parsed, see docs/architecture.md) is
+ * not known to lack anything, so its host is `unknown`, never "missing".
+ */
+const inventoryFilter = (): Query => ({
+  bool: {
+    filter: [
+      terms('mitra.format', INVENTORY_FORMATS),
+      present,
+      {
+        bool: { should: [{ exists: { field: 'mitra.package_names' } }, { exists: { field: 'mitra.error.tag' } }], minimum_should_match: 1 },
+      },
+    ],
+  },
+});
+/** Package names are a flat keyword list on the inventory document (no nested documents to join). */
+const hasPackage = (name: string): Query => term('mitra.package_names', name);
 
 function packageCondition(name: string): Condition {
   return {
-    name: 'package',
     label: `with package ${name}`,
     filter: { bool: { filter: [inventoryFilter(), hasPackage(name)] } },
-    aggs: {
-      pkgs: {
-        nested: { path: 'mitra.packages' },
-        aggs: {
-          named: {
-            filter: term('mitra.packages.name', name),
-            aggs: { versions: { terms: { field: 'mitra.packages.version', size: 20 } } },
-          },
-        },
-      },
+    // name=version entries of this package only: the regex is anchored at the start by Lucene.
+    aggs: { versions: { terms: { field: 'mitra.package_versions', include: `${regexLiteral(name)}=.*`, size: 20 } } },
+    detail: (b) => {
+      const buckets = (b.versions as { buckets?: { key: string }[] } | undefined)?.buckets ?? [];
+      return { package: { name, versions: buckets.map((v) => v.key.slice(name.length + 1)) } };
     },
   };
 }
+
+/** A Lucene regular expression matching `s` literally. */
+const regexLiteral = (s: string): string => s.replace(/[^A-Za-z0-9]/g, (c) => `\\${c}`);
 
 function fileCondition(q: HostQuery): Condition {
   if (!q.file) throw new UsageError('a size condition needs a file: pass --file PATH with --larger-than or --smaller-than');
@@ -212,47 +386,20 @@ function fileCondition(q: HostQuery): Condition {
     words.push(`smaller than ${range.lt} bytes`);
   }
   return {
-    name: 'file',
     label: `${q.file} ${words.join(' and ')}`,
     filter: { bool: { filter: [pathIs(q.file), present, { range: { 'file.size': range } }] } },
-    aggs: { doc: { top_hits: { size: 1, _source: ['file.path', 'file.size'] } } },
+    // One document per (host, path): its size is the maximum of one value.
+    aggs: { size: { max: { field: 'file.size' } } },
+    detail: (b) => {
+      const size = (b.size as { value?: number | null } | undefined)?.value;
+      return { file: { path: q.file!, size: typeof size === 'number' ? size : null } };
+    },
   };
 }
 
-/** Keep a host when every condition counted a document (or, for missing-package, it has no inventory at all). */
-function selector(conditions: Condition[], staleBefore: number | undefined, withInventory: boolean) {
-  const bucketsPath: Record<string, string> = { last: 'last_seen' };
-  const tests: string[] = [];
-  for (const c of conditions) {
-    bucketsPath[c.name] = `${c.name}>_count`;
-    if (c.name !== 'missing') tests.push(`params.${c.name} > 0`);
-  }
-  if (withInventory) {
-    bucketsPath.inventory = 'inventory>_count';
-    tests.push('(params.missing > 0 || params.inventory == 0)');
-  }
-  if (staleBefore !== undefined) tests.push(`params.last < ${staleBefore}L`);
-  return { buckets_path: bucketsPath, script: tests.join(' && ') || 'true' };
-}
-
-function toRow(b: CompositeBucket, packageName: string | undefined): HostRow {
-  const row: HostRow = { host: String(b.key.host), lastSeen: maxDate(b.last_seen) };
-  const kernel = hitSource(b, 'kernel') as { mitra?: { kernel?: { release?: string } } } | undefined;
-  if (kernel) row.kernel = kernel.mitra?.kernel?.release;
-  const os = hitSource(b, 'os') as { mitra?: { os?: { pretty_name?: string } } } | undefined;
-  if (os) row.os = os.mitra?.os?.pretty_name;
-  const file = hitSource(b, 'file') as { file?: { path?: string; size?: number } } | undefined;
-  if (file) row.file = { path: file.file?.path ?? '', size: file.file?.size ?? null };
-  const pkg = b.package as { pkgs?: { named?: { versions?: { buckets: { key: string }[] } } } } | undefined;
-  const versions = pkg?.pkgs?.named?.versions?.buckets;
-  if (versions && packageName) row.package = { name: packageName.trim(), versions: versions.map((v) => v.key) };
-  return row;
-}
-
-function hitSource(b: CompositeBucket, agg: string): unknown {
-  const sub = b[agg] as { doc?: { hits?: { hits?: { _source?: unknown }[] } } } | undefined;
-  return sub?.doc?.hits?.hits?.[0]?._source;
-}
+/** The value of a keyword on the condition's document, read from doc values (no _source fetch per host). */
+const firstValue = (field: string): Aggs => ({ value: { terms: { field, size: 1 } } });
+const firstKey = (b: CompositeBucket): string | undefined => (b.value as { buckets?: { key: string }[] } | undefined)?.buckets?.[0]?.key;
 
 const count = (b: CompositeBucket, agg: string): number => (b[agg] as { doc_count?: number } | undefined)?.doc_count ?? 0;
 
