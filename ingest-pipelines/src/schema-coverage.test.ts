@@ -84,7 +84,14 @@ test('every parsed family appears in some fixture (the check above sees real par
   for (const field of ['mitra.settings.key', 'mitra.os.id', 'mitra.fstab.options', 'mitra.hosts.names', 'mitra.resolv.nameservers']) {
     expect(leaves.has(field)).toBe(true);
   }
-  for (const field of ['mitra.limits.item', 'mitra.packages', 'mitra.package_names', 'mitra.package_versions', 'mitra.package_count', 'mitra.error.tag'])
+  for (const field of [
+    'mitra.limits.item',
+    'mitra.packages',
+    'mitra.package_names',
+    'mitra.package_versions',
+    'mitra.package_count',
+    'mitra.error.tag',
+  ])
     expect(leaves.has(field)).toBe(true);
 });
 
