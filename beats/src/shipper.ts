@@ -2,6 +2,7 @@ import { errors, type Client } from '@elastic/elasticsearch';
 import { connect, currentStateId, explainError, historyId, responseReason, type ConnectionConfig } from '@mitra/core';
 import { installAssets, snapshotPipeline } from '@mitra/ingest-pipelines';
 import type { Logger } from './log';
+import { sealed, sealOutcome } from './seal';
 import type { WireDoc } from './wire';
 
 export interface ShipOptions {
@@ -89,7 +90,7 @@ export class Shipper {
   }
 
   private async shipBatches(docs: WireDoc[], outcome: ShipOutcome): Promise<ShipOutcome> {
-    const batches = batch(docs, this.options, `${this.prefix}current`);
+    const batches = batch(docs, this.options, this.prefix);
     for (let i = 0; i < batches.length; i++) {
       try {
         const result = await this.send(batches[i]);
@@ -121,7 +122,7 @@ export class Shipper {
 
   private async send(docs: Serialised[]): Promise<BatchResult> {
     const client = await this.connected();
-    const operations = docs.flatMap((d) => [d.action, d.json]);
+    const operations = docs.flatMap((d) => [d.action, d.json, ...d.follow]);
     let response;
     try {
       response = await client.bulk({ pipeline: this.pipeline, operations });
@@ -129,9 +130,19 @@ export class Shipper {
       throw classify(e, this.connection.nodes[0]);
     }
     const result: BatchResult = { shipped: 0, rejected: [], retry: [] };
-    response.items.forEach((item, i) => {
-      const op = item.index;
-      const doc = docs[i].doc;
+    const items = response.items;
+    let next = 0;
+    docs.forEach(({ doc, follow }) => {
+      const op = items[next++]?.index;
+      // The update closing the previous version, if the document brought one (beats/src/seal.ts).
+      const seal = follow.length ? items[next++]?.update : undefined;
+      const outcome = seal ? sealOutcome(seal.status, seal.error) : 'done';
+      if (outcome === 'failed') this.log.warn(`ship: could not close the previous version of ${doc.file.path}: ${oneLine(seal?.error?.reason ?? '')}`);
+      if (!op?.error && outcome === 'retry') {
+        result.retry.push(doc);
+        result.retryReason = `${seal?.status} ${oneLine(seal?.error?.reason ?? seal?.error?.type ?? '')}`;
+        return;
+      }
       if (!op?.error) {
         result.shipped++;
         return;
@@ -243,6 +254,8 @@ interface Serialised {
   doc: WireDoc;
   action: string;
   json: string;
+  /** Bulk lines after the document's own: the update closing the version it replaces. */
+  follow: string[];
   bytes: number;
 }
 
@@ -251,21 +264,22 @@ interface Serialised {
  * NDJSON body (a document bigger than batchBytes goes alone). Each document is
  * serialised here once, and that text is what is sent.
  */
-export function batch(docs: WireDoc[], options: Pick<ShipOptions, 'batchDocs' | 'batchBytes'>, index = 'mitra-current'): Serialised[][] {
+export function batch(docs: WireDoc[], options: Pick<ShipOptions, 'batchDocs' | 'batchBytes'>, prefix = 'mitra-'): Serialised[][] {
+  const index = `${prefix}current`;
   const batches: Serialised[][] = [];
   let current: Serialised[] = [];
   let bytes = 0;
   for (const doc of docs) {
     // Any index will do (the pipeline sets _index and _id); ours keeps a request without the pipeline harmless.
     const action = JSON.stringify({ index: { _index: index, _id: documentId(doc) } });
-    const json = JSON.stringify(doc);
-    const size = Buffer.byteLength(action) + Buffer.byteLength(json) + 2;
+    const { json, follow } = sealed(doc, prefix);
+    const size = Buffer.byteLength(action) + Buffer.byteLength(json) + follow.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0) + 2;
     if (current.length && (current.length >= options.batchDocs || bytes + size > options.batchBytes)) {
       batches.push(current);
       current = [];
       bytes = 0;
     }
-    current.push({ doc, action, json, bytes: size });
+    current.push({ doc, action, json, follow, bytes: size });
     bytes += size;
   }
   if (current.length) batches.push(current);
