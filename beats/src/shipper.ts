@@ -137,7 +137,8 @@ export class Shipper {
       // The update closing the previous version, if the document brought one (beats/src/seal.ts).
       const seal = follow.length ? items[next++]?.update : undefined;
       const outcome = seal ? sealOutcome(seal.status, seal.error) : 'done';
-      if (outcome === 'failed') this.log.warn(`ship: could not close the previous version of ${doc.file.path}: ${oneLine(seal?.error?.reason ?? '')}`);
+      if (outcome === 'failed')
+        this.log.warn(`ship: could not close the previous version of ${doc.file.path}: ${oneLine(seal?.error?.reason ?? '')}`);
       if (!op?.error && outcome === 'retry') {
         result.retry.push(doc);
         result.retryReason = `${seal?.status} ${oneLine(seal?.error?.reason ?? seal?.error?.type ?? '')}`;
