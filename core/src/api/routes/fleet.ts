@@ -83,8 +83,8 @@ export const fleetRoutes = [
     handler: async ({ key, value, ...q }, { client, prefix }) => {
       const { page, size } = paging(q);
       // The API pages by number; the library's own cursor (next) is not passed on.
-      const { next: _next, ...res } = await valueHosts(client, prefix, { key, value, size, from: (page - 1) * size });
-      return { ...res, page };
+      const res = await valueHosts(client, prefix, { key, value, size, from: (page - 1) * size });
+      return { ...res, next: undefined, page };
     },
   }),
   defineRoute({
