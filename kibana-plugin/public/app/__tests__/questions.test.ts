@@ -7,7 +7,7 @@ const examples: Question[] = [
   { type: 'missing_package', value: 'zsh' },
   { type: 'package', value: 'openssl', extra: '>=3.0' },
   { type: 'file_size', value: '/etc/hosts', extra: '4k' },
-  { type: 'setting', value: 'vm.swappiness', extra: '60' },
+  { type: 'setting', value: 'vm.swappiness' },
   { type: 'drift', value: '/etc/resolv.conf', extra: 'host-00001' },
   { type: 'stale', value: '2h' },
 ];
@@ -24,7 +24,8 @@ describe('guided questions → API requests', () => {
     [examples[3], '/hosts', { missing_package: 'zsh', page: 2, size: 25 }],
     [examples[4], '/hosts', { package: 'openssl', version_range: '>=3.0', page: 2, size: 25 }],
     [examples[5], '/hosts', { file: '/etc/hosts', larger_than: '4k', page: 2, size: 25 }],
-    [examples[6], '/values', { key: 'vm.swappiness', value: '60', page: 2, size: 25 }],
+    [examples[6], '/values', { key: 'vm.swappiness', page: 2, size: 25 }],
+    [{ ...examples[6], extra: '60' }, '/values', { key: 'vm.swappiness', value: '60', page: 2, size: 25 }],
     [examples[7], '/drift', { path: '/etc/resolv.conf', golden: 'host-00001' }],
     [examples[8], '/hosts', { stale: '2h', page: 2, size: 25 }],
   ])('%j asks %s with the route parameter names', (q, path, query) => {
