@@ -349,5 +349,5 @@ describe('mitra CLI against the loaded fleet', () => {
     const id = await mitra('id', 'web-01', '/etc/hosts', '--es', 'http://127.0.0.1:1');
     expect(id.stdout.trim()).toBe(createHash('sha256').update('web-01_/etc/hosts').digest('hex'));
     expect((await mitra('id', 'only-host')).code).toBe(2);
-  });
+  }, 180_000);
 });
