@@ -291,11 +291,12 @@ export class Agent {
   /** Change detection: a changed snapshot goes out twice (current + history), an unchanged one once. */
   private prepare(snapshot: Snapshot, timestamp: string): Outgoing {
     const key = AgentState.key(this.identity.name, snapshot.path);
-    const decision = decide(snapshot, this.pending.get(key) ?? this.state.memory(this.identity.name, snapshot.path), timestamp);
+    const previous = this.pending.get(key) ?? this.state.memory(this.identity.name, snapshot.path);
+    const decision = decide(snapshot, previous, timestamp);
     if (decision.changed) this.pending.set(key, decision.memory);
     const ctx = { host: { ...this.identity }, timestamp, tags: this.config.tags, agentVersion: AGENT_VERSION };
     const docs = [toWireDoc(snapshot, ctx, 'current', decision.changedAt)];
-    if (decision.changed) docs.push(toWireDoc(snapshot, ctx, 'history', decision.changedAt));
+    if (decision.changed) docs.push(toWireDoc(snapshot, ctx, 'history', decision.changedAt, previous?.changedAt));
     if (snapshot.state !== 'present') {
       const line = `${snapshot.path}: ${snapshot.state}${snapshot.reason ? ` (${snapshot.reason})` : ''}`;
       if (decision.changed) this.log.warn(line);

@@ -82,12 +82,13 @@ class ScriptedTransport implements Transport {
       } as T;
     }
     if (path.startsWith('/_ingest/pipeline/')) {
+      const versions = new Map(assetVersions('m-').map((a) => [a.id, a.version]));
       return Object.fromEntries(
         path
           .split('/')
           .pop()!
           .split(',')
-          .map((id) => [decodeURIComponent(id), { version: 1e9 }]),
+          .map((id) => [decodeURIComponent(id), { version: versions.get(decodeURIComponent(id)) }]),
       ) as T;
     }
     if (method === 'GET') return { index: {} } as T;

@@ -13,6 +13,7 @@ import { snapshotPipeline } from '@mitra/ingest-pipelines/dist/assets';
 import { assetsInPlace, installAssetsWithClient } from './assets';
 import { HttpTransport, type BulkItem, type Transport } from './http';
 import type { Logger } from './log';
+import { sealed, sealOutcome } from './seal';
 import type { WireDoc } from './wire';
 
 export interface ShipOptions {
@@ -102,7 +103,7 @@ export class Shipper {
   }
 
   private async shipBatches(docs: WireDoc[], outcome: ShipOutcome): Promise<ShipOutcome> {
-    const batches = batch(docs, this.options, `${this.prefix}current`);
+    const batches = batch(docs, this.options, this.prefix);
     for (let i = 0; i < batches.length; i++) {
       try {
         const result = await this.send(batches[i]);
@@ -138,17 +139,25 @@ export class Shipper {
     try {
       items = await transport.bulk(
         this.pipeline,
-        docs.flatMap((d) => [d.action, d.json]),
+        docs.flatMap((d) => [d.action, d.json, ...d.follow]),
       );
     } catch (e) {
       throw classify(e, this.connection.nodes[0]);
     }
     const result: BatchResult = { shipped: 0, rejected: [], retry: [] };
-    items.forEach((item, i) => {
-      const doc = docs[i].doc;
-      const verdict = classifyItem(item);
-      if (verdict.kind === 'shipped') result.shipped++;
-      else if (verdict.kind === 'pipeline-missing') throw this.pipelineMissing();
+    let next = 0;
+    for (const { doc, follow } of docs) {
+      const verdict = classifyItem(items[next++] ?? { status: 0, error: { reason: 'no answer for this document' } });
+      // The update closing the previous version, if the document brought one (beats/src/seal.ts).
+      const seal = follow.length ? items[next++] : undefined;
+      const outcome = seal ? sealOutcome(seal.status, seal.error) : 'done';
+      if (outcome === 'failed')
+        this.log.warn(`ship: could not close the previous version of ${doc.file.path}: ${oneLine(seal?.error?.reason ?? '')}`);
+      if (verdict.kind === 'pipeline-missing') throw this.pipelineMissing();
+      if (verdict.kind === 'shipped' && outcome === 'retry') {
+        result.retry.push(doc);
+        result.retryReason = `${seal?.status} ${oneLine(seal?.error?.reason ?? seal?.error?.type ?? '')}`;
+      } else if (verdict.kind === 'shipped') result.shipped++;
       else if (verdict.kind === 'retry') {
         result.retry.push(doc);
         result.retryReason = `${verdict.status} ${verdict.reason}`;
@@ -156,7 +165,7 @@ export class Shipper {
         result.rejected.push(doc);
         this.log.error(`ship: ${doc.file.path} (${doc.mitra.target}) rejected by the cluster (${verdict.status}): ${verdict.reason}`);
       }
-    });
+    }
     return result;
   }
 
@@ -289,6 +298,8 @@ interface Serialised {
   doc: WireDoc;
   action: string;
   json: string;
+  /** Bulk lines after the document's own: the update closing the version it replaces. */
+  follow: string[];
   bytes: number;
 }
 
@@ -297,21 +308,22 @@ interface Serialised {
  * NDJSON body (a document bigger than batchBytes goes alone). Each document is
  * serialised here once, and that text is what is sent.
  */
-export function batch(docs: WireDoc[], options: Pick<ShipOptions, 'batchDocs' | 'batchBytes'>, index = 'mitra-current'): Serialised[][] {
+export function batch(docs: WireDoc[], options: Pick<ShipOptions, 'batchDocs' | 'batchBytes'>, prefix = 'mitra-'): Serialised[][] {
+  const index = `${prefix}current`;
   const batches: Serialised[][] = [];
   let current: Serialised[] = [];
   let bytes = 0;
   for (const doc of docs) {
     // Any index will do (the pipeline sets _index and _id); ours keeps a request without the pipeline harmless.
     const action = JSON.stringify({ index: { _index: index, _id: documentId(doc) } });
-    const json = JSON.stringify(doc);
-    const size = Buffer.byteLength(action) + Buffer.byteLength(json) + 2;
+    const { json, follow } = sealed(doc, prefix);
+    const size = Buffer.byteLength(action) + Buffer.byteLength(json) + follow.reduce((n, l) => n + Buffer.byteLength(l) + 1, 0) + 2;
     if (current.length && (current.length >= options.batchDocs || bytes + size > options.batchBytes)) {
       batches.push(current);
       current = [];
       bytes = 0;
     }
-    current.push({ doc, action, json, bytes: size });
+    current.push({ doc, action, json, follow, bytes: size });
     bytes += size;
   }
   if (current.length) batches.push(current);

@@ -40,6 +40,8 @@ export interface WireDoc {
     format?: string;
     target: Target;
     changed_at?: string;
+    /** History only: @timestamp of the version this one replaces (beats/src/seal.ts closes it). */
+    supersedes?: string;
     tags?: string[];
     agent: { version: string };
   };
@@ -52,12 +54,13 @@ export interface DocContext {
   agentVersion: string;
 }
 
-export function toWireDoc(s: Snapshot, ctx: DocContext, target: Target, changedAt?: string): WireDoc {
+export function toWireDoc(s: Snapshot, ctx: DocContext, target: Target, changedAt?: string, supersedes?: string): WireDoc {
   const mitra: WireDoc['mitra'] = { state: s.state, target, agent: { version: ctx.agentVersion } };
   if (s.content !== undefined && s.state === 'present') mitra.content = s.content;
   if (s.reason) mitra.reason = s.reason;
   if (s.format) mitra.format = s.format;
   if (changedAt) mitra.changed_at = changedAt;
+  if (supersedes && target === 'history') mitra.supersedes = supersedes;
   if (ctx.tags.length) mitra.tags = ctx.tags;
   return { '@timestamp': ctx.timestamp, host: ctx.host, file: { path: s.path, ...s.stat }, mitra };
 }

@@ -11,6 +11,7 @@ import {
   searchSnapshots,
   series,
   settingValues,
+  valueHosts,
 } from '@mitra/core';
 import { simulatedHost, hostName, type FleetState } from './fleet-load';
 
@@ -72,6 +73,7 @@ export function questions(s: Subject): Question[] {
     fleet('hosts --stale 1d', () => findHosts(client, prefix, { stale: '1d', now: s.asOf })),
     fleet('hosts --os ubuntu --kernel 4.4 --package zsh', () => findHosts(client, prefix, { os: 'ubuntu', kernel: '4.4', package: 'zsh' })),
     fleet('values vm.swappiness', () => settingValues(client, prefix, { key: 'vm.swappiness' })),
+    fleet('values vm.swappiness --value (first 100 hosts of the most common)', () => valueHosts(client, prefix, { key: 'vm.swappiness' })),
     fleet('drift /etc/hosts', () => fileDrift(client, prefix, { path: '/etc/hosts' })),
     fleet('search (Lucene)', () => searchSnapshots(client, prefix, { query: LUCENE })),
     fleet('search (Lucene) --at 1 day before', () => searchSnapshots(client, prefix, { query: LUCENE, at: dayBefore })),

@@ -16,6 +16,7 @@ export {
   type RawConfigFile,
 } from './config';
 export { currentStateId, historyId } from './ids';
+export { OPEN_UNTIL, supersedeOperation } from './history/supersede';
 export { displayUrl, redactUrls } from './url';
 export { isResponseError, responseStatus, transportFailure, type EsResponseError } from './client';
 export {

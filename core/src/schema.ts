@@ -385,6 +385,12 @@ export const FIELDS = [
   { name: 'mitra.reason', type: 'keyword', description: 'Why a file is not present (e.g. EACCES, "over maxsize 10 MB").' },
   { name: 'mitra.target', type: 'keyword', description: 'current | history: which index the snapshot is routed to (default current).' },
   { name: 'mitra.changed_at', type: 'date', description: 'When the content last changed (agent-side), on current-state documents.' },
+  {
+    name: 'mitra.superseded_at',
+    type: 'date',
+    description:
+      'History documents: when the next version of the same (host, path) arrived (9999-12-31T23:59:59.999Z while none has); missing when the sender does not seal versions (Filebeat, older agents).',
+  },
   { name: 'mitra.tags', type: 'keyword', description: 'Free tags from the agent configuration.' },
   { name: 'mitra.agent.version', type: 'keyword', description: 'Version of the agent that sent the snapshot.' },
   { name: 'mitra.ingested_at', type: 'date', description: 'When the pipeline processed the snapshot.' },

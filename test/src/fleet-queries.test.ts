@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { createHash } from 'node:crypto';
-import { fileDrift, findHosts, getSnapshot, searchSnapshots, settingValues, UsageError } from '@mitra/core';
+import { fileDrift, findHosts, getSnapshot, searchSnapshots, settingHosts, settingValues, UsageError, valueHosts } from '@mitra/core';
 import { loadFleet } from './fleet/load';
 import { hostName, RESOLV_VARIANTS, type SimHost } from './fleet/simulator';
 import {
@@ -148,15 +148,34 @@ test('stale hosts: last seen longer ago than the threshold', async () => {
   );
 });
 
-test('setting distribution: live value wins over sysctl.conf, with the hosts behind each value', async () => {
+test('setting distribution: live value wins over sysctl.conf, counts first, the hosts behind each value on request', async () => {
   const r = await settingValues(cluster.client, cluster.prefix, { key: 'vm.swappiness' });
   const truth = settingDistribution(fleet, 'vm.swappiness');
-  expect(new Map(r.values.map((v) => [v.value, v.hosts.map((h) => h.host).sort()]))).toEqual(truth);
+  expect(new Map(r.values.map((v) => [v.value, v.count]))).toEqual(new Map([...truth].map(([v, hosts]) => [v, hosts.length])));
   expect(r.total).toBe([...truth.values()].flat().length);
   expect(r.source).toBe('mixed');
-  const host11 = r.values.flatMap((v) => v.hosts.map((h) => ({ ...h, value: v.value }))).find((h) => h.host === hostName(11))!;
-  expect(host11).toMatchObject({ value: '60', source: 'live', path: 'mitra:sysctl' });
   expect([...r.values].sort((a, b) => b.count - a.count)).toEqual(r.values);
+  // The hosts of each value, walked page by page with the cursor: exactly the truth, in host-name order.
+  for (const [value, hosts] of truth) {
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (let pages = 0; pages < 100; pages++) {
+      const page = await valueHosts(cluster.client, cluster.prefix, { key: 'vm.swappiness', value, size: 7, after });
+      expect(page.valueTotal).toBe(hosts.length);
+      expect(page.hosts.length).toBeLessThanOrEqual(7);
+      seen.push(...page.hosts.map((h) => h.host));
+      if (!page.next) break;
+      after = page.next;
+    }
+    expect(seen).toEqual(hosts);
+  }
+  const all = await settingHosts(cluster.client, cluster.prefix, { key: 'vm.swappiness' });
+  const host11 = all.find((h) => h.host === hostName(11))!;
+  expect(host11).toMatchObject({ value: '60', source: 'live', path: 'mitra:sysctl' });
+  const top = await valueHosts(cluster.client, cluster.prefix, { key: 'vm.swappiness', from: 5, size: 5 });
+  expect(top.value).toBe(r.values[0].value);
+  expect(top.hosts.map((h) => h.host)).toEqual(truth.get(r.values[0].value)!.slice(5, 10));
+  expect((await valueHosts(cluster.client, cluster.prefix, { key: 'vm.swappiness', value: '12345' })).hosts).toEqual([]);
 });
 
 test('setting distribution: the one-request and the per-host-page strategies report the same', async () => {
@@ -306,6 +325,12 @@ describe('mitra CLI against the loaded fleet', () => {
     const human = await mitra('values', 'vm.swappiness');
     for (const v of settingDistribution(fleet, 'vm.swappiness').keys()) expect(human.stdout).toMatch(new RegExp(`^${v}\\s+\\d+`, 'm'));
     expect((await mitra('values', 'no.such.key')).code).toBe(1);
+    const [value, hostsOfValue] = [...settingDistribution(fleet, 'vm.swappiness')][0];
+    const firstPage = JSON.parse((await mitra('values', 'vm.swappiness', '--value', value, '--size', '2', '--json')).stdout);
+    expect(firstPage.hosts.map((h: { host: string }) => h.host)).toEqual(hostsOfValue.slice(0, 2));
+    const second = await mitra('values', 'vm.swappiness', '--value', value, '--size', '2', '--after', firstPage.next);
+    expect(second.stdout).toContain(hostsOfValue[2]);
+    expect((await mitra('values', 'vm.swappiness', '--size', '2')).stderr).toContain('add --value');
 
     const drift = await mitra('drift', '/etc/resolv.conf');
     expect(drift.code).toBe(0);
@@ -324,5 +349,5 @@ describe('mitra CLI against the loaded fleet', () => {
     const id = await mitra('id', 'web-01', '/etc/hosts', '--es', 'http://127.0.0.1:1');
     expect(id.stdout.trim()).toBe(createHash('sha256').update('web-01_/etc/hosts').digest('hex'));
     expect((await mitra('id', 'only-host')).code).toBe(2);
-  });
+  }, 180_000);
 });

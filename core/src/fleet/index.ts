@@ -15,7 +15,18 @@ export {
   type HostRow,
   type HostsResult,
 } from './hosts';
-export { settingValues, type ValuesParams, type ValuesResult, type ValueBucket, type ValueHost, type SettingSource } from './values';
+export {
+  settingHosts,
+  settingValues,
+  valueHosts,
+  type ValuesParams,
+  type ValuesResult,
+  type ValueBucket,
+  type ValueHost,
+  type ValueHostsParams,
+  type ValueHostsResult,
+  type SettingSource,
+} from './values';
 export { fileDrift, type DriftParams, type DriftResult, type DriftHost } from './drift';
 export { searchSnapshots, type SearchParams, type SearchResult, type SearchHit } from './search';
 export { getSnapshot, type GetParams, type GetResult, type SnapshotDoc } from './get';

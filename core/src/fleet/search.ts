@@ -102,15 +102,14 @@ async function searchCurrent(client: MitraClient, prefix: string, p: { query: st
 }
 
 /**
- * The state at time T is, for each (host, path), the newest history document
- * with @timestamp <= T. `collapse` cannot do this (it needs one keyword field
- * for host+path, which the schema does not carry, and it would collapse after
- * the query filter — picking an older matching version over a newer one that
- * no longer matches). Instead a composite aggregation groups by (host, path)
- * and compares two maxima per group: the newest version overall and the newest
- * version that matches the query. They are equal exactly when the version in
- * force at T matches; a bucket_selector drops every other group server-side,
- * and a top_hits of size 1 returns that version.
+ * The state at time T: for each (host, path), the version with
+ * @timestamp <= T that no newer version had replaced by T. Versions from a
+ * sealing sender carry `mitra.superseded_at` (core/src/history/supersede.ts),
+ * so when every version up to T has it, "in force at T and matching" is one
+ * filter, paged and counted by Elasticsearch like a current-state search.
+ * Versions without it (Filebeat, older agents) make that filter unsafe: an
+ * older matching version would look in force next to its newer replacement.
+ * Then the versions are grouped per (host, path) instead (groupedAt).
  */
 async function searchAt(
   client: MitraClient,
@@ -118,7 +117,78 @@ async function searchAt(
   p: { query: string; size: number; page: number; at: Date },
 ): Promise<SearchResult> {
   const until: Query = { range: { '@timestamp': { lte: p.at.toISOString() } } };
-  const paths = await matchingPaths(client, prefix, p.query, until);
+  if (await hasUnsealed(client, prefix, until)) return groupedAt(client, prefix, p, until);
+  if (p.page * p.size + p.size > 10_000) throw new UsageError('search pages stop at 10000 hits: narrow the query');
+  const res = await search<Record<string, unknown>>(
+    client,
+    {
+      index: historyIndices(prefix),
+      ignore_unavailable: true,
+      allow_no_indices: true,
+      query: { bool: { filter: [until, { range: { 'mitra.superseded_at': { gt: p.at.toISOString() } } }, queryString(p.query)] } },
+      from: p.page * p.size,
+      size: p.size,
+      sort: [{ 'host.name': 'asc' }, { 'file.path': 'asc' }, { '@timestamp': 'desc' }],
+      track_total_hits: true,
+      _source: SOURCE,
+      aggs: { as_of: { max: { field: '@timestamp' } } },
+    },
+    p.query,
+  );
+  const total = typeof res.hits.total === 'number' ? res.hits.total : (res.hits.total?.value ?? 0);
+  return {
+    query: p.query,
+    at: p.at.toISOString(),
+    asOf: maxDate((res.aggregations as Record<string, unknown> | undefined)?.as_of),
+    total,
+    page: p.page,
+    size: p.size,
+    hits: res.hits.hits.map((h) => toHit(h._id ?? '', h._index, h._source ?? {})),
+  };
+}
+
+/** Whether any version up to T lacks superseded_at (one document is enough to know). */
+async function hasUnsealed(client: MitraClient, prefix: string, until: Query): Promise<boolean> {
+  const res = await client.search({
+    index: historyIndices(prefix),
+    ignore_unavailable: true,
+    allow_no_indices: true,
+    size: 0,
+    terminate_after: 1,
+    track_total_hits: 1,
+    query: { bool: { filter: [until], must_not: [{ exists: { field: 'mitra.superseded_at' } }] } },
+  });
+  const total = typeof res.hits.total === 'number' ? res.hits.total : (res.hits.total?.value ?? 0);
+  return total > 0;
+}
+
+/**
+ * The fallback for unsealed data: group by (host, path) and compare two maxima
+ * per group, the newest version and the newest matching version; they are
+ * equal exactly when the version in force at T matches. A bucket_selector
+ * drops every other group server-side. (`collapse` cannot do this: it would
+ * collapse after the query filter, picking an older matching version over a
+ * newer one that no longer matches.) Versions closed before T are left out
+ * of the grouping: each group keeps the one in force, so sealed history costs
+ * one document per (host, path) here too.
+ */
+async function groupedAt(
+  client: MitraClient,
+  prefix: string,
+  p: { query: string; size: number; page: number; at: Date },
+  until: Query,
+): Promise<SearchResult> {
+  const open: Query = {
+    bool: {
+      should: [
+        { range: { 'mitra.superseded_at': { gt: p.at.toISOString() } } },
+        { bool: { must_not: [{ exists: { field: 'mitra.superseded_at' } }] } },
+      ],
+      minimum_should_match: 1,
+    },
+  };
+  const window: Query = { bool: { filter: [until, open] } };
+  const paths = await matchingPaths(client, prefix, p.query, window);
   const empty = { query: p.query, at: p.at.toISOString(), asOf: null, total: 0, page: p.page, size: p.size, hits: [] };
   if (paths?.length === 0) return empty;
   const { buckets } = await allCompositeBuckets(
@@ -126,7 +196,7 @@ async function searchAt(
     {
       index: historyIndices(prefix),
       // Only paths that ever matched by T can be in force and matching at T: grouping the others is wasted work.
-      query: paths ? { bool: { filter: [until, { terms: { 'file.path': paths } }] } } : until,
+      query: paths ? { bool: { filter: [window, { terms: { 'file.path': paths } }] } } : window,
       sources: [{ host: { terms: { field: 'host.name' } } }, { path: { terms: { field: 'file.path' } } }],
       aggs: {
         newest: { max: { field: '@timestamp' } },

@@ -1,18 +1,20 @@
 import type { MitraClient } from '../client';
 import { UsageError } from '../errors';
-import { allCompositeBuckets, currentIndex, lastSeenAgg, maxDate, present, search, term, type Aggs, type Query } from './common';
+import { allCompositeBuckets, currentIndex, lastSeenAgg, maxDate, present, search, term, terms, type Aggs, type Query } from './common';
 
 /**
- * The distribution of one setting (vm.swappiness) across the fleet, with the
- * hosts behind each value. A host can report a key twice: live (the
+ * The distribution of one setting (vm.swappiness) across the fleet: value →
+ * host count first (settingValues), the hosts behind one value on request, a
+ * page at a time (valueHosts). A host can report a key twice: live (the
  * `mitra:sysctl` snapshot or a /proc/sys/* file) and configured (sysctl.conf,
  * sysctl.d). The live value is what the kernel runs with, so it wins; the
  * configured one is used only for hosts without a live snapshot of the key.
  *
- * The server does the grouping: a composite aggregation per host with nested
- * aggregations on mitra.settings (key filter, terms on value) split by source;
- * only (host, source, value) triples come back, never documents. The per-host
- * choice of source is made here because it depends on what else the host has.
+ * Counting follows the answer, not the fleet: almost every host reports the
+ * key once, in `mitra:sysctl`, and those are counted by one terms aggregation
+ * on the value. Only the hosts where the rule above has to choose — a
+ * /proc/sys file next to the snapshot, or configuration files and no live
+ * value — are resolved host by host (resolveHosts).
  */
 export interface ValuesParams {
   key: string;
@@ -31,7 +33,6 @@ export interface ValueHost {
 export interface ValueBucket {
   value: string;
   count: number;
-  hosts: ValueHost[];
 }
 
 export interface ValuesResult {
@@ -45,29 +46,199 @@ export interface ValuesResult {
   values: ValueBucket[];
 }
 
+export interface ValueHostsParams {
+  key: string;
+  /** The value whose hosts to list (default: the most common one). */
+  value?: string;
+  /** Hosts per page (default 100, at most 10000). */
+  size?: number;
+  /** Host name to continue after: the `next` of the previous page. */
+  after?: string;
+  /** Hosts to skip first (page-numbered callers: (page - 1) × size). */
+  from?: number;
+}
+
+export interface ValueHostsResult extends ValuesResult {
+  /** The value listed (null when no host reports the key). */
+  value: string | null;
+  /** Hosts with this value, all pages. */
+  valueTotal: number;
+  size: number;
+  /** In host-name order. */
+  hosts: ValueHost[];
+  /** Pass as `after` for the next page; absent on the last one. */
+  next?: string;
+}
+
 const LIVE: Query = {
   bool: { should: [term('file.path', 'mitra:sysctl'), { prefix: { 'file.path': '/proc/sys/' } }], minimum_should_match: 1 },
 };
+const SNAPSHOT: Query = term('file.path', 'mitra:sysctl');
+const MAX_HOSTS = 65_000;
 
-export async function settingValues(client: MitraClient, prefix: string, params: ValuesParams): Promise<ValuesResult> {
-  const key = params.key.trim();
+function keyQueries(rawKey: string): { key: string; keyFilter: Query; query: Query } {
+  const key = rawKey.trim();
   if (!key) throw new UsageError('setting key is empty: give a dotted key, e.g. vm.swappiness');
   const keyFilter = term('mitra.settings.key', key);
-  const query: Query = { bool: { filter: [present, { nested: { path: 'mitra.settings', query: keyFilter } }] } };
-  const reports =
-    (await reportsInOneRequest(client, prefix, keyFilter, query)) ?? (await reportsByHostPages(client, prefix, keyFilter, query));
-  const byValue = new Map<string, ValueHost[]>();
-  for (const [host, r] of reports.hosts) {
+  return { key, keyFilter, query: { bool: { filter: [present, { nested: { path: 'mitra.settings', query: keyFilter } }] } } };
+}
+
+const withHosts = (query: Query, hosts: string[]): Query => ({ bool: { filter: [query, terms('host.name', hosts)] } });
+
+export async function settingValues(client: MitraClient, prefix: string, params: ValuesParams): Promise<ValuesResult> {
+  const { key, keyFilter, query } = keyQueries(params.key);
+  const d = await distribution(client, prefix, keyFilter, query);
+  const values = [...d.counts.entries()]
+    .filter(([, count]) => count > 0)
+    .map(([value, count]) => ({ value, count }))
+    .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
+  const total = values.reduce((n, v) => n + v.count, 0);
+  const source = !total ? 'none' : d.fileHosts === 0 ? 'live' : d.fileHosts === total ? 'file' : 'mixed';
+  return { key, asOf: d.asOf, total, source, values };
+}
+
+/**
+ * Host counts per value: the snapshot's values counted server-side, then
+ * corrected for the hosts resolved one by one (a /proc/sys file overrides
+ * their snapshot; file-only hosts are added).
+ */
+async function distribution(
+  client: MitraClient,
+  prefix: string,
+  keyFilter: Query,
+  query: Query,
+): Promise<{ counts: Map<string, number>; fileHosts: number; asOf: string | null }> {
+  const aggs: Aggs = {
+    as_of: { max: { field: '@timestamp' } },
+    snapshot: {
+      filter: SNAPSHOT,
+      aggs: {
+        settings: {
+          nested: { path: 'mitra.settings' },
+          aggs: { key: { filter: keyFilter, aggs: { value: { terms: { field: 'mitra.settings.value', size: 1000 } } } } },
+        },
+      },
+    },
+    // A /proc/sys file: rare (listed by hand in `files`), and it wins over the snapshot.
+    proc: {
+      filter: { bool: { filter: [LIVE], must_not: [SNAPSHOT] } },
+      aggs: { hosts: { terms: { field: 'host.name', size: MAX_HOSTS } } },
+    },
+    // Hosts with configuration files and no live value: only those groups come back.
+    file_only: {
+      terms: { field: 'host.name', size: MAX_HOSTS },
+      aggs: {
+        live: { filter: LIVE },
+        none_live: { bucket_selector: { buckets_path: { live: 'live>_count' }, script: 'params.live == 0' } },
+      },
+    },
+  };
+  const res = await search(client, { index: currentIndex(prefix), size: 0, query, aggs });
+  type Keys = { buckets: { key: string; doc_count: number }[] };
+  const a = res.aggregations as unknown as {
+    as_of: unknown;
+    snapshot: { settings: { key: { value: Keys } } };
+    proc: { hosts: Keys };
+    file_only: Keys;
+  };
+  const counts = new Map(a.snapshot.settings.key.value.buckets.map((b) => [b.key, b.doc_count]));
+  const special = [...new Set([...a.proc.hosts.buckets.map((b) => b.key), ...a.file_only.buckets.map((b) => b.key)])];
+  let fileHosts = 0;
+  for (const r of (await resolveHosts(client, prefix, keyFilter, query, special)).hosts.values()) {
+    const snapshot = r.live.find((p) => p.path === 'mitra:sysctl');
+    if (snapshot) counts.set(snapshot.value, (counts.get(snapshot.value) ?? 0) - 1);
     const chosen = chooseValue(r.live, r.file);
     if (!chosen) continue;
-    const row: ValueHost = { host, path: chosen.path, source: chosen.source, lastSeen: r.lastSeen };
-    byValue.set(chosen.value, [...(byValue.get(chosen.value) ?? []), row]);
+    counts.set(chosen.value, (counts.get(chosen.value) ?? 0) + 1);
+    if (chosen.source === 'file') fileHosts++;
   }
-  const values = [...byValue.entries()]
-    .map(([value, hosts]) => ({ value, count: hosts.length, hosts }))
-    .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
-  const all = values.flatMap((v) => v.hosts);
-  return { key, asOf: reports.asOf, total: all.length, source: overallSource(all), values };
+  return { counts, fileHosts, asOf: maxDate(a.as_of) };
+}
+
+/**
+ * One page of the hosts whose value is `value`, in host-name order, with the
+ * distribution. The candidates are the hosts reporting that value anywhere
+ * (composite pages after the cursor); each is resolved with everything it
+ * reports, since a configured 10 does not count on a host whose live value is 60.
+ */
+export async function valueHosts(client: MitraClient, prefix: string, params: ValueHostsParams): Promise<ValueHostsResult> {
+  const { key, keyFilter, query } = keyQueries(params.key);
+  const size = params.size ?? 100;
+  const from = params.from ?? 0;
+  if (!Number.isInteger(size) || size < 1 || size > 10_000) throw new UsageError(`size ${params.size} is out of range: use 1 to 10000`);
+  if (!Number.isInteger(from) || from < 0 || from + size > 10_000) throw new UsageError('value host pages stop at 10000 hosts: use after');
+  const dist = await settingValues(client, prefix, { key });
+  const value = params.value ?? dist.values[0]?.value ?? null;
+  const valueTotal = dist.values.find((v) => v.value === value)?.count ?? 0;
+  const base = { ...dist, value, valueTotal, size };
+  if (value === null || valueTotal === 0) return { ...base, hosts: [] };
+  const withValue: Query = {
+    bool: {
+      filter: [
+        present,
+        { nested: { path: 'mitra.settings', query: { bool: { filter: [keyFilter, term('mitra.settings.value', value)] } } } },
+      ],
+    },
+  };
+  const want = from + size;
+  const hosts: ValueHost[] = [];
+  let after = params.after;
+  let more = true;
+  while (hosts.length < want && more) {
+    const candidates = await hostPage(client, prefix, withValue, after, size);
+    more = candidates.length === size;
+    if (!candidates.length) break;
+    after = candidates[candidates.length - 1];
+    const resolved = await resolveHosts(client, prefix, keyFilter, query, candidates);
+    for (const host of candidates) {
+      const r = resolved.hosts.get(host);
+      const chosen = r ? chooseValue(r.live, r.file) : undefined;
+      if (r && chosen?.value === value) hosts.push({ host, path: chosen.path, source: chosen.source, lastSeen: r.lastSeen });
+    }
+  }
+  const page = hosts.slice(from, want);
+  const last = page[page.length - 1]?.host;
+  const hasNext = last !== undefined && (hosts.length > want || more);
+  return { ...base, hosts: page, ...(hasNext ? { next: last } : {}) };
+}
+
+/** Host names with a document matching `query`, in order, after `after`. */
+async function hostPage(client: MitraClient, prefix: string, query: Query, after: string | undefined, size: number): Promise<string[]> {
+  const res = await search(client, {
+    index: currentIndex(prefix),
+    size: 0,
+    query,
+    aggs: {
+      groups: {
+        composite: {
+          size,
+          sources: [{ host: { terms: { field: 'host.name' } } }],
+          ...(after !== undefined ? { after: { host: after } } : {}),
+        },
+      },
+    },
+  });
+  const groups = (res.aggregations as { groups?: { buckets: { key: { host: string } }[] } } | undefined)?.groups?.buckets ?? [];
+  return groups.map((g) => g.key.host);
+}
+
+/** Every host reporting the key with its value (saved searches and alerts compare host sets): cost follows the fleet. */
+export async function settingHosts(client: MitraClient, prefix: string, params: ValuesParams): Promise<(ValueHost & { value: string })[]> {
+  const { keyFilter, query } = keyQueries(params.key);
+  const reports = await resolveHosts(client, prefix, keyFilter, query);
+  const out: (ValueHost & { value: string })[] = [];
+  for (const [host, r] of reports.hosts) {
+    const chosen = chooseValue(r.live, r.file);
+    if (chosen) out.push({ host, path: chosen.path, source: chosen.source, lastSeen: r.lastSeen, value: chosen.value });
+  }
+  return out.sort((a, b) => a.host.localeCompare(b.host));
+}
+
+/** What the given hosts (all hosts when absent) report for the key; nothing is asked for an empty list. */
+async function resolveHosts(client: MitraClient, prefix: string, keyFilter: Query, query: Query, hosts?: string[]): Promise<HostReports> {
+  if (hosts && !hosts.length) return { hosts: new Map(), asOf: null };
+  const scoped = hosts ? withHosts(query, hosts) : query;
+  return (await reportsInOneRequest(client, prefix, keyFilter, scoped)) ?? (await reportsByHostPages(client, prefix, keyFilter, scoped));
 }
 
 /** What each host reports for the key: live and configured (path, value) pairs, and when it was last seen. */
@@ -187,10 +358,4 @@ function pathValues(agg: unknown, source: SettingSource): PathValue[] {
     if (value !== undefined) out.push({ path: p.key, value, source });
   }
   return out;
-}
-
-function overallSource(hosts: ValueHost[]): ValuesResult['source'] {
-  if (!hosts.length) return 'none';
-  const live = hosts.filter((h) => h.source === 'live').length;
-  return live === hosts.length ? 'live' : live === 0 ? 'file' : 'mixed';
 }

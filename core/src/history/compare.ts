@@ -41,8 +41,10 @@ export async function diffVersions(
   scope: IndexScope,
   q: { host?: string; path?: string; from: VersionRef; to: VersionRef },
 ): Promise<DiffResult> {
+  // With the file named, its last-seen time is asked alongside the two sides (by version id it is known only after).
+  const known = q.host && q.path ? lastSeen(scope, q.host, q.path) : undefined;
   const [a, b] = await Promise.all([resolveSide(scope, q.host, q.path, q.from), resolveSide(scope, q.host, q.path, q.to)]);
-  const asOf = await lastSeen(scope, b.host, b.path);
+  const asOf = known && b.host === q.host && b.path === q.path ? await known : await lastSeen(scope, b.host, b.path);
   return compare(a, b, asOf ?? b.timestamp);
 }
 

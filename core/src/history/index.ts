@@ -4,3 +4,4 @@ export * from './diff';
 export * from './versions';
 export * from './compare';
 export * from './series';
+export { historyIndex, OPEN_UNTIL, supersedeOperation, type Supersession } from './supersede';

@@ -84,37 +84,34 @@ export async function series(scope: IndexScope, q: SeriesQuery): Promise<Series>
       ],
     },
   };
-  const stats = await scope.client.search({
-    index: historyIndices(scope.prefix),
-    ...LENIENT,
-    query,
-    size: 0,
-    track_total_hits: true,
-    aggs: { first: { min: { field: '@timestamp' } }, last: { max: { field: '@timestamp' } } },
-  });
+  // One request answers a short series outright (the raw points come with the count); the last-seen time goes alongside.
+  const [stats, seen] = await Promise.all([
+    scope.client.search<Record<string, unknown>>({
+      index: historyIndices(scope.prefix),
+      ...LENIENT,
+      query,
+      size: maxPoints,
+      sort: [{ '@timestamp': { order: 'asc' } }],
+      _source: ['@timestamp', q.field],
+      track_total_hits: true,
+      aggs: { first: { min: { field: '@timestamp' } }, last: { max: { field: '@timestamp' } } },
+    }),
+    lastSeen(scope, q.host, path),
+  ]);
   const observations = typeof stats.hits.total === 'number' ? stats.hits.total : (stats.hits.total?.value ?? 0);
   const aggs = stats.aggregations as { first: { value: number | null }; last: { value: number | null } } | undefined;
-  const base = { host: q.host, field: q.field, path, observations, asOf: await lastSeen(scope, q.host, path) };
+  const base = { host: q.host, field: q.field, path, observations, asOf: seen };
   if (observations <= maxPoints) {
-    return { ...base, mode: 'raw', interval: null, points: await rawPoints(scope, query, field, observations) };
+    const points = stats.hits.hits.map((h) => ({
+      t: String(sourcePath(h._source, '@timestamp')),
+      value: Number(sourcePath(h._source, field)),
+    }));
+    return { ...base, mode: 'raw', interval: null, points };
   }
   const first = q.from ? Date.parse(q.from) : (aggs?.first.value ?? 0);
   const last = q.to ? Date.parse(q.to) : (aggs?.last.value ?? 0);
   const seconds = Math.max(1, Math.ceil((last - first) / 1000 / maxPoints));
   return { ...base, mode: 'histogram', interval: `${seconds}s`, points: await buckets(scope, query, field, seconds) };
-}
-
-async function rawPoints(scope: IndexScope, query: object, field: FieldRef, count: number): Promise<SeriesPoint[]> {
-  if (count === 0) return [];
-  const res = await scope.client.search<Record<string, unknown>>({
-    index: historyIndices(scope.prefix),
-    ...LENIENT,
-    query,
-    size: count,
-    sort: [{ '@timestamp': { order: 'asc' } }],
-    _source: ['@timestamp', field],
-  });
-  return res.hits.hits.map((h) => ({ t: String(sourcePath(h._source, '@timestamp')), value: Number(sourcePath(h._source, field)) }));
 }
 
 async function buckets(scope: IndexScope, query: object, field: FieldRef, seconds: number): Promise<SeriesPoint[]> {

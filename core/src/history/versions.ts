@@ -51,19 +51,22 @@ export async function listVersions(scope: IndexScope, q: VersionsQuery): Promise
   const size = q.size ?? 100;
   const page = q.page ?? 1;
   const range = q.from || q.to ? [{ range: { '@timestamp': { gte: q.from, lte: q.to } } }] : [];
-  const res = await scope.client.search<Record<string, unknown>>({
-    index: historyIndices(scope.prefix),
-    ...LENIENT,
-    query: { bool: { filter: [...fileFilter(q.host, q.path), ...range] } },
-    sort: NEWEST_FIRST,
-    from: (page - 1) * size,
-    size,
-    track_total_hits: true,
-    _source: SUMMARY_FIELDS,
-  });
+  // The version page and the last-seen time are independent: one round trip, not two.
+  const [res, seen] = await Promise.all([
+    scope.client.search<Record<string, unknown>>({
+      index: historyIndices(scope.prefix),
+      ...LENIENT,
+      query: { bool: { filter: [...fileFilter(q.host, q.path), ...range] } },
+      sort: NEWEST_FIRST,
+      from: (page - 1) * size,
+      size,
+      track_total_hits: true,
+      _source: SUMMARY_FIELDS,
+    }),
+    lastSeen(scope, q.host, q.path),
+  ]);
   const versions = res.hits.hits.map(toVersion);
   const total = typeof res.hits.total === 'number' ? res.hits.total : (res.hits.total?.value ?? versions.length);
-  const seen = await lastSeen(scope, q.host, q.path);
   return { host: q.host, path: q.path, versions, total, page, size, asOf: seen ?? versions[0]?.timestamp ?? null };
 }
 
@@ -79,16 +82,18 @@ export interface ContentAt {
 
 /** What the file looked like at `at`: the latest history document with @timestamp <= at. */
 export async function contentAt(scope: IndexScope, q: { host: string; path: string; at: string }): Promise<ContentAt> {
-  const res = await scope.client.search<Record<string, unknown>>({
-    index: historyIndices(scope.prefix),
-    ...LENIENT,
-    query: { bool: { filter: [...fileFilter(q.host, q.path), { range: { '@timestamp': { lte: q.at } } }] } },
-    sort: NEWEST_FIRST,
-    size: 1,
-    _source: [...SUMMARY_FIELDS, 'mitra.content'],
-  });
+  const [res, seen] = await Promise.all([
+    scope.client.search<Record<string, unknown>>({
+      index: historyIndices(scope.prefix),
+      ...LENIENT,
+      query: { bool: { filter: [...fileFilter(q.host, q.path), { range: { '@timestamp': { lte: q.at } } }] } },
+      sort: NEWEST_FIRST,
+      size: 1,
+      _source: [...SUMMARY_FIELDS, 'mitra.content'],
+    }),
+    lastSeen(scope, q.host, q.path),
+  ]);
   const hit = res.hits.hits[0];
-  const seen = await lastSeen(scope, q.host, q.path);
   if (!hit) return { host: q.host, path: q.path, at: q.at, version: null, content: null, asOf: seen };
   const content = sourcePath(hit._source, 'mitra.content');
   return {

@@ -1,7 +1,7 @@
 import type { MitraClient } from '../client';
 import { z } from 'zod';
 import { UsageError } from '../errors';
-import { fileDrift, findHosts, searchSnapshots, settingValues, type HostQuery } from '../fleet';
+import { fileDrift, findHosts, searchSnapshots, settingHosts, type HostQuery } from '../fleet';
 import { check, type Namer } from '../shapes/check';
 import { count, duration, fieldInfo, kernelVersion, size, text, time, withInfo } from '../shapes/fields';
 
@@ -107,10 +107,11 @@ export const QUERY_KINDS: Record<string, QueryKind> = {
   values: kind(
     'distribution of one setting (vm.swappiness) across the fleet',
     { key: text('vm.swappiness', 1024) },
-    (client, prefix, p) => settingValues(client, prefix, { key: p.key as string }),
+    // Alerts compare host sets, so a saved distribution keeps every host behind it.
+    (client, prefix, p) => settingHosts(client, prefix, { key: p.key as string }),
     (r) => {
-      const res = r as Awaited<ReturnType<typeof settingValues>>;
-      return { count: res.total, hosts: unique(res.values.flatMap((v) => v.hosts.map((h) => h.host))) };
+      const res = r as Awaited<ReturnType<typeof settingHosts>>;
+      return { count: res.length, hosts: unique(res.map((h) => h.host)) };
     },
   ),
   drift: kind(

@@ -40,7 +40,11 @@ export const COMMAND_FLAGS = {
     'smaller-than': H.smaller_than,
     stale: H.stale,
   }),
-  values: withConnection({}),
+  values: withConnection({
+    value: text('60', 1024).optional(),
+    size: int(1, 10_000, '100').optional(),
+    after: text('web-0042', 1024).optional(),
+  }),
   drift: withConnection({ golden: text('web-01', 1024).optional() }),
   get: withConnection({ at: time('-2h').optional() }),
   id: withConnection({}),

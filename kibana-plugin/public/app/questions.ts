@@ -54,7 +54,13 @@ export const QUESTIONS: Record<QuestionType, QuestionSpec> = {
       return undefined;
     },
   },
-  setting: { label: 'Setting value across the fleet', valueLabel: 'Setting', placeholder: 'vm.swappiness' },
+  setting: {
+    label: 'Setting value across the fleet',
+    valueLabel: 'Setting',
+    placeholder: 'vm.swappiness',
+    extraLabel: 'Hosts with value',
+    extraPlaceholder: 'most common (optional)',
+  },
   drift: {
     label: 'Hosts whose file drifted',
     valueLabel: 'File',
@@ -110,7 +116,7 @@ export function buildRequest(q: Question, page = 1, size = 50): Built {
     case 'stale':
       return hosts({ stale: value });
     case 'setting':
-      return { ok: true, request: { path: '/values', query: { key: value }, serverPaged: false } };
+      return { ok: true, request: { path: '/values', query: { key: value, value: extra, page, size }, serverPaged: true } };
     case 'drift':
       return { ok: true, request: { path: '/drift', query: { path: value, golden: extra }, serverPaged: false } };
   }

@@ -1,4 +1,4 @@
-import type { DriftResult, HostsResult, SearchResult, ValuesResult } from '@mitra/core';
+import type { DriftResult, HostsResult, SearchResult, ValueHostsResult } from '@mitra/core';
 import type { Question } from './questions';
 
 /** One line of the Fleet results table, whatever the question was. */
@@ -49,9 +49,11 @@ export function toAnswer(q: Question, body: unknown): Answer {
       return { rows, total: r.total, unit: 'files', asOf: r.asOf };
     }
     case 'setting': {
-      const r = body as ValuesResult;
-      const rows = r.values.flatMap((b) => b.hosts.map((h) => ({ host: h.host, path: h.path, value: b.value, lastSeen: h.lastSeen })));
-      return { rows, total: r.total, unit: 'hosts', asOf: r.asOf, distribution: r.values.map((b) => ({ label: b.value, count: b.count })) };
+      // The distribution, and one page of the hosts with one value (the one asked for, else the most common).
+      const r = body as ValueHostsResult;
+      const rows = r.hosts.map((h) => ({ host: h.host, path: h.path, value: r.value ?? '', lastSeen: h.lastSeen }));
+      const distribution = r.values.map((b) => ({ label: b.value, count: b.count }));
+      return { rows, total: r.valueTotal, unit: 'hosts', asOf: r.asOf, distribution };
     }
     case 'drift': {
       const r = body as DriftResult;

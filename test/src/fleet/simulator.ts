@@ -1,5 +1,6 @@
 import { DISTRO_WEIGHTS, DISTROS, BASE_PACKAGES, FILLER_WORDS, KERNEL_4_14, KERNEL_4_40, type Distro, type KernelSpec } from './distros';
 import { Random, hostSeed } from './random';
+import { OPEN_UNTIL } from '@mitra/core';
 
 /**
  * A deterministic simulated fleet. Every host is generated from (seed, index)
@@ -241,7 +242,12 @@ function resolvVersions(rnd: Random, index: number, at: (f: number) => string): 
 export function hostDocuments(host: SimHost): Record<string, unknown>[] {
   const docs: Record<string, unknown>[] = [];
   for (const f of host.files) {
-    for (const v of f.versions) docs.push(wireDoc(host, f, v, v.at, 'history'));
+    f.versions.forEach((v, i) => {
+      // As the agent leaves them once its updates are in: each version closed by the next, the last one open.
+      const doc = wireDoc(host, f, v, v.at, 'history');
+      (doc.mitra as Record<string, unknown>).superseded_at = f.versions[i + 1]?.at ?? OPEN_UNTIL;
+      docs.push(doc);
+    });
     const last = f.versions[f.versions.length - 1];
     docs.push(wireDoc(host, f, last, host.lastSeen, 'current'));
   }

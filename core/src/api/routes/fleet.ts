@@ -1,5 +1,5 @@
 import { NotFoundError } from '../../errors';
-import { fileDrift, findHosts, fleetOverview, getSnapshot, searchSnapshots, settingValues, type HostQuery } from '../../fleet';
+import { fileDrift, findHosts, fleetOverview, getSnapshot, searchSnapshots, valueHosts, type HostQuery } from '../../fleet';
 import { currentStateId } from '../../ids';
 import { duration, kernelVersion, size, text, time } from '../../shapes/fields';
 import { pageOf, paging, pagingFields, queryShape, withinWindow } from '../input';
@@ -25,7 +25,11 @@ export const HOST_CONDITIONS = {
 /** GET /api/mitra/hosts: every condition findHosts takes, and the page. */
 export const HOSTS_QUERY = queryShape({ ...HOST_CONDITIONS, ...pagingFields(1000) });
 
-export const VALUES_QUERY = queryShape({ key: text('vm.swappiness', 1024) });
+export const VALUES_QUERY = queryShape({
+  key: text('vm.swappiness', 1024),
+  value: text('60', 1024).optional(),
+  ...pagingFields(100),
+}).superRefine((q, ctx) => withinWindow(q, ctx, 100));
 export const DRIFT_QUERY = queryShape({ path: text('/etc/resolv.conf', 4096), golden: hostField().optional() });
 export const SEARCH_QUERY = queryShape({
   query: text('filename:"/etc/fstab" AND content:ext4', 32_768),
@@ -72,10 +76,16 @@ export const fleetRoutes = [
   defineRoute({
     method: 'GET',
     path: '/api/mitra/values',
-    summary: 'distribution of one setting across the fleet: key=vm.swappiness',
+    summary:
+      'distribution of one setting across the fleet (key=vm.swappiness), and a page of the hosts with one value (value=60, default the most common)',
     query: VALUES_QUERY,
     input: ({ query }) => query,
-    handler: (input, { client, prefix }) => settingValues(client, prefix, input),
+    handler: async ({ key, value, ...q }, { client, prefix }) => {
+      const { page, size } = paging(q);
+      // The API pages by number; the library's own cursor (next) is not passed on.
+      const res = await valueHosts(client, prefix, { key, value, size, from: (page - 1) * size });
+      return { ...res, next: undefined, page };
+    },
   }),
   defineRoute({
     method: 'GET',

@@ -24,12 +24,13 @@ describe('guided questions → API requests', () => {
     [examples[3], '/hosts', { missing_package: 'zsh', page: 2, size: 25 }],
     [examples[4], '/hosts', { package: 'openssl', version_range: '>=3.0', page: 2, size: 25 }],
     [examples[5], '/hosts', { file: '/etc/hosts', larger_than: '4k', page: 2, size: 25 }],
-    [examples[6], '/values', { key: 'vm.swappiness' }],
+    [examples[6], '/values', { key: 'vm.swappiness', page: 2, size: 25 }],
+    [{ ...examples[6], extra: '60' }, '/values', { key: 'vm.swappiness', value: '60', page: 2, size: 25 }],
     [examples[7], '/drift', { path: '/etc/resolv.conf', golden: 'host-00001' }],
     [examples[8], '/hosts', { stale: '2h', page: 2, size: 25 }],
   ])('%j asks %s with the route parameter names', (q, path, query) => {
     const built = buildRequest(q, 2, 25);
-    expect(built).toEqual({ ok: true, request: { path, query, serverPaged: path !== '/values' && path !== '/drift' } });
+    expect(built).toEqual({ ok: true, request: { path, query, serverPaged: path !== '/drift' } });
   });
 
   it('trims inputs and defaults the file size to 4k', () => {

@@ -53,7 +53,7 @@ describe('API answers → table rows', () => {
     expect(summary(a)).toBe('3 matching files, as of 2026-11-27 03:00 UTC');
   });
 
-  it('setting answers flatten the distribution into one row per host', () => {
+  it('setting answers: the distribution, and a page of the hosts with one value', () => {
     const a = toAnswer(
       { type: 'setting', value: 'vm.swappiness' },
       {
@@ -62,19 +62,20 @@ describe('API answers → table rows', () => {
         total: 3,
         source: 'live',
         values: [
-          {
-            value: '60',
-            count: 2,
-            hosts: [
-              { host: 'a', path: 'mitra:sysctl', source: 'live', lastSeen: T },
-              { host: 'b', path: 'mitra:sysctl', source: 'live', lastSeen: T },
-            ],
-          },
-          { value: '10', count: 1, hosts: [{ host: 'c', path: 'mitra:sysctl', source: 'live', lastSeen: T }] },
+          { value: '60', count: 2 },
+          { value: '10', count: 1 },
+        ],
+        value: '60',
+        valueTotal: 2,
+        size: 50,
+        hosts: [
+          { host: 'a', path: 'mitra:sysctl', source: 'live', lastSeen: T },
+          { host: 'b', path: 'mitra:sysctl', source: 'live', lastSeen: T },
         ],
       },
     );
-    expect(a.rows.map((r) => `${r.host}=${r.value}`)).toEqual(['a=60', 'b=60', 'c=10']);
+    expect(a.rows.map((r) => `${r.host}=${r.value}`)).toEqual(['a=60', 'b=60']);
+    expect(a.total).toBe(2);
     expect(a.distribution).toEqual([
       { label: '60', count: 2 },
       { label: '10', count: 1 },
