@@ -206,8 +206,12 @@ describe('search', () => {
     expect(r.hits.map((h) => h.host).sort()).toEqual(truth);
     expect(r.total).toBe(truth.length);
     expect(r.hits.every((h) => h.path === '/etc/fstab')).toBe(true);
-    const page1 = await searchSnapshots(cluster.client, cluster.prefix, { query: FSTAB, size: 10, page: 1 });
-    expect(page1.hits.map((h) => h.host)).toEqual(r.hits.slice(10, 20).map((h) => h.host));
+    // Paging by cursor: each page's next is the cursor of the one after it, the last page has none.
+    const first = await searchSnapshots(cluster.client, cluster.prefix, { query: FSTAB, size: 10 });
+    expect(first.next).toBe(truth.length > 10 ? '10' : undefined);
+    const second = await searchSnapshots(cluster.client, cluster.prefix, { query: FSTAB, size: 10, cursor: first.next });
+    expect(second.hits.map((h) => h.host)).toEqual(r.hits.slice(10, 20).map((h) => h.host));
+    expect(r.next).toBeUndefined();
   });
 
   test('--at: the state as it was then, the latest version at or before T per host and path', async () => {

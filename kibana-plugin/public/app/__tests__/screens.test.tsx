@@ -1,6 +1,7 @@
 import { EuiProvider } from '@elastic/eui';
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
-import { describeCatalog, QUESTIONS } from '@mitra/core';
+import { describeCatalog, QUESTIONS, type Catalog } from '@mitra/core';
+import { CATALOG_WITH_THROWAWAY } from '../../../../core/src/questions/throwaway.fixture';
 import { ApiError, type MitraApi } from '../../api';
 import { App } from '../app';
 import { hashHistory } from '../history';
@@ -27,14 +28,14 @@ const OVERVIEW = {
   total: 12,
 };
 
-function stubApi(get: Get): MitraApi & { calls: [string, Record<string, unknown> | undefined][] } {
+function stubApi(get: Get, catalog: Catalog = QUESTIONS): MitraApi & { calls: [string, Record<string, unknown> | undefined][] } {
   const calls: [string, Record<string, unknown> | undefined][] = [];
   return {
     calls,
     get: async <T,>(path: string, query?: Record<string, unknown>) => {
       if (path === '/overview') return OVERVIEW as T;
       // The question catalog, as GET /api/mitra/questions answers it.
-      if (path === '/questions') return JSON.parse(JSON.stringify(describeCatalog(QUESTIONS))) as T;
+      if (path === '/questions') return JSON.parse(JSON.stringify(describeCatalog(catalog))) as T;
       calls.push([path, query]);
       return (await get(path, query)) as T;
     },
@@ -164,6 +165,24 @@ describe('Fleet screen', () => {
     expect(within(screen.getByRole('table')).getByText('host-002')).toBeTruthy();
     // The facet's numbers stay readable without the chart.
     expect(screen.getByLabelText('Hosts per kernel').textContent).toBe('4.4: 3');
+  });
+
+  it('a throwaway catalog entry is in the picker, with a form from its parameters, and asks its own route', async () => {
+    const api = stubApi(
+      async () => ({ total: 1, asOf: T, hosts: [{ host: 'web-01', path: '/etc/resolv.conf', value: '10.0.0.2' }] }),
+      CATALOG_WITH_THROWAWAY,
+    );
+    renderAt('#/fleet', api);
+    const picker = (await screen.findByLabelText('Question')) as HTMLSelectElement;
+    expect([...picker.options].map((o) => o.textContent)).toContain('hosts whose /etc/resolv.conf names a nameserver');
+    fireEvent.change(picker, { target: { value: 'resolv' } });
+    fireEvent.change(screen.getByLabelText('Nameserver'), { target: { value: '10.0.0.2' } });
+    fireEvent.change(screen.getByLabelText('Search domain'), { target: { value: 'example.com' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Search' }));
+    await act(async () => window.dispatchEvent(new HashChangeEvent('hashchange')));
+    expect(await screen.findByText('1 host, as of 2026-11-27 03:00 UTC')).toBeTruthy();
+    expect(api.calls).toEqual([['/resolv', { nameserver: '10.0.0.2', search_domain: 'example.com' }]]);
+    expect(within(screen.getByRole('table')).getByText('web-01')).toBeTruthy();
   });
 
   it('says so when nothing matches', async () => {
