@@ -121,6 +121,16 @@ describe('HTTP API (mitra serve)', () => {
     });
   });
 
+  it('describes the question catalog: each question, its parameters in the API spelling, its columns', async () => {
+    const res = await get('/api/mitra/questions');
+    expect(res.status).toBe(200);
+    const questions = res.body.questions as { id: string; path: string; params: { name: string; api: string }[] }[];
+    expect(questions.map((q) => q.id)).toEqual(['search', 'hosts', 'values', 'drift']);
+    // Each question's route is in the table, and takes the parameters the catalog names.
+    for (const q of questions) expect(API_ROUTES.some((r) => r.method === 'GET' && r.path === q.path)).toBe(true);
+    expect(questions.find((q) => q.id === 'hosts')!.params.find((p) => p.name === 'missingPackage')!.api).toBe('missing_package');
+  });
+
   it('answers fleet questions', async () => {
     const kernel = await get('/api/mitra/hosts?kernel=4.4');
     expect(kernel.status).toBe(200);

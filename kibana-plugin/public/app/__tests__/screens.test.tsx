@@ -135,7 +135,7 @@ describe('Fleet screen', () => {
   it('checks the form before asking: an incomplete question shows why and sends nothing', async () => {
     const api = stubApi(async () => hostsAnswer(0, undefined, 50));
     renderAt('#/fleet', api);
-    fireEvent.change(screen.getByLabelText('Question'), { target: { value: 'file_size' } });
+    fireEvent.change(await screen.findByLabelText('Question'), { target: { value: 'file_size' } });
     fireEvent.change(screen.getByLabelText('File'), { target: { value: '  ' } });
     fireEvent.click(screen.getByRole('button', { name: 'Search' }));
     expect(await screen.findByText('enter a value for "File", e.g. /etc/hosts')).toBeTruthy();
