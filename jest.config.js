@@ -30,6 +30,9 @@ module.exports = {
       testMatch: ['<rootDir>/kibana-plugin/public/**/*.test.{ts,tsx}'],
       // EUI requires uuid, which ships ES modules only: compile it to CommonJS like our own code.
       transformIgnorePatterns: ['/node_modules/(?!uuid/)'],
+      // Tests build the question catalog from core's source, which reads YAML: use yaml's CommonJS build, not its ES-module browser one.
+      moduleNameMapper: { ...shared.moduleNameMapper, '^yaml$': '<rootDir>/node_modules/yaml/dist/index.js' },
+      setupFiles: ['<rootDir>/kibana-plugin/public/app/__tests__/node-globals.ts'],
       transform: { '^.+\\.[tj]sx?$': ['ts-jest', { tsconfig: '<rootDir>/kibana-plugin/tsconfig.test.json' }] },
     },
     {

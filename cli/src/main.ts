@@ -1,13 +1,10 @@
+import { errors } from '@elastic/elasticsearch';
+import { explainError, isMitraError } from '@mitra/core';
+import { QUESTIONS, type Catalog } from '@mitra/core';
 import { stdio, type Command } from './command';
-import { reportError } from './report';
-
-export { reportError };
+import { questionCommands } from './question-command';
 import { setupCommand } from './commands/setup';
 import { agentCommand } from './commands/agent';
-import { searchCommand } from './commands/search';
-import { hostsCommand } from './commands/hosts';
-import { valuesCommand } from './commands/values';
-import { driftCommand } from './commands/drift';
 import { getCommand } from './commands/get';
 import { idCommand } from './commands/id';
 import { historyCommand } from './commands/history';
@@ -18,14 +15,11 @@ import { alertsCommand } from './commands/alerts';
 import { serveCommand } from './commands/serve';
 import { pruneCommand } from './commands/prune';
 
-/** Every subcommand, in the order `mitra --help` lists them. */
-export const COMMANDS: Command[] = [
+/** Every subcommand, in the order `mitra --help` lists them; the question commands come from `catalog`. */
+export const commandsOf = (catalog: Catalog): Command[] => [
   setupCommand,
   agentCommand,
-  searchCommand,
-  hostsCommand,
-  valuesCommand,
-  driftCommand,
+  ...questionCommands(catalog),
   getCommand,
   idCommand,
   historyCommand,
@@ -37,22 +31,24 @@ export const COMMANDS: Command[] = [
   pruneCommand,
 ];
 
-const usage = () =>
+export const COMMANDS: Command[] = commandsOf(QUESTIONS);
+
+const usage = (commands: Command[]) =>
   [
     'usage: mitra <command> [options]   (mitra <command> --help for details)',
     '',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`),
     '',
     'Exit codes: 0 ok, 1 no match, 2 usage or input error, 3 cluster unreachable or refused.',
   ].join('\n');
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], commands: Command[] = COMMANDS): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    stdio.out(usage());
+    stdio.out(usage(commands));
     return name ? 0 : 2;
   }
-  const command = COMMANDS.find((c) => c.name === name);
+  const command = commands.find((c) => c.name === name);
   if (!command) {
     stdio.err(`mitra: unknown command "${name}": run mitra --help for the list`);
     return 2;
@@ -62,4 +58,18 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     return reportError(e, rest.includes('--debug'));
   }
+}
+
+/** One line for errors a user can act on; the stack only with --debug. */
+export function reportError(error: unknown, debug: boolean): number {
+  // A client error no command mapped still gets the one-line explanation.
+  const e = error instanceof errors.ElasticsearchClientError ? explainError(error, 'the cluster') : error;
+  if (isMitraError(e)) {
+    stdio.err(`mitra: ${e.message}`);
+    if (debug) stdio.err(String((e.cause as Error | undefined)?.stack ?? e.stack));
+    return e.exitCode;
+  }
+  stdio.err(`mitra: unexpected error: ${(e as Error)?.message ?? String(e)} (run again with --debug for the stack)`);
+  if (debug) stdio.err(String((e as Error)?.stack));
+  return 1;
 }

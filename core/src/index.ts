@@ -70,6 +70,31 @@ export {
   COMMON_FLAGS,
   SHORT_FLAGS,
   commandShape,
+  questionFlags,
+  questionCommandShape,
   type CommandName,
   type CommandValues,
 } from './shapes/commands';
+export {
+  QUESTIONS,
+  PAGING,
+  defineQuestion,
+  type Catalog,
+  type Column,
+  type Form,
+  type Param,
+  type Question,
+  type TextFormat,
+} from './questions';
+export {
+  describeCatalog,
+  formsOf,
+  kebabCase,
+  snakeCase,
+  paramsOf,
+  questionById,
+  questionTable,
+  toDeclared,
+  type ParamInfo,
+  type QuestionInfo,
+} from './questions/derive';

@@ -2,7 +2,12 @@ import { fireEvent, render, waitFor } from '@testing-library/react';
 import { act, createElement } from 'react';
 import type { App, ChromeBreadcrumb, CoreSetup, CoreStart, HistoryLocation, RuleTypeModel, ScopedHistory } from '../kibana_api/public';
 import { plugin } from './index';
-import { validateRuleParams } from './rule_type_model';
+import { describeCatalog, QUESTIONS } from '@mitra/core';
+import type { MitraApi } from './api';
+import { fleetQueryRuleTypeModel, validateRuleParams } from './rule_type_model';
+
+/** What GET /api/mitra/questions answers. */
+const CATALOG = JSON.parse(JSON.stringify(describeCatalog(QUESTIONS)));
 
 // Kibana's shared-deps module (not on npm): in jsdom, the render context is an EuiProvider plus the i18n context,
 // which is what KibanaRenderContextProvider provides (see kibana_api/public.ts).
@@ -71,7 +76,8 @@ describe('Mitra public plugin', () => {
       fetch: async <T>(path: string, options: unknown) => {
         fetched.push([path, options]);
         if (path === '/api/mitra/overview') return { hosts: 0, kernels: [], os: [], total: 0 } as T;
-        return { asOf: null, total: 0, page: 1, size: 50, conditions: ['kernel 4.4'], hosts: [] } as T;
+        if (path === '/api/mitra/questions') return CATALOG as T;
+        return { asOf: null, total: 0, conditions: ['kernel 4.4'], hosts: [] } as T;
       },
       basePath: { prepend: (u: string) => u, get: () => '' },
     };
@@ -117,9 +123,10 @@ describe('Mitra public plugin', () => {
     await waitFor(() => expect(element.textContent).toContain('0 hosts, as of no data yet'));
     expect(element.querySelector('[data-i18n="context"]')).not.toBeNull();
     // Kibana's http adds the base path itself: the app passes the route path and the query as an object.
-    expect(fetched.slice(0, 2)).toEqual([
+    expect(fetched.slice(0, 3)).toEqual([
       ['/api/mitra/overview', { method: 'GET', query: {}, body: undefined }],
-      ['/api/mitra/hosts', { method: 'GET', query: { kernel: '4.4', page: '1', size: '50' }, body: undefined }],
+      ['/api/mitra/questions', { method: 'GET', query: {}, body: undefined }],
+      ['/api/mitra/hosts', { method: 'GET', query: { kernel: '4.4', size: '50' }, body: undefined }],
     ]);
     expect(breadcrumbs.at(-1)?.map((b) => b.text)).toEqual(['Mitra', 'Fleet']);
     expect(breadcrumbs.at(-1)?.[0].href).toBe('/app/mitra/fleet');
@@ -135,21 +142,30 @@ describe('Mitra public plugin', () => {
     expect(titles.at(-1)).toBe('reset');
   });
 
-  it("validates rule params with the app's question checks", () => {
-    expect(validateRuleParams({ kind: 'hosts', params: { kernel: '4.4' }, threshold: 0 }).errors).toEqual({ question: [], threshold: [] });
-    expect(validateRuleParams({ kind: 'hosts', params: { kernel: 'four' }, threshold: 0 }).errors.question).toEqual([
-      'kernel "four" is not a version: use major.minor (4.4) or a full release',
+  it('validates rule params against the catalog forms (the values are checked by the server rule type)', () => {
+    expect(validateRuleParams({ kind: 'hosts', params: { kernel: '4.4' }, threshold: 0 }, CATALOG).errors).toEqual({
+      question: [],
+      threshold: [],
+    });
+    expect(validateRuleParams({ kind: 'hosts', params: { kernel: ' ' }, threshold: 0 }, CATALOG).errors.question).toEqual([
+      'enter a value for "Kernel", e.g. 4.4',
     ]);
-    expect(validateRuleParams({ kind: 'hosts', params: { kernel: '4.4' }, threshold: -1 }).errors.threshold).toHaveLength(1);
-    expect(validateRuleParams({}).errors.question).toEqual(['choose a question and enter its value']);
+    expect(validateRuleParams({ kind: 'hosts', params: { kernel: '4.4', os: 'x' } }, CATALOG).errors.question[0]).toMatch(
+      /no question form/,
+    );
+    expect(validateRuleParams({ kind: 'hosts', params: { kernel: '4.4' }, threshold: -1 }, CATALOG).errors.threshold).toHaveLength(1);
+    expect(validateRuleParams({}, CATALOG).errors.question).toEqual(['choose a question and enter its value']);
   });
 
-  it('the params form writes the question as the server rule type params (kind, params, threshold)', () => {
+  it('the params form, built from GET /api/mitra/questions, writes the question as the server rule type params (kind, params, threshold)', async () => {
     const set = jest.fn();
-    const { fleetQueryRuleTypeModel } = jest.requireActual('./rule_type_model');
-    const Form = (fleetQueryRuleTypeModel as RuleTypeModel).ruleParamsExpression;
+    const asked: string[] = [];
+    const api = { get: async (path: string) => (asked.push(path), CATALOG) } as unknown as MitraApi;
+    const Form = (fleetQueryRuleTypeModel(async () => api) as RuleTypeModel).ruleParamsExpression;
     const { container } = render(createElement(Form, { ruleParams: {}, ruleInterval: '1m', setRuleParams: set, errors: {} }));
     const subj = (id: string) => container.querySelector(`[data-test-subj="${id}"]`)!;
+    await waitFor(() => expect(subj('mitra-rule-question-type')).not.toBeNull());
+    expect(asked).toEqual(['/questions']);
     fireEvent.change(subj('mitra-rule-question-type'), { target: { value: 'missing_package' } });
     fireEvent.change(subj('mitra-rule-question-value'), { target: { value: 'zsh' } });
     expect(set).toHaveBeenCalledWith('kind', 'hosts');

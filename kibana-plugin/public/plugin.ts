@@ -1,5 +1,6 @@
 import { PLUGIN_ID, PLUGIN_NAME } from '../common';
 import type { CoreSetup, CoreStart, Plugin, TriggersAndActionsUIPublicPluginSetup } from '../kibana_api/public';
+import { kibanaApi } from './api';
 import { fleetQueryRuleTypeModel } from './rule_type_model';
 
 /** The optional plugins the browser side uses (kibana.json `optionalPlugins`). */
@@ -20,7 +21,8 @@ export class MitraPublicPlugin implements Plugin<void, void, MitraSetupDeps> {
       },
     });
     // "Mitra fleet query" in Kibana's Rules UI, when alerting's UI is there.
-    plugins.triggersActionsUi?.ruleTypeRegistry.register(fleetQueryRuleTypeModel);
+    const api = () => core.getStartServices().then(([coreStart]) => kibanaApi(coreStart.http));
+    plugins.triggersActionsUi?.ruleTypeRegistry.register(fleetQueryRuleTypeModel(api));
   }
 
   start(_core: CoreStart): void {}

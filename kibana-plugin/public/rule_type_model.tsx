@@ -2,7 +2,9 @@ import { EuiFieldNumber, EuiFieldText, EuiFlexGroup, EuiFlexItem, EuiFormRow, Eu
 import { useEffect, useState } from 'react';
 import { RULE_TYPE_ID } from '../common';
 import type { RuleTypeModel, RuleTypeParams, RuleTypeParamsExpressionProps, ValidationResult } from '../kibana_api/public';
-import { buildRequest, fromSavedQuery, QUESTION_TYPES, QUESTIONS, toSavedQuery, type Question, type QuestionType } from './app/questions';
+import type { MitraApi } from './api';
+import { loadCatalog } from './app/hooks';
+import { buildRequest, formSpec, formSpecs, fromSavedQuery, placeholder, toSavedQuery, type Catalog, type Question } from './app/questions';
 
 /**
  * The server rule type's params (kibana-plugin/server/rule_type.ts
@@ -11,30 +13,30 @@ import { buildRequest, fromSavedQuery, QUESTION_TYPES, QUESTIONS, toSavedQuery, 
  */
 type FleetQueryRuleParams = RuleTypeParams;
 
-const DEFAULT_QUESTION: Question = { type: 'kernel', value: '' };
-
 /** The question a rule's params ask (undefined when the params are no question the app has a form for). */
-function questionOf(p: FleetQueryRuleParams): Question | undefined {
+function questionOf(catalog: Catalog, p: FleetQueryRuleParams): Question | undefined {
   const params = p.params !== null && typeof p.params === 'object' ? (p.params as Record<string, unknown>) : {};
-  return typeof p.kind === 'string' && p.kind ? fromSavedQuery(p.kind, params) : undefined;
+  return typeof p.kind === 'string' && p.kind ? fromSavedQuery(catalog, p.kind, params) : undefined;
 }
 
 /**
  * Checks params the way the Rules UI asks (`validate` → `{errors}`, one array
- * of messages per field; empty arrays mean valid), with the app's own
- * question checks, so the form and the Fleet screen reject the same inputs.
+ * of messages per field; empty arrays mean valid) against the question
+ * catalog's forms. The values themselves are checked by the server rule
+ * type with the catalog's declared shapes when the rule is saved.
  */
-export function validateRuleParams(p: FleetQueryRuleParams): ValidationResult {
+export function validateRuleParams(p: FleetQueryRuleParams, catalog: Catalog | undefined = loadedCatalog): ValidationResult {
   const errors: Record<string, string[]> = { question: [], threshold: [] };
-  const q = questionOf(p);
-  if (!q) {
+  const q = catalog ? questionOf(catalog, p) : undefined;
+  if (!catalog) errors.question.push('the question list is still loading');
+  else if (!q) {
     errors.question.push(
       typeof p.kind === 'string' && p.kind
         ? `this rule's query (kind "${p.kind}") has no question form here: edit it in the Mitra app`
         : 'choose a question and enter its value',
     );
   } else {
-    const built = buildRequest(q);
+    const built = buildRequest(catalog, q);
     if (!built.ok) errors.question.push(built.error);
   }
   const t = p.threshold ?? 0;
@@ -43,12 +45,41 @@ export function validateRuleParams(p: FleetQueryRuleParams): ValidationResult {
   return { errors };
 }
 
-/** The params form in Kibana's "Create rule" flyout: the Fleet screen's questions, plus the match threshold. */
-export function FleetQueryParamsForm({ ruleParams, setRuleParams, errors }: RuleTypeParamsExpressionProps<FleetQueryRuleParams>) {
-  const [question, setQuestion] = useState<Question>(() => questionOf(ruleParams) ?? DEFAULT_QUESTION);
-  const spec = QUESTIONS[question.type];
+/** The catalog once the params form has it (Kibana's `validate` is synchronous). */
+let loadedCatalog: Catalog | undefined;
+
+/** The params form in Kibana's "Create rule" flyout: the catalog's questions (GET /api/mitra/questions), plus the match threshold. */
+export function paramsForm(api: () => Promise<MitraApi>) {
+  return function FleetQueryParamsForm(props: RuleTypeParamsExpressionProps<FleetQueryRuleParams>) {
+    const [catalog, setCatalog] = useState<Catalog | undefined>(loadedCatalog);
+    const [problem, setProblem] = useState<string>();
+    useEffect(() => {
+      if (catalog) return;
+      api()
+        .then(loadCatalog)
+        .then(
+          (c) => setCatalog((loadedCatalog = c)),
+          (e: Error) => setProblem(`the question list could not be read: ${e.message}`),
+        );
+    }, []);
+    if (!catalog) return <p data-test-subj="mitra-rule-loading">{problem ?? 'Loading questions…'}</p>;
+    return <CatalogParamsForm catalog={catalog} {...props} />;
+  };
+}
+
+function CatalogParamsForm({
+  catalog,
+  ruleParams,
+  setRuleParams,
+  errors,
+}: RuleTypeParamsExpressionProps<FleetQueryRuleParams> & { catalog: Catalog }) {
+  const specs = formSpecs(catalog);
+  const [question, setQuestion] = useState<Question>(
+    () => questionOf(catalog, ruleParams) ?? { type: formSpec(catalog, 'kernel') ? 'kernel' : specs[0].form.id, value: '' },
+  );
+  const spec = formSpec(catalog, question.type) ?? specs[0];
   useEffect(() => {
-    const saved = toSavedQuery(question);
+    const saved = toSavedQuery(catalog, question);
     setRuleParams('kind', saved.kind);
     setRuleParams('params', saved.params);
     if (ruleParams.threshold === undefined) setRuleParams('threshold', 0);
@@ -63,31 +94,37 @@ export function FleetQueryParamsForm({ ruleParams, setRuleParams, errors }: Rule
           <EuiSelect
             fullWidth
             data-test-subj="mitra-rule-question-type"
-            options={QUESTION_TYPES.map((t) => ({ value: t, text: QUESTIONS[t].label }))}
-            value={question.type}
-            onChange={(e) => setQuestion({ type: e.target.value as QuestionType, value: question.value })}
+            options={specs.map((s) => ({ value: s.form.id, text: s.form.label }))}
+            value={spec.form.id}
+            onChange={(e) => setQuestion({ type: e.target.value, value: question.value })}
           />
         </EuiFormRow>
       </EuiFlexItem>
       <EuiFlexItem>
-        <EuiFormRow label={spec.valueLabel} fullWidth isInvalid={questionErrors.length > 0} error={questionErrors}>
+        <EuiFormRow
+          label={spec.value.label}
+          helpText={spec.value.help}
+          fullWidth
+          isInvalid={questionErrors.length > 0}
+          error={questionErrors}
+        >
           <EuiFieldText
             fullWidth
             data-test-subj="mitra-rule-question-value"
-            placeholder={spec.placeholder}
+            placeholder={placeholder(spec.value, spec.form.defaults)}
             value={question.value}
             isInvalid={questionErrors.length > 0}
             onChange={(e) => setQuestion({ ...question, value: e.target.value })}
           />
         </EuiFormRow>
       </EuiFlexItem>
-      {spec.extraLabel && (
+      {spec.extra && (
         <EuiFlexItem>
-          <EuiFormRow label={spec.extraLabel} fullWidth>
+          <EuiFormRow label={spec.extra.label} fullWidth>
             <EuiFieldText
               fullWidth
               data-test-subj="mitra-rule-question-extra"
-              placeholder={spec.extraPlaceholder}
+              placeholder={placeholder(spec.extra, spec.form.defaults)}
               value={question.extra ?? ''}
               onChange={(e) => setQuestion({ ...question, ...(e.target.value ? { extra: e.target.value } : { extra: undefined }) })}
             />
@@ -119,14 +156,14 @@ function asList(e: unknown): string[] {
   return typeof e === 'string' && e ? [e] : [];
 }
 
-/** "Mitra fleet query" in Kibana's Rules UI; the id is the server rule type's. */
-export const fleetQueryRuleTypeModel: RuleTypeModel = {
+/** "Mitra fleet query" in Kibana's Rules UI; the id is the server rule type's. `api` reaches the Mitra routes (Kibana's http). */
+export const fleetQueryRuleTypeModel = (api: () => Promise<MitraApi>): RuleTypeModel => ({
   id: RULE_TYPE_ID,
   description: 'Mitra fleet query: fires per host when a fleet question (kernel, OS, packages, files, settings, drift) matches.',
   iconClass: 'search',
   documentationUrl: null,
-  validate: validateRuleParams,
-  ruleParamsExpression: FleetQueryParamsForm,
+  validate: (p: FleetQueryRuleParams) => validateRuleParams(p),
+  ruleParamsExpression: paramsForm(api),
   requiresAppContext: false,
   defaultActionMessage: 'Mitra: {{context.host}} matched the fleet query ({{context.count}} matches, kind {{context.kind}})',
-};
+});

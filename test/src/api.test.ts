@@ -121,14 +121,25 @@ describe('HTTP API (mitra serve)', () => {
     });
   });
 
+  it('describes the question catalog: each question, its parameters in the API spelling, its columns', async () => {
+    const res = await get('/api/mitra/questions');
+    expect(res.status).toBe(200);
+    const questions = res.body.questions as { id: string; path: string; params: { name: string; api: string }[] }[];
+    expect(questions.map((q) => q.id)).toEqual(['search', 'hosts', 'values', 'drift']);
+    // Each question's route is in the table, and takes the parameters the catalog names.
+    for (const q of questions) expect(API_ROUTES.some((r) => r.method === 'GET' && r.path === q.path)).toBe(true);
+    expect(questions.find((q) => q.id === 'hosts')!.params.find((p) => p.name === 'missingPackage')!.api).toBe('missing_package');
+  });
+
   it('answers fleet questions', async () => {
     const kernel = await get('/api/mitra/hosts?kernel=4.4');
     expect(kernel.status).toBe(200);
     expect((kernel.body.hosts as { host: string }[]).map((h) => h.host)).toEqual(['web-01']);
     const lacking = await get('/api/mitra/hosts?missing_package=zsh');
     expect((lacking.body.hosts as { host: string }[]).map((h) => h.host)).toEqual(['web-02']);
-    const stale = await get('/api/mitra/hosts?stale=2d&size=1&page=1');
-    expect(stale.body).toMatchObject({ total: 1, page: 1, size: 1 });
+    const stale = await get('/api/mitra/hosts?stale=2d&size=1');
+    expect(stale.body).toMatchObject({ total: 1 });
+    expect(stale.body.next).toBeUndefined();
     expect((stale.body.hosts as { host: string }[]).map((h) => h.host)).toEqual(['web-02']);
     const values = await get('/api/mitra/values?key=vm.swappiness');
     expect((values.body.values as { value: string }[]).map((v) => v.value).sort()).toEqual(['10', '60']);
@@ -209,7 +220,8 @@ describe('HTTP API (mitra serve)', () => {
     const cases: [string, RegExp][] = [
       [`/api/mitra/search?query=${encodeURIComponent('content:(unclosed')}`, /query "content:\(unclosed" does not parse/],
       ['/api/mitra/search', /parameter query is required/],
-      ['/api/mitra/search?query=x&size=5000', /parameter size "5000" is out of range/],
+      ['/api/mitra/search?query=x&size=20000', /parameter size "20000" is out of range/],
+      ['/api/mitra/search?query=x&size=100&cursor=150', /cursor "150" is not a search cursor for size 100/],
       ['/api/mitra/search?query=x&at=yesterday', /at "yesterday" is not a time/],
       ['/api/mitra/history?host=web-01&path=/etc/hosts&from=last-tuesday', /parameter from "last-tuesday" is not a time/],
       ['/api/mitra/history?host=web-01&path=/etc/hosts&page=0', /parameter page "0" is out of range/],
@@ -217,7 +229,8 @@ describe('HTTP API (mitra serve)', () => {
       ['/api/mitra/series?host=web-01&field=mitra.content', /field "mitra.content" is not a \/proc series/],
       ['/api/mitra/series?host=web-01&field=mitra.meminfo.Cached&from=2026-02-01&to=2026-01-01', /parameter from .* is after the end time/],
       // Caught before Elasticsearch sees them: its result window and its long range.
-      ['/api/mitra/search?query=x&page=1001', /parameter page "1001" is past the last page .* use page 1 to 100/],
+      ['/api/mitra/search?query=x&size=100&cursor=10000', /search pages stop at 10000 hits: narrow the query/],
+      ['/api/mitra/search?query=x&page=2', /parameter page is not known: use query, at, size, cursor/],
       [
         '/api/mitra/hosts?file=/etc/hosts&larger_than=99999999999999999999999',
         /parameter larger_than "99999999999999999999999" is not a size/,

@@ -10,6 +10,8 @@ import {
   clientOptions,
   COMMAND_FLAGS,
   commandShape,
+  QUESTIONS,
+  questionFlags,
   createApiServer,
   createRule,
   createSaved,
@@ -376,7 +378,7 @@ describe('fuzz: every API route and CLI command, from the declared shapes', () =
     const config = join(dir, 'runner.yaml');
     writeFileSync(config, 'files: [/etc/hostname]\n');
     // A valid invocation of each command that ends by itself (serve: its cluster is unreachable, so it never listens).
-    const baselines: Record<CommandName, string[]> = {
+    const baselines: Record<string, string[]> = {
       setup: [],
       prune: ['--dry-run'],
       agent: ['--status', '-c', config, '--state-dir', dir],
@@ -399,11 +401,17 @@ describe('fuzz: every API route and CLI command, from the declared shapes', () =
     const cliTotals = new Map<string, number>();
     const cliFailures: string[] = [];
     const connectionFlags = new Set(Object.keys(COMMAND_FLAGS.setup));
-    for (const [command, baseline] of Object.entries(baselines) as [CommandName, string[]][]) {
-      const shape = commandShape(command);
+    // The question commands' flags come from the catalog (their positional argument is in the baseline).
+    const flagsOf = (command: string) => {
+      const q = QUESTIONS.find((x) => x.id === command);
+      if (q) return { shape: z.object(questionFlags(q)).strict(), flags: questionFlags(q) };
+      return { shape: commandShape(command as CommandName), flags: COMMAND_FLAGS[command as CommandName] as z.ZodRawShape };
+    };
+    for (const [command, baseline] of Object.entries(baselines)) {
+      const { shape, flags } = flagsOf(command);
       const argvBase = [command, ...baseline, '--prefix', c.prefix];
       const cases: { argv: string[]; flag?: string; refused: boolean }[] = [];
-      for (const [flag, field] of Object.entries(COMMAND_FLAGS[command])) {
+      for (const [flag, field] of Object.entries(flags)) {
         // The connection flags are one shared shape: fuzz them fully on one command, lightly elsewhere.
         const values = connectionFlags.has(flag) && command !== 'hosts' ? BAD_TEXTS.slice(0, 6) : BAD_TEXTS;
         const kind = fieldInfo(field as z.ZodTypeAny)?.kind;

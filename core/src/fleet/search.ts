@@ -24,8 +24,8 @@ export interface SearchParams {
   at?: string | Date;
   /** Hits per page (default 100, at most 10000). */
   size?: number;
-  /** 0-based page number. */
-  page?: number;
+  /** Where the page starts: a previous result's `next` (default: the first page). */
+  cursor?: string;
   now?: Date;
 }
 
@@ -48,10 +48,14 @@ export interface SearchResult {
   at?: string;
   asOf: string | null;
   total: number;
-  page: number;
   size: number;
   hits: SearchHit[];
+  /** Pass as `cursor` for the next page; absent on the last. */
+  next?: string;
 }
+
+/** The internal searches count pages from 0; callers see a cursor (the offset of the page, as text). */
+type PagedResult = Omit<SearchResult, 'next'> & { page: number };
 
 const SOURCE = ['host.name', 'file.path', 'mitra.state', 'mitra.format', 'file.size', 'file.hash.sha256', '@timestamp'];
 
@@ -59,21 +63,36 @@ export async function searchSnapshots(client: MitraClient, prefix: string, param
   const query = params.query.trim();
   if (!query) throw new UsageError('search query is empty: give a Lucene query, e.g. filename:"/etc/fstab" AND content:ext4');
   const size = params.size ?? 100;
-  const pageNo = params.page ?? 0;
   if (!Number.isInteger(size) || size < 1 || size > 10_000) throw new UsageError(`size ${params.size} is out of range: use 1 to 10000`);
-  if (!Number.isInteger(pageNo) || pageNo < 0) throw new UsageError(`page ${params.page} is not a page number: use 0, 1, 2, ...`);
+  const pageNo = pageOfCursor(params.cursor, size);
   if (params.at !== undefined) {
     const at = toDate(params.at, params.now);
     await validateQuery(client, prefix, query);
-    return searchAt(client, prefix, { query, size, page: pageNo, at });
+    return withCursor(await searchAt(client, prefix, { query, size, page: pageNo, at }));
   }
-  return searchCurrent(client, prefix, { query, size, page: pageNo });
+  return withCursor(await searchCurrent(client, prefix, { query, size, page: pageNo }));
+}
+
+/** A search cursor is the offset of its page's first hit, made with the same size. */
+function pageOfCursor(cursor: string | undefined, size: number): number {
+  if (cursor === undefined) return 0;
+  const offset = /^\d{1,6}$/.test(cursor.trim()) ? Number(cursor) : NaN;
+  if (!(offset >= 0 && offset % size === 0))
+    throw new UsageError(
+      `cursor "${cursor}" is not a search cursor for size ${size}: pass the next of the previous answer, with the same size`,
+    );
+  return offset / size;
+}
+
+function withCursor({ page, ...r }: PagedResult): SearchResult {
+  const end = (page + 1) * r.size;
+  return end < r.total ? { ...r, next: String(end) } : r;
 }
 
 const toDate = (at: string | Date, now?: Date): Date => (at instanceof Date ? at : parseTime(at, 'at', now));
 const queryString = (query: string): Query => ({ query_string: { query } });
 
-async function searchCurrent(client: MitraClient, prefix: string, p: { query: string; size: number; page: number }): Promise<SearchResult> {
+async function searchCurrent(client: MitraClient, prefix: string, p: { query: string; size: number; page: number }): Promise<PagedResult> {
   if (p.page * p.size + p.size > 10_000) throw new UsageError('search pages stop at 10000 hits: narrow the query');
   const res = await search<Record<string, unknown>>(
     client,
@@ -115,7 +134,7 @@ async function searchAt(
   client: MitraClient,
   prefix: string,
   p: { query: string; size: number; page: number; at: Date },
-): Promise<SearchResult> {
+): Promise<PagedResult> {
   const until: Query = { range: { '@timestamp': { lte: p.at.toISOString() } } };
   if (await hasUnsealed(client, prefix, until)) return groupedAt(client, prefix, p, until);
   if (p.page * p.size + p.size > 10_000) throw new UsageError('search pages stop at 10000 hits: narrow the query');
@@ -177,7 +196,7 @@ async function groupedAt(
   prefix: string,
   p: { query: string; size: number; page: number; at: Date },
   until: Query,
-): Promise<SearchResult> {
+): Promise<PagedResult> {
   const open: Query = {
     bool: {
       should: [

@@ -1,9 +1,10 @@
 import type { MitraClient } from '../client';
 import { z } from 'zod';
 import { UsageError } from '../errors';
-import { fileDrift, findHosts, searchSnapshots, settingHosts, type HostQuery } from '../fleet';
+import { QUESTIONS, type Catalog } from '../questions';
+import { fieldsSpelled } from '../questions/derive';
 import { check, type Namer } from '../shapes/check';
-import { count, duration, fieldInfo, kernelVersion, size, text, time, withInfo } from '../shapes/fields';
+import { fieldInfo, withInfo } from '../shapes/fields';
 
 /**
  * The queries a saved search or an alert rule can run, by kind: each declares
@@ -57,78 +58,30 @@ function kind(description: string, fields: z.ZodRawShape, run: QueryKind['run'],
   };
 }
 
-const unique = (hosts: string[]): string[] => [...new Set(hosts)].sort();
+/** A kind per catalog question, with the question's parameters (and size + cursor when it pages). */
+export function kindsOf(catalog: Catalog): Record<string, QueryKind> {
+  return Object.fromEntries(
+    catalog.map(
+      (q) =>
+        [
+          q.kind,
+          kind(
+            q.title,
+            fieldsSpelled(q, (n) => n),
+            q.runForMatches ?? q.run,
+            (r) => (q.runForMatches ? (r as { count: number; hosts: string[] }) : q.matches(r)),
+          ),
+        ] as const,
+    ),
+  );
+}
 
-const host = () => text('web-01', 1024);
-const name = (example: string) => text(example, 256);
-
-export const QUERY_KINDS: Record<string, QueryKind> = {
-  lucene: kind(
-    'Lucene query over the current state (or the state at a past time with `at`)',
-    {
-      query: text('filename:"/etc/fstab" AND content:ext4', 32_768),
-      at: time().optional(),
-      size: count(1, 10_000, 100).optional(),
-      page: count(0, 9_999, 0).optional(),
-    },
-    (client, prefix, p) =>
-      searchSnapshots(client, prefix, {
-        query: p.query as string,
-        at: p.at as string | undefined,
-        size: p.size as number | undefined,
-        page: p.page as number | undefined,
-      }),
-    (r) => {
-      const res = r as Awaited<ReturnType<typeof searchSnapshots>>;
-      return { count: res.total, hosts: unique(res.hits.map((h) => h.host)) };
-    },
-  ),
-  hosts: kind(
-    'hosts by kernel, os, package (missing or with a version range), file size, staleness',
-    {
-      kernel: kernelVersion().optional(),
-      os: name('ubuntu:20.04').optional(),
-      missingPackage: name('zsh').optional(),
-      package: name('openssl').optional(),
-      versionRange: name('>=1.1,<3').optional(),
-      file: text('/etc/hosts', 4096).optional(),
-      largerThan: size('4k').optional(),
-      smallerThan: size('1M').optional(),
-      stale: duration('2h').optional(),
-      size: count(1, 10_000, 100).optional(),
-      after: name('web-01').optional(),
-    },
-    (client, prefix, p) => findHosts(client, prefix, p as HostQuery),
-    (r) => {
-      const res = r as Awaited<ReturnType<typeof findHosts>>;
-      return { count: res.total, hosts: unique(res.hosts.map((h) => h.host)) };
-    },
-  ),
-  values: kind(
-    'distribution of one setting (vm.swappiness) across the fleet',
-    { key: text('vm.swappiness', 1024) },
-    // Alerts compare host sets, so a saved distribution keeps every host behind it.
-    (client, prefix, p) => settingHosts(client, prefix, { key: p.key as string }),
-    (r) => {
-      const res = r as Awaited<ReturnType<typeof settingHosts>>;
-      return { count: res.length, hosts: unique(res.map((h) => h.host)) };
-    },
-  ),
-  drift: kind(
-    'hosts whose copy of a file differs from the majority or from a golden host',
-    { path: text('/etc/resolv.conf', 4096), golden: host().optional() },
-    (client, prefix, p) => fileDrift(client, prefix, { path: p.path as string, golden: p.golden as string | undefined }),
-    (r) => {
-      const res = r as Awaited<ReturnType<typeof fileDrift>>;
-      return { count: res.total, hosts: unique(res.hosts.map((h) => h.host)) };
-    },
-  ),
-};
+export const QUERY_KINDS: Record<string, QueryKind> = kindsOf(QUESTIONS);
 
 /** A kind by name, with a message listing the kinds when it is unknown. */
-export function queryKind(kind: string): QueryKind {
-  const k = typeof kind === 'string' && Object.hasOwn(QUERY_KINDS, kind) ? QUERY_KINDS[kind] : undefined;
-  if (!k) throw new UsageError(`kind ${JSON.stringify(kind)} is not a query kind: use one of ${Object.keys(QUERY_KINDS).join(', ')}`);
+export function queryKind(kind: string, kinds: Record<string, QueryKind> = QUERY_KINDS): QueryKind {
+  const k = typeof kind === 'string' && Object.hasOwn(kinds, kind) ? kinds[kind] : undefined;
+  if (!k) throw new UsageError(`kind ${JSON.stringify(kind)} is not a query kind: use one of ${Object.keys(kinds).join(', ')}`);
   return k;
 }
 

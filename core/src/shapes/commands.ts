@@ -1,21 +1,42 @@
 import { z } from 'zod';
-import { HOST_CONDITIONS } from '../api/routes/fleet';
 import { ordered } from '../api/routes/history';
-import { RESULT_WINDOW } from '../api/input';
+import type { Question } from '../questions';
+import { fieldsSpelled, kebabCase } from '../questions/derive';
 import { QUERY_KINDS } from '../saved/kinds';
-import { AGENT_FLAGS, withConnection } from './connection-flags';
 import { duration, flag, fraction, freeText, int, list, matching, oneOf, pair, text, time, versionRef } from './fields';
-
-export { CONNECTION_FLAGS, COMMON_FLAGS, SHORT_FLAGS } from './connection-flags';
 
 /**
  * The flags of every `mitra` command, declared once: the CLI derives its
  * parseArgs options from these shapes (a flag field → boolean, a list →
  * repeatable, anything else → takes a value) and checks the values against
  * them before it connects, so a bad flag is exit 2 even with no cluster.
+ * The question commands (search, hosts, values, drift) take their flags from
+ * the question catalog instead (questionFlags).
  */
 
-const H = HOST_CONDITIONS;
+/** Single-letter aliases. */
+export const SHORT_FLAGS: Record<string, string> = { config: 'c', help: 'h' };
+
+export const CONNECTION_FLAGS = {
+  es: text('http://127.0.0.1:9200', 4096).optional(),
+  'api-key': text('base64-id:key', 4096).optional(),
+  user: text('elastic', 1024).optional(),
+  password: freeText('changeme', 4096).optional(),
+  'ca-file': text('/etc/mitra/ca.pem', 4096).optional(),
+  'ca-fingerprint': matching(
+    'ab'.repeat(32),
+    /^(?:[0-9a-fA-F]{2}:?){32}$/,
+    'a sha256 fingerprint: 64 hex digits, colons optional',
+    128,
+  ).optional(),
+  insecure: flag(),
+  prefix: matching('mitra-', /^[a-z0-9][a-z0-9_.-]*$/, 'lowercase letters, digits, "-", "_" or "." (an index name start)', 200).optional(),
+  config: text('runner.yaml', 4096).optional(),
+};
+
+export const COMMON_FLAGS = { json: flag(), debug: flag(), help: flag() };
+
+const withConnection = <T extends z.ZodRawShape>(fields: T) => ({ ...CONNECTION_FLAGS, ...COMMON_FLAGS, ...fields });
 
 const kinds = Object.keys(QUERY_KINDS) as [string, ...string[]];
 /** core/src/retention parses it (1d-9999d or off); the shape refuses what it would. */
@@ -26,26 +47,7 @@ const retention = () =>
 export const COMMAND_FLAGS = {
   setup: withConnection({ retention: retention() }),
   prune: withConnection({ retention: retention(), 'dry-run': flag() }),
-  agent: AGENT_FLAGS,
-  search: withConnection({ at: time('-2h').optional(), size: int(1, 10_000, '100').optional(), page: int(0, 9_999, '0').optional() }),
-  // The API's host conditions, spelled as flags.
-  hosts: withConnection({
-    kernel: H.kernel,
-    os: H.os,
-    'missing-package': H.missing_package,
-    package: H.package,
-    'version-range': H.version_range,
-    file: H.file,
-    'larger-than': H.larger_than,
-    'smaller-than': H.smaller_than,
-    stale: H.stale,
-  }),
-  values: withConnection({
-    value: text('60', 1024).optional(),
-    size: int(1, 10_000, '100').optional(),
-    after: text('web-0042', 1024).optional(),
-  }),
-  drift: withConnection({ golden: text('web-01', 1024).optional() }),
+  agent: withConnection({ once: flag(), status: flag(), 'state-dir': text('/var/lib/mitra', 4096).optional() }),
   get: withConnection({ at: time('-2h').optional() }),
   id: withConnection({}),
   history: withConnection({
@@ -110,16 +112,6 @@ export type CommandName = keyof typeof COMMAND_FLAGS;
 export const COMMAND_REFINEMENTS: Partial<Record<CommandName, (v: Record<string, unknown>, ctx: z.RefinementCtx) => void>> = {
   history: (v, ctx) => ordered(v as { from?: string; to?: string }, ctx),
   incident: (v, ctx) => ordered(v as { from?: string; to?: string }, ctx),
-  // search pages from 0: page × size past the result window is refused by Elasticsearch, so by us first.
-  search: (v, ctx) => {
-    const { page = 0, size = 100 } = v as { page?: number; size?: number };
-    if ((page + 1) * size > RESULT_WINDOW)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['page'],
-        message: `is past the last page Elasticsearch can return with --size ${size} (results stop at ${RESULT_WINDOW}): use --page 0 to ${Math.floor(RESULT_WINDOW / size) - 1}`,
-      });
-  },
 };
 
 /** The whole shape of a command's flags: unknown flags refused (parseArgs does that first, with its own words). */
@@ -131,3 +123,14 @@ export function commandShape(name: CommandName) {
 
 /** A command's checked flag values. */
 export type CommandValues<N extends CommandName> = z.output<z.ZodObject<(typeof COMMAND_FLAGS)[N]>>;
+
+/** A question command's flags: connection and common flags, and the question's parameters (not the positional one) in kebab-case. */
+export function questionFlags(q: Question): z.ZodRawShape {
+  return withConnection(fieldsSpelled(q, kebabCase, (p) => !p.positional));
+}
+
+/** The whole shape a question command checks: its flags, and its positional parameter as `_` (named "argument" in messages). */
+export function questionCommandShape(q: Question) {
+  const pos = Object.entries(q.params).find(([, p]) => p.positional);
+  return z.object({ ...questionFlags(q), ...(pos ? { _: pos[1].type } : {}) }).strict();
+}

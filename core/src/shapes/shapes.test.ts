@@ -1,6 +1,7 @@
 import { API_ROUTES } from '../api/router';
 import { check, cliFlag, queryParam } from './check';
-import { COMMAND_FLAGS, commandShape, type CommandName } from './commands';
+import { hostsQuestion } from '../questions/hosts';
+import { COMMAND_FLAGS, commandShape, questionCommandShape, type CommandName } from './commands';
 import { fieldInfo, int, size, time } from './fields';
 
 describe('declared input shapes', () => {
@@ -44,6 +45,8 @@ describe('declared input shapes', () => {
 
   it('names a CLI flag the way it is typed', () => {
     expect(() => check(commandShape('history'), { from: 'now', to: '-1d' }, cliFlag)).toThrow(/^--from "now" \(.*\) is after the end time/);
-    expect(() => check(commandShape('hosts'), { 'larger-than': '1e23' }, cliFlag)).toThrow(/^--larger-than "1e23" is not a size/);
+    expect(() => check(questionCommandShape(hostsQuestion), { 'larger-than': '1e23' }, cliFlag)).toThrow(
+      /^--larger-than "1e23" is not a size/,
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useState, type MouseEvent } from 'react';
 import type { MitraApi } from '../api';
 import type { AppHistory } from './history';
+import type { Catalog } from './questions';
 import { parseRoute, routeLocation, type Route } from './routes';
 
 export const ApiContext = createContext<MitraApi | null>(null);
@@ -82,4 +83,23 @@ export function useLoad<T>(key: string | null, load: () => Promise<T>): [Loaded<
   }, [key, generation]);
   const state: Loaded<T> = answer.key === key ? answer.state : key === null ? { status: 'idle' } : { status: 'loading' };
   return [state, () => setGeneration((g) => g + 1)];
+}
+
+const catalogs = new WeakMap<MitraApi, Promise<Catalog>>();
+
+/** The question catalog (GET /api/mitra/questions), asked once per API for the whole app. */
+export function loadCatalog(api: MitraApi): Promise<Catalog> {
+  let p = catalogs.get(api);
+  if (!p) {
+    p = api.get<Catalog>('/questions');
+    // A failed load is asked again next time rather than remembered.
+    p.catch(() => catalogs.delete(api));
+    catalogs.set(api, p);
+  }
+  return p;
+}
+
+export function useCatalog(): Loaded<Catalog> {
+  const api = useApi();
+  return useLoad('questions', () => loadCatalog(api))[0];
 }

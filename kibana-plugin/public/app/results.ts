@@ -1,5 +1,4 @@
 import type { DriftResult, HostsResult, SearchResult, ValueHostsResult } from '@mitra/core';
-import type { Question } from './questions';
 
 /** One line of the Fleet results table, whatever the question was. */
 export interface ResultRow {
@@ -35,10 +34,10 @@ export interface Answer {
 const bytes = (n: number | null | undefined) => (n === null || n === undefined ? '' : `${n} bytes`);
 const shortHash = (h: string | null) => (h ? h.slice(0, 12) : '');
 
-/** Turns the answer of whichever route the question used into table rows. */
-export function toAnswer(q: Question, body: unknown): Answer {
-  switch (q.type) {
-    case 'lucene': {
+/** Turns the answer of whichever catalog question was asked (by its id) into table rows. */
+export function toAnswer(questionId: string, body: unknown): Answer {
+  switch (questionId) {
+    case 'search': {
       const r = body as SearchResult;
       const rows = r.hits.map((h) => ({
         host: h.host,
@@ -48,7 +47,7 @@ export function toAnswer(q: Question, body: unknown): Answer {
       }));
       return { rows, total: r.total, unit: 'files', asOf: r.asOf };
     }
-    case 'setting': {
+    case 'values': {
       // The distribution, and one page of the hosts with one value (the one asked for, else the most common).
       const r = body as ValueHostsResult;
       const rows = r.hosts.map((h) => ({ host: h.host, path: h.path, value: r.value ?? '', lastSeen: h.lastSeen }));
@@ -66,8 +65,8 @@ export function toAnswer(q: Question, body: unknown): Answer {
       const distribution = r.variants.map((v) => ({ label: v.state === 'present' ? shortHash(v.hash) : v.state, count: v.hosts }));
       return { rows, total: r.total, unit: 'hosts', asOf: r.asOf, distribution };
     }
-    default: {
-      const r = body as HostsResult & { page?: number };
+    case 'hosts': {
+      const r = body as HostsResult;
       const rows = r.hosts.map((h) => ({
         host: h.host,
         path: h.file?.path,
@@ -78,7 +77,25 @@ export function toAnswer(q: Question, body: unknown): Answer {
       }));
       return { rows, total: r.total, unit: 'hosts', asOf: r.asOf, unknown: r.unknown?.map((u) => u.host), conditions: r.conditions };
     }
+    default:
+      return genericAnswer(body);
   }
+}
+
+/** A question the app has no view of its own for: the rows of the answer's first list that name a host. */
+function genericAnswer(body: unknown): Answer {
+  const r = (body ?? {}) as Record<string, unknown>;
+  const list = Object.values(r).find((v): v is Record<string, unknown>[] => Array.isArray(v)) ?? [];
+  const rows = list
+    .filter((x) => x && typeof x === 'object' && typeof x.host === 'string')
+    .map((x) => ({
+      host: String(x.host),
+      ...(typeof x.path === 'string' ? { path: x.path } : {}),
+      value: typeof x.value === 'string' ? x.value : '',
+      lastSeen: typeof x.lastSeen === 'string' ? x.lastSeen : null,
+    }));
+  const asOf = typeof r.asOf === 'string' ? r.asOf : null;
+  return { rows, total: typeof r.total === 'number' ? r.total : rows.length, unit: 'hosts', asOf };
 }
 
 /** Counts of each distinct value, most common first (ties by label), for facet charts. */

@@ -85,6 +85,8 @@ const cases = (): Case[] => {
   return [
     { route: '/api/mitra', method: 'GET', url: '/api/mitra', status: 200 },
     { route: '/api/mitra/overview', method: 'GET', url: '/api/mitra/overview', status: 200 },
+    { route: '/api/mitra/questions', method: 'GET', url: '/api/mitra/questions', status: 200 },
+    { route: '/api/mitra/questions', method: 'GET', url: '/api/mitra/questions?x=1', status: 400, message: /parameter x is not known/ },
     { route: '/api/mitra/hosts', method: 'GET', url: '/api/mitra/hosts?kernel=4.4', status: 200 },
     { route: '/api/mitra/hosts', method: 'GET', url: '/api/mitra/hosts', status: 400, message: /no condition given/ },
     {

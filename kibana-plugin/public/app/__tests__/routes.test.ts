@@ -35,7 +35,9 @@ describe('URL state (history locations; the standalone page keeps them in the ha
     expect(parseRoute('')).toEqual(DEFAULT_ROUTE);
     expect(parseRoute('#/nowhere')).toEqual(DEFAULT_ROUTE);
     expect(parseRoute('#/host')).toEqual(DEFAULT_ROUTE);
-    expect(parseRoute('#/fleet?type=bogus&value=1')).toEqual({ screen: 'fleet', page: 1 });
+    // A type that cannot be a form id is dropped; a well-formed unknown one reaches the screen, which says it is no question.
+    expect(parseRoute('#/fleet?type=Bogus!&value=1')).toEqual({ screen: 'fleet', page: 1 });
+    expect(parseRoute('#/fleet?type=bogus&value=1')).toMatchObject({ question: { type: 'bogus', value: '1' } });
     expect(parseRoute('#/fleet?type=kernel&value=4.4&page=-2')).toEqual({
       screen: 'fleet',
       page: 1,

@@ -1,5 +1,7 @@
 import { EuiProvider } from '@elastic/eui';
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { describeCatalog, QUESTIONS, type Catalog } from '@mitra/core';
+import { CATALOG_WITH_THROWAWAY } from '../../../../core/src/questions/throwaway.fixture';
 import { ApiError, type MitraApi } from '../../api';
 import { App } from '../app';
 import { hashHistory } from '../history';
@@ -26,12 +28,14 @@ const OVERVIEW = {
   total: 12,
 };
 
-function stubApi(get: Get): MitraApi & { calls: [string, Record<string, unknown> | undefined][] } {
+function stubApi(get: Get, catalog: Catalog = QUESTIONS): MitraApi & { calls: [string, Record<string, unknown> | undefined][] } {
   const calls: [string, Record<string, unknown> | undefined][] = [];
   return {
     calls,
     get: async <T,>(path: string, query?: Record<string, unknown>) => {
       if (path === '/overview') return OVERVIEW as T;
+      // The question catalog, as GET /api/mitra/questions answers it.
+      if (path === '/questions') return JSON.parse(JSON.stringify(describeCatalog(catalog))) as T;
       calls.push([path, query]);
       return (await get(path, query)) as T;
     },
@@ -60,17 +64,17 @@ function renderAt(hash: string, api: MitraApi) {
   );
 }
 
-const hostsAnswer = (total: number, page: number, size: number) => ({
-  asOf: T,
-  total,
-  page,
-  size,
-  conditions: ['kernel 4.4'],
-  hosts: Array.from({ length: Math.min(size, total - (page - 1) * size) }, (_, i) => {
-    const n = (page - 1) * size + i;
-    return { host: `host-${String(n).padStart(3, '0')}`, lastSeen: T, kernel: `4.4.0-${n}-generic` };
-  }),
-});
+const hostName = (n: number) => `host-${String(n).padStart(3, '0')}`;
+
+/** A hosts answer by cursor (the last host of the previous page), as findHosts pages. */
+const hostsAnswer = (total: number, cursor: unknown, size: number) => {
+  const from = typeof cursor === 'string' ? Number(cursor.slice(5)) + 1 : 0;
+  const hosts = Array.from({ length: Math.max(0, Math.min(size, total - from)) }, (_, i) => {
+    const n = from + i;
+    return { host: hostName(n), lastSeen: T, kernel: `4.4.0-${n}-generic` };
+  });
+  return { asOf: T, total, conditions: ['kernel 4.4'], hosts, ...(from + size < total ? { next: hostName(from + size - 1) } : {}) };
+};
 
 let consoleError: jest.SpyInstance;
 beforeEach(() => {
@@ -96,34 +100,45 @@ describe('Fleet screen', () => {
   });
 
   it('asks the hosts route for a kernel question from the URL and shows "N hosts, as of T"', async () => {
-    const api = stubApi(async (_p, q) => hostsAnswer(2, Number(q!.page), Number(q!.size)));
+    const api = stubApi(async (_p, q) => hostsAnswer(2, q!.cursor, Number(q!.size)));
     renderAt('#/fleet?type=kernel&value=4.4', api);
     expect(await screen.findByText('2 hosts, as of 2026-11-27 03:00 UTC')).toBeTruthy();
-    expect(api.calls).toEqual([['/hosts', { kernel: '4.4', page: 1, size: 50 }]]);
+    expect(api.calls).toEqual([['/hosts', { kernel: '4.4', size: 50 }]]);
     const table = screen.getByRole('table');
     expect(within(table).getByText('host-000')).toBeTruthy();
     expect(within(table).getByText('4.4.0-1-generic')).toBeTruthy();
     expect((within(table).getByText('host-001') as HTMLAnchorElement).getAttribute('href')).toBe('#/host/host-001');
   });
 
-  it('pages on the server: the next page is a URL change and a request for page 2', async () => {
-    const api = stubApi(async (_p, q) => hostsAnswer(120, Number(q!.page), Number(q!.size)));
+  it("pages on the server by cursor: the next page is a URL change and a request from the last page's next", async () => {
+    const api = stubApi(async (_p, q) => hostsAnswer(120, q!.cursor, Number(q!.size)));
     renderAt('#/fleet?type=kernel&value=4.4', api);
     await screen.findByText('120 hosts, as of 2026-11-27 03:00 UTC');
     fireEvent.click(screen.getByLabelText('Next page'));
     await waitFor(() => expect(window.location.hash).toBe('#/fleet?type=kernel&value=4.4&page=2'));
     await act(async () => window.dispatchEvent(new HashChangeEvent('hashchange')));
     expect(await screen.findByText('host-050')).toBeTruthy();
-    expect(api.calls.at(-1)).toEqual(['/hosts', { kernel: '4.4', page: 2, size: 50 }]);
+    expect(api.calls.at(-1)).toEqual(['/hosts', { kernel: '4.4', size: 50, cursor: 'host-049' }]);
+  });
+
+  it('a page opened from a URL walks the cursors to it', async () => {
+    const api = stubApi(async (_p, q) => hostsAnswer(120, q!.cursor, Number(q!.size)));
+    renderAt('#/fleet?type=kernel&value=4.4&page=3', api);
+    expect(await screen.findByText('host-100')).toBeTruthy();
+    expect(api.calls).toEqual([
+      ['/hosts', { kernel: '4.4', size: 50 }],
+      ['/hosts', { kernel: '4.4', size: 50, cursor: 'host-049' }],
+      ['/hosts', { kernel: '4.4', size: 50, cursor: 'host-099' }],
+    ]);
   });
 
   it('checks the form before asking: an incomplete question shows why and sends nothing', async () => {
-    const api = stubApi(async () => hostsAnswer(0, 1, 50));
+    const api = stubApi(async () => hostsAnswer(0, undefined, 50));
     renderAt('#/fleet', api);
-    fireEvent.change(screen.getByLabelText('Question'), { target: { value: 'file_size' } });
-    fireEvent.change(screen.getByLabelText('File'), { target: { value: 'etc/hosts' } });
+    fireEvent.change(await screen.findByLabelText('Question'), { target: { value: 'file_size' } });
+    fireEvent.change(screen.getByLabelText('File'), { target: { value: '  ' } });
     fireEvent.click(screen.getByRole('button', { name: 'Search' }));
-    expect(await screen.findByText('file "etc/hosts" must be an absolute path, e.g. /etc/hosts')).toBeTruthy();
+    expect(await screen.findByText('enter a value for "File", e.g. /etc/hosts')).toBeTruthy();
     expect(api.calls).toEqual([]);
     expect(window.location.hash).toBe('#/fleet');
   });
@@ -143,7 +158,7 @@ describe('Fleet screen', () => {
   it('keeps the answer usable when a chart cannot be drawn (no ResizeObserver in jsdom)', async () => {
     renderAt(
       '#/fleet?type=kernel&value=4.4',
-      stubApi(async (_p, q) => hostsAnswer(3, Number(q!.page), Number(q!.size))),
+      stubApi(async (_p, q) => hostsAnswer(3, q!.cursor, Number(q!.size))),
     );
     expect((await screen.findAllByText('The chart could not be drawn')).length).toBeGreaterThan(0);
     expect(screen.getByText('3 hosts, as of 2026-11-27 03:00 UTC')).toBeTruthy();
@@ -152,10 +167,28 @@ describe('Fleet screen', () => {
     expect(screen.getByLabelText('Hosts per kernel').textContent).toBe('4.4: 3');
   });
 
+  it('a throwaway catalog entry is in the picker, with a form from its parameters, and asks its own route', async () => {
+    const api = stubApi(
+      async () => ({ total: 1, asOf: T, hosts: [{ host: 'web-01', path: '/etc/resolv.conf', value: '10.0.0.2' }] }),
+      CATALOG_WITH_THROWAWAY,
+    );
+    renderAt('#/fleet', api);
+    const picker = (await screen.findByLabelText('Question')) as HTMLSelectElement;
+    expect([...picker.options].map((o) => o.textContent)).toContain('hosts whose /etc/resolv.conf names a nameserver');
+    fireEvent.change(picker, { target: { value: 'resolv' } });
+    fireEvent.change(screen.getByLabelText('Nameserver'), { target: { value: '10.0.0.2' } });
+    fireEvent.change(screen.getByLabelText('Search domain'), { target: { value: 'example.com' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Search' }));
+    await act(async () => window.dispatchEvent(new HashChangeEvent('hashchange')));
+    expect(await screen.findByText('1 host, as of 2026-11-27 03:00 UTC')).toBeTruthy();
+    expect(api.calls).toEqual([['/resolv', { nameserver: '10.0.0.2', search_domain: 'example.com' }]]);
+    expect(within(screen.getByRole('table')).getByText('web-01')).toBeTruthy();
+  });
+
   it('says so when nothing matches', async () => {
     renderAt(
       '#/fleet?type=missing_package&value=zsh',
-      stubApi(async () => ({ ...hostsAnswer(0, 1, 50), unknown: [] })),
+      stubApi(async () => ({ ...hostsAnswer(0, undefined, 50), unknown: [] })),
     );
     expect(await screen.findByText('No host matches')).toBeTruthy();
   });

@@ -15,10 +15,11 @@ import {
   EuiTitle,
   type EuiBasicTableColumn,
 } from '@elastic/eui';
-import { lazy, Suspense, useEffect, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState, type FormEvent } from 'react';
 
-import { useApi, useLoad, useLink } from '../hooks';
-import { buildRequest, QUESTION_TYPES, QUESTIONS, type Question, type QuestionType } from '../questions';
+import type { MitraApi } from '../../api';
+import { useApi, useCatalog, useLoad, useLink } from '../hooks';
+import { buildRequest, formSpec, formSpecs, placeholder, type Catalog, type Question } from '../questions';
 import { facets, formatTime, pageRows, summary, toAnswer, type Answer, type Bucket, type ResultRow } from '../results';
 import { onPageChange } from '../components/paging';
 import { Async, Empty, ErrorBoundary, ErrorCallOut, Loading } from '../components/status';
@@ -28,22 +29,24 @@ const Charts = lazy(() => import('../components/charts').then((m) => ({ default:
 
 export const PAGE_SIZE = 50;
 
-/** The question form: a question type, its input(s), Search. Submitting changes the URL, which runs the query. */
-export function QuestionForm({ initial, onSubmit }: { initial?: Question; onSubmit: (q: Question) => void }) {
-  const [type, setType] = useState<QuestionType>(initial?.type ?? 'kernel');
+/** The question form: a question (from the catalog), its input(s), Search. Submitting changes the URL, which runs the query. */
+export function QuestionForm({ catalog, initial, onSubmit }: { catalog: Catalog; initial?: Question; onSubmit: (q: Question) => void }) {
+  const specs = formSpecs(catalog);
+  const first = specs.find((s) => s.form.id === 'kernel')?.form.id ?? specs[0]?.form.id ?? '';
+  const [type, setType] = useState<string>(initial?.type ?? first);
   const [value, setValue] = useState(initial?.value ?? '');
   const [extra, setExtra] = useState(initial?.extra ?? '');
   const [problem, setProblem] = useState<string>();
   useEffect(() => {
-    setType(initial?.type ?? 'kernel');
+    setType(initial?.type ?? first);
     setValue(initial?.value ?? '');
     setExtra(initial?.extra ?? '');
   }, [initial?.type, initial?.value, initial?.extra]);
-  const spec = QUESTIONS[type];
+  const spec = formSpec(catalog, type) ?? specs[0];
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const q: Question = { type, value, ...(spec.extraLabel && extra.trim() ? { extra } : {}) };
-    const built = buildRequest(q);
+    const q: Question = { type: spec.form.id, value, ...(spec.extra && extra.trim() ? { extra } : {}) };
+    const built = buildRequest(catalog, q);
     setProblem(built.ok ? undefined : built.error);
     if (built.ok) onSubmit(q);
   };
@@ -54,28 +57,28 @@ export function QuestionForm({ initial, onSubmit }: { initial?: Question; onSubm
           <EuiFormRow label="Question">
             <EuiSelect
               data-test-subj="question-type"
-              options={QUESTION_TYPES.map((t) => ({ value: t, text: QUESTIONS[t].label }))}
-              value={type}
-              onChange={(e) => setType(e.target.value as QuestionType)}
+              options={specs.map((s) => ({ value: s.form.id, text: s.form.label }))}
+              value={spec.form.id}
+              onChange={(e) => setType(e.target.value)}
             />
           </EuiFormRow>
         </EuiFlexItem>
         <EuiFlexItem grow={3}>
-          <EuiFormRow label={spec.valueLabel} isInvalid={problem !== undefined} error={problem}>
+          <EuiFormRow label={spec.value.label} helpText={spec.value.help} isInvalid={problem !== undefined} error={problem}>
             <EuiFieldText
               data-test-subj="question-value"
-              placeholder={spec.placeholder}
+              placeholder={placeholder(spec.value, spec.form.defaults)}
               value={value}
               onChange={(e) => setValue(e.target.value)}
             />
           </EuiFormRow>
         </EuiFlexItem>
-        {spec.extraLabel && (
+        {spec.extra && (
           <EuiFlexItem grow={1}>
-            <EuiFormRow label={spec.extraLabel}>
+            <EuiFormRow label={spec.extra.label}>
               <EuiFieldText
                 data-test-subj="question-extra"
-                placeholder={spec.extraPlaceholder}
+                placeholder={placeholder(spec.extra, spec.form.defaults)}
                 value={extra}
                 onChange={(e) => setExtra(e.target.value)}
               />
@@ -94,28 +97,57 @@ export function QuestionForm({ initial, onSubmit }: { initial?: Question; onSubm
   );
 }
 
-export function FleetScreen({
-  question,
-  page,
-  onQuestion,
-  onPage,
-}: {
-  question?: Question;
-  page: number;
-  onQuestion: (q: Question) => void;
-  onPage: (p: number) => void;
-}) {
-  const api = useApi();
-  const built = question ? buildRequest(question, page, PAGE_SIZE) : undefined;
-  const key = built?.ok ? JSON.stringify(built.request) : null;
-  const [state] = useLoad(key, async () => {
-    const req = built!.ok ? built!.request : undefined;
-    return toAnswer(question!, await api.get(req!.path, req!.query));
-  });
+type Props = { question?: Question; page: number; onQuestion: (q: Question) => void; onPage: (p: number) => void };
+
+export function FleetScreen(props: Props) {
+  const catalog = useCatalog();
   return (
     <>
       <FleetOverview />
-      <QuestionForm initial={question} onSubmit={onQuestion} />
+      <Async state={catalog} loading="Reading the questions…">
+        {(c) => <FleetQuestions catalog={c} {...props} />}
+      </Async>
+    </>
+  );
+}
+
+/**
+ * The page of a paged answer, found by its cursor: each answer's `next` is the
+ * cursor of the page after it, remembered per question, so going back or
+ * forward asks one page; a jump past the known pages walks to it.
+ */
+async function fetchPage(api: MitraApi, catalog: Catalog, q: Question, page: number, cursors: Map<number, string | undefined>) {
+  const ask = async (p: number) => {
+    const built = buildRequest(catalog, q, PAGE_SIZE, cursors.get(p));
+    if (!built.ok) throw new Error(built.error);
+    const body = await api.get<{ next?: string }>(built.request.path, built.request.query);
+    cursors.set(p + 1, body.next);
+    return body;
+  };
+  let known = page;
+  while (known > 1 && !cursors.has(known)) known--;
+  for (let p = known; p < page; p++) if ((await ask(p)).next === undefined) return ask(p);
+  return ask(page);
+}
+
+function FleetQuestions({ catalog, question, page, onQuestion, onPage }: Props & { catalog: Catalog }) {
+  const api = useApi();
+  const built = question ? buildRequest(catalog, question, PAGE_SIZE) : undefined;
+  const serverPaged = built?.ok === true && built.request.serverPaged;
+  const key = built?.ok ? JSON.stringify({ ...built.request, page: serverPaged ? page : 1 }) : null;
+  // Cursors of the pages seen, for the question on screen (a new question starts afresh).
+  const cursors = useRef<{ key: string | null; pages: Map<number, string | undefined> }>({ key: null, pages: new Map() });
+  const questionKey = built?.ok ? JSON.stringify(built.request) : null;
+  if (cursors.current.key !== questionKey) cursors.current = { key: questionKey, pages: new Map() };
+  const [state] = useLoad(key, async () =>
+    toAnswer(
+      formSpec(catalog, question!.type)!.question.id,
+      await fetchPage(api, catalog, question!, serverPaged ? page : 1, cursors.current.pages),
+    ),
+  );
+  return (
+    <>
+      <QuestionForm catalog={catalog} initial={question} onSubmit={onQuestion} />
       <EuiSpacer />
       {!question && (
         <Empty title="Ask the fleet a question">
@@ -125,13 +157,7 @@ export function FleetScreen({
       {built && !built.ok && <ErrorCallOut title="The question is incomplete" error={built.error} />}
       <Async state={state} loading="Asking the fleet…">
         {(answer) => (
-          <AnswerView
-            question={question!}
-            answer={answer}
-            page={page}
-            onPage={onPage}
-            serverPaged={built!.ok && built!.request.serverPaged}
-          />
+          <AnswerView catalog={catalog} question={question!} answer={answer} page={page} onPage={onPage} serverPaged={serverPaged} />
         )}
       </Async>
     </>
@@ -139,12 +165,14 @@ export function FleetScreen({
 }
 
 function AnswerView({
+  catalog,
   question,
   answer,
   page,
   onPage,
   serverPaged,
 }: {
+  catalog: Catalog;
   question: Question;
   answer: Answer;
   page: number;
@@ -166,7 +194,7 @@ function AnswerView({
           </EuiTitle>
         </EuiFlexItem>
         <EuiFlexItem grow={false}>
-          <SaveQuestion question={question} currentCount={answer.total} />
+          <SaveQuestion catalog={catalog} question={question} currentCount={answer.total} />
         </EuiFlexItem>
       </EuiFlexGroup>
       {answer.conditions && (

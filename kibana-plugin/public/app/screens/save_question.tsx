@@ -14,7 +14,7 @@ import {
 } from '@elastic/eui';
 import { useState, type FormEvent } from 'react';
 import { useApi, useLink } from '../hooks';
-import { describeQuestion, toSavedQuery, type Question } from '../questions';
+import { describeQuestion, toSavedQuery, type Catalog, type Question } from '../questions';
 
 import { ErrorCallOut } from '../components/status';
 
@@ -30,17 +30,17 @@ export const suggestName = (q: Question): string =>
     .slice(0, 60);
 
 /** The alert rule a question becomes: an inline query and a condition. */
-export function ruleBody(q: Question, name: string, condition: Condition, threshold: number) {
+export function ruleBody(catalog: Catalog, q: Question, name: string, condition: Condition, threshold: number) {
   return {
     name,
-    description: describeQuestion(q),
-    query: toSavedQuery(q),
+    description: describeQuestion(catalog, q),
+    query: toSavedQuery(catalog, q),
     condition: condition === 'matches_above' ? { type: 'matches_above', threshold } : { type: 'hosts_changed' },
   };
 }
 
 /** "Save search" and "Create alert rule" from the question on screen. */
-export function SaveQuestion({ question, currentCount }: { question: Question; currentCount: number }) {
+export function SaveQuestion({ catalog, question, currentCount }: { catalog: Catalog; question: Question; currentCount: number }) {
   const link = useLink();
   const api = useApi();
   const [mode, setMode] = useState<Mode>('closed');
@@ -63,8 +63,9 @@ export function SaveQuestion({ question, currentCount }: { question: Question; c
     setBusy(true);
     setError(undefined);
     try {
-      if (mode === 'search') await api.post('/saved', { name, description: describeQuestion(question), ...toSavedQuery(question) });
-      else await api.post('/alerts/rules', ruleBody(question, name, condition, threshold));
+      if (mode === 'search')
+        await api.post('/saved', { name, description: describeQuestion(catalog, question), ...toSavedQuery(catalog, question) });
+      else await api.post('/alerts/rules', ruleBody(catalog, question, name, condition, threshold));
       setDone(mode === 'search' ? `Saved search "${name}" created` : `Alert rule "${name}" created`);
       setMode('closed');
     } catch (err) {

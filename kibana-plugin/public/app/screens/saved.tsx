@@ -14,7 +14,7 @@ import {
 } from '@elastic/eui';
 import type { AlertCondition, AlertEvent, AlertRule, Evaluation, RuleState, SavedRun, SavedSearch } from '@mitra/core';
 import { useState } from 'react';
-import { useApi, useLoad, type Loaded, useLink } from '../hooks';
+import { useApi, useCatalog, useLoad, type Loaded, useLink } from '../hooks';
 import { fromSavedQuery } from '../questions';
 import { formatTime } from '../results';
 import { type SavedTab } from '../routes';
@@ -76,6 +76,7 @@ const matchCount = (result: unknown) => (result as { total?: number }).total ?? 
 function SearchesTab() {
   const link = useLink();
   const api = useApi();
+  const catalog = useCatalog();
   const [page, setPage] = useState(1);
   const [list, reload] = useLoad(`saved:${page}`, () =>
     api.get<{ total: number; searches: SavedSearch[] }>('/saved', { page, size: PAGE }),
@@ -87,7 +88,8 @@ function SearchesTab() {
       field: 'name',
       name: 'Name',
       render: (name: string, s: SavedSearch) => {
-        const q = fromSavedQuery(s.kind, s.params);
+        // Until the catalog is in, the name is plain text; then it links to the question's form.
+        const q = catalog.status === 'done' ? fromSavedQuery(catalog.data, s.kind, s.params) : undefined;
         return q ? (
           <EuiLink {...link({ screen: 'fleet', question: q, page: 1 })} data-test-subj="saved-open">
             {name}

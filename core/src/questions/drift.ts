@@ -1,0 +1,40 @@
+import { fileDrift, type DriftResult } from '../fleet/drift';
+import { text } from '../shapes/fields';
+import { defineQuestion, unique } from './question';
+
+export const driftQuestion = defineQuestion<DriftResult>({
+  id: 'drift',
+  kind: 'drift',
+  title: "hosts whose copy of a file differs from the fleet's majority (or a golden host)",
+  help:
+    "Compares every host's current copy of PATH (by sha256) with the fleet's most common version, or with " +
+    "the golden host's copy. Hosts where the file is missing or unreadable drift too; hosts that do not report PATH are not counted.",
+  params: {
+    path: { type: text('/etc/resolv.conf', 4096), label: 'File', help: 'the file to compare', positional: 'one' },
+    golden: { type: text('web-01', 1024).optional(), label: 'Golden host', help: "compare with this host's copy", default: 'the majority' },
+  },
+  paged: false,
+  run: (client, prefix, p) => fileDrift(client, prefix, { path: p.path as string, golden: p.golden as string | undefined }),
+  columns: [
+    { name: 'host', help: 'a drifted host' },
+    { name: 'state', help: 'present, missing, unreadable, ...' },
+    { name: 'hash', help: "sha256 of the host's copy" },
+    { name: 'lastSeen', help: 'when the host last reported the file' },
+  ],
+  matches: (r) => ({ count: r.total, hosts: unique(r.hosts.map((h) => h.host)) }),
+  exitOneWhenEmpty: false,
+  text: (r, f) => {
+    const ref = r.reference;
+    const from = ref.source === 'golden' ? `golden host ${ref.host}` : `majority${ref.tie ? ' (tie: first by hash)' : ''}`;
+    const lines = [`${r.path}: reference ${f.shortHash(ref.hash)} from ${from}, on ${ref.hosts} of ${r.reporting} hosts`];
+    if (r.hosts.length)
+      lines.push(
+        ...f.table(
+          ['host', 'state', 'sha256', 'last seen'],
+          r.hosts.map((h) => [h.host, h.state, f.shortHash(h.hash), h.lastSeen]),
+        ),
+      );
+    lines.push(f.footer(r.total, 'drifted host', r.asOf));
+    return lines;
+  },
+});

@@ -1,0 +1,55 @@
+import { searchSnapshots, type SearchResult } from '../fleet/search';
+import { text, time } from '../shapes/fields';
+import { defineQuestion, unique } from './question';
+
+export const searchQuestion = defineQuestion<SearchResult>({
+  id: 'search',
+  kind: 'lucene',
+  title: 'Lucene query over current file snapshots (or as of a past time with at)',
+  help:
+    'Searches the current state with a Lucene query string. The original field names work: ' +
+    `mitra search 'filename:"/etc/fstab" AND content:ext4'. Exit 1 when nothing matches.`,
+  params: {
+    query: {
+      type: text('filename:"/etc/fstab" AND content:ext4', 32_768),
+      label: 'Query',
+      help: 'a Lucene query string',
+      positional: 'words',
+    },
+    at: {
+      type: time('-2h').optional(),
+      label: 'At',
+      help: 'the state as it was then (ISO 2026-11-27T03:00:00Z, or -2h, -3d): for each host and path the latest version recorded by then',
+      default: 'now (the current state)',
+    },
+  },
+  paged: true,
+  run: (client, prefix, p) =>
+    searchSnapshots(client, prefix, {
+      query: p.query as string,
+      at: p.at as string | undefined,
+      size: p.size as number | undefined,
+      cursor: p.cursor as string | undefined,
+    }),
+  columns: [
+    { name: 'host', help: 'host name' },
+    { name: 'path', help: 'file path' },
+    { name: 'state', help: 'present, missing, unreadable, ...' },
+    { name: 'timestamp', help: 'last seen (current state) or when that version was recorded (at)' },
+  ],
+  matches: (r) => ({ count: r.total, hosts: unique(r.hits.map((h) => h.host)) }),
+  text: (r, f) => {
+    const lines = r.at ? [`state as of ${r.at}`] : [];
+    if (r.hits.length)
+      lines.push(
+        ...f.table(
+          ['host', 'path', 'state', r.at ? 'recorded' : 'last seen'],
+          r.hits.map((h) => [h.host, h.path, h.state, h.timestamp]),
+        ),
+      );
+    const shown = r.next ? ` (${r.hits.length} shown; more: --cursor ${r.next})` : '';
+    lines.push(`${f.footer(r.total, 'match', r.asOf).replace('matchs', 'matches')}${shown}`);
+    return lines;
+  },
+  forms: [{ id: 'lucene', label: 'Lucene query', params: ['query'] }],
+});
