@@ -133,8 +133,15 @@ describe('search --at over sealed versions (the agent shipper)', () => {
     const at = '2026-10-20T00:00:00.000Z';
     const all = await searchSnapshots(c.client, c.prefix, { query: 'filename:*', at });
     expect(all.total).toBe(3);
-    const pages = [0, 1, 2].map((page) => searchSnapshots(c.client, c.prefix, { query: 'filename:*', at, size: 1, page }));
-    const hits = (await Promise.all(pages)).flatMap((p) => p.hits);
+    // Cursor by cursor, each page's next opening the following one.
+    const hits: unknown[] = [];
+    let cursor: string | undefined;
+    for (let i = 0; i < 3; i++) {
+      const page = await searchSnapshots(c.client, c.prefix, { query: 'filename:*', at, size: 1, cursor });
+      hits.push(...page.hits);
+      cursor = page.next;
+    }
+    expect(cursor).toBeUndefined();
     expect(hits).toEqual(all.hits);
   });
 

@@ -43,11 +43,19 @@ export async function search<T = unknown>(
   request: estypes.SearchRequest,
   userQuery?: string,
 ): Promise<estypes.SearchResponse<T>> {
+  let res: estypes.SearchResponse<T>;
   try {
-    return await client.search<T>(request);
+    // A shard that fails on every copy (a node gone, no replica) must be an error, never a smaller answer.
+    res = await client.search<T>({ allow_partial_search_results: false, ...request });
   } catch (e) {
     throw explainSearchError(e, client, String(request.index), userQuery);
   }
+  if (res._shards?.failed) {
+    throw new ClusterError(
+      `${res._shards.failed} of ${res._shards.total} shards of ${String(request.index)} failed to answer at ${clusterUrl(client)}: the answer would be incomplete; retry when the cluster is healthy`,
+    );
+  }
+  return res;
 }
 
 export function explainSearchError(e: unknown, client: MitraClient, index: string, userQuery?: string): Error {

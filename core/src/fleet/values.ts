@@ -133,8 +133,8 @@ async function distribution(
       },
     },
   };
-  const res = await search(client, { index: currentIndex(prefix), size: 0, query, aggs });
-  type Keys = { buckets: { key: string; doc_count: number }[] };
+  const res = await searchWithoutSelector(client, { index: currentIndex(prefix), size: 0, query, aggs }, aggs.file_only);
+  type Keys = { buckets: { key: string; doc_count: number; live?: { doc_count: number } }[] };
   const a = res.aggregations as unknown as {
     as_of: unknown;
     snapshot: { settings: { key: { value: Keys } } };
@@ -142,7 +142,8 @@ async function distribution(
     file_only: Keys;
   };
   const counts = new Map(a.snapshot.settings.key.value.buckets.map((b) => [b.key, b.doc_count]));
-  const special = [...new Set([...a.proc.hosts.buckets.map((b) => b.key), ...a.file_only.buckets.map((b) => b.key)])];
+  const fileOnly = a.file_only.buckets.filter((b) => !b.live?.doc_count);
+  const special = [...new Set([...a.proc.hosts.buckets.map((b) => b.key), ...fileOnly.map((b) => b.key)])];
   let fileHosts = 0;
   for (const r of (await resolveHosts(client, prefix, keyFilter, query, special)).hosts.values()) {
     const snapshot = r.live.find((p) => p.path === 'mitra:sysctl');
@@ -153,6 +154,23 @@ async function distribution(
     if (chosen.source === 'file') fileHosts++;
   }
   return { counts, fileHosts, asOf: maxDate(a.as_of) };
+}
+
+/**
+ * An engine built without Elasticsearch's `aggregations` module (the local ES 9
+ * flavour) does not know `bucket_selector`: the request is sent again without
+ * it, and the caller drops the groups it would have dropped (their `live`
+ * count is kept in each bucket for that), so the answer is the same, only larger.
+ */
+async function searchWithoutSelector(client: MitraClient, request: Parameters<typeof search>[1], group: Aggs[string]) {
+  try {
+    return await search(client, request);
+  } catch (e) {
+    if (!/unknown field \[bucket_selector\]/.test((e as Error).message)) throw e;
+    const sub = (group as { aggs?: Record<string, unknown> }).aggs;
+    if (sub) delete sub.none_live;
+    return search(client, request);
+  }
 }
 
 /**
