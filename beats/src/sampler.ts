@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Client } from '@elastic/elasticsearch';
-import { connect, type ConnectionConfig } from '@mitra/core';
-import { samplePipeline } from '@mitra/ingest-pipelines';
+import { connect, type ConnectionConfig, samplePipeline, samplesIndex, samplesIndices } from '@mitra/core';
 import type { Logger } from './log';
 
 /** The /proc memory files a sample reads; the `<prefix>sample` pipeline parses each with the snapshot parsers. */
@@ -87,7 +86,7 @@ export class MemorySampler {
   start(): void {
     if (this.timer) return;
     this.timer = setInterval(() => this.tick(), this.o.intervalMs);
-    this.o.log.info(`memory samples every ${this.o.intervalMs / 1000} s into ${this.o.prefix}samples-*, ${this.batch} per bulk`);
+    this.o.log.info(`memory samples every ${this.o.intervalMs / 1000} s into ${samplesIndices(this.o.prefix)}, ${this.batch} per bulk`);
   }
 
   /** Stops sampling and sends what is buffered (once). */
@@ -129,7 +128,7 @@ export class MemorySampler {
         this.client ??= (await connect(this.o.connection)).client;
         const res = await this.client.bulk({
           pipeline: samplePipeline(this.o.prefix),
-          operations: docs.flatMap((d) => [{ index: { _index: `${this.o.prefix}samples` } }, d]),
+          operations: docs.flatMap((d) => [{ index: { _index: samplesIndex(this.o.prefix) } }, d]),
         });
         const failed = res.items.filter((i) => i.index?.error);
         if (failed.length) this.o.log.error(`memory samples: ${failed.length} refused: ${failed[0].index?.error?.reason ?? 'unknown'}`);

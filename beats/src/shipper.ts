@@ -1,6 +1,15 @@
 import { errors, type Client } from '@elastic/elasticsearch';
-import { connect, currentStateId, explainError, historyId, responseReason, type ConnectionConfig } from '@mitra/core';
-import { installAssets, snapshotPipeline } from '@mitra/ingest-pipelines';
+import {
+  connect,
+  type ConnectionConfig,
+  currentIndex,
+  currentStateId,
+  explainError,
+  historyId,
+  responseReason,
+  snapshotPipeline,
+} from '@mitra/core';
+import { installAssets } from '@mitra/ingest-pipelines';
 import type { Logger } from './log';
 import type { WireDoc } from './wire';
 
@@ -89,7 +98,7 @@ export class Shipper {
   }
 
   private async shipBatches(docs: WireDoc[], outcome: ShipOutcome): Promise<ShipOutcome> {
-    const batches = batch(docs, this.options, `${this.prefix}current`);
+    const batches = batch(docs, this.options, currentIndex(this.prefix));
     for (let i = 0; i < batches.length; i++) {
       try {
         const result = await this.send(batches[i]);

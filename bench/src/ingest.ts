@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Client } from '@elastic/elasticsearch';
 import { DEFAULT_FILES } from '@mitra/beats';
-import { buildMappings } from '@mitra/core';
-import { installAssets, snapshotPipeline } from '@mitra/ingest-pipelines';
+import { buildMappings, snapshotPipeline } from '@mitra/core';
+import { installAssets } from '@mitra/ingest-pipelines';
 
 /**
  * Ingest throughput: the same mixed documents through `<prefix>snapshot`

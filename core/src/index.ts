@@ -1,9 +1,24 @@
 export * from './schema';
 export * from './ids';
+export {
+  alertsIndex,
+  currentIndex,
+  historyIndex,
+  historyIndices,
+  lifecyclePolicyId,
+  rulesIndex,
+  samplePipeline,
+  samplesIndex,
+  samplesIndices,
+  savedIndex,
+  snapshotPipeline,
+  stateIndex,
+} from './names';
 export * from './errors';
 export * from './config';
 export * from './connection';
 export {
+  clusterUrl,
   isResponseError,
   responseStatus,
   transportFailure,
@@ -22,7 +37,6 @@ export {
   DEFAULT_RETENTION_DAYS,
   formatRetention,
   historyIndexDay,
-  lifecyclePolicyId,
   parseRetention,
   pruneHistory,
   pruneSummary,
@@ -40,7 +54,6 @@ export {
   MEMORY_KEYS,
   RATE_COUNTERS,
   PAGE_BYTES,
-  samplesIndices,
   pruneSamples,
   counterValue,
   readMemory,

@@ -1,7 +1,19 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildMappings } from '@mitra/core';
-import { FIXTURES_DIR, loadAssets, snapshotPipeline, type Asset, type PipelineAsset } from './assets';
+import {
+  alertsIndex,
+  buildMappings,
+  currentIndex,
+  historyIndex,
+  historyIndices,
+  rulesIndex,
+  samplePipeline,
+  samplesIndices,
+  savedIndex,
+  snapshotPipeline,
+  stateIndex,
+} from '@mitra/core';
+import { FIXTURES_DIR, loadAssets, type Asset, type PipelineAsset } from './assets';
 
 type Json = Record<string, unknown>;
 type Processor = Record<string, Json>;
@@ -127,4 +139,24 @@ test('every processor of every pipeline has a tag, unique within its pipeline', 
     expect({ id: p.id, untagged: untagged.map(processorType) }).toEqual({ id: p.id, untagged: [] });
     expect({ id: p.id, duplicates: tags.filter((t, i) => tags.indexOf(t) !== i) }).toEqual({ id: p.id, duplicates: [] });
   }
+});
+
+test('the assets spell the names core owns (core/src/names.ts)', () => {
+  const patterns = assets.flatMap((a) => (a.kind === 'index_template' ? (a.body.index_patterns as string[]) : []));
+  for (const index of [
+    historyIndices(PREFIX),
+    samplesIndices(PREFIX),
+    savedIndex(PREFIX),
+    rulesIndex(PREFIX),
+    stateIndex(PREFIX),
+    alertsIndex(PREFIX),
+  ]) {
+    expect(patterns).toContain(index);
+  }
+  expect(patterns).toContain(`${currentIndex(PREFIX)}*`);
+  expect(pipelines.map((p) => p.id)).toEqual(expect.arrayContaining([snapshotPipeline(PREFIX), samplePipeline(PREFIX)]));
+  // The pipeline routes with params.prefix + the same words: current, history-<day>.
+  const routing = strings(snapshot.body).join('\n');
+  expect(routing).toContain(`params.prefix + '${currentIndex('')}'`);
+  expect(routing).toContain(`params.prefix + '${historyIndex('', '')}'`);
 });

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { buildMappings } from '@mitra/core';
+import { buildMappings, snapshotPipeline } from '@mitra/core';
 
 /**
  * The ingest assets are data files under ingest-pipelines/assets; this reads and
@@ -10,10 +10,6 @@ import { buildMappings } from '@mitra/core';
  */
 export const ASSETS_DIR = resolve(__dirname, '..', 'assets');
 export const FIXTURES_DIR = resolve(__dirname, '..', 'fixtures');
-/** The entry pipeline's id for a prefix: `mitra-snapshot` with the default prefix. */
-export const snapshotPipeline = (prefix: string): string => `${prefix}snapshot`;
-/** The memory-samples pipeline (assets/pipelines/sample.yml): numbers only, into `<prefix>samples-YYYY.MM.DD`. */
-export const samplePipeline = (prefix: string): string => `${prefix}sample`;
 
 export interface PipelineAsset {
   kind: 'pipeline';

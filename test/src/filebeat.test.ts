@@ -12,6 +12,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { testAgent } from './agent-helpers';
 import { testCluster, type TestCluster } from './support/cluster';
+import { currentIndex, historyIndex } from '@mitra/core';
 
 const REPO = resolve(__dirname, '..', '..');
 const FILEBEAT_HOME = join(REPO, 'beats', 'filebeat');
@@ -242,8 +243,8 @@ describeWithGo('Filebeat ships the agent spool through the snapshot pipeline', (
 
     const final = await allDocs(cluster);
     // 4 (host, path) pairs → 4 current docs; 2 changes on T1 → 2 history docs.
-    expect(final.filter((d) => d._index === `${cluster.prefix}current`)).toHaveLength(4);
-    expect(final.filter((d) => d._index.startsWith(`${cluster.prefix}history-`))).toHaveLength(2);
+    expect(final.filter((d) => d._index === currentIndex(cluster.prefix))).toHaveLength(4);
+    expect(final.filter((d) => d._index.startsWith(historyIndex(cluster.prefix, '')))).toHaveLength(2);
     expect(final).toHaveLength(6);
 
     for (const [host, path] of [
@@ -254,7 +255,7 @@ describeWithGo('Filebeat ships the agent spool through the snapshot pipeline', (
     ]) {
       const cur = find(final, host, path, 'current');
       expect(cur?._id).toBe(sha256(`${host}_${path}`));
-      expect(cur?._index).toBe(`${cluster.prefix}current`);
+      expect(cur?._index).toBe(currentIndex(cluster.prefix));
     }
     for (const [host, path] of [
       ['web-1', '/proc/meminfo'],
@@ -301,8 +302,8 @@ describeWithGo('Filebeat ships the agent spool through the snapshot pipeline', (
     expect(ackedEvents(fb.stderr())).toBe(change.length);
 
     const docs = await allDocs(cluster);
-    expect(docs.filter((d) => d._index === `${cluster.prefix}current`)).toHaveLength(4);
-    const history = docs.filter((d) => d._index.startsWith(`${cluster.prefix}history-`));
+    expect(docs.filter((d) => d._index === currentIndex(cluster.prefix))).toHaveLength(4);
+    const history = docs.filter((d) => d._index.startsWith(historyIndex(cluster.prefix, '')));
     expect(history.map((d) => d._index).sort()).toEqual([
       `${cluster.prefix}history-2026.03.14`,
       `${cluster.prefix}history-2026.03.14`,

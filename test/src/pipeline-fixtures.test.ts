@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES_DIR } from '@mitra/ingest-pipelines';
 import { testCluster, type TestCluster } from './support/cluster';
+import { currentIndex, historyIndex } from '@mitra/core';
 
 /**
  * Pipeline tests as data: every ingest-pipelines/fixtures/<folder>/<case>.input.json
@@ -176,9 +177,9 @@ function expectedId(input: Json): string {
 
 /** current → mitra-current; history → mitra-history-<UTC date of @timestamp>. */
 function expectedIndex(input: Json): string {
-  if ((input.mitra as Json).target !== 'history') return `${FIXTURE_PREFIX}current`;
+  if ((input.mitra as Json).target !== 'history') return currentIndex(FIXTURE_PREFIX);
   const day = new Date(input['@timestamp'] as string).toISOString().slice(0, 10).replaceAll('-', '.');
-  return `${FIXTURE_PREFIX}history-${day}`;
+  return historyIndex(FIXTURE_PREFIX, day);
 }
 
 const toFixturePrefix = (text: string) => text.replaceAll(cluster.prefix, FIXTURE_PREFIX);

@@ -3,7 +3,6 @@ import { UsageError } from '../errors';
 import {
   INVENTORY_FORMATS,
   allCompositeBuckets,
-  currentIndex,
   lastSeenAgg,
   maxDate,
   page,
@@ -18,6 +17,7 @@ import {
 } from './common';
 import { parseDuration, parseSize } from './parse';
 import { parseVersionRange, satisfies, type VersionConstraint } from './version';
+import { currentIndex } from '../names';
 
 /**
  * Which hosts match a set of conditions, each answered from the current-state

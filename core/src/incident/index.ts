@@ -13,7 +13,7 @@ export { DEFAULT_ORDER, type FragmentationReading, type ZoneFragmentation } from
 export { MEMORY_KEYS, readMemory, type MemoryReading, type MemoryPoint, type KeySummary, type Move } from './memory';
 export { RATE_COUNTERS, counterValue, readRates, type RatesReading, type CounterRate, type Interval } from './rates';
 export { readWatermarks, type ZoneWatermarks, type WatermarkPoint } from './watermarks';
-export { samplesIndices, MAX_DOCUMENTS } from './read';
+export { MAX_DOCUMENTS } from './read';
 export { pruneSamples } from './retention';
 export { MEMORY_SETTINGS, type SettingInForce } from './settings';
 export { bytes, signedBytes, PAGE_BYTES } from './units';

@@ -3,6 +3,7 @@ import type { Client } from '@elastic/elasticsearch';
 import {
   AlertEvaluator,
   connect,
+  type Connection,
   createRule,
   createSaved,
   diffVersions,
@@ -14,7 +15,7 @@ import {
   runSaved,
   searchSnapshots,
   settingValues,
-  type Connection,
+  snapshotPipeline,
 } from '@mitra/core';
 import { runMitra } from '../support/cli';
 import { testCluster, type TestCluster } from '../support/cluster';
@@ -116,7 +117,7 @@ test('mitra setup over TLS with an API key installs the templates natively and s
   const pipelines = out.assets.filter((a) => a.kind === 'pipeline');
   expect(templates.length).toBeGreaterThan(0);
   expect(templates.every((a) => a.action === 'installed')).toBe(true);
-  expect(pipelines.map((a) => a.id)).toContain(`${prefix}snapshot`);
+  expect(pipelines.map((a) => a.id)).toContain(snapshotPipeline(prefix));
   for (const p of pipelines) {
     expect([p.id, p.action]).toEqual([p.id, 'skipped']);
     expect(p.reason).toMatch(/No processor type exists with name \[(script|set|grok|kv|split|foreach|fail|pipeline)\]/);
