@@ -35,7 +35,7 @@ export const CONNECTION_HELP = `Connection (flags, then MITRA_ES_* environment, 
   --json                one JSON document on stdout
   --debug               stack traces on errors`;
 
-/** parseArgs options derived from a command's declared flags (core/src/shapes/commands.ts). */
+/** parseArgs options derived from a command's declared flags (core/src/commands.ts). */
 export function optionsOf(command: CommandName): Options {
   const options: Options = {};
   for (const [name, field] of Object.entries(COMMAND_FLAGS[command] as Record<string, ZodTypeAny>)) {

@@ -84,4 +84,4 @@ export {
   commandShape,
   type CommandName,
   type CommandValues,
-} from './shapes/commands';
+} from './commands';

@@ -15,7 +15,7 @@ import {
   type PageParams,
   type Query,
 } from './common';
-import { parseDuration, parseSize } from './parse';
+import { parseDuration, parseSize } from '../parse';
 import { parseVersionRange, satisfies, type VersionConstraint } from './version';
 import { currentIndex } from '../names';
 

@@ -2,7 +2,7 @@ import type { estypes } from '@elastic/elasticsearch';
 import type { MitraClient } from '../client';
 import { UsageError } from '../errors';
 import { allCompositeBuckets, explainSearchError, maxDate, search, type CompositeBucket, type Query } from './common';
-import { parseTime } from './parse';
+import { parseTime } from '../parse';
 import { currentIndex, historyIndices } from '../names';
 
 /**

@@ -1,6 +1,6 @@
 import { API_ROUTES } from '../api/router';
 import { check, cliFlag, queryParam } from './check';
-import { COMMAND_FLAGS, commandShape, type CommandName } from './commands';
+import { COMMAND_FLAGS, commandShape, type CommandName } from '../commands';
 import { fieldInfo, int, size, time } from './fields';
 
 describe('declared input shapes', () => {

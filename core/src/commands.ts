@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { HOST_CONDITIONS } from '../api/routes/fleet';
-import { ordered } from '../api/routes/history';
-import { RESULT_WINDOW } from '../api/input';
-import { QUERY_KINDS } from '../saved/kinds';
-import { duration, flag, fraction, freeText, int, list, matching, oneOf, pair, text, time, versionRef } from './fields';
+import { HOST_CONDITIONS } from './api/routes/fleet';
+import { ordered } from './api/routes/history';
+import { RESULT_WINDOW } from './api/input';
+import { QUERY_KINDS } from './saved/kinds';
+import { duration, flag, fraction, freeText, int, list, matching, oneOf, pair, text, time, versionRef } from './shapes/fields';
 
 /**
  * The flags of every `mitra` command, declared once: the CLI derives its
