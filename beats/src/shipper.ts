@@ -8,10 +8,10 @@ import {
   historyId,
   responseReason,
   snapshotPipeline,
+  type WireDoc,
 } from '@mitra/core';
 import { installAssets } from '@mitra/ingest-pipelines';
 import type { Logger } from './log';
-import type { WireDoc } from './wire';
 
 export interface ShipOptions {
   batchDocs: number;

@@ -1,5 +1,6 @@
 export * from './schema';
 export * from './ids';
+export type { FileStat, SnapshotState, Target, WireDoc, WireInput } from './wire';
 export {
   alertsIndex,
   currentIndex,
@@ -76,12 +77,4 @@ export {
 } from './incident';
 export { check, describeIssue, queryParam, bodyField, cliFlag, type Namer } from './shapes/check';
 export { fieldInfo, type FieldInfo, type FieldKind } from './shapes/fields';
-export {
-  COMMAND_FLAGS,
-  CONNECTION_FLAGS,
-  COMMON_FLAGS,
-  SHORT_FLAGS,
-  commandShape,
-  type CommandName,
-  type CommandValues,
-} from './commands';
+export { COMMAND_FLAGS, CONNECTION_FLAGS, COMMON_FLAGS, SHORT_FLAGS, commandShape, type CommandName, type CommandValues } from './commands';

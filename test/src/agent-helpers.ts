@@ -2,8 +2,8 @@ import { spawn, type SpawnOptions } from 'node:child_process';
 import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Agent, Logger, parseAgentConfig, type AgentOptions, type CycleSummary, type WireDoc } from '@mitra/beats';
-import { currentIndex, currentStateId, historyIndices, type RawConfigFile } from '@mitra/core';
+import { Agent, Logger, parseAgentConfig, type AgentOptions, type CycleSummary } from '@mitra/beats';
+import { currentIndex, currentStateId, historyIndices, type RawConfigFile, type WireDoc } from '@mitra/core';
 import type { TestCluster } from './support/cluster';
 
 /** Helpers shared by the agent integration tests (agent*.test.ts). */

@@ -1,13 +1,10 @@
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, release } from 'node:os';
 import { join } from 'node:path';
 import type { Agent } from '@mitra/beats';
-import { CONFIG_TOP_KEYS, currentIndex } from '@mitra/core';
+import { CONFIG_TOP_KEYS, contentHash, currentIndex } from '@mitra/core';
 import { currentDoc, cycleFeed, historyDocs, runMitra, removeTempDirs, tempDir, testAgent } from './agent-helpers';
 import { testCluster, type TestCluster } from './support/cluster';
-
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 let cluster: TestCluster;
 beforeAll(async () => {
@@ -64,7 +61,7 @@ frequency: 300  # seconds
         // Regular files: exactly the bytes on disk, hashed by the pipeline.
         const text = readFileSync(path, 'utf8');
         expect(doc?.mitra.content).toBe(text);
-        expect((doc as { file: { hash?: { sha256?: string } } }).file.hash?.sha256).toBe(sha256(text));
+        expect((doc as { file: { hash?: { sha256?: string } } }).file.hash?.sha256).toBe(contentHash(text));
         expect(doc?.file.size).toBe(Buffer.byteLength(text));
       }
     }

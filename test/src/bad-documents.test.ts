@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES_DIR } from '@mitra/ingest-pipelines';
 import { testCluster, type TestCluster } from './support/cluster';
-import { currentIndex, historyIndex, historyIndices } from '@mitra/core';
+import { currentIndex, currentStateId, historyIndex, historyIndices } from '@mitra/core';
 
 /**
  * The bad-document corpus (ingest-pipelines/fixtures/bad/*.json) through the
@@ -147,7 +146,7 @@ test('after 10,000 junk keys, a normal host still indexes and its declared field
   // The junk is data, not fields: in _source, but no query on it matches.
   const junk = await c.client.count({ index: currentIndex(c.prefix), query: { exists: { field: 'mitra.meminfo.Junk42' } } });
   expect(junk.count).toBe(0);
-  const junkDoc = await c.client.get<Json>({ index: currentIndex(c.prefix), id: sha256('junk-meminfo_/proc/meminfo') });
+  const junkDoc = await c.client.get<Json>({ index: currentIndex(c.prefix), id: currentStateId('junk-meminfo', '/proc/meminfo') });
   expect(Object.keys(pick(junkDoc._source!, 'mitra.meminfo') as Json)).toHaveLength(10_001);
   expect(await currentMapping()).toEqual(mappingBefore);
 });
@@ -249,8 +248,4 @@ function pick(doc: Json, path: string): unknown {
     node = (node as Json)[part];
   }
   return node;
-}
-
-function sha256(s: string): string {
-  return createHash('sha256').update(s, 'utf8').digest('hex');
 }

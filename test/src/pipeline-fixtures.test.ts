@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES_DIR } from '@mitra/ingest-pipelines';
 import { testCluster, type TestCluster } from './support/cluster';
-import { currentIndex, historyIndex } from '@mitra/core';
+import { contentHash, currentIndex, currentStateId, historyId, historyIndex } from '@mitra/core';
 
 /**
  * Pipeline tests as data: every ingest-pipelines/fixtures/<folder>/<case>.input.json
@@ -40,7 +39,6 @@ interface PipelineOutcome {
 const UPDATE = process.env.UPDATE_FIXTURES === '1';
 /** Fixtures are written for the default prefix; the test's own prefix is mapped back to it. */
 const FIXTURE_PREFIX = 'mitra-';
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 const fixtures = loadFixtures();
 let cluster: TestCluster;
@@ -81,7 +79,7 @@ test.each(fixtures.map((f, i) => [f.name, i] as const))('%s', async (_name, i) =
   const content = (fixture.input.mitra as Json | undefined)?.content;
   const state = (expected._source.mitra as Json).state;
   if (typeof content === 'string' && state === 'present') {
-    expect(((expected._source.file as Json).hash as Json).sha256).toBe(sha256(content));
+    expect(((expected._source.file as Json).hash as Json).sha256).toBe(contentHash(content));
   }
 
   expect(normalise(simulated[i].doc!)).toEqual(expected);
@@ -172,7 +170,7 @@ function expectedId(input: Json): string {
   const host = (input.host as Json).name as string;
   const path = (input.file as Json).path as string;
   const mitra = input.mitra as Json;
-  return mitra.target === 'history' ? sha256(`${host}_${path}_${input['@timestamp'] as string}`) : sha256(`${host}_${path}`);
+  return mitra.target === 'history' ? historyId(host, path, input['@timestamp'] as string) : currentStateId(host, path);
 }
 
 /** current → mitra-current; history → mitra-history-<UTC date of @timestamp>. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { testCluster, type TestCluster } from './support/cluster';
-import { currentIndex, historyIndices } from '@mitra/core';
+import { currentIndex, historyIndices, type WireInput } from '@mitra/core';
 
 /**
  * The snapshot pipeline end to end on the real engine: real bulk requests,
@@ -19,19 +19,12 @@ beforeAll(async () => {
 });
 afterAll(() => c.cleanup());
 
-interface Wire {
-  '@timestamp': string;
-  host: { name: string };
-  file: { path: string; size?: number };
-  mitra: { content?: string; state?: string; target?: string; format?: string };
-}
-
-function snapshot(host: string, path: string, content: string | undefined, at: string, extra: Partial<Wire['mitra']> = {}): Wire {
+function snapshot(host: string, path: string, content: string | undefined, at: string, extra: Partial<WireInput['mitra']> = {}): WireInput {
   return { '@timestamp': at, host: { name: host }, file: { path }, mitra: { ...(content === undefined ? {} : { content }), ...extra } };
 }
 
 /** Sends each snapshot as the agent does for a change: once for current state, once for history. */
-async function ship(docs: Wire[]): Promise<void> {
+async function ship(docs: WireInput[]): Promise<void> {
   const operations = docs.flatMap((d) => [
     { index: { _index: 'anything' } },
     d,
