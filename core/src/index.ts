@@ -1,12 +1,110 @@
-export * from './schema';
-export * from './ids';
-export type { FileStat, SnapshotState, Target, WireDoc, WireInput } from './wire';
+export {
+  type AlertAction,
+  type AlertCondition,
+  AlertEvaluator,
+  type AlertEvent,
+  alertHistory,
+  type AlertNotification,
+  type AlertRule,
+  type AlertRuleInput,
+  createRule,
+  DEFAULT_WEBHOOK_POLICY,
+  deleteRule,
+  describeNotification,
+  type Evaluation,
+  type EvaluatorOptions,
+  getRule,
+  listRules,
+  parseCondition,
+  postWithRetry,
+  ruleState,
+  type RuleState,
+  runEvery,
+  updateRule,
+  WEBHOOK_NOT_DELIVERED,
+  webhookPolicy,
+  type WebhookPolicy,
+} from './alerts';
+export {
+  API_ROUTES,
+  type ApiRoute,
+  createApiServer,
+  type ErrorBody,
+  errorResponse,
+  handleApi,
+  LOOPBACK_NAMES,
+  matchRoute,
+  type ServeSecurity,
+} from './api';
+export { COMMAND_FLAGS, type CommandName, commandShape, type CommandValues, SHORT_FLAGS } from './commands';
+export {
+  checkConfigFile,
+  CONFIG_SECTION_KEYS,
+  CONFIG_TOP_KEYS,
+  type ConnectionConfig,
+  type ConnectionFlags,
+  DEFAULT_PREFIX,
+  prefixProblem,
+  type RawConfigFile,
+  readConfigFile,
+  resolveConnection,
+  resolveIndexConfig,
+} from './config';
+export { clientOptions, connect, type Connection, explainError, responseReason } from './connection';
+export { ConfigError, isMitraError, NotFoundError, UsageError } from './errors';
+export {
+  type DriftResult,
+  fileDrift,
+  findHosts,
+  type GetResult,
+  getSnapshot,
+  type HostQuery,
+  type HostRow,
+  hostsByKernel,
+  hostsMissingPackage,
+  type HostsResult,
+  type SearchHit,
+  type SearchResult,
+  searchSnapshots,
+  settingValues,
+  staleHosts,
+  type ValuesResult,
+} from './fleet';
+export {
+  contentAt,
+  diffHosts,
+  type DiffResult,
+  diffVersions,
+  explained,
+  type IndexScope,
+  listVersions,
+  parseInstant,
+  parseInterval,
+  parseVersionRef,
+  series,
+  type Series,
+  type Version,
+  type VersionList,
+} from './history';
+export { contentHash, currentStateId, historyId } from './ids';
+export {
+  bytes,
+  DEFAULT_ORDER,
+  DEFAULT_THRESHOLDS,
+  fleetIncident,
+  type FleetIncident,
+  incidentReport,
+  type IncidentReport,
+  parseFraction,
+  type PatternThresholds,
+  pruneSamples,
+  signedBytes,
+} from './incident';
 export {
   alertsIndex,
   currentIndex,
   historyIndex,
   historyIndices,
-  lifecyclePolicyId,
   rulesIndex,
   samplePipeline,
   samplesIndex,
@@ -15,66 +113,31 @@ export {
   snapshotPipeline,
   stateIndex,
 } from './names';
-export * from './errors';
-export * from './config';
-export * from './connection';
-export {
-  clusterUrl,
-  isResponseError,
-  responseStatus,
-  transportFailure,
-  type EsResponseError,
-  type LogLine,
-  type MitraClient,
-  type TransportFailure,
-} from './client';
-export * from './history';
-export * from './fleet';
-export * from './saved';
-export * from './alerts';
-export * from './api';
 export {
   applyLifecycle,
   DEFAULT_RETENTION_DAYS,
-  formatRetention,
-  historyIndexDay,
-  parseRetention,
+  type LifecycleResult,
   pruneHistory,
   pruneSummary,
   resolveRetention,
-  type LifecycleResult,
-  type PruneResult,
   type RetentionDays,
 } from './retention';
 export {
-  incidentReport,
-  fleetIncident,
-  parseFraction,
-  DEFAULT_THRESHOLDS,
-  DEFAULT_ORDER,
-  MEMORY_KEYS,
-  RATE_COUNTERS,
-  PAGE_BYTES,
-  pruneSamples,
-  counterValue,
-  readMemory,
-  readRates,
-  readWatermarks,
-  isCacheEviction,
-  isAnonymousDemand,
-  bytes,
-  signedBytes,
-  type IncidentQuery,
-  type IncidentReport,
-  type FleetIncident,
-  type FleetIncidentQuery,
-  type FleetHit,
-  type PatternThresholds,
-  type Verdict,
-  type VerdictKind,
-  type Observation,
-  type PerZone,
-} from './incident';
-export { check, describeIssue, queryParam, bodyField, cliFlag, type Namer } from './shapes/check';
-export { fieldInfo, type FieldInfo, type FieldKind } from './shapes/fields';
-export { COMMAND_FLAGS, CONNECTION_FLAGS, COMMON_FLAGS, SHORT_FLAGS, commandShape, type CommandName, type CommandValues } from './commands';
+  checkParams,
+  createSaved,
+  deleteSaved,
+  getSaved,
+  listSaved,
+  parseVars,
+  placeholders,
+  QUERY_KINDS,
+  queryKind,
+  runSaved,
+  type SavedRun,
+  type SavedSearch,
+  updateSaved,
+} from './saved';
+export { buildMappings, FIELDS } from './schema';
+export { check, cliFlag } from './shapes/check';
+export { fieldInfo } from './shapes/fields';
+export type { FileStat, SnapshotState, Target, WireDoc, WireInput } from './wire';

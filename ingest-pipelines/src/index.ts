@@ -1,2 +1,2 @@
-export * from './assets';
-export * from './install';
+export { FIXTURES_DIR } from './assets';
+export { type ClusterSettings, installAssets, type InstallResult } from './install';

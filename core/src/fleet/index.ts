@@ -1,22 +1,8 @@
 // Fleet questions over the current state (and history for `at` searches).
 // Each query is (client, prefix, params) => Promise<result>; every result has asOf and total.
-export { parseSize, parseDuration, parseTime } from '../parse';
-export { compareVersions, parseVersionRange, satisfies, type VersionConstraint, type VersionOp } from './version';
-export type { PageParams } from './common';
-export {
-  findHosts,
-  hostsByKernel,
-  hostsByOs,
-  hostsMissingPackage,
-  hostsWithPackage,
-  hostsByFileSize,
-  staleHosts,
-  type HostQuery,
-  type HostRow,
-  type HostsResult,
-} from './hosts';
-export { settingValues, type ValuesParams, type ValuesResult, type ValueBucket, type ValueHost, type SettingSource } from './values';
-export { fileDrift, type DriftParams, type DriftResult, type DriftHost } from './drift';
-export { searchSnapshots, type SearchParams, type SearchResult, type SearchHit } from './search';
-export { getSnapshot, type GetParams, type GetResult, type SnapshotDoc } from './get';
-export { fleetOverview, type OverviewResult, type OverviewBucket } from './overview';
+export { type DriftResult, fileDrift } from './drift';
+export { type GetResult, getSnapshot } from './get';
+export { findHosts, type HostQuery, type HostRow, hostsByKernel, hostsMissingPackage, type HostsResult, staleHosts } from './hosts';
+export { fleetOverview } from './overview';
+export { type SearchHit, type SearchResult, searchSnapshots } from './search';
+export { settingValues, type ValuesResult } from './values';

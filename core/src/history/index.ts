@@ -1,6 +1,5 @@
-export * from './scope';
-export * from './time';
-export * from './diff';
-export * from './versions';
-export * from './compare';
-export * from './series';
+export { diffHosts, type DiffResult, diffVersions, parseVersionRef } from './compare';
+export { explained, type IndexScope } from './scope';
+export { series, type Series } from './series';
+export { parseInstant, parseInterval } from './time';
+export { contentAt, listVersions, type Version, type VersionList } from './versions';

@@ -1,11 +1,3 @@
-export {
-  DEFAULT_RETENTION_DAYS,
-  expired,
-  formatRetention,
-  historyIndexDay,
-  parseRetention,
-  resolveRetention,
-  type RetentionDays,
-} from './retention';
-export { pruneHistory, pruneSummary, type PruneClient, type PruneResult } from './prune';
-export { applyLifecycle, detectLifecycle, type LifecycleKind, type LifecycleResult } from './lifecycle';
+export { applyLifecycle, type LifecycleResult } from './lifecycle';
+export { pruneHistory, pruneSummary } from './prune';
+export { DEFAULT_RETENTION_DAYS, resolveRetention, type RetentionDays } from './retention';
