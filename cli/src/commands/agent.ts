@@ -1,9 +1,9 @@
 import { Agent, describe, type AgentStatus } from '@mitra/beats';
 import { UsageError } from '@mitra/core';
-import { CONNECTION_HELP, connectionFlags, parseCommand } from '../args';
-import { printJson, stdio, type Command } from '../command';
+import { CONNECTION_HELP, connectionFlags } from '../args';
+import { defineCommand, printJson, stdio } from '../command';
 
-export const agentCommand: Command = {
+export const agentCommand = defineCommand({
   name: 'agent',
   summary: 'run the host agent: snapshot files, /proc, sysctl and packages into Elasticsearch',
   usage: `usage: mitra agent -c runner.yaml [--once | --status] [--state-dir DIR] [--json]
@@ -23,12 +23,7 @@ spools to disk and resends when it is back.
                      default /var/lib/mitra if writable, else ~/.mitra)
 
 ${CONNECTION_HELP}`,
-  async run(argv) {
-    const { values } = parseCommand('agent', argv);
-    if (values.help) {
-      stdio.out(this.usage);
-      return 0;
-    }
+  async run(values) {
     if (!values.config) throw new UsageError('mitra agent: -c runner.yaml is required (the agent takes its file list from it)');
     if (values.once && values.status) throw new UsageError('mitra agent: --once and --status do not go together: pick one');
     const agent = Agent.fromFile(values.config, { flags: connectionFlags(values), stateDir: values['state-dir'] });
@@ -44,7 +39,7 @@ ${CONNECTION_HELP}`,
     }
     return runForever(agent);
   },
-};
+});
 
 function runForever(agent: Agent): Promise<number> {
   return new Promise((resolve) => {

@@ -1,9 +1,9 @@
 import { fileDrift, UsageError } from '@mitra/core';
-import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
-import { printJson, stdio, type Command } from '../command';
+import { CONNECTION_HELP, withCluster } from '../args';
+import { defineCommand, printJson, stdio } from '../command';
 import { footer, shortHash, table } from '../format';
 
-export const driftCommand: Command = {
+export const driftCommand = defineCommand({
   name: 'drift',
   summary: "hosts whose copy of a file differs from the fleet's majority (or a golden host)",
   usage: `usage: mitra drift PATH [--golden HOST] [--json]
@@ -13,15 +13,9 @@ version, or with HOST's copy given --golden. Hosts where the file is missing or
 unreadable drift too; hosts that do not report PATH are not counted.
 
 ${CONNECTION_HELP}`,
-  async run(argv) {
-    const { values, positionals } = parseCommand('drift', argv);
-    if (values.help) {
-      stdio.out(this.usage);
-      return 0;
-    }
+  async run(values, positionals) {
     if (positionals.length !== 1) throw new UsageError('drift needs exactly one file path, e.g. mitra drift /etc/resolv.conf');
-    const { connection, prefix } = await openCluster(values);
-    try {
+    return withCluster(values, async ({ connection, prefix }) => {
       const result = await fileDrift(connection.client, prefix, { path: positionals[0], golden: values.golden });
       if (values.json) printJson(result);
       else {
@@ -37,8 +31,6 @@ ${CONNECTION_HELP}`,
         stdio.out(footer(result.total, 'drifted host', result.asOf));
       }
       return 0;
-    } finally {
-      await connection.client.close();
-    }
+    });
   },
-};
+});

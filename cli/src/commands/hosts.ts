@@ -1,9 +1,9 @@
 import { findHosts, type HostQuery, type HostRow } from '@mitra/core';
-import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
-import { printJson, stdio, type Command } from '../command';
+import { CONNECTION_HELP, withCluster } from '../args';
+import { defineCommand, printJson, stdio } from '../command';
 import { footer, nameList, table } from '../format';
 
-export const hostsCommand: Command = {
+export const hostsCommand = defineCommand({
   name: 'hosts',
   summary: 'hosts by kernel, OS, package, file size or last-seen time',
   usage: `usage: mitra hosts [--kernel V] [--os X] [--missing-package P] [--package P [--version-range R]]
@@ -22,12 +22,7 @@ Lists the hosts that meet every condition given, from the current state.
 Exit 1 when no host matches.
 
 ${CONNECTION_HELP}`,
-  async run(argv) {
-    const { values, positionals } = parseCommand('hosts', argv);
-    if (values.help) {
-      stdio.out(this.usage);
-      return 0;
-    }
+  async run(values, positionals) {
     if (positionals.length) stdio.err(`mitra hosts: ignoring unexpected argument(s) ${positionals.join(' ')}`);
     const query: HostQuery = {
       kernel: values.kernel,
@@ -40,18 +35,15 @@ ${CONNECTION_HELP}`,
       smallerThan: values['smaller-than'],
       stale: values.stale,
     };
-    const { connection, prefix } = await openCluster(values);
-    try {
+    return withCluster(values, async ({ connection, prefix }) => {
       const result = await findHosts(connection.client, prefix, query);
       if (values.json) printJson(result);
       else printHosts(result.hosts, result.conditions, result.unknown);
       if (!values.json) stdio.out(footer(result.total, 'host', result.asOf));
       return result.total ? 0 : 1;
-    } finally {
-      await connection.client.close();
-    }
+    });
   },
-};
+});
 
 function printHosts(hosts: HostRow[], conditions: string[], unknown: HostRow[] | undefined): void {
   const detail = (h: HostRow) =>

@@ -1,10 +1,9 @@
 import { searchSnapshots, UsageError } from '@mitra/core';
-import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
-import { attachRelativeTimes } from '../time-flags';
-import { printJson, stdio, type Command } from '../command';
+import { CONNECTION_HELP, withCluster } from '../args';
+import { defineCommand, printJson, stdio } from '../command';
 import { footer, table } from '../format';
 
-export const searchCommand: Command = {
+export const searchCommand = defineCommand({
   name: 'search',
   summary: 'Lucene query over current file snapshots (or as of a past time with --at)',
   usage: `usage: mitra search QUERY [--at T] [--size N] [--page N] [--json]
@@ -18,18 +17,13 @@ work: mitra search 'filename:"/etc/fstab" AND content:ext4'
 Exit 1 when nothing matches.
 
 ${CONNECTION_HELP}`,
-  async run(argv) {
-    const { values, positionals } = parseCommand('search', attachRelativeTimes(argv, ['--at']));
-    if (values.help) {
-      stdio.out(this.usage);
-      return 0;
-    }
+  times: ['--at'],
+  async run(values, positionals) {
     const query = positionals.join(' ');
     if (!query.trim())
       throw new UsageError(`search needs a query, e.g. mitra search 'filename:"/etc/fstab" AND content:ext4'; see mitra search --help`);
     const { size, page } = values;
-    const { connection, prefix } = await openCluster(values);
-    try {
+    return withCluster(values, async ({ connection, prefix }) => {
       const result = await searchSnapshots(connection.client, prefix, { query, at: values.at, size, page });
       if (values.json) printJson(result);
       else {
@@ -44,8 +38,6 @@ ${CONNECTION_HELP}`,
         stdio.out(`${footer(result.total, 'match', result.asOf).replace('matchs', 'matches')}${shown}`);
       }
       return result.total ? 0 : 1;
-    } finally {
-      await connection.client.close();
-    }
+    });
   },
-};
+});

@@ -1,9 +1,9 @@
 import { settingValues, UsageError } from '@mitra/core';
-import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
-import { printJson, stdio, type Command } from '../command';
+import { CONNECTION_HELP, withCluster } from '../args';
+import { defineCommand, printJson, stdio } from '../command';
 import { footer, nameList, table } from '../format';
 
-export const valuesCommand: Command = {
+export const valuesCommand = defineCommand({
   name: 'values',
   summary: 'distribution of a setting (vm.swappiness) across the fleet, with its hosts',
   usage: `usage: mitra values KEY [--json]
@@ -14,15 +14,9 @@ sysctl.d; hosts without a live snapshot are counted from their configuration fil
 Exit 1 when no host reports the key.
 
 ${CONNECTION_HELP}`,
-  async run(argv) {
-    const { values, positionals } = parseCommand('values', argv);
-    if (values.help) {
-      stdio.out(this.usage);
-      return 0;
-    }
+  async run(values, positionals) {
     if (positionals.length !== 1) throw new UsageError('values needs exactly one setting key, e.g. mitra values vm.swappiness');
-    const { connection, prefix } = await openCluster(values);
-    try {
+    return withCluster(values, async ({ connection, prefix }) => {
       const result = await settingValues(connection.client, prefix, { key: positionals[0] });
       if (values.json) printJson(result);
       else {
@@ -35,8 +29,6 @@ ${CONNECTION_HELP}`,
         stdio.out(footer(result.total, 'host', result.asOf));
       }
       return result.total ? 0 : 1;
-    } finally {
-      await connection.client.close();
-    }
+    });
   },
-};
+});
