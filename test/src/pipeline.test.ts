@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { testCluster, type TestCluster } from './support/cluster';
-import { currentIndex, historyIndices, type WireInput } from '@mitra/core';
+import { currentIndex, currentStateId, historyIndices, type WireInput } from '@mitra/core';
 
 /**
  * The snapshot pipeline end to end on the real engine: real bulk requests,
@@ -40,7 +40,7 @@ async function ship(docs: WireInput[]): Promise<void> {
 type Snapshot = Record<string, any>;
 
 async function getCurrent(host: string, path: string) {
-  return c.client.get<Snapshot>({ index: currentIndex(c.prefix), id: sha256(`${host}_${path}`) });
+  return c.client.get<Snapshot>({ index: currentIndex(c.prefix), id: currentStateId(host, path) });
 }
 
 test('current-state id is sha256(host + "_" + path), computed independently', async () => {
