@@ -5,7 +5,7 @@ import { Agent } from './agent';
 import { parseAgentConfig } from './config';
 import { silentLogger } from './log';
 import type { ShipOutcome } from './shipper';
-import type { WireDoc } from './wire';
+import type { WireDoc } from '@mitra/core/dist/base';
 
 /**
  * Collection and delivery on separate chains, without a cluster and without

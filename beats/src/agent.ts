@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { ConfigError, readConfigFile } from '@mitra/core/dist/base';
+import { ConfigError, readConfigFile, type WireDoc } from '@mitra/core/dist/base';
 import { decide, fingerprintOfDoc, type FileMemory } from './changes';
 import { collectFile, snapshotsByPath } from './collectors/files';
 import { PackageCollector } from './collectors/packages';
@@ -15,7 +15,7 @@ import { DEFAULT_SHIP_OPTIONS, Shipper, type ShipOptions, type ShipOutcome } fro
 import { Spool, type SpoolStats } from './spool';
 import { AgentState, defaultStateDir, type CycleSummary } from './state';
 import { Watcher } from './watcher';
-import { toWireDoc, type Snapshot, type WireDoc } from './wire';
+import { toWireDoc, type Snapshot } from './wire';
 
 export interface AgentOptions {
   /** Defaults to a logger built from the config's log: section. */

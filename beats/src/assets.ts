@@ -1,4 +1,4 @@
-import type { ConnectionConfig } from '@mitra/core/dist/base';
+import { currentIndex, type ConnectionConfig } from '@mitra/core/dist/base';
 import { assetVersions } from '@mitra/ingest-pipelines/dist/assets';
 import type { Transport } from './http';
 
@@ -34,7 +34,9 @@ export async function assetsInPlace(transport: Transport, prefix: string): Promi
     const version = installed.get(`${asset.kind}:${asset.id}`);
     if (version !== asset.version) return false;
   }
-  const index = await transport.request<{ [name: string]: unknown } | undefined>('GET', `/${prefix}current`, undefined, { ignore: [404] });
+  const index = await transport.request<{ [name: string]: unknown } | undefined>('GET', `/${currentIndex(prefix)}`, undefined, {
+    ignore: [404],
+  });
   return Boolean(index && !('error' in index));
 }
 

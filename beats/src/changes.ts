@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Snapshot, WireDoc } from './wire';
+import type { Snapshot } from './wire';
+import type { WireDoc } from '@mitra/core/dist/base';
 
 /** What the agent remembers per (host, path): the last content it handed to a durable output. */
 export interface FileMemory {

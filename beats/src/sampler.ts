@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { ConnectionConfig } from '@mitra/core/dist/base';
-import { samplePipeline } from '@mitra/ingest-pipelines/dist/assets';
+import { samplePipeline, samplesIndex, samplesIndices, type ConnectionConfig } from '@mitra/core/dist/base';
 import { HttpTransport, type Transport } from './http';
 import type { Logger } from './log';
 
@@ -87,7 +86,7 @@ export class MemorySampler {
   start(): void {
     if (this.timer) return;
     this.timer = setInterval(() => this.tick(), this.o.intervalMs);
-    this.o.log.info(`memory samples every ${this.o.intervalMs / 1000} s into ${this.o.prefix}samples-*, ${this.batch} per bulk`);
+    this.o.log.info(`memory samples every ${this.o.intervalMs / 1000} s into ${samplesIndices(this.o.prefix)}, ${this.batch} per bulk`);
   }
 
   /** Stops sampling and sends what is buffered (once). */
@@ -127,7 +126,7 @@ export class MemorySampler {
       const docs = this.buffer.slice(0, Math.max(this.batch, 500));
       try {
         this.transport ??= new HttpTransport(this.o.connection);
-        const action = JSON.stringify({ index: { _index: `${this.o.prefix}samples` } });
+        const action = JSON.stringify({ index: { _index: samplesIndex(this.o.prefix) } });
         const items = await this.transport.bulk(
           samplePipeline(this.o.prefix),
           docs.flatMap((d) => [action, JSON.stringify(d)]),

@@ -1,5 +1,4 @@
-import { OPEN_UNTIL, supersedeOperation } from '@mitra/core/dist/base';
-import type { WireDoc } from './wire';
+import { OPEN_UNTIL, supersedeOperation, type WireDoc } from '@mitra/core/dist/base';
 
 /**
  * Version validity (core/src/history/supersede.ts), the agent's half: a

@@ -3,7 +3,7 @@ import { assetVersions } from '@mitra/ingest-pipelines/dist/assets';
 import { ConnectionError, ResponseError, TimeoutError, type BulkItem, type RequestOptions, type Transport } from './http';
 import { Logger } from './log';
 import { classify, classifyItem, Shipper } from './shipper';
-import type { WireDoc } from './wire';
+import type { WireDoc } from '@mitra/core/dist/base';
 
 const URL_ = 'http://127.0.0.1:1';
 const connection: ConnectionConfig = { nodes: [URL_], verifyTls: true, requestTimeoutMs: 1000 };

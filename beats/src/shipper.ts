@@ -8,13 +8,14 @@ import {
   responseStatus,
   transportFailure,
   type ConnectionConfig,
+  currentIndex,
+  snapshotPipeline,
+  type WireDoc,
 } from '@mitra/core/dist/base';
-import { snapshotPipeline } from '@mitra/ingest-pipelines/dist/assets';
 import { assetsInPlace, installAssetsWithClient } from './assets';
 import { HttpTransport, type BulkItem, type Transport } from './http';
 import type { Logger } from './log';
 import { sealed, sealOutcome } from './seal';
-import type { WireDoc } from './wire';
 
 export interface ShipOptions {
   batchDocs: number;
@@ -309,7 +310,7 @@ interface Serialised {
  * serialised here once, and that text is what is sent.
  */
 export function batch(docs: WireDoc[], options: Pick<ShipOptions, 'batchDocs' | 'batchBytes'>, prefix = 'mitra-'): Serialised[][] {
-  const index = `${prefix}current`;
+  const index = currentIndex(prefix);
   const batches: Serialised[][] = [];
   let current: Serialised[] = [];
   let bytes = 0;

@@ -1,7 +1,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { PRIVATE_DIR, PRIVATE_FILE, type Logger } from './log';
-import type { WireDoc } from './wire';
+import type { WireDoc } from '@mitra/core/dist/base';
 
 /**
  * The on-disk spool: NDJSON files, one wire-format document per line, named

@@ -1,22 +1,4 @@
-/**
- * The wire format: one JSON document per snapshot, posted through the
- * <prefix>snapshot pipeline (or written as one NDJSON spool line for Filebeat).
- * The pipeline derives _index and _id from host.name, file.path, @timestamp
- * and mitra.target, so these documents carry everything their id depends on.
- */
-export type SnapshotState = 'present' | 'missing' | 'too_large' | 'binary' | 'unreadable' | 'refused';
-export type Target = 'current' | 'history';
-
-export interface FileStat {
-  size?: number;
-  mtime?: string;
-  mode?: string;
-  uid?: number;
-  gid?: number;
-  inode?: string;
-  /** Sent by the agent only for too_large files (the pipeline hashes content itself). */
-  hash?: { sha256: string };
-}
+import type { FileStat, SnapshotState, Target, WireDoc } from '@mitra/core/dist/base';
 
 /** What a collector saw for one path, before identity and routing are added. */
 export interface Snapshot {
@@ -27,24 +9,6 @@ export interface Snapshot {
   reason?: string;
   format?: string;
   stat?: FileStat;
-}
-
-export interface WireDoc {
-  '@timestamp': string;
-  host: { name: string; fqdn?: string };
-  file: { path: string } & FileStat;
-  mitra: {
-    content?: string;
-    state: SnapshotState;
-    reason?: string;
-    format?: string;
-    target: Target;
-    changed_at?: string;
-    /** History only: @timestamp of the version this one replaces (beats/src/seal.ts closes it). */
-    supersedes?: string;
-    tags?: string[];
-    agent: { version: string };
-  };
 }
 
 export interface DocContext {

@@ -1,6 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
-import { currentIndex, historyIndices } from '@mitra/core';
-import { installAssets, loadAssets, snapshotPipeline } from '@mitra/ingest-pipelines';
+import { currentIndex, historyIndices, snapshotPipeline } from '@mitra/core';
+import { installAssets, loadAssets } from '@mitra/ingest-pipelines';
 import { hostDocuments, hostName, simulateHost, type FleetOptions } from '@mitra/test/dist/fleet/simulator';
 
 /**

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Client } from '@elastic/elasticsearch';
 import { DEFAULT_FILES } from '@mitra/beats';
-import { buildMappings } from '@mitra/core';
-import { installAssets, snapshotPipeline } from '@mitra/ingest-pipelines';
+import { buildMappings, snapshotPipeline, type WireInput } from '@mitra/core';
+import { installAssets } from '@mitra/ingest-pipelines';
 
 /**
  * Ingest throughput: the same mixed documents through `<prefix>snapshot`
@@ -14,19 +14,12 @@ import { installAssets, snapshotPipeline } from '@mitra/ingest-pipelines';
 /** The agent's default file set (the original nine plus the page-cache kit and os-release), as far as this machine has it. */
 const STANDARD_FILES = DEFAULT_FILES.filter((path) => existsSync(path));
 
-interface Wire {
-  '@timestamp': string;
-  host: { name: string };
-  file: { path: string };
-  mitra: { content: string; format?: string };
-}
-
 /** The standard file set of this machine, plus a 150-package inventory, for `hosts` hosts. */
-export function mixedDocuments(hosts: number): Wire[] {
+export function mixedDocuments(hosts: number): WireInput[] {
   const files = STANDARD_FILES.map((path) => ({ path, content: readFileSync(path, 'utf8') }));
   const packages = Array.from({ length: 150 }, (_, i) => `pkg-${i}\t1.${i}.0-1\tamd64`).join('\n');
   const at = new Date().toISOString();
-  const docs: Wire[] = [];
+  const docs: WireInput[] = [];
   for (let h = 0; h < hosts; h++) {
     const name = `bench-${String(h).padStart(5, '0')}`;
     for (const f of files) docs.push({ '@timestamp': at, host: { name }, file: { path: f.path }, mitra: { content: f.content } });
@@ -37,8 +30,8 @@ export function mixedDocuments(hosts: number): Wire[] {
 
 async function bulkAll(
   client: Client,
-  docs: Wire[],
-  action: (d: Wire, i: number) => object,
+  docs: WireInput[],
+  action: (d: WireInput, i: number) => object,
   pipeline?: string,
   batch = 500,
 ): Promise<number> {
@@ -54,7 +47,7 @@ async function bulkAll(
 export interface IngestResult {
   documents: number;
   rounds: number;
-  /** Wire documents through the snapshot pipeline. */
+  /** WireInput documents through the snapshot pipeline. */
   pipelineDocsPerSec: number;
   /** The same wire documents, raw _bulk, no pipeline. */
   rawDocsPerSec: number;
@@ -65,11 +58,11 @@ export interface IngestResult {
 }
 
 /** What the pipeline makes of the documents, via _simulate, to index them raw. */
-async function parsedDocuments(client: Client, pipeline: string, docs: Wire[]): Promise<Wire[]> {
-  const out: Wire[] = [];
+async function parsedDocuments(client: Client, pipeline: string, docs: WireInput[]): Promise<WireInput[]> {
+  const out: WireInput[] = [];
   for (let i = 0; i < docs.length; i += 500) {
     const res = await client.ingest.simulate({ id: pipeline, docs: docs.slice(i, i + 500).map((d) => ({ _source: d })) });
-    for (const r of res.docs) out.push(r.doc!._source as Wire);
+    for (const r of res.docs) out.push(r.doc!._source as WireInput);
   }
   return out;
 }

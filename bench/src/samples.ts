@@ -1,7 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import type { Client } from '@elastic/elasticsearch';
 import { readSample, type SampleDoc } from '@mitra/beats';
-import { installAssets, samplePipeline, snapshotPipeline } from '@mitra/ingest-pipelines';
+import { installAssets } from '@mitra/ingest-pipelines';
+import { currentIndex, historyIndices, samplePipeline, samplesIndices, snapshotPipeline } from '@mitra/core';
 
 /**
  * Cost of `memory_interval`: what one memory sample of this machine costs on the
@@ -80,13 +81,13 @@ export async function benchSamples(client: Client, n = 3000, intervalS = 10): Pr
     }
     const wireBytes = bodies.reduce((s, b) => s + Buffer.byteLength(b), 0);
     const gzipBytes = bodies.reduce((s, b) => s + gzipSync(b).length, 0);
-    const samples = await storeBytes(client, `${PREFIX}samples-*`);
+    const samples = await storeBytes(client, samplesIndices(PREFIX));
     // The same four files as full-content history snapshots (what a history document per sample would cost).
     const history = docs
       .slice(0, 600)
       .flatMap((d) =>
         Object.entries(d.mitra.sample).flatMap(([kind, content]) => [
-          { index: { _index: `${PREFIX}current` } },
+          { index: { _index: currentIndex(PREFIX) } },
           { '@timestamp': d['@timestamp'], host: d.host, file: { path: `/proc/${kind}` }, mitra: { content, target: 'history' } },
         ]),
       );
@@ -94,7 +95,7 @@ export async function benchSamples(client: Client, n = 3000, intervalS = 10): Pr
       const res = await client.bulk({ pipeline: snapshotPipeline(PREFIX), operations: history.slice(i, i + 400) });
       if (res.errors) throw new Error('history refused');
     }
-    const hist = await storeBytes(client, `${PREFIX}history-*`);
+    const hist = await storeBytes(client, historyIndices(PREFIX));
     const perDay = 86_400 / intervalS;
     const mib = (b: number) => Math.round(((b * perDay) / 2 ** 20) * 10) / 10;
     const perSample = samples.bytes / samples.docs;

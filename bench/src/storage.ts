@@ -1,7 +1,8 @@
 import type { Client } from '@elastic/elasticsearch';
-import { installAssets, snapshotPipeline } from '@mitra/ingest-pipelines';
+import { installAssets } from '@mitra/ingest-pipelines';
 import { loadFleet } from '@mitra/test/dist/fleet/load';
 import { hostDocuments, simulateFleet, type FleetOptions, type SimHost } from '@mitra/test/dist/fleet/simulator';
+import { currentIndex, historyIndices, snapshotPipeline } from '@mitra/core';
 
 /**
  * Bytes per host-day: Mitra (current state + one history document per change,
@@ -51,12 +52,12 @@ export async function benchStorage(client: Client, hosts: number, days = 3): Pro
   await installAssets(client, DAY_ONE, undefined, { retentionDays: undefined });
   await loadDayOne(client, opts);
   const segments: Record<string, number> = {};
-  for (const index of [`${PREFIX}current`, `${PREFIX}history-*`, ORIGINAL, `${DAY_ONE}current`, `${DAY_ONE}history-*`])
+  for (const index of [currentIndex(PREFIX), historyIndices(PREFIX), ORIGINAL, currentIndex(DAY_ONE), historyIndices(DAY_ONE)])
     segments[index] = await settle(client, index);
-  const currentBytes = await storeBytes(client, `${PREFIX}current`);
-  const historyBytes = await storeBytes(client, `${PREFIX}history-*`);
+  const currentBytes = await storeBytes(client, currentIndex(PREFIX));
+  const historyBytes = await storeBytes(client, historyIndices(PREFIX));
   const originalBytes = await storeBytes(client, ORIGINAL);
-  const dayOneBytes = (await storeBytes(client, `${DAY_ONE}current`)) + (await storeBytes(client, `${DAY_ONE}history-*`));
+  const dayOneBytes = (await storeBytes(client, currentIndex(DAY_ONE))) + (await storeBytes(client, historyIndices(DAY_ONE)));
   const hostDays = hosts * days;
   const mitraPerDay = (currentBytes + historyBytes) / hostDays;
   const originalPerDay = originalBytes / hostDays;
@@ -95,7 +96,7 @@ async function loadDayOne(client: Client, opts: FleetOptions): Promise<void> {
     if (!batch.length) return;
     const res = await client.bulk({
       pipeline: snapshotPipeline(DAY_ONE),
-      operations: batch.flatMap((d) => [{ index: { _index: `${DAY_ONE}current` } }, d]),
+      operations: batch.flatMap((d) => [{ index: { _index: currentIndex(DAY_ONE) } }, d]),
     });
     if (res.errors) throw new Error('bulk of the day-one fleet failed');
     batch = [];

@@ -15,7 +15,7 @@ import { connectionFlags, optionsFor, parseFlags, type ConnectionValues } from '
 
 export { CONNECTION_HELP, connectionFlags, type ConnectionValues } from './flags';
 
-/** parseArgs options derived from a command's declared flags (core/src/shapes/commands.ts). */
+/** parseArgs options derived from a command's declared flags (core/src/commands.ts). */
 export function optionsOf(command: CommandName): ReturnType<typeof optionsFor> {
   return optionsFor(COMMAND_FLAGS[command]);
 }
@@ -35,10 +35,20 @@ export interface ClusterContext {
 }
 
 /** Resolves flags, env and config file, then connects (one GET / to pick the client mode). */
-export async function openCluster(v: ConnectionValues): Promise<ClusterContext> {
+async function openCluster(v: ConnectionValues): Promise<ClusterContext> {
   const file = v.config ? checkConfigFile(readConfigFile(v.config), v.config) : {};
   const flags = connectionFlags(v);
   const { prefix } = resolveIndexConfig(flags, file);
   const connection = await connect(resolveConnection(flags, file));
   return { connection, prefix, file };
+}
+
+/** Opens the cluster the flags name, runs `work` with it, and closes the client whatever happens. */
+export async function withCluster<T>(v: ConnectionValues, work: (cluster: ClusterContext) => Promise<T>): Promise<T> {
+  const cluster = await openCluster(v);
+  try {
+    return await work(cluster);
+  } finally {
+    await cluster.connection.client.close();
+  }
 }

@@ -15,7 +15,7 @@ import {
   type Catalog,
   type Question,
 } from '@mitra/core';
-import { CONNECTION_HELP, openCluster, type ConnectionValues } from './args';
+import { CONNECTION_HELP, withCluster, type ConnectionValues } from './args';
 import { printJson, stdio, type Command } from './command';
 import { footer, nameList, shortHash, table } from './format';
 import { attachRelativeTimes } from './time-flags';
@@ -119,15 +119,12 @@ export function questionCommand(q: Question): Command {
         stdio.out(this.usage);
         return 0;
       }
-      const { connection, prefix } = await openCluster(values as ConnectionValues);
-      try {
+      return withCluster(values as ConnectionValues, async ({ connection, prefix }) => {
         const result = await q.run(connection.client, prefix, params);
         if (values.json) printJson(result);
         else for (const line of q.text(result, FORMAT)) stdio.out(line);
         return q.exitOneWhenEmpty === false || q.matches(result).count ? 0 : 1;
-      } finally {
-        await connection.client.close();
-      }
+      });
     },
   };
 }

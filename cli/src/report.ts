@@ -1,5 +1,5 @@
 import { explainError, isMitraError, isResponseError, transportFailure } from '@mitra/core/dist/base';
-import { stdio } from './command';
+import { stdio } from './output';
 
 /** The client's errors, by name (as core recognises them): whichever copy of the client threw them. */
 const CLIENT_ERRORS = new Set(['SerializationError', 'DeserializationError', 'ConfigurationError', 'RequestAbortedError']);

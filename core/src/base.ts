@@ -33,3 +33,18 @@ export { buildMappings } from './schema';
 export { check, cliFlag } from './shapes/check';
 export { fieldInfo } from './shapes/fields';
 export { AGENT_FLAGS, CONNECTION_FLAGS, COMMON_FLAGS, SHORT_FLAGS, withConnection } from './shapes/connection-flags';
+export {
+  alertsIndex,
+  currentIndex,
+  historyIndex,
+  historyIndices,
+  lifecyclePolicyId,
+  rulesIndex,
+  samplePipeline,
+  samplesIndex,
+  samplesIndices,
+  savedIndex,
+  snapshotPipeline,
+  stateIndex,
+} from './names';
+export type { FileStat, SnapshotState, Target, WireDoc, WireInput } from './wire';

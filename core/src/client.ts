@@ -12,6 +12,13 @@ export type MitraClient = Pick<Client, 'transport' | 'info' | 'search' | 'scroll
   indices: Pick<Client['indices'], 'transport' | 'validateQuery' | 'get' | 'delete'>;
 };
 
+/** The URL the client talks to, for error messages. */
+export function clusterUrl(client: MitraClient): string {
+  // Kibana's client has no connectionPool (its type omits it): then "the cluster" it is.
+  const pool = (client as { connectionPool?: { connections?: { url?: URL }[] } }).connectionPool;
+  return pool?.connections?.[0]?.url?.origin ?? 'the cluster';
+}
+
 /** Where core's diagnostics go: the CLI's stderr, `mitra serve`'s log, or Kibana's plugin logger. */
 export type LogLine = (line: string) => void;
 

@@ -1,10 +1,46 @@
-export * from './schema';
-export * from './ids';
-export * from './errors';
-export * from './config';
-export * from './connection';
+export {
+  type AlertAction,
+  type AlertCondition,
+  AlertEvaluator,
+  type AlertEvent,
+  alertHistory,
+  type AlertNotification,
+  type AlertRule,
+  type AlertRuleInput,
+  createRule,
+  DEFAULT_WEBHOOK_POLICY,
+  deleteRule,
+  describeNotification,
+  type Evaluation,
+  type EvaluatorOptions,
+  getRule,
+  listRules,
+  parseCondition,
+  postWithRetry,
+  ruleState,
+  type RuleState,
+  runEvery,
+  updateRule,
+  WEBHOOK_NOT_DELIVERED,
+  webhookPolicy,
+  type WebhookPolicy,
+} from './alerts';
+export {
+  API_ROUTES,
+  type ApiRoute,
+  createApiServer,
+  type ErrorBody,
+  errorResponse,
+  handleApi,
+  LOOPBACK_NAMES,
+  matchRoute,
+  type ServeSecurity,
+} from './api';
+export { COMMAND_FLAGS, type CommandName, commandShape, type CommandValues, questionCommandShape, questionFlags } from './commands';
+export { AGENT_FLAGS, COMMON_FLAGS, CONNECTION_FLAGS, SHORT_FLAGS, withConnection } from './shapes/connection-flags';
 export {
   isResponseError,
+  clusterUrl,
   responseStatus,
   transportFailure,
   type EsResponseError,
@@ -12,18 +48,97 @@ export {
   type MitraClient,
   type TransportFailure,
 } from './client';
-export * from './history';
-export * from './fleet';
-export * from './saved';
-export * from './alerts';
-export * from './api';
+export {
+  checkConfigFile,
+  CONFIG_SECTION_KEYS,
+  CONFIG_TOP_KEYS,
+  type ConnectionConfig,
+  type ConnectionFlags,
+  DEFAULT_PREFIX,
+  prefixProblem,
+  type RawConfigFile,
+  readConfigFile,
+  resolveConnection,
+  resolveIndexConfig,
+} from './config';
+export { clientOptions, connect, type Connection, explainError, responseReason } from './connection';
+export { ConfigError, isMitraError, NotFoundError, UsageError } from './errors';
+export {
+  type DriftResult,
+  fileDrift,
+  findHosts,
+  type GetResult,
+  getSnapshot,
+  type HostQuery,
+  type HostRow,
+  hostsByKernel,
+  hostsMissingPackage,
+  type HostsResult,
+  type SearchHit,
+  type SearchResult,
+  searchSnapshots,
+  settingHosts,
+  settingValues,
+  staleHosts,
+  valueHosts,
+  type ValueHostsResult,
+  type ValuesResult,
+  fleetOverview,
+} from './fleet';
+export {
+  contentAt,
+  diffHosts,
+  type DiffResult,
+  diffVersions,
+  explained,
+  type IndexScope,
+  listVersions,
+  parseInstant,
+  parseInterval,
+  parseVersionRef,
+  series,
+  type Series,
+  type Version,
+  type VersionList,
+  historyIndexAt,
+  OPEN_UNTIL,
+  supersedeOperation,
+  type Supersession,
+} from './history';
+export { contentHash, currentStateId, historyId } from './ids';
+export {
+  incidentReport,
+  fleetIncident,
+  parseFraction,
+  DEFAULT_THRESHOLDS,
+  DEFAULT_ORDER,
+  pruneSamples,
+  bytes,
+  signedBytes,
+  type IncidentReport,
+  type FleetIncident,
+  type PatternThresholds,
+} from './incident';
+export {
+  alertsIndex,
+  currentIndex,
+  historyIndex,
+  historyIndices,
+  lifecyclePolicyId,
+  rulesIndex,
+  samplePipeline,
+  samplesIndex,
+  samplesIndices,
+  savedIndex,
+  snapshotPipeline,
+  stateIndex,
+} from './names';
 export {
   activeLifecycle,
   applyLifecycle,
   DEFAULT_RETENTION_DAYS,
   formatRetention,
   historyIndexDay,
-  lifecyclePolicyId,
   parseRetention,
   pruneHistory,
   pruneSummary,
@@ -33,48 +148,24 @@ export {
   type RetentionDays,
 } from './retention';
 export {
-  incidentReport,
-  fleetIncident,
-  parseFraction,
-  DEFAULT_THRESHOLDS,
-  DEFAULT_ORDER,
-  MEMORY_KEYS,
-  RATE_COUNTERS,
-  PAGE_BYTES,
-  samplesIndices,
-  pruneSamples,
-  counterValue,
-  readMemory,
-  readRates,
-  readWatermarks,
-  isCacheEviction,
-  isAnonymousDemand,
-  bytes,
-  signedBytes,
-  type IncidentQuery,
-  type IncidentReport,
-  type FleetIncident,
-  type FleetIncidentQuery,
-  type FleetHit,
-  type PatternThresholds,
-  type Verdict,
-  type VerdictKind,
-  type Observation,
-  type PerZone,
-} from './incident';
+  checkParams,
+  createSaved,
+  deleteSaved,
+  getSaved,
+  listSaved,
+  parseVars,
+  placeholders,
+  QUERY_KINDS,
+  queryKind,
+  runSaved,
+  type SavedRun,
+  type SavedSearch,
+  updateSaved,
+} from './saved';
+export { buildMappings, field, FIELDS, type FieldName, type FieldRef, type FieldSpec } from './schema';
 export { check, describeIssue, queryParam, bodyField, cliFlag, type Namer } from './shapes/check';
 export { fieldInfo, type FieldInfo, type FieldKind } from './shapes/fields';
-export {
-  COMMAND_FLAGS,
-  CONNECTION_FLAGS,
-  COMMON_FLAGS,
-  SHORT_FLAGS,
-  commandShape,
-  questionFlags,
-  questionCommandShape,
-  type CommandName,
-  type CommandValues,
-} from './shapes/commands';
+export type { FileStat, SnapshotState, Target, WireDoc, WireInput } from './wire';
 export {
   QUESTIONS,
   PAGING,
@@ -98,3 +189,4 @@ export {
   type ParamInfo,
   type QuestionInfo,
 } from './questions/derive';
+export { parseDuration, parseSize, parseTime } from './parse';

@@ -1,17 +1,5 @@
-export * from './engine';
-export { FLAVORS, parseFlavor, ES9_VERSION, type Flavor, type FlavorName } from './flavors';
-export { readCredentials, credentialsFile, MITRA_ROLE, type Credentials } from './security';
-export { requestJson, type EngineHttp, type JsonResponse } from './http';
-export {
-  clusterNodes,
-  clusterReady,
-  clusterSize,
-  clusterStatus,
-  resetClusterData,
-  startCluster,
-  startClusterNode,
-  stopCluster,
-  TRANSPORT_OFFSET,
-  type ClusterNode,
-  type ClusterStatus,
-} from './cluster';
+export { type ClusterNode, clusterNodes, clusterReady, resetClusterData, startCluster, startClusterNode, stopCluster } from './cluster';
+export { engineOptions, type EngineOptions, probe, readPid, startEngine, stopEngine } from './engine';
+export { FLAVORS, type Flavor, type FlavorName } from './flavors';
+export { requestJson } from './http';
+export { type Credentials, readCredentials } from './security';

@@ -3,7 +3,19 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { buildMappings } from '@mitra/core';
+import {
+  alertsIndex,
+  buildMappings,
+  currentIndex,
+  historyIndex,
+  historyIndices,
+  rulesIndex,
+  samplePipeline,
+  samplesIndices,
+  savedIndex,
+  snapshotPipeline,
+  stateIndex,
+} from '@mitra/core';
 import {
   ASSETS_DIR,
   assetVersions,
@@ -11,8 +23,6 @@ import {
   FIXTURES_DIR,
   loadAssets,
   renderVersionsFile,
-  samplePipeline,
-  snapshotPipeline,
   type Asset,
   type PipelineAsset,
   VERSIONS_FILE,
@@ -286,4 +296,24 @@ describe('assetVersions (what the agent checks on start, without rendering the Y
       .sort(byId);
     expect([...assetVersions(prefix)].sort(byId)).toEqual(expected);
   });
+});
+
+test('the assets spell the names core owns (core/src/names.ts)', () => {
+  const patterns = assets.flatMap((a) => (a.kind === 'index_template' ? (a.body.index_patterns as string[]) : []));
+  for (const index of [
+    historyIndices(PREFIX),
+    samplesIndices(PREFIX),
+    savedIndex(PREFIX),
+    rulesIndex(PREFIX),
+    stateIndex(PREFIX),
+    alertsIndex(PREFIX),
+  ]) {
+    expect(patterns).toContain(index);
+  }
+  expect(patterns).toContain(`${currentIndex(PREFIX)}*`);
+  expect(pipelines.map((p) => p.id)).toEqual(expect.arrayContaining([snapshotPipeline(PREFIX), samplePipeline(PREFIX)]));
+  // The pipeline routes with params.prefix + the same words: current, history-<day>.
+  const routing = strings(snapshot.body).join('\n');
+  expect(routing).toContain(`params.prefix + '${currentIndex('')}'`);
+  expect(routing).toContain(`params.prefix + '${historyIndex('', '')}'`);
 });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { buildMappings } from '@mitra/core/dist/base';
+import { buildMappings, snapshotPipeline } from '@mitra/core/dist/base';
 import { renderParser, type ParserShared } from './parsers';
 
 /**
@@ -12,10 +12,6 @@ import { renderParser, type ParserShared } from './parsers';
  */
 export const ASSETS_DIR = resolve(__dirname, '..', 'assets');
 export const FIXTURES_DIR = resolve(__dirname, '..', 'fixtures');
-/** The entry pipeline's id for a prefix: `mitra-snapshot` with the default prefix. */
-export const snapshotPipeline = (prefix: string): string => `${prefix}snapshot`;
-/** The memory-samples pipeline (assets/pipelines/sample.yml): numbers only, into `<prefix>samples-YYYY.MM.DD`. */
-export const samplePipeline = (prefix: string): string => `${prefix}sample`;
 
 export interface PipelineAsset {
   kind: 'pipeline';

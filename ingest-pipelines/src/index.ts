@@ -1,2 +1,2 @@
-export * from './assets';
-export * from './install';
+export { ASSETS_DIR, FIXTURES_DIR, loadAssets } from './assets';
+export { type ClusterSettings, installAssets, type InstallResult } from './install';

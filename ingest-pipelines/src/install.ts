@@ -1,6 +1,13 @@
 import type { Client } from '@elastic/elasticsearch';
 import { errors } from '@elastic/elasticsearch';
-import { applyLifecycle, DEFAULT_RETENTION_DAYS, responseReason, type LifecycleResult, type RetentionDays } from '@mitra/core';
+import {
+  applyLifecycle,
+  currentIndex,
+  DEFAULT_RETENTION_DAYS,
+  responseReason,
+  type LifecycleResult,
+  type RetentionDays,
+} from '@mitra/core';
 import { loadAssets, type Asset } from './assets';
 
 export type InstallAction = 'installed' | 'upgraded' | 'unchanged' | 'skipped';
@@ -175,7 +182,7 @@ async function installedVersion(client: Client, asset: Asset): Promise<number | 
 
 /** The current-state index exists from setup on, so queries answer "no hosts" rather than 404. */
 async function ensureCurrentIndex(client: Client, prefix: string): Promise<void> {
-  const index = `${prefix}current`;
+  const index = currentIndex(prefix);
   if (await client.indices.exists({ index })) return;
   try {
     await client.indices.create({ index });

@@ -2,8 +2,8 @@ import { spawn, type SpawnOptions } from 'node:child_process';
 import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Agent, Logger, parseAgentConfig, type AgentOptions, type CycleSummary, type WireDoc } from '@mitra/beats';
-import { currentStateId, type RawConfigFile } from '@mitra/core';
+import { Agent, Logger, parseAgentConfig, type AgentOptions, type CycleSummary } from '@mitra/beats';
+import { currentIndex, currentStateId, historyIndices, type RawConfigFile, type WireDoc } from '@mitra/core';
 import type { TestCluster } from './support/cluster';
 
 /** Helpers shared by the agent integration tests (agent*.test.ts). */
@@ -59,14 +59,14 @@ export function testAgent(cluster: TestCluster, raw: RawConfigFile, stateDir: st
 }
 
 export async function currentDoc(cluster: TestCluster, host: string, path: string): Promise<WireDoc | undefined> {
-  const res = await cluster.client.get<WireDoc>({ index: `${cluster.prefix}current`, id: currentStateId(host, path) }, { ignore: [404] });
+  const res = await cluster.client.get<WireDoc>({ index: currentIndex(cluster.prefix), id: currentStateId(host, path) }, { ignore: [404] });
   return res.found ? res._source : undefined;
 }
 
 /** History documents of one file, oldest first, with their ids. */
 export async function historyDocs(cluster: TestCluster, host: string, path: string): Promise<(WireDoc & { _id: string })[]> {
   const res = await cluster.client.search<WireDoc>({
-    index: `${cluster.prefix}history-*`,
+    index: historyIndices(cluster.prefix),
     allow_no_indices: true,
     size: 1000,
     query: { bool: { filter: [{ term: { 'host.name': host } }, { term: { 'file.path': path } }] } },

@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { documentId, type WireDoc } from '@mitra/beats';
+import { documentId } from '@mitra/beats';
 import { currentDoc, historyDocs, runMitra, removeTempDirs, tempDir, testAgent, writeAtomically } from './agent-helpers';
 import { testCluster, type TestCluster } from './support/cluster';
+import { type WireDoc } from '@mitra/core';
 
 /** A closed port: the shared engine keeps running, the agent just cannot reach it. */
 const DOWN = 'http://127.0.0.1:1';

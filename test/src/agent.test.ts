@@ -1,13 +1,10 @@
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, release } from 'node:os';
 import { join } from 'node:path';
 import type { Agent } from '@mitra/beats';
-import { CONFIG_TOP_KEYS } from '@mitra/core';
+import { CONFIG_TOP_KEYS, contentHash, currentIndex } from '@mitra/core';
 import { currentDoc, cycleFeed, historyDocs, runMitra, removeTempDirs, tempDir, testAgent } from './agent-helpers';
 import { testCluster, type TestCluster } from './support/cluster';
-
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 let cluster: TestCluster;
 beforeAll(async () => {
@@ -64,7 +61,7 @@ frequency: 300  # seconds
         // Regular files: exactly the bytes on disk, hashed by the pipeline.
         const text = readFileSync(path, 'utf8');
         expect(doc?.mitra.content).toBe(text);
-        expect((doc as { file: { hash?: { sha256?: string } } }).file.hash?.sha256).toBe(sha256(text));
+        expect((doc as { file: { hash?: { sha256?: string } } }).file.hash?.sha256).toBe(contentHash(text));
         expect(doc?.file.size).toBe(Buffer.byteLength(text));
       }
     }
@@ -80,7 +77,7 @@ frequency: 300  # seconds
       expect(packages.mitra.package_count).toBeGreaterThan(0);
     }
     // The original Lucene query works verbatim on what the agent shipped.
-    const hosts = await cluster.client.count({ index: `${cluster.prefix}current`, q: 'filename:"/etc/hosts" AND content:localhost' });
+    const hosts = await cluster.client.count({ index: currentIndex(cluster.prefix), q: 'filename:"/etc/hosts" AND content:localhost' });
     expect(hosts.count).toBe(readFileSync('/etc/hosts', 'utf8').includes('localhost') ? 1 : 0);
     expect(await historyDocs(cluster, host, '/etc/hosts')).toHaveLength(1);
     expect(readFileSync(join(dir, 'runner.log'), 'utf8')).toMatch(/INFO {2}cycle: .* 0 spooled, 0 rejected/);
@@ -168,13 +165,13 @@ describe('hostfs and host_name', () => {
     expect(a?.mitra.content).toBe('127.0.0.1 localhost sim-a\n');
     expect((await currentDoc(cluster, 'sim-b', '/etc/hosts'))?.mitra.content).toBe('127.0.0.1 localhost sim-b\n');
     const ext4 = await cluster.client.search({
-      index: `${cluster.prefix}current`,
+      index: currentIndex(cluster.prefix),
       q: 'filename:"/etc/fstab" AND content:ext4',
       _source: ['host.name'],
     });
     expect(ext4.hits.hits.map((h) => (h._source as { host: { name: string } }).host.name)).toEqual(['sim-a']);
     const kernel44 = await cluster.client.count({
-      index: `${cluster.prefix}current`,
+      index: currentIndex(cluster.prefix),
       query: { term: { 'mitra.kernel.major_minor': '4.4' } },
     });
     expect(kernel44.count).toBe(1);

@@ -3,15 +3,16 @@ import type { AddressInfo } from 'node:net';
 import {
   AlertEvaluator,
   alertHistory,
+  type AlertNotification,
   createRule,
   createSaved,
   DEFAULT_WEBHOOK_POLICY,
   getRule,
+  type IndexScope,
   ruleState,
+  type Target,
   UsageError,
   WEBHOOK_NOT_DELIVERED,
-  type AlertNotification,
-  type IndexScope,
 } from '@mitra/core';
 import { runMitra } from './support/cli';
 import { testCluster, type TestCluster } from './support/cluster';
@@ -53,7 +54,7 @@ describe('alert rules', () => {
   const webhooks = { ...DEFAULT_WEBHOOK_POLICY, allowHttp: true, allowNetworks: ['127.0.0.1/32'] };
   const evaluator = () => new AlertEvaluator(scope, { backoffMs: 10, settleMs: 0, webhooks, log: (l) => logs.push(l) });
 
-  async function send(host: string, path: string, content: string, target: 'current' | 'history' = 'current') {
+  async function send(host: string, path: string, content: string, target: Target = 'current') {
     const doc = { '@timestamp': new Date().toISOString(), host: { name: host }, file: { path }, mitra: { content, target } };
     // Bulk, as agents send: a single-document POST with no id is a create, which the pipeline's fixed _id would turn into a conflict.
     const res = await c.client.bulk({ pipeline: c.pipeline, operations: [{ index: { _index: 'x' } }, doc], refresh: true });

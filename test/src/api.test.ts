@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { API_ROUTES, createApiServer, currentStateId, historyId, matchRoute } from '@mitra/core';
+import { API_ROUTES, createApiServer, currentStateId, historyId, matchRoute, type Target } from '@mitra/core';
 import { MITRA_BIN } from './support/cli';
 import { testCluster, type TestCluster } from './support/cluster';
 
@@ -20,7 +20,7 @@ interface Doc {
   path: string;
   at: string;
   content: string;
-  target?: 'history' | 'current';
+  target?: Target;
 }
 const docs: Doc[] = [
   {

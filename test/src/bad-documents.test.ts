@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES_DIR } from '@mitra/ingest-pipelines';
 import { testCluster, type TestCluster } from './support/cluster';
+import { currentIndex, currentStateId, historyIndex, historyIndices } from '@mitra/core';
 
 /**
  * The bad-document corpus (ingest-pipelines/fixtures/bad/*.json) through the
@@ -101,18 +101,18 @@ test('nothing stored carries a wrong value: every stored document is an error, a
 });
 
 test('no history index exists for a day before 2000 or after tomorrow (0001, 1970, 9999 created none)', async () => {
-  const indices = Object.keys(await c.client.indices.get({ index: `${c.prefix}history-*`, allow_no_indices: true }));
+  const indices = Object.keys(await c.client.indices.get({ index: historyIndices(c.prefix), allow_no_indices: true }));
   expect(indices.length).toBeGreaterThan(0);
   const tomorrow = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
   for (const index of indices) {
-    const day = index.slice(`${c.prefix}history-`.length).replaceAll('.', '-');
+    const day = index.slice(historyIndex(c.prefix, '').length).replaceAll('.', '-');
     expect({ index, sane: day >= '2000-01-01' && day <= tomorrow }).toEqual({ index, sane: true });
   }
 });
 
 test('the corpus (10,000-key meminfo, vmstat, sysctl; node 9999) added no field to any index', async () => {
   expect(await currentMapping()).toEqual(mappingBefore);
-  const all = await c.client.indices.getMapping({ index: `${c.prefix}history-*` });
+  const all = await c.client.indices.getMapping({ index: historyIndices(c.prefix) });
   for (const [index, m] of Object.entries(all)) expect({ index, mappings: m.mappings }).toEqual({ index, mappings: mappingBefore });
 });
 
@@ -128,7 +128,7 @@ test('after 10,000 junk keys, a normal host still indexes and its declared field
   expect(res.map((o) => o.error)).toEqual([undefined, undefined]);
   await c.refresh();
   const memTotal = Number(/^MemTotal:\s+(\d+) kB/m.exec(String((normal.mitra as Json).content))![1]) * 1024;
-  for (const index of [`${c.prefix}current`, `${c.prefix}history-*`]) {
+  for (const index of [currentIndex(c.prefix), historyIndices(c.prefix)]) {
     const found = await c.client.search({
       index,
       query: {
@@ -144,9 +144,9 @@ test('after 10,000 junk keys, a normal host still indexes and its declared field
     expect({ index, hits: found.hits.hits.length }).toEqual({ index, hits: 1 });
   }
   // The junk is data, not fields: in _source, but no query on it matches.
-  const junk = await c.client.count({ index: `${c.prefix}current`, query: { exists: { field: 'mitra.meminfo.Junk42' } } });
+  const junk = await c.client.count({ index: currentIndex(c.prefix), query: { exists: { field: 'mitra.meminfo.Junk42' } } });
   expect(junk.count).toBe(0);
-  const junkDoc = await c.client.get<Json>({ index: `${c.prefix}current`, id: sha256('junk-meminfo_/proc/meminfo') });
+  const junkDoc = await c.client.get<Json>({ index: currentIndex(c.prefix), id: currentStateId('junk-meminfo', '/proc/meminfo') });
   expect(Object.keys(pick(junkDoc._source!, 'mitra.meminfo') as Json)).toHaveLength(10_001);
   expect(await currentMapping()).toEqual(mappingBefore);
 });
@@ -191,7 +191,7 @@ async function check(k: Case, doc: Json, o: Outcome): Promise<void> {
   expect(pick(src, 'mitra.sent_timestamp')).toEqual(doc['@timestamp']);
   const day = String(src['@timestamp']).slice(0, 10).replaceAll('-', '.');
   const target = pick(src, 'mitra.target');
-  expect(o.index).toBe(target === 'history' ? `${c.prefix}history-${day}` : `${c.prefix}current`);
+  expect(o.index).toBe(target === 'history' ? historyIndex(c.prefix, day) : currentIndex(c.prefix));
 }
 
 /** Real _bulk into the real indices; each item read back from where the pipeline routed it. */
@@ -213,7 +213,7 @@ async function bulk(docs: Json[]): Promise<Outcome[]> {
 }
 
 async function currentMapping(): Promise<Json> {
-  const m = await c.client.indices.getMapping({ index: `${c.prefix}current` });
+  const m = await c.client.indices.getMapping({ index: currentIndex(c.prefix) });
   return Object.values(m)[0].mappings as Json;
 }
 
@@ -248,8 +248,4 @@ function pick(doc: Json, path: string): unknown {
     node = (node as Json)[part];
   }
   return node;
-}
-
-function sha256(s: string): string {
-  return createHash('sha256').update(s, 'utf8').digest('hex');
 }

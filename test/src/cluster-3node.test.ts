@@ -12,7 +12,7 @@ import {
   stopCluster,
   type ClusterNode,
 } from '@mitra/engine';
-import { fileDrift, fleetOverview, getSnapshot, hostsByKernel, searchSnapshots } from '@mitra/core';
+import { currentIndex, fileDrift, fleetOverview, getSnapshot, hostsByKernel, searchSnapshots } from '@mitra/core';
 import { currentDoc, historyDocs, removeTempDirs, runMitra as runAgent, tempDir, writeAtomically } from './agent-helpers';
 import { runMitra } from './support/cli';
 import { testCluster, type TestCluster } from './support/cluster';
@@ -79,12 +79,12 @@ test('setup gives every index one replica on a 3-node cluster', async () => {
   const res = await runMitra(['setup', '--prefix', c.prefix], { MITRA_ES_URL: urls.join(',') }, 120_000);
   expect(res.code).toBe(0);
   expect(res.stdout).toMatch(/replicas\s+1 \(3 data nodes\)/);
-  const settings = await c.client.indices.getSettings({ index: `${c.prefix}current` });
-  expect(settings[`${c.prefix}current`].settings?.index?.number_of_replicas).toBe('1');
+  const settings = await c.client.indices.getSettings({ index: currentIndex(c.prefix) });
+  expect(settings[currentIndex(c.prefix)].settings?.index?.number_of_replicas).toBe('1');
   const tpl = (await c.client.indices.getIndexTemplate({ name: `${c.prefix}history` })).index_templates[0].index_template;
   expect((tpl.template?.settings as { index?: { number_of_replicas?: string } }).index?.number_of_replicas).toBe('1');
   // Primary and replica of the current-state index sit on two different nodes.
-  const shards = await c.client.cat.shards({ index: `${c.prefix}current`, format: 'json', h: 'prirep,state,node' });
+  const shards = await c.client.cat.shards({ index: currentIndex(c.prefix), format: 'json', h: 'prirep,state,node' });
   expect(shards.map((s) => s.prirep).sort()).toEqual(['p', 'r']);
   expect(new Set(shards.map((s) => s.node)).size).toBe(2);
 }, 180_000);
@@ -167,7 +167,7 @@ sysctl: off
 
     await sleep(4000);
     // Kill the node holding the current-state primary: its replica must take over.
-    const primary = (await c.client.cat.shards({ index: `${c.prefix}current`, format: 'json', h: 'prirep,node' })).find(
+    const primary = (await c.client.cat.shards({ index: currentIndex(c.prefix), format: 'json', h: 'prirep,node' })).find(
       (s) => s.prirep === 'p',
     );
     const victim = nodes.find((node) => node.name === primary?.node) as ClusterNode;

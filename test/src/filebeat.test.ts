@@ -6,12 +6,12 @@
  * the agent's host.name, and nothing shipped twice across a Filebeat restart.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { testAgent } from './agent-helpers';
 import { testCluster, type TestCluster } from './support/cluster';
+import { currentIndex, currentStateId, historyId, historyIndex, type Target, type WireDoc } from '@mitra/core';
 
 const REPO = resolve(__dirname, '..', '..');
 const FILEBEAT_HOME = join(REPO, 'beats', 'filebeat');
@@ -23,23 +23,14 @@ const hasGo = spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0;
 if (!hasGo) console.warn('SKIPPED filebeat.test.ts: the Go toolchain is not installed, so Filebeat cannot be built');
 const describeWithGo = hasGo ? describe : describe.skip;
 
-const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
-
 const MEMINFO_1 = 'MemTotal:       16318412 kB\nMemFree:         1234567 kB\nCached:          7654321 kB\n';
 const MEMINFO_2 = 'MemTotal:        8155992 kB\nMemFree:          812345 kB\nCached:          2345678 kB\n';
 const HOSTS_1 = '127.0.0.1 localhost\n10.0.0.5 db-1\n';
 const HOSTS_2 = '127.0.0.1 localhost\n';
 const HOSTS_2_CHANGED = '127.0.0.1 localhost\n10.0.0.9 cache-1\n';
 
-interface Wire {
-  '@timestamp': string;
-  host: { name: string };
-  file: { path: string; size?: number };
-  mitra: { content: string; state: 'present'; target: 'current' | 'history'; agent: { version: string } };
-}
-
 /** A wire document as the agent writes it (Date.toISOString timestamps). */
-function wire(host: string, path: string, content: string, at: string, target: 'current' | 'history'): Wire {
+function wire(host: string, path: string, content: string, at: string, target: Target): WireDoc {
   return {
     '@timestamp': at,
     host: { name: host },
@@ -49,7 +40,7 @@ function wire(host: string, path: string, content: string, at: string, target: '
 }
 
 /** A complete spool file, written the agent's way: a hidden temporary name, then a rename. Strings are written verbatim. */
-function writeSpool(dir: string, name: string, lines: (Wire | string)[]): void {
+function writeSpool(dir: string, name: string, lines: (WireDoc | string)[]): void {
   mkdirSync(dir, { recursive: true });
   const tmp = join(dir, `.${name}.tmp`);
   writeFileSync(tmp, lines.map((l) => `${typeof l === 'string' ? l : JSON.stringify(l)}\n`).join(''));
@@ -106,7 +97,7 @@ interface Hit {
   _index: string;
   _id: string;
   _version?: number;
-  _source: Record<string, unknown> & Wire;
+  _source: Record<string, unknown> & WireDoc;
 }
 
 async function allDocs(cluster: TestCluster): Promise<Hit[]> {
@@ -135,7 +126,7 @@ async function waitFor(cluster: TestCluster, fb: RunningFilebeat, done: (docs: H
   }
 }
 
-const find = (docs: Hit[], host: string, path: string, target: 'current' | 'history', at?: string): Hit | undefined =>
+const find = (docs: Hit[], host: string, path: string, target: Target, at?: string): Hit | undefined =>
   docs.find(
     (d) =>
       d._source.host.name === host &&
@@ -155,7 +146,7 @@ describeWithGo('Filebeat ships the agent spool through the snapshot pipeline', (
   const T1 = '2026-03-14T23:59:58.250Z';
   const T2 = '2026-03-15T00:00:03.017Z';
   const T3 = '2026-03-15T08:30:00.999Z';
-  const firstSpool: Wire[] = [
+  const firstSpool: WireDoc[] = [
     wire('web-1', '/proc/meminfo', MEMINFO_1, T1, 'current'),
     wire('web-1', '/proc/meminfo', MEMINFO_1, T1, 'history'),
     wire('web-1', '/etc/hosts', HOSTS_1, T1, 'current'),
@@ -242,8 +233,8 @@ describeWithGo('Filebeat ships the agent spool through the snapshot pipeline', (
 
     const final = await allDocs(cluster);
     // 4 (host, path) pairs → 4 current docs; 2 changes on T1 → 2 history docs.
-    expect(final.filter((d) => d._index === `${cluster.prefix}current`)).toHaveLength(4);
-    expect(final.filter((d) => d._index.startsWith(`${cluster.prefix}history-`))).toHaveLength(2);
+    expect(final.filter((d) => d._index === currentIndex(cluster.prefix))).toHaveLength(4);
+    expect(final.filter((d) => d._index.startsWith(historyIndex(cluster.prefix, '')))).toHaveLength(2);
     expect(final).toHaveLength(6);
 
     for (const [host, path] of [
@@ -253,8 +244,8 @@ describeWithGo('Filebeat ships the agent spool through the snapshot pipeline', (
       ['web-2', '/etc/hosts'],
     ]) {
       const cur = find(final, host, path, 'current');
-      expect(cur?._id).toBe(sha256(`${host}_${path}`));
-      expect(cur?._index).toBe(`${cluster.prefix}current`);
+      expect(cur?._id).toBe(currentStateId(host, path));
+      expect(cur?._index).toBe(currentIndex(cluster.prefix));
     }
     for (const [host, path] of [
       ['web-1', '/proc/meminfo'],
@@ -263,7 +254,7 @@ describeWithGo('Filebeat ships the agent spool through the snapshot pipeline', (
       const hist = find(final, host, path, 'history', T1);
       // Filebeat re-serialises @timestamp; the agent's ISO form survives it byte for byte.
       expect(hist?._source['@timestamp']).toBe(T1);
-      expect(hist?._id).toBe(sha256(`${host}_${path}_${T1}`));
+      expect(hist?._id).toBe(historyId(host, path, T1));
       expect(hist?._index).toBe(`${cluster.prefix}history-2026.03.14`);
     }
 
@@ -301,17 +292,17 @@ describeWithGo('Filebeat ships the agent spool through the snapshot pipeline', (
     expect(ackedEvents(fb.stderr())).toBe(change.length);
 
     const docs = await allDocs(cluster);
-    expect(docs.filter((d) => d._index === `${cluster.prefix}current`)).toHaveLength(4);
-    const history = docs.filter((d) => d._index.startsWith(`${cluster.prefix}history-`));
+    expect(docs.filter((d) => d._index === currentIndex(cluster.prefix))).toHaveLength(4);
+    const history = docs.filter((d) => d._index.startsWith(historyIndex(cluster.prefix, '')));
     expect(history.map((d) => d._index).sort()).toEqual([
       `${cluster.prefix}history-2026.03.14`,
       `${cluster.prefix}history-2026.03.14`,
       `${cluster.prefix}history-2026.03.15`,
     ]);
     const hosts = find(docs, 'web-2', '/etc/hosts', 'current');
-    expect(hosts?._id).toBe(sha256('web-2_/etc/hosts'));
+    expect(hosts?._id).toBe(currentStateId('web-2', '/etc/hosts'));
     expect(hosts?._source.mitra.content).toBe(HOSTS_2_CHANGED);
-    expect(find(docs, 'web-2', '/etc/hosts', 'history', T3)?._id).toBe(sha256(`web-2_/etc/hosts_${T3}`));
+    expect(find(docs, 'web-2', '/etc/hosts', 'history', T3)?._id).toBe(historyId('web-2', '/etc/hosts', T3));
     // Documents of the first file were not re-indexed: still at their first version.
     expect(find(docs, 'web-1', '/etc/hosts', 'current')?._version).toBe(1);
     expect(find(docs, 'web-2', '/proc/meminfo', 'current')?._version).toBe(1);
@@ -346,7 +337,7 @@ describeWithGo('Filebeat ships the agent spool through the snapshot pipeline', (
     expect(ackedEvents(fb.stderr())).toBe(2);
 
     const cur = find(docs, 'db-1', '/etc/hosts', 'current');
-    expect(cur?._id).toBe(sha256('db-1_/etc/hosts'));
+    expect(cur?._id).toBe(currentStateId('db-1', '/etc/hosts'));
     expect(find(docs, 'db-1', '/etc/hosts', 'history', T4)?._index).toBe(`${cluster.prefix}history-2026.03.16`);
     for (const field of ['agent', 'ecs', 'log', 'input', 'event', 'fileset', 'service']) expect(cur?._source).not.toHaveProperty(field);
     expect(cur?._source.host).toEqual({ name: 'db-1' });
@@ -368,7 +359,7 @@ describeWithGo('Filebeat ships the agent spool through the snapshot pipeline', (
     const lines = readdirSync(agentSpool)
       .filter((n) => n.endsWith('.ndjson'))
       .flatMap((n) => readFileSync(join(agentSpool, n), 'utf8').split('\n').filter(Boolean))
-      .map((l) => JSON.parse(l) as Wire);
+      .map((l) => JSON.parse(l) as WireDoc);
     // First sight of both files: a current and a history document each.
     expect(lines.map((l) => `${l.file.path} ${l.mitra.target}`).sort()).toEqual([
       '/etc/hosts current',
@@ -387,7 +378,7 @@ describeWithGo('Filebeat ships the agent spool through the snapshot pipeline', (
     for (const line of lines) {
       const doc = find(docs, host, line.file.path, line.mitra.target, line['@timestamp']);
       const id =
-        line.mitra.target === 'current' ? sha256(`${host}_${line.file.path}`) : sha256(`${host}_${line.file.path}_${line['@timestamp']}`);
+        line.mitra.target === 'current' ? currentStateId(host, line.file.path) : historyId(host, line.file.path, line['@timestamp']);
       expect(doc?._id).toBe(id);
       expect(doc?._source.mitra.content).toBe(line.mitra.content);
     }

@@ -3,7 +3,17 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { createHash } from 'node:crypto';
-import { fileDrift, findHosts, getSnapshot, searchSnapshots, settingHosts, settingValues, UsageError, valueHosts } from '@mitra/core';
+import {
+  fileDrift,
+  findHosts,
+  getSnapshot,
+  historyIndex,
+  searchSnapshots,
+  settingHosts,
+  settingValues,
+  UsageError,
+  valueHosts,
+} from '@mitra/core';
 import { loadFleet } from './fleet/load';
 import { hostName, RESOLV_VARIANTS, type SimHost } from './fleet/simulator';
 import {
@@ -241,7 +251,7 @@ describe('search', () => {
     expect(truthAt).not.toEqual(truthNow); // fstab changed in between on some hosts, so the answer depends on T
     const r = await searchSnapshots(cluster.client, cluster.prefix, { query, at, size: 1000 });
     expect(r.hits.map((h) => h.host).sort()).toEqual(truthAt);
-    expect(r.hits.every((h) => h.timestamp <= at && h.index.startsWith(`${cluster.prefix}history-`))).toBe(true);
+    expect(r.hits.every((h) => h.timestamp <= at && h.index.startsWith(historyIndex(cluster.prefix, '')))).toBe(true);
     // the missing resolv.conf: present before it went missing, absent after
     const before = fleet[8].files.find((f) => f.path === '/etc/resolv.conf')!.versions[0].at;
     const q8 = `hostname:"${hostName(8)}" AND filename:"/etc/resolv.conf"`;

@@ -27,7 +27,7 @@ import { testCluster, type TestCluster } from './support/cluster';
 
 /**
  * Fuzzes every API route and every CLI command with malformed input generated
- * from their declared shapes (core/src/api/routes/*.ts, core/src/shapes/commands.ts):
+ * from their declared shapes (core/src/api/routes/*.ts, core/src/commands.ts):
  * wrong types, out-of-range and huge numbers, huge, empty, unicode and control
  * strings, malformed dates, repeated and unknown parameters, bad JSON bodies and
  * wrong methods. Every answer must be < 500, carry no stack trace or Java class,

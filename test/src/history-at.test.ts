@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { Shipper, toWireDoc, type Snapshot, type WireDoc } from '@mitra/beats';
-import { historyId, historyIndex, OPEN_UNTIL, resolveConnection, searchSnapshots } from '@mitra/core';
+import { Shipper, toWireDoc, type Snapshot } from '@mitra/beats';
+import { historyId, historyIndexAt, OPEN_UNTIL, resolveConnection, searchSnapshots, type WireDoc } from '@mitra/core';
 import { historyDocs, memoryLogger, removeTempDirs, tempDir, testAgent } from './agent-helpers';
 import { testCluster, type TestCluster } from './support/cluster';
 
@@ -119,9 +119,9 @@ describe('search --at over sealed versions (the agent shipper)', () => {
     const closed = docs.map((d) => (d.mitra as { superseded_at?: string }).superseded_at);
     expect(closed).toEqual([...h1.slice(1).map((v) => v.at), OPEN_UNTIL]);
     // The D1 23:30 version lives in D1's index and was closed by a change that went to D2's.
-    const crossing = await c.client.get({ index: historyIndex(c.prefix, h1[1].at)!, id: historyId('h1', '/etc/app.conf', h1[1].at) });
+    const crossing = await c.client.get({ index: historyIndexAt(c.prefix, h1[1].at)!, id: historyId('h1', '/etc/app.conf', h1[1].at) });
     expect(crossing._index).toBe(`${c.prefix}history-2026.10.05`);
-    expect(historyIndex(c.prefix, h1[2].at)).toBe(`${c.prefix}history-2026.10.06`);
+    expect(historyIndexAt(c.prefix, h1[2].at)).toBe(`${c.prefix}history-2026.10.06`);
     expect(lines.filter((l) => /could not close/.test(l))).toEqual([]);
   });
 
@@ -152,8 +152,8 @@ describe('search --at over sealed versions (the agent shipper)', () => {
     const next = (v: Version): Version => ({ ...v, at: `${D2}T07:00:00.000Z`, content: 'mode new\n' });
     for (const v of [pruned, gone]) expect(await shipper.ship(changeDocs(v, undefined))).toMatchObject({ shipped: 2, unsent: [] });
     await c.refresh();
-    await c.client.indices.delete({ index: historyIndex(c.prefix, pruned.at)! });
-    await c.client.delete({ index: historyIndex(c.prefix, gone.at)!, id: historyId(gone.host, gone.path, gone.at), refresh: true });
+    await c.client.indices.delete({ index: historyIndexAt(c.prefix, pruned.at)! });
+    await c.client.delete({ index: historyIndexAt(c.prefix, gone.at)!, id: historyId(gone.host, gone.path, gone.at), refresh: true });
 
     const out = await shipper.ship([...changeDocs(next(pruned), pruned), ...changeDocs(next(gone), gone)]);
     expect(out).toMatchObject({ shipped: 4, rejected: 0, unsent: [] });
@@ -165,7 +165,7 @@ describe('search --at over sealed versions (the agent shipper)', () => {
     }
     // Nothing was created in place of the missing versions (an update without upsert). Elasticsearch does
     // auto-create the pruned day's index for the update, empty: the next prune removes it again.
-    const recreated = await c.client.count({ index: historyIndex(c.prefix, pruned.at)!, ignore_unavailable: true });
+    const recreated = await c.client.count({ index: historyIndexAt(c.prefix, pruned.at)!, ignore_unavailable: true });
     expect(recreated.count).toBe(0);
     expect(lines.filter((l) => /could not close/.test(l))).toEqual([]);
   });

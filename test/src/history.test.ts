@@ -4,11 +4,12 @@ import {
   diffHosts,
   diffVersions,
   historyId,
+  type IndexScope,
   listVersions,
   NotFoundError,
   series,
+  type Target,
   UsageError,
-  type IndexScope,
 } from '@mitra/core';
 import { runMitra } from './support/cli';
 import { testCluster, type TestCluster } from './support/cluster';
@@ -19,7 +20,7 @@ interface Snapshot {
   path: string;
   at: string;
   content: string;
-  target?: 'current' | 'history';
+  target?: Target;
 }
 
 async function send(c: TestCluster, snapshots: Snapshot[]): Promise<void> {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { samplePipeline } from '@mitra/ingest-pipelines';
 import type { TestCluster } from './support/cluster';
+import { samplePipeline } from '@mitra/core';
 
 /** The incident fixtures (test/fixtures/incident): recorded 2016-09-10 files plus the derived ones, listed in manifest.json. */
 export const FIXTURES = resolve(__dirname, '..', 'fixtures', 'incident');

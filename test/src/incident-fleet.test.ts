@@ -1,5 +1,4 @@
-import { API_ROUTES, fleetIncident, handleApi, type FleetIncident, type IndexScope } from '@mitra/core';
-import { samplePipeline } from '@mitra/ingest-pipelines';
+import { API_ROUTES, fleetIncident, type FleetIncident, handleApi, type IndexScope, samplePipeline } from '@mitra/core';
 import { simulateMemoryFleet, SHOWS_PATTERN, type MemoryHost } from './fleet/memory';
 import { runMitra } from './support/cli';
 import { testCluster, type TestCluster } from './support/cluster';

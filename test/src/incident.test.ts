@@ -1,4 +1,13 @@
-import { API_ROUTES, bytes, handleApi, incidentReport, signedBytes, type IncidentReport, type IndexScope } from '@mitra/core';
+import {
+  API_ROUTES,
+  bytes,
+  handleApi,
+  incidentReport,
+  type IncidentReport,
+  type IndexScope,
+  samplesIndices,
+  signedBytes,
+} from '@mitra/core';
 import {
   buddyCounts,
   fixtureText,
@@ -153,7 +162,7 @@ describe('incident replay on the 2016-09-10 fixtures, through the real pipeline'
     });
     expect(strip(fromSamples)).toEqual(strip(report));
     // Numbers only: the sample documents carry no content.
-    const docs = await c.client.search({ index: `${c.prefix}samples-*`, size: 10 });
+    const docs = await c.client.search({ index: samplesIndices(c.prefix), size: 10 });
     for (const h of docs.hits.hits) expect(JSON.stringify(h._source)).not.toMatch(/"content"|MemTotal:/);
   });
 

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES_DIR, loadAssets, snapshotPipeline } from '@mitra/ingest-pipelines';
+import { FIXTURES_DIR, loadAssets } from '@mitra/ingest-pipelines';
 import { testCluster, type TestCluster } from './support/cluster';
+import { contentHash, currentIndex, currentStateId, historyId, historyIndex, snapshotPipeline } from '@mitra/core';
 
 /**
  * Pipeline tests as data: every ingest-pipelines/fixtures/<folder>/<case>.input.json
@@ -39,7 +39,6 @@ interface PipelineOutcome {
 const UPDATE = process.env.UPDATE_FIXTURES === '1';
 /** Fixtures are written for the default prefix; the test's own prefix is mapped back to it. */
 const FIXTURE_PREFIX = 'mitra-';
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 const fixtures = loadFixtures();
 let cluster: TestCluster;
@@ -84,7 +83,7 @@ test.each(fixtures.map((f, i) => [f.name, i] as const))('%s', async (_name, i) =
   const content = (fixture.input.mitra as Json | undefined)?.content;
   const state = (expected._source.mitra as Json).state;
   if (typeof content === 'string' && state === 'present') {
-    expect(((expected._source.file as Json).hash as Json).sha256).toBe(sha256(content));
+    expect(((expected._source.file as Json).hash as Json).sha256).toBe(contentHash(content));
   }
 
   expect(normalise(simulated[i].doc!)).toEqual(expected);
@@ -175,14 +174,14 @@ function expectedId(input: Json): string {
   const host = (input.host as Json).name as string;
   const path = (input.file as Json).path as string;
   const mitra = input.mitra as Json;
-  return mitra.target === 'history' ? sha256(`${host}_${path}_${input['@timestamp'] as string}`) : sha256(`${host}_${path}`);
+  return mitra.target === 'history' ? historyId(host, path, input['@timestamp'] as string) : currentStateId(host, path);
 }
 
 /** current → mitra-current; history → mitra-history-<UTC date of @timestamp>. */
 function expectedIndex(input: Json): string {
-  if ((input.mitra as Json).target !== 'history') return `${FIXTURE_PREFIX}current`;
+  if ((input.mitra as Json).target !== 'history') return currentIndex(FIXTURE_PREFIX);
   const day = new Date(input['@timestamp'] as string).toISOString().slice(0, 10).replaceAll('-', '.');
-  return `${FIXTURE_PREFIX}history-${day}`;
+  return historyIndex(FIXTURE_PREFIX, day);
 }
 
 const toFixturePrefix = (text: string) => text.replaceAll(cluster.prefix, FIXTURE_PREFIX);

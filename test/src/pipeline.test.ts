@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { testCluster, type TestCluster } from './support/cluster';
+import { currentIndex, currentStateId, historyIndices, type WireInput } from '@mitra/core';
 
 /**
  * The snapshot pipeline end to end on the real engine: real bulk requests,
@@ -18,19 +19,12 @@ beforeAll(async () => {
 });
 afterAll(() => c.cleanup());
 
-interface Wire {
-  '@timestamp': string;
-  host: { name: string };
-  file: { path: string; size?: number };
-  mitra: { content?: string; state?: string; target?: string; format?: string };
-}
-
-function snapshot(host: string, path: string, content: string | undefined, at: string, extra: Partial<Wire['mitra']> = {}): Wire {
+function snapshot(host: string, path: string, content: string | undefined, at: string, extra: Partial<WireInput['mitra']> = {}): WireInput {
   return { '@timestamp': at, host: { name: host }, file: { path }, mitra: { ...(content === undefined ? {} : { content }), ...extra } };
 }
 
 /** Sends each snapshot as the agent does for a change: once for current state, once for history. */
-async function ship(docs: Wire[]): Promise<void> {
+async function ship(docs: WireInput[]): Promise<void> {
   const operations = docs.flatMap((d) => [
     { index: { _index: 'anything' } },
     d,
@@ -46,7 +40,7 @@ async function ship(docs: Wire[]): Promise<void> {
 type Snapshot = Record<string, any>;
 
 async function getCurrent(host: string, path: string) {
-  return c.client.get<Snapshot>({ index: `${c.prefix}current`, id: sha256(`${host}_${path}`) });
+  return c.client.get<Snapshot>({ index: currentIndex(c.prefix), id: currentStateId(host, path) });
 }
 
 test('current-state id is sha256(host + "_" + path), computed independently', async () => {
@@ -68,11 +62,11 @@ test('re-sending a snapshot leaves exactly one current and one history document'
   await ship([doc]);
   await c.refresh();
   const current = await c.client.count({
-    index: `${c.prefix}current`,
+    index: currentIndex(c.prefix),
     query: { bool: { filter: [{ term: { 'host.name': 'db-02' } }, { term: { 'file.path': '/etc/hosts' } }] } },
   });
   const history = await c.client.search({
-    index: `${c.prefix}history-*`,
+    index: historyIndices(c.prefix),
     query: { bool: { filter: [{ term: { 'host.name': 'db-02' } }, { term: { 'file.path': '/etc/hosts' } }] } },
   });
   expect(current.count).toBe(1);
@@ -113,7 +107,7 @@ test('the original fstab query runs verbatim and returns the right hosts', async
     snapshot('fs-other', '/etc/motd', 'we love ext4\n', T1),
   ]);
   const res = await c.client.search<{ host: { name: string } }>({
-    index: `${c.prefix}current`,
+    index: currentIndex(c.prefix),
     q: 'filename:"/etc/fstab" AND content:ext4',
     size: 100,
   });

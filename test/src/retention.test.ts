@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { MITRA_BIN, runMitra } from './support/cli';
 import { testCluster, type TestCluster } from './support/cluster';
+import { currentIndex } from '@mitra/core';
 
 /**
  * Retention on the local 7.10 engine (no ILM there): `mitra prune` deletes the
@@ -39,7 +40,7 @@ beforeAll(async () => {
     dayName(c.prefix, 90),
     dayName(c.prefix, 1),
     dayName(c.prefix, 0),
-    `${c.prefix}current`,
+    currentIndex(c.prefix),
     // Old, but not a name prune can date: left alone.
     `${c.prefix}history-2001.02.31`,
     `${c.prefix}history-2001.01.01-reindexed`,
@@ -67,7 +68,7 @@ test('prune deletes the expired days; recent days, current state and other prefi
   expect(res.stdout).toMatch(/^prune: retention 90d, prefix "t-retention-\d+-": deleted 3 history index\(es\)/);
   expect(await names()).toEqual([...survivors].sort());
   // The current-state document is still there, not just its index.
-  expect((await c.client.count({ index: `${c.prefix}current` })).count).toBe(1);
+  expect((await c.client.count({ index: currentIndex(c.prefix) })).count).toBe(1);
   const again = await runMitra(['prune', '--prefix', c.prefix]);
   expect(again.stdout).toMatch(/deleted 0 history index/);
 });
@@ -78,7 +79,7 @@ test('a shorter retention takes more days, never today', async () => {
   const deleted = (JSON.parse(res.stdout) as { deleted: { index: string }[] }).deleted.map((d) => d.index);
   expect(deleted).toContain(dayName(c.prefix, 90));
   expect(deleted).not.toContain(dayName(c.prefix, 0));
-  expect(await names()).toContain(`${c.prefix}current`);
+  expect(await names()).toContain(currentIndex(c.prefix));
   expect(await names()).toContain(dayName(otherPrefix, 400));
 });
 

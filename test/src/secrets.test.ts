@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { documentPath } from '@mitra/beats';
 import { currentDoc, historyDocs, removeTempDirs, runMitra, tempDir } from './agent-helpers';
 import { testCluster, type TestCluster } from './support/cluster';
+import { currentIndex } from '@mitra/core';
 
 /**
  * Secrets never leave the host: the real agent (the `mitra` command) runs over
@@ -383,7 +384,7 @@ describe('secrets never leave the host', () => {
   it('keeps the lookalikes searchable', async () => {
     for (const phrase of LOOKALIKES) {
       const res = await cluster.client.count({
-        index: `${cluster.prefix}current`,
+        index: currentIndex(cluster.prefix),
         query: { bool: { filter: [{ term: { 'host.name': HOST } }, { match_phrase: { 'mitra.content': phrase } }] } },
       });
       expect({ phrase, count: res.count }).toEqual({ phrase, count: 1 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { ASSETS_DIR, installAssets, loadAssets } from '@mitra/ingest-pipelines';
 import { runMitra } from './support/cli';
 import { testCluster, type TestCluster } from './support/cluster';
+import { currentIndex, snapshotPipeline } from '@mitra/core';
 
 /** `mitra setup` as a user runs it: a subprocess against the real engine. */
 let c: TestCluster;
@@ -23,9 +24,9 @@ test('installs every asset, then a second run changes nothing', async () => {
   const assets = JSON.parse(first.stdout).assets as { id: string; action: string }[];
   expect(assets.map((a) => a.action)).toEqual(assets.map(() => 'installed'));
   expect(assets.map((a) => a.id)).toEqual(
-    expect.arrayContaining([`${c.prefix}snapshot`, `${c.prefix}parse-meminfo`, `${c.prefix}current`, `${c.prefix}history`]),
+    expect.arrayContaining([snapshotPipeline(c.prefix), `${c.prefix}parse-meminfo`, currentIndex(c.prefix), `${c.prefix}history`]),
   );
-  expect(await c.client.indices.exists({ index: `${c.prefix}current` })).toBe(true);
+  expect(await c.client.indices.exists({ index: currentIndex(c.prefix) })).toBe(true);
 
   const second = await setup('--json');
   const again = JSON.parse(second.stdout).assets as { action: string }[];
@@ -36,7 +37,7 @@ test('an installed asset of any other version is replaced, even a larger number 
   const id = `${c.prefix}parse-loadavg`;
   const installed = (await c.client.ingest.getPipeline({ id }))[id];
   await c.client.ingest.putPipeline({ id, ...installed, version: 0 } as never);
-  const template = `${c.prefix}current`;
+  const template = currentIndex(c.prefix);
   const tpl = (await c.client.indices.getIndexTemplate({ name: template })).index_templates[0].index_template;
   // Above every content version (2^28 … 2^29-1): a "newer wins" rule would keep it.
   await c.client.indices.putIndexTemplate({ name: template, ...tpl, version: 2 ** 30 } as never);
@@ -178,7 +179,7 @@ describe('against a TLS server whose certificate is not trusted', () => {
 });
 
 test('an upgraded template also brings its mappings to indices that already exist', async () => {
-  const index = `${c.prefix}current`;
+  const index = currentIndex(c.prefix);
   // An index made under an old template that had no mappings at all.
   await c.client.indices.putIndexTemplate({ name: index, index_patterns: [`${index}*`], priority: 200, version: 0, template: {} });
   await c.client.indices.delete({ index });

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
 import { posix } from 'node:path';
 import type { SecretGuard } from '../secrets';
-import type { FileStat, Snapshot } from '../wire';
+import type { Snapshot } from '../wire';
+import type { FileStat } from '@mitra/core/dist/base';
 
 export interface FileReadOptions {
   /** Prepended to the path when reading ("" for this machine). */

@@ -1,7 +1,7 @@
 import { Agent, describe, type AgentStatus } from '@mitra/beats';
 import { AGENT_FLAGS, UsageError } from '@mitra/core/dist/base';
 import { CONNECTION_HELP, connectionFlags, parseFlags, type ConnectionValues } from '../flags';
-import { printJson, stdio, type Command } from '../command';
+import { printJson, stdio, type Command } from '../output';
 
 export const agentCommand: Command = {
   name: 'agent',

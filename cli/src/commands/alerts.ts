@@ -22,11 +22,11 @@ import {
   type EvaluatorOptions,
   type IndexScope,
 } from '@mitra/core';
-import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
-import { printJson, stdio, type Command } from '../command';
+import { CONNECTION_HELP, withCluster } from '../args';
+import { defineCommand, printJson, stdio } from '../command';
 import { footer, table } from '../format';
 
-export const alertsCommand: Command = {
+export const alertsCommand = defineCommand({
   name: 'alerts',
   summary: 'alert rules over saved searches: create, evaluate once or on a schedule, history',
   usage: `usage: mitra alerts list
@@ -49,12 +49,7 @@ query, condition}, 3 tries with backoff). Rule state lives in Elasticsearch, so 
 restarted evaluator never fires the same transition twice.
 
 ${CONNECTION_HELP}`,
-  async run(argv) {
-    const { values, positionals } = parseCommand('alerts', argv);
-    if (values.help) {
-      stdio.out(this.usage);
-      return 0;
-    }
+  async run(values, positionals) {
     const [action, name, ...extra] = positionals;
     if (!action)
       throw new UsageError('alerts needs an action: list, get, create, update, delete, eval, run or history; see mitra alerts --help');
@@ -62,11 +57,10 @@ ${CONNECTION_HELP}`,
     if (extra.length) throw new UsageError(`alerts ${action}: unexpected argument "${extra[0]}"`);
     if (action === 'run' && !values.every) throw new UsageError('alerts run needs --every, e.g. mitra alerts run --every 60s');
     const every = action === 'run' ? parseInterval(values.every!, '--every') : undefined;
-    const { connection, prefix, file } = await openCluster(values);
-    const scope: IndexScope = { client: connection.client, prefix };
-    const delivery: EvaluatorOptions = { webhooks: webhookPolicy(file.webhooks, values.config), log: stdio.err };
-    const out = (v: unknown, text: () => void) => (values.json ? printJson(v) : text());
-    try {
+    return withCluster(values, async ({ connection, prefix, file }) => {
+      const scope: IndexScope = { client: connection.client, prefix };
+      const delivery: EvaluatorOptions = { webhooks: webhookPolicy(file.webhooks, values.config), log: stdio.err };
+      const out = (v: unknown, text: () => void) => (values.json ? printJson(v) : text());
       return await explained(scope, async () => {
         switch (action) {
           case 'list': {
@@ -125,11 +119,9 @@ ${CONNECTION_HELP}`,
             throw new UsageError(`alerts: unknown action "${action}": use list, get, create, update, delete, eval, run or history`);
         }
       });
-    } finally {
-      await connection.client.close();
-    }
+    });
   },
-};
+});
 
 type Values = CommandValues<'alerts'>;
 

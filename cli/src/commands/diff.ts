@@ -1,11 +1,10 @@
 import { diffHosts, diffVersions, explained, parseVersionRef, UsageError, type DiffResult, type IndexScope } from '@mitra/core';
-import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
-import { printJson, stdio, type Command } from '../command';
-import { attachRelativeTimes } from '../time-flags';
+import { CONNECTION_HELP, withCluster } from '../args';
+import { defineCommand, printJson, stdio } from '../command';
 
 const isId = (s: string) => /^[0-9a-f]{64}$/.test(s);
 
-export const diffCommand: Command = {
+export const diffCommand = defineCommand({
   name: 'diff',
   summary: 'unified diff between two versions of a file, or two hosts’ copies',
   usage: `usage: mitra diff HOST PATH --from T [--to T]  two versions of PATH on HOST (--to defaults to now)
@@ -19,29 +18,22 @@ version ids (64 hex digits, as mitra history lists them). Prints a unified diff
 (3 lines of context). Exit 0 when identical, 1 when different (like diff(1)).
 
 ${CONNECTION_HELP}`,
-  async run(argv) {
-    const { values, positionals } = parseCommand('diff', attachRelativeTimes(argv, ['--from', '--to']));
-    if (values.help) {
-      stdio.out(this.usage);
-      return 0;
-    }
+  times: ['--from', '--to'],
+  async run(values, positionals) {
     // --from/--to are checked refs; the positional forms below take them as text.
     const text = (ref?: { id: string } | { at: string }) => (ref === undefined ? undefined : 'id' in ref ? ref.id : ref.at);
     const flags = { hosts: values.hosts, against: values.against, from: text(values.from), to: text(values.to) };
     const request = plan(withFlags(positionals, flags), flags.hosts);
-    const { connection, prefix } = await openCluster(values);
-    const scope: IndexScope = { client: connection.client, prefix };
-    try {
+    return withCluster(values, async ({ connection, prefix }) => {
+      const scope: IndexScope = { client: connection.client, prefix };
       const res = await explained(scope, () => request(scope));
       if (values.json) printJson(res);
       else if (res.identical) stdio.err(`identical: ${res.from.label} and ${res.to.label}`);
       else process.stdout.write(res.diff || `--- ${res.from.label} (${res.from.state})\n+++ ${res.to.label} (${res.to.state})\n`);
       return res.identical ? 0 : 1;
-    } finally {
-      await connection.client.close();
-    }
+    });
   },
-};
+});
 
 /** --from/--to/--against are the flag spelling of the positional forms; mixing both is ambiguous. */
 function withFlags(args: string[], flags: { from?: string; to?: string; against?: string; hosts?: boolean }): string[] {

@@ -1,9 +1,8 @@
 import { contentAt, getSnapshot, UsageError } from '@mitra/core';
-import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
-import { attachRelativeTimes } from '../time-flags';
-import { printJson, stdio, type Command } from '../command';
+import { CONNECTION_HELP, withCluster } from '../args';
+import { defineCommand, printJson, stdio } from '../command';
 
-export const getCommand: Command = {
+export const getCommand = defineCommand({
   name: 'get',
   summary: "print a host's file: current content, or as of a past time",
   usage: `usage: mitra get HOST PATH [--at T] [--json]
@@ -14,17 +13,12 @@ sha256(HOST_PATH)), or with --at T (ISO or -2h) the version recorded at or befor
 snapshot, or the file was not present then.
 
 ${CONNECTION_HELP}`,
-  async run(argv) {
-    const { values, positionals } = parseCommand('get', attachRelativeTimes(argv, ['--at']));
-    if (values.help) {
-      stdio.out(this.usage);
-      return 0;
-    }
+  times: ['--at'],
+  async run(values, positionals) {
     if (positionals.length !== 2) throw new UsageError('get needs a host and a path, e.g. mitra get web-01 /etc/hosts');
     const [host, path] = positionals;
     const { at } = values;
-    const { connection, prefix } = await openCluster(values);
-    try {
+    return withCluster(values, async ({ connection, prefix }) => {
       if (at) return await printAt({ client: connection.client, prefix }, host, path, at, values.json);
       const result = await getSnapshot(connection.client, prefix, { host, path });
       if (values.json) printJson(result);
@@ -41,11 +35,9 @@ ${CONNECTION_HELP}`,
       }
       if (!values.json) process.stdout.write(doc.content);
       return 0;
-    } finally {
-      await connection.client.close();
-    }
+    });
   },
-};
+});
 
 async function printAt(
   scope: Parameters<typeof contentAt>[0],

@@ -1,10 +1,9 @@
 import { contentAt, explained, listVersions, series, UsageError, type IndexScope } from '@mitra/core';
-import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
-import { printJson, stdio, type Command } from '../command';
+import { CONNECTION_HELP, withCluster } from '../args';
+import { defineCommand, printJson, stdio } from '../command';
 import { footer, shortHash, table } from '../format';
-import { attachRelativeTimes } from '../time-flags';
 
-export const historyCommand: Command = {
+export const historyCommand = defineCommand({
   name: 'history',
   summary: "a file's versions on a host, its content at a time, or a /proc series",
   usage: `usage: mitra history HOST PATH [--from T] [--to T] [--page N] [--size N] [--json]
@@ -22,12 +21,8 @@ observations come back raw, exactly as ingested; more are averaged per time buck
 Times: ISO-8601, now, or relative like -2h. Exit 1 when there is nothing to show.
 
 ${CONNECTION_HELP}`,
-  async run(argv) {
-    const { values, positionals } = parseCommand('history', attachRelativeTimes(argv, ['--at', '--from', '--to']));
-    if (values.help) {
-      stdio.out(this.usage);
-      return 0;
-    }
+  times: ['--at', '--from', '--to'],
+  async run(values, positionals) {
     const expected = values.series ? 1 : 2;
     if (positionals.length !== expected) {
       throw new UsageError(
@@ -39,19 +34,16 @@ ${CONNECTION_HELP}`,
     const [host, path] = positionals;
     const { from, to, at, page, size } = values;
     const maxPoints = values['max-points'];
-    const { connection, prefix } = await openCluster(values);
-    const scope: IndexScope = { client: connection.client, prefix };
-    try {
+    return withCluster(values, async ({ connection, prefix }) => {
+      const scope: IndexScope = { client: connection.client, prefix };
       return await explained(scope, () => {
         if (values.series) return printSeries(scope, { host, field: values.series, from, to, maxPoints }, values.json);
         if (at) return printContent(scope, { host, path, at }, values.json);
         return printVersions(scope, { host, path, from, to, page, size }, values.json);
       });
-    } finally {
-      await connection.client.close();
-    }
+    });
   },
-};
+});
 
 async function printVersions(scope: IndexScope, q: Parameters<typeof listVersions>[1], json?: boolean): Promise<number> {
   const res = await listVersions(scope, q);

@@ -1,8 +1,8 @@
 import { currentStateId, UsageError } from '@mitra/core';
-import { parseCommand } from '../args';
-import { printJson, stdio, type Command } from '../command';
+import {} from '../args';
+import { defineCommand, printJson, stdio } from '../command';
 
-export const idCommand: Command = {
+export const idCommand = defineCommand({
   name: 'id',
   summary: 'print the current-state document id of HOST PATH (offline)',
   usage: `usage: mitra id HOST PATH [--json]
@@ -11,12 +11,7 @@ Prints sha256(HOST + "_" + PATH), the _id of the host's current-state document f
 PATH, as the original Mitra computed it. Needs no cluster (connection flags are
 accepted and ignored):
   curl "$ES/mitra-current/_doc/$(mitra id web-01 /etc/hosts)"`,
-  async run(argv) {
-    const { values, positionals } = parseCommand('id', argv);
-    if (values.help) {
-      stdio.out(this.usage);
-      return 0;
-    }
+  async run(values, positionals) {
     if (positionals.length !== 2) throw new UsageError('id needs a host and a path, e.g. mitra id web-01 /etc/hosts');
     const [host, path] = positionals;
     const id = currentStateId(host, path);
@@ -24,4 +19,4 @@ accepted and ignored):
     else stdio.out(id);
     return 0;
   },
-};
+});

@@ -16,12 +16,11 @@ import {
   type IndexScope,
   type PatternThresholds,
 } from '@mitra/core';
-import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
-import { printJson, stdio, type Command } from '../command';
+import { CONNECTION_HELP, withCluster } from '../args';
+import { defineCommand, printJson, stdio } from '../command';
 import { table } from '../format';
-import { attachRelativeTimes } from '../time-flags';
 
-export const incidentCommand: Command = {
+export const incidentCommand = defineCommand({
   name: 'incident',
   summary: 'what memory did on a host in a window (page cache, watermarks, fragmentation, reclaim), or which hosts did the same',
   usage: `usage: mitra incident HOST --from T --to T [--order K] [--cache-drop F] [--anon-bound F] [--json]
@@ -47,12 +46,8 @@ Times: ISO-8601, now, or relative like -2h. Exit 1 when there is nothing to read
 (fewer than two meminfo observations; --fleet: no host with the pattern).
 
 ${CONNECTION_HELP}`,
-  async run(argv) {
-    const { values, positionals } = parseCommand('incident', attachRelativeTimes(argv, ['--from', '--to']));
-    if (values.help) {
-      stdio.out(this.usage);
-      return 0;
-    }
+  times: ['--from', '--to'],
+  async run(values, positionals) {
     if (values['prune-samples'] !== undefined) return prune(values['prune-samples'], values);
     if (values.fleet ? positionals.length !== 0 : positionals.length !== 1) {
       throw new UsageError(
@@ -71,24 +66,20 @@ ${CONNECTION_HELP}`,
       anonBound: values['anon-bound'] === undefined ? DEFAULT_THRESHOLDS.anonBound : parseFraction(values['anon-bound'], '--anon-bound'),
     };
     const order = values.order ?? DEFAULT_ORDER;
-    const { connection, prefix } = await openCluster(values);
-    const scope: IndexScope = { client: connection.client, prefix };
-    try {
+    return withCluster(values, async ({ connection, prefix }) => {
+      const scope: IndexScope = { client: connection.client, prefix };
       return await explained(scope, async () => {
         if (values.fleet) return printFleet(await fleetIncident(scope, { from, to, thresholds }), values.json);
         return printReport(await incidentReport(scope, { host: positionals[0], from, to, order, thresholds }), values.json);
       });
-    } finally {
-      await connection.client.close();
-    }
+    });
   },
-};
+});
 
-async function prune(text: string, values: Parameters<typeof openCluster>[0] & { json?: boolean }): Promise<number> {
+async function prune(text: string, values: Parameters<typeof withCluster>[0] & { json?: boolean }): Promise<number> {
   const keepMs = parseInterval(text, '--prune-samples');
-  const { connection, prefix } = await openCluster(values);
-  const scope: IndexScope = { client: connection.client, prefix };
-  try {
+  return withCluster(values, async ({ connection, prefix }) => {
+    const scope: IndexScope = { client: connection.client, prefix };
     const res = await explained(scope, () => pruneSamples(scope, keepMs));
     if (values.json) printJson(res);
     else
@@ -96,9 +87,7 @@ async function prune(text: string, values: Parameters<typeof openCluster>[0] & {
         `deleted ${res.deleted.length} sample index(es)${res.deleted.length ? `: ${res.deleted.join(', ')}` : ''}; kept ${res.kept.length}`,
       );
     return 0;
-  } finally {
-    await connection.client.close();
-  }
+  });
 }
 
 const n = (v: number): string => Math.round(v).toLocaleString('en-US');

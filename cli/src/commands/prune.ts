@@ -1,8 +1,8 @@
 import { explainError, pruneHistory, pruneSummary, resolveRetention } from '@mitra/core';
-import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
-import { printJson, stdio, type Command } from '../command';
+import { CONNECTION_HELP, withCluster } from '../args';
+import { defineCommand, printJson, stdio } from '../command';
 
-export const pruneCommand: Command = {
+export const pruneCommand = defineCommand({
   name: 'prune',
   summary: 'delete daily history indices older than the retention (default 90d)',
   usage: `usage: mitra prune [--retention 90d] [--dry-run] [--es URL] [--prefix P] [-c runner.yaml] [--json]
@@ -18,27 +18,23 @@ it every hour. Prints one summary line.
 --dry-run      list what would be deleted, delete nothing
 
 ${CONNECTION_HELP}`,
-  async run(argv) {
-    const { values } = parseCommand('prune', argv);
-    if (values.help) {
-      stdio.out(this.usage);
+  async run(values) {
+    return withCluster(values, async ({ connection, prefix, file }) => {
+      const days = resolveRetention(values.retention, file);
+      if (days === undefined) {
+        stdio.out(`prune: retention is off for prefix "${prefix}": nothing to do`);
+        return 0;
+      }
+      const dryRun = Boolean(values['dry-run']);
+      const result = await pruneHistory(connection.client, prefix, days, { dryRun }).catch((e: unknown) => {
+        throw explainError(e, connection.url);
+      });
+      if (values.json) printJson({ prefix, retention_days: days, ...result });
+      else {
+        if (dryRun) for (const d of result.deleted) stdio.out(`  would delete ${d.index}`);
+        stdio.out(pruneSummary(prefix, days, result));
+      }
       return 0;
-    }
-    const { connection, prefix, file } = await openCluster(values);
-    const days = resolveRetention(values.retention, file);
-    if (days === undefined) {
-      stdio.out(`prune: retention is off for prefix "${prefix}": nothing to do`);
-      return 0;
-    }
-    const dryRun = Boolean(values['dry-run']);
-    const result = await pruneHistory(connection.client, prefix, days, { dryRun }).catch((e: unknown) => {
-      throw explainError(e, connection.url);
     });
-    if (values.json) printJson({ prefix, retention_days: days, ...result });
-    else {
-      if (dryRun) for (const d of result.deleted) stdio.out(`  would delete ${d.index}`);
-      stdio.out(pruneSummary(prefix, days, result));
-    }
-    return 0;
   },
-};
+});

@@ -13,11 +13,11 @@ import {
   UsageError,
   type IndexScope,
 } from '@mitra/core';
-import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
-import { printJson, stdio, type Command } from '../command';
+import { CONNECTION_HELP, withCluster } from '../args';
+import { defineCommand, printJson, stdio } from '../command';
 import { footer, table } from '../format';
 
-export const savedCommand: Command = {
+export const savedCommand = defineCommand({
   name: 'saved',
   summary: 'saved searches: named, parameterised queries stored in Elasticsearch',
   usage: `usage: mitra saved list
@@ -37,21 +37,15 @@ A parameter value may hold {{var}} placeholders, filled by run --var var=value, 
 run prints the matching hosts (--json: the whole answer); exit 1 when nothing matches.
 
 ${CONNECTION_HELP}`,
-  async run(argv) {
-    const { values, positionals } = parseCommand('saved', argv);
-    if (values.help) {
-      stdio.out(this.usage);
-      return 0;
-    }
+  async run(values, positionals) {
     const [action, name, ...extra] = positionals;
     if (!action) throw new UsageError('saved needs an action: list, get, create, update, delete or run; see mitra saved --help');
     if (action !== 'list' && !name) throw new UsageError(`saved ${action} needs a name, e.g. mitra saved ${action} my-search`);
     if (extra.length) throw new UsageError(`saved ${action}: unexpected argument "${extra[0]}"`);
     const params = paramsFrom(values.param, values.params);
-    const { connection, prefix } = await openCluster(values);
-    const scope: IndexScope = { client: connection.client, prefix };
-    const out = (v: unknown, text: () => void) => (values.json ? printJson(v) : text());
-    try {
+    return withCluster(values, async ({ connection, prefix }) => {
+      const scope: IndexScope = { client: connection.client, prefix };
+      const out = (v: unknown, text: () => void) => (values.json ? printJson(v) : text());
       return await explained(scope, async () => {
         switch (action) {
           case 'list': {
@@ -99,11 +93,9 @@ ${CONNECTION_HELP}`,
             throw new UsageError(`saved: unknown action "${action}": use list, get, create, update, delete or run`);
         }
       });
-    } finally {
-      await connection.client.close();
-    }
+    });
   },
-};
+});
 
 /** --param key=value pairs or --params '{"key": ...}'; undefined when neither is given. */
 function paramsFrom(pairs: string[] | undefined, json: string | undefined): Record<string, unknown> | undefined {

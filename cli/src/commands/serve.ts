@@ -12,15 +12,15 @@ import {
   type RetentionDays,
   type ServeSecurity,
 } from '@mitra/core';
-import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
-import { stdio, type Command } from '../command';
+import { CONNECTION_HELP, withCluster } from '../args';
+import { defineCommand, stdio } from '../command';
 
 /** Shortest token accepted: 128 bits as hex (openssl rand -hex 32 gives 64 characters). */
 const MIN_TOKEN_LENGTH = 32;
 /** How often serve prunes history past retention (clusters without ILM/ISM need it; it is harmless with them). */
 const PRUNE_EVERY_MS = 3_600_000;
 
-export const serveCommand: Command = {
+export const serveCommand = defineCommand({
   name: 'serve',
   summary: 'serve the HTTP API (/api/mitra/...) on 127.0.0.1',
   usage: `usage: mitra serve [--port 5601] [--host 127.0.0.1] [--allow-host NAME ...]
@@ -47,48 +47,43 @@ header, and are refused from other origins. Webhook targets follow the config
 file's webhooks: block (https, public addresses only by default).
 
 ${CONNECTION_HELP}`,
-  async run(argv) {
-    const { values } = parseCommand('serve', argv);
-    if (values.help) {
-      stdio.out(this.usage);
-      return 0;
-    }
+  async run(values) {
     const port = values.port ?? 5601;
     const host = values.host ?? '127.0.0.1';
     const ui = values.ui === undefined ? standaloneApp() : uiFolder(values.ui);
     const security = serveSecurity(host, values);
-    const { connection, prefix, file } = await openCluster(values);
-    const webhooks = webhookPolicy(file.webhooks, values.config);
-    const retention = resolveRetention(values.retention, file);
-    const server = createApiServer({
-      ctx: { client: connection.client, prefix, log: stdio.err, webhooks },
-      security: { ...security, rootClient: connection.client },
-      staticDir: ui,
-      log: stdio.out,
+    return withCluster(values, async ({ connection, prefix, file }) => {
+      const webhooks = webhookPolicy(file.webhooks, values.config);
+      const retention = resolveRetention(values.retention, file);
+      const server = createApiServer({
+        ctx: { client: connection.client, prefix, log: stdio.err, webhooks },
+        security: { ...security, rootClient: connection.client },
+        staticDir: ui,
+        log: stdio.out,
+      });
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', (e: NodeJS.ErrnoException) =>
+          reject(new UsageError(`cannot listen on ${host}:${port} (${e.code ?? e.message}): pick another --port or --host`)),
+        );
+        server.listen(port, host, () => resolve());
+      });
+      const address = server.address();
+      const shown = typeof address === 'object' && address ? `${address.address}:${address.port}` : `${host}:${port}`;
+      stdio.err(`mitra serve: http://${shown}/api/mitra (cluster ${connection.url}, prefix "${prefix}", auth ${authText(security)})`);
+      const stopPruning = schedulePrune(connection.client, prefix, retention);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          stopPruning();
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      return 0;
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (e: NodeJS.ErrnoException) =>
-        reject(new UsageError(`cannot listen on ${host}:${port} (${e.code ?? e.message}): pick another --port or --host`)),
-      );
-      server.listen(port, host, () => resolve());
-    });
-    const address = server.address();
-    const shown = typeof address === 'object' && address ? `${address.address}:${address.port}` : `${host}:${port}`;
-    stdio.err(`mitra serve: http://${shown}/api/mitra (cluster ${connection.url}, prefix "${prefix}", auth ${authText(security)})`);
-    const stopPruning = schedulePrune(connection.client, prefix, retention);
-    await new Promise<void>((resolve) => {
-      const stop = () => {
-        stopPruning();
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
-    await connection.client.close();
-    return 0;
   },
-};
+});
 
 /** Prunes now and every hour; a failed run is logged and retried at the next one. Returns the canceller. */
 function schedulePrune(client: Parameters<typeof pruneHistory>[0], prefix: string, days: RetentionDays): () => void {

@@ -1,9 +1,9 @@
 import { explainError, resolveRetention } from '@mitra/core';
 import { installAssets, type ClusterSettings, type InstallResult } from '@mitra/ingest-pipelines';
-import { CONNECTION_HELP, openCluster, parseCommand } from '../args';
-import { printJson, stdio, type Command } from '../command';
+import { CONNECTION_HELP, withCluster } from '../args';
+import { defineCommand, printJson, stdio } from '../command';
 
-export const setupCommand: Command = {
+export const setupCommand = defineCommand({
   name: 'setup',
   summary: 'install or upgrade index templates and ingest pipelines (idempotent)',
   usage: `usage: mitra setup [--es URL] [--prefix P] [--retention 90d|off] [-c runner.yaml] [--json]
@@ -18,46 +18,42 @@ Indices get 1 replica when the cluster has more than one data node, 0 otherwise.
                policy on OpenSearch with ISM; elsewhere mitra prune applies it.
 
 ${CONNECTION_HELP}`,
-  async run(argv) {
-    const { values } = parseCommand('setup', argv);
-    if (values.help) {
-      stdio.out(this.usage);
-      return 0;
-    }
-    const { connection, prefix, file } = await openCluster(values);
-    const retentionDays = resolveRetention(values.retention, file);
-    let settings: ClusterSettings | undefined;
-    const results = await installAssets(connection.client, prefix, values.json ? undefined : (r) => stdio.out(describe(r)), {
-      retentionDays,
-      onSettings: (s) => (settings = s),
-    }).catch((e: unknown) => {
-      // A refused request (403: the user may not manage templates) gets the one-line explanation too.
-      throw explainError(e, connection.url);
-    });
-    const skipped = results.filter((r) => r.action === 'skipped');
-    if (values.json) {
-      printJson({ url: connection.url, server: connection.server, mode: connection.mode, prefix, assets: results, settings });
-    } else {
-      if (settings) {
-        stdio.out(`  replicas  ${settings.replicas} (${settings.dataNodes} data node${settings.dataNodes === 1 ? '' : 's'})`);
-        stdio.out(`  ${settings.lifecycle.note}`);
-      }
-      const counts = countBy(results.map((r) => r.action));
-      stdio.out(
-        `setup: ${connection.url} (${connection.server.distribution} ${connection.server.version}, ${connection.mode} mode), prefix "${prefix}": ${Object.entries(
-          counts,
-        )
-          .map(([k, n]) => `${n} ${k}`)
-          .join(', ')}`,
-      );
-      if (skipped.length)
-        stdio.err(
-          `setup: ${skipped.length} asset(s) skipped: this cluster cannot run them (see reasons above); ship through a cluster with ingest-common and painless`,
+  async run(values) {
+    return withCluster(values, async ({ connection, prefix, file }) => {
+      const retentionDays = resolveRetention(values.retention, file);
+      let settings: ClusterSettings | undefined;
+      const results = await installAssets(connection.client, prefix, values.json ? undefined : (r) => stdio.out(describe(r)), {
+        retentionDays,
+        onSettings: (s) => (settings = s),
+      }).catch((e: unknown) => {
+        // A refused request (403: the user may not manage templates) gets the one-line explanation too.
+        throw explainError(e, connection.url);
+      });
+      const skipped = results.filter((r) => r.action === 'skipped');
+      if (values.json) {
+        printJson({ url: connection.url, server: connection.server, mode: connection.mode, prefix, assets: results, settings });
+      } else {
+        if (settings) {
+          stdio.out(`  replicas  ${settings.replicas} (${settings.dataNodes} data node${settings.dataNodes === 1 ? '' : 's'})`);
+          stdio.out(`  ${settings.lifecycle.note}`);
+        }
+        const counts = countBy(results.map((r) => r.action));
+        stdio.out(
+          `setup: ${connection.url} (${connection.server.distribution} ${connection.server.version}, ${connection.mode} mode), prefix "${prefix}": ${Object.entries(
+            counts,
+          )
+            .map(([k, n]) => `${n} ${k}`)
+            .join(', ')}`,
         );
-    }
-    return 0;
+        if (skipped.length)
+          stdio.err(
+            `setup: ${skipped.length} asset(s) skipped: this cluster cannot run them (see reasons above); ship through a cluster with ingest-common and painless`,
+          );
+      }
+      return 0;
+    });
   },
-};
+});
 
 function describe(r: InstallResult): string {
   const what = `${r.kind === 'pipeline' ? 'pipeline' : 'index template'} ${r.id}`;

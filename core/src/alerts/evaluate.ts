@@ -1,11 +1,12 @@
 import { responseStatus } from '../client';
 import { contentHash } from '../ids';
-import { historyIndices, LENIENT, type IndexScope } from '../history/scope';
+import { LENIENT, type IndexScope } from '../history/scope';
 import { queryKind, runQuery } from '../saved/kinds';
 import { substitute } from '../saved/params';
 import { getSaved } from '../saved/store';
 import { runActions, type ActionResult, type AlertNotification, type DeliveryOptions } from './actions';
-import { alertsIndex, listRules, stateIndex, type AlertRule } from './rules';
+import { listRules, type AlertRule } from './rules';
+import { alertsIndex, historyIndices, stateIndex } from '../names';
 
 /** What Elasticsearch remembers about a rule between evaluations (and evaluator restarts). */
 export interface RuleState {

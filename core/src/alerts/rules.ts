@@ -1,5 +1,6 @@
 import { UsageError } from '../errors';
 import type { IndexScope } from '../history/scope';
+import { rulesIndex, stateIndex } from '../names';
 import { checkName, definedFields, namedDocuments } from '../saved/documents';
 import { checkParams } from '../saved/kinds';
 
@@ -36,10 +37,6 @@ export interface AlertRule {
 
 export type AlertRuleInput = Omit<AlertRule, 'created' | 'updated' | 'description' | 'actions' | 'enabled'> &
   Partial<Pick<AlertRule, 'description' | 'actions' | 'enabled'>>;
-
-export const rulesIndex = (prefix: string): string => `${prefix}alert-rules`;
-export const stateIndex = (prefix: string): string => `${prefix}alert-state`;
-export const alertsIndex = (prefix: string): string => `${prefix}alerts`;
 
 const store = (scope: IndexScope) => namedDocuments<AlertRule>(scope, rulesIndex(scope.prefix), 'alert rule', 'mitra alerts');
 

@@ -1,7 +1,7 @@
-export * from './types';
-export * from './errors';
-export * from './router';
-export * from './http';
+export { type ErrorBody, errorResponse } from './errors';
+export { createApiServer } from './http';
+export { API_ROUTES, handleApi, matchRoute } from './router';
+export type { ApiRoute } from './types';
 export { LOOPBACK_NAMES, XSRF_HEADER, type ServeSecurity } from './security';
 export { HOST_PATH_QUERY } from './routes/fleet';
 export { questionRoute, questionRoutes } from './routes/questions';

@@ -1,5 +1,5 @@
 import { checkServer } from '../connection';
-import { clusterUrl } from '../fleet/common';
+import { clusterUrl } from '../client';
 import { errorResponse } from './errors';
 import { alertRoutes } from './routes/alerts';
 import { fleetRoutes } from './routes/fleet';

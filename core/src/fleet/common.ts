@@ -1,10 +1,8 @@
 import type { estypes } from '@elastic/elasticsearch';
-import { responseStatus, type EsResponseError, type MitraClient } from '../client';
+import { clusterUrl, responseStatus, type EsResponseError, type MitraClient } from '../client';
 import { explainError, responseReason } from '../connection';
 import { ClusterError, UsageError } from '../errors';
 import type { FieldRef } from '../schema';
-
-export { currentIndex, historyIndices } from '../history/scope';
 
 /** Paths that hold a package inventory are recognised by their parsed format, not their name. */
 export const INVENTORY_FORMATS = ['dpkg', 'rpm'];
@@ -25,13 +23,6 @@ export const term = (field: FieldRef, value: string | number): Query => ({ term:
 export const terms = (field: FieldRef, values: string[]): Query => ({ terms: { [field]: values } });
 export const present: Query = term('mitra.state', 'present');
 export const pathIs = (path: string): Query => term('file.path', path);
-
-/** The URL the client talks to, for error messages. */
-export function clusterUrl(client: MitraClient): string {
-  // Kibana's client has no connectionPool (its type omits it): then "the cluster" it is.
-  const pool = (client as { connectionPool?: { connections?: { url?: URL }[] } }).connectionPool;
-  return pool?.connections?.[0]?.url?.origin ?? 'the cluster';
-}
 
 /**
  * Runs a search and turns failures into one-line Mitra errors: a query the

@@ -1,17 +1,8 @@
 import type { MitraClient } from '../client';
 import { UsageError } from '../errors';
 import { currentStateId } from '../ids';
-import {
-  explainSearchError,
-  allCompositeBuckets,
-  currentIndex,
-  maxDate,
-  pathIs,
-  present,
-  search,
-  term,
-  type CompositeBucket,
-} from './common';
+import { explainSearchError, allCompositeBuckets, maxDate, pathIs, present, search, term, type CompositeBucket } from './common';
+import { currentIndex } from '../names';
 
 /**
  * Hosts whose copy of a file differs from a reference: the fleet's majority

@@ -1,7 +1,8 @@
 import type { MitraClient } from '../client';
 import { UsageError } from '../errors';
 import { currentStateId } from '../ids';
-import { currentIndex, explainSearchError } from './common';
+import { explainSearchError } from './common';
+import { currentIndex } from '../names';
 
 /** One host's current snapshot of one path, fetched by its id: sha256(host + "_" + path). */
 export interface GetParams {

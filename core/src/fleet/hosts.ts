@@ -3,7 +3,6 @@ import { UsageError } from '../errors';
 import {
   INVENTORY_FORMATS,
   allCompositeBuckets,
-  currentIndex,
   maxDate,
   page,
   pathIs,
@@ -16,8 +15,9 @@ import {
   type PageParams,
   type Query,
 } from './common';
-import { parseDuration, parseSize } from './parse';
+import { parseDuration, parseSize } from '../parse';
 import { parseVersionRange, satisfies, type VersionConstraint } from './version';
+import { currentIndex } from '../names';
 
 /**
  * Which hosts match a set of conditions, each answered from the current-state

@@ -1,6 +1,5 @@
 // Fleet questions over the current state (and history for `at` searches).
 // Each query is (client, prefix, params) => Promise<result>; every result has asOf and total.
-export { parseSize, parseDuration, parseTime } from './parse';
 export { compareVersions, parseVersionRange, satisfies, type VersionConstraint, type VersionOp } from './version';
 export type { PageParams } from './common';
 export {

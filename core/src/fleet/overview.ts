@@ -1,5 +1,6 @@
 import type { MitraClient } from '../client';
-import { currentIndex, present, search, term } from './common';
+import { present, search, term } from './common';
+import { currentIndex } from '../names';
 
 export interface OverviewBucket {
   value: string;

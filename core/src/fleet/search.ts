@@ -1,17 +1,9 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { MitraClient } from '../client';
 import { UsageError } from '../errors';
-import {
-  allCompositeBuckets,
-  currentIndex,
-  explainSearchError,
-  historyIndices,
-  maxDate,
-  search,
-  type CompositeBucket,
-  type Query,
-} from './common';
-import { parseTime } from './parse';
+import { allCompositeBuckets, explainSearchError, maxDate, search, type CompositeBucket, type Query } from './common';
+import { parseTime } from '../parse';
+import { currentIndex, historyIndices } from '../names';
 
 /**
  * Free Lucene queries (`filename:"/etc/fstab" AND content:ext4`: the original

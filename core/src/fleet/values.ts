@@ -1,6 +1,7 @@
 import type { MitraClient } from '../client';
 import { UsageError } from '../errors';
-import { allCompositeBuckets, currentIndex, lastSeenAgg, maxDate, present, search, term, terms, type Aggs, type Query } from './common';
+import { allCompositeBuckets, lastSeenAgg, maxDate, present, search, term, terms, type Aggs, type Query } from './common';
+import { currentIndex } from '../names';
 
 /**
  * The distribution of one setting (vm.swappiness) across the fleet: value →

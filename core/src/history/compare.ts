@@ -1,9 +1,10 @@
 import { NotFoundError } from '../errors';
 import { currentStateId } from '../ids';
 import { unifiedDiff } from './diff';
-import { currentIndex, lastSeen, sourcePath, type IndexScope } from './scope';
+import { lastSeen, sourcePath, type IndexScope } from './scope';
 import { parseInstant } from './time';
 import { contentAt, versionById, type Version } from './versions';
+import { currentIndex } from '../names';
 
 /** Names one side of a diff: a history version id, or "the file as it was at this instant". */
 export type VersionRef = { id: string } | { at: string };

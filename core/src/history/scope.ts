@@ -1,7 +1,8 @@
-import type { LogLine, MitraClient } from '../client';
+import { clusterUrl, type LogLine, type MitraClient } from '../client';
 import { explainError } from '../connection';
 import { currentStateId } from '../ids';
 import type { FieldRef } from '../schema';
+import { currentIndex } from '../names';
 
 /** What every query needs: a connected client and the index prefix (default `mitra-`). */
 export interface IndexScope {
@@ -10,10 +11,6 @@ export interface IndexScope {
   /** Where diagnostics go (alert evaluations that failed, ...); nothing is written when absent. */
   log?: LogLine;
 }
-
-export const currentIndex = (prefix: string): string => `${prefix}current`;
-/** All daily history indices under a prefix. */
-export const historyIndices = (prefix: string): string => `${prefix}history-*`;
 
 /** Searches that must answer "nothing yet" rather than 404 before the first history index exists. */
 export const LENIENT = { ignore_unavailable: true, allow_no_indices: true } as const;
@@ -47,12 +44,6 @@ export async function lastSeen(scope: IndexScope, host: string, path: string): P
     { ignore: [404] },
   );
   return res.found ? String(sourcePath(res._source, '@timestamp')) : null;
-}
-
-/** The URL the client talks to, for error messages. */
-function clusterUrl(client: MitraClient): string {
-  const pool = (client as { connectionPool?: { connections?: { url?: URL }[] } }).connectionPool;
-  return pool?.connections?.[0]?.url?.origin ?? 'the cluster';
 }
 
 /** Runs cluster work, turning client errors into one-line Mitra errors that name the cluster (for the CLI). */

@@ -1,6 +1,7 @@
 import { UsageError } from '../errors';
 import { isMappedField, type FieldRef } from '../schema';
-import { historyIndices, lastSeen, LENIENT, sourcePath, type IndexScope } from './scope';
+import { lastSeen, LENIENT, sourcePath, type IndexScope } from './scope';
+import { historyIndices } from '../names';
 
 /** The /proc files whose parsed numbers can be read as a series, by field prefix. */
 const SERIES_SOURCES: Record<string, string> = {

@@ -1,15 +1,15 @@
-import { historyIndex, supersedeOperation } from './supersede';
+import { historyIndexAt, supersedeOperation } from './supersede';
 
-describe('historyIndex: the pipeline’s daily index rule', () => {
+describe('historyIndexAt: the pipeline’s daily index rule', () => {
   it('takes the UTC day of the timestamp, whatever its offset; a time without a zone is UTC', () => {
-    expect(historyIndex('mitra-', '2026-10-05T23:59:59.999Z')).toBe('mitra-history-2026.10.05');
-    expect(historyIndex('mitra-', '2026-10-06T00:00:00.000Z')).toBe('mitra-history-2026.10.06');
-    expect(historyIndex('mitra-', '2026-10-05T22:30:00-02:00')).toBe('mitra-history-2026.10.06');
-    expect(historyIndex('mitra-', '2026-10-05T23:30:00')).toBe('mitra-history-2026.10.05');
+    expect(historyIndexAt('mitra-', '2026-10-05T23:59:59.999Z')).toBe('mitra-history-2026.10.05');
+    expect(historyIndexAt('mitra-', '2026-10-06T00:00:00.000Z')).toBe('mitra-history-2026.10.06');
+    expect(historyIndexAt('mitra-', '2026-10-05T22:30:00-02:00')).toBe('mitra-history-2026.10.06');
+    expect(historyIndexAt('mitra-', '2026-10-05T23:30:00')).toBe('mitra-history-2026.10.05');
   });
 
   it('a time that does not parse closes nothing', () => {
-    expect(historyIndex('mitra-', 'yesterday')).toBeUndefined();
+    expect(historyIndexAt('mitra-', 'yesterday')).toBeUndefined();
     expect(
       supersedeOperation('mitra-', { host: 'h', path: '/p', previousAt: 'yesterday', at: '2026-10-06T00:00:00.000Z' }),
     ).toBeUndefined();

@@ -1,4 +1,5 @@
 import { historyId } from '../ids';
+import { historyIndex } from '../names';
 
 /**
  * Version validity on history documents. Each history document is one version
@@ -22,13 +23,13 @@ export const OPEN_UNTIL = '9999-12-31T23:59:59.999Z';
  * the UTC day of its @timestamp (the rule the snapshot pipeline applies, and
  * retention's historyIndexDay reads back). Undefined for a time that does not parse.
  */
-export function historyIndex(prefix: string, timestamp: string): string | undefined {
+export function historyIndexAt(prefix: string, timestamp: string): string | undefined {
   // The pipeline reads a time without a zone as UTC; Date would read it as local time.
   const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(timestamp) ? timestamp : `${timestamp}Z`;
   const ms = Date.parse(zoned);
   if (!Number.isFinite(ms)) return undefined;
   const day = new Date(ms).toISOString().slice(0, 10).replace(/-/g, '.');
-  return `${prefix}history-${day}`;
+  return historyIndex(prefix, day);
 }
 
 export interface Supersession {
@@ -46,7 +47,7 @@ export interface Supersession {
  * gone (pruned by retention, never delivered) is a 404 that changes nothing.
  */
 export function supersedeOperation(prefix: string, s: Supersession): [object, object] | undefined {
-  const index = historyIndex(prefix, s.previousAt);
+  const index = historyIndexAt(prefix, s.previousAt);
   if (!index) return undefined;
   return [
     { update: { _index: index, _id: historyId(s.host, s.path, s.previousAt), retry_on_conflict: 3 } },

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors';
-import { parseDuration, parseTime } from '../fleet/parse';
+import { parseDuration, parseTime } from '../parse';
 
 /**
  * Time parameters for history, series and alert schedules, on top of the

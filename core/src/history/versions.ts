@@ -1,6 +1,7 @@
 import type { estypes } from '@elastic/elasticsearch';
 import { NotFoundError, UsageError } from '../errors';
-import { historyIndices, lastSeen, LENIENT, sourcePath, type IndexScope } from './scope';
+import { lastSeen, LENIENT, sourcePath, type IndexScope } from './scope';
+import { historyIndices } from '../names';
 
 /** One stored observation of a file, without its content. */
 export interface Version {

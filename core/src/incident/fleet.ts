@@ -1,10 +1,11 @@
-import { historyIndices, sourcePath, type IndexScope } from '../history/scope';
+import { sourcePath, type IndexScope } from '../history/scope';
 import { checkThresholds, checkWindow } from './incident';
 import { readMemory, type Move } from './memory';
-import { readAll, samplesIndices } from './read';
+import { readAll } from './read';
 import { readKernel, readSettings } from './settings';
 import type { Observation } from './types';
 import { DEFAULT_THRESHOLDS, isCacheEviction, type PatternThresholds } from './verdict';
+import { historyIndices, samplesIndices } from '../names';
 
 /** A fleet-wide window reads more documents than one host's, but still only three numbers each. */
 const FLEET_MAX_DOCUMENTS = 1_000_000;

@@ -1,9 +1,7 @@
 import { UsageError } from '../errors';
-import { historyIndices, LENIENT, sourcePath, type IndexScope } from '../history/scope';
+import { LENIENT, sourcePath, type IndexScope } from '../history/scope';
+import { historyIndices, samplesIndices } from '../names';
 import { MEMORY_PATHS, type MemoryFile, type Observation, type Observations, type PerZone } from './types';
-
-/** Daily indices of compact memory samples (numbers only), written by the `<prefix>sample` pipeline. */
-export const samplesIndices = (prefix: string): string => `${prefix}samples-*`;
 
 /** A window is read whole; past this many documents the answer would be slow and huge, so the caller narrows it. */
 export const MAX_DOCUMENTS = 50_000;

@@ -1,5 +1,6 @@
 import type { IndexScope } from '../history/scope';
 import { UsageError } from '../errors';
+import { samplesIndices } from '../names';
 
 /**
  * Retention of the memory samples: they live in daily indices
@@ -8,7 +9,7 @@ import { UsageError } from '../errors';
  */
 export async function pruneSamples(scope: IndexScope, keepMs: number, now = new Date()): Promise<{ deleted: string[]; kept: string[] }> {
   if (!(keepMs >= 86_400_000)) throw new UsageError('samples are kept at least one day: use a retention of 1d or more, e.g. 14d');
-  const res = await scope.client.indices.get({ index: `${scope.prefix}samples-*`, allow_no_indices: true, ignore_unavailable: true });
+  const res = await scope.client.indices.get({ index: samplesIndices(scope.prefix), allow_no_indices: true, ignore_unavailable: true });
   const cutoff = now.getTime() - keepMs;
   const deleted: string[] = [];
   const kept: string[] = [];

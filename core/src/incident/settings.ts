@@ -1,6 +1,7 @@
 import { currentStateId } from '../ids';
-import { currentIndex, historyIndices, LENIENT, sourcePath, type IndexScope } from '../history/scope';
+import { LENIENT, sourcePath, type IndexScope } from '../history/scope';
 import type { Window } from './read';
+import { currentIndex, historyIndices } from '../names';
 
 /** The live settings that change how memory pressure reads: reclaim balance, reserves, writeback. */
 export const MEMORY_SETTINGS = /^vm\.(swappiness|min_free_kbytes|watermark_scale_factor|zone_reclaim_mode|vfs_cache_pressure|dirty_\w+)$/;

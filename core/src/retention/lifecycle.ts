@@ -1,5 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import { responseStatus } from '../client';
+import { historyIndices, lifecyclePolicyId } from '../names';
 import { formatRetention, type RetentionDays } from './retention';
 
 /**
@@ -29,8 +30,6 @@ export interface LifecycleResult {
 }
 
 type LifecycleClient = Pick<Client, 'transport'>;
-
-export const lifecyclePolicyId = (prefix: string): string => `${prefix}history-retention`;
 
 async function request(client: LifecycleClient, method: string, path: string, body?: unknown, querystring?: Record<string, unknown>) {
   return client.transport.request({ method, path, body, querystring } as never, { meta: true } as never) as Promise<{
@@ -98,7 +97,7 @@ export async function applyLifecycle(client: LifecycleClient, prefix: string, da
 async function installLifecycle(client: LifecycleClient, prefix: string, days: RetentionDays): Promise<LifecycleResult> {
   const kind = await detectLifecycle(client);
   const policy = lifecyclePolicyId(prefix);
-  const history = `${prefix}history-*`;
+  const history = historyIndices(prefix);
   if (kind === 'none') {
     return {
       kind,

@@ -1,4 +1,5 @@
 import type { Client } from '@elastic/elasticsearch';
+import { historyIndices } from '../names';
 import { expired, historyIndexDay } from './retention';
 
 /** What prune needs of the client: list the history indices, delete some. */
@@ -32,7 +33,7 @@ export async function pruneHistory(
   { dryRun = false, now = new Date() }: { dryRun?: boolean; now?: Date } = {},
 ): Promise<PruneResult> {
   const rows = await client.cat.indices({
-    index: `${prefix}history-*`,
+    index: historyIndices(prefix),
     format: 'json',
     h: 'index,store.size',
     bytes: 'b',

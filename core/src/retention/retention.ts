@@ -1,4 +1,5 @@
 import { UsageError } from '../errors';
+import { historyIndex } from '../names';
 
 /**
  * How long daily history is kept. One owner for the setting: `--retention`,
@@ -47,7 +48,7 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * `mitra-`'s), the current-state index, a reindexed copy with a suffix.
  */
 export function historyIndexDay(prefix: string, index: string): Date | undefined {
-  const m = new RegExp(`^${escapeRegExp(prefix)}history-(\\d{4})\\.(\\d{2})\\.(\\d{2})$`).exec(index);
+  const m = new RegExp(`^${escapeRegExp(historyIndex(prefix, ''))}(\\d{4})\\.(\\d{2})\\.(\\d{2})$`).exec(index);
   if (!m) return undefined;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const day = new Date(Date.UTC(y, mo - 1, d));

@@ -1,4 +1,3 @@
-export * from './documents';
-export * from './kinds';
-export * from './params';
-export * from './store';
+export { checkParams, QUERY_KINDS, queryKind } from './kinds';
+export { parseVars, placeholders } from './params';
+export { createSaved, deleteSaved, getSaved, listSaved, runSaved, type SavedRun, type SavedSearch, updateSaved } from './store';

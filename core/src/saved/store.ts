@@ -1,5 +1,6 @@
 import { UsageError } from '../errors';
 import type { IndexScope } from '../history/scope';
+import { savedIndex } from '../names';
 import { checkName, definedFields, namedDocuments } from './documents';
 import { checkParams, queryKind, runQuery } from './kinds';
 import { substitute } from './params';
@@ -20,8 +21,6 @@ export interface SavedSearchInput {
   kind: string;
   params: Record<string, unknown>;
 }
-
-export const savedIndex = (prefix: string): string => `${prefix}saved-searches`;
 
 const store = (scope: IndexScope) => namedDocuments<SavedSearch>(scope, savedIndex(scope.prefix), 'saved search', 'mitra saved');
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseDuration, parseSize, parseTime } from '../fleet/parse';
+import { parseDuration, parseSize, parseTime } from '../parse';
 
 /**
  * Field builders for the declared input shapes (API query strings, JSON

@@ -1,7 +1,7 @@
 import { API_ROUTES } from '../api/router';
 import { check, cliFlag, queryParam } from './check';
 import { hostsQuestion } from '../questions/hosts';
-import { COMMAND_FLAGS, commandShape, questionCommandShape, type CommandName } from './commands';
+import { COMMAND_FLAGS, commandShape, questionCommandShape, type CommandName } from '../commands';
 import { fieldInfo, int, size, time } from './fields';
 
 describe('declared input shapes', () => {

@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { Client } from '@elastic/elasticsearch';
 import {
   AlertEvaluator,
   connect,
+  type Connection,
   createRule,
   createSaved,
+  currentStateId,
   diffVersions,
   getSnapshot,
   hostsByKernel,
@@ -14,7 +15,8 @@ import {
   runSaved,
   searchSnapshots,
   settingValues,
-  type Connection,
+  snapshotPipeline,
+  type WireInput,
 } from '@mitra/core';
 import { runMitra } from '../support/cli';
 import { testCluster, type TestCluster } from '../support/cluster';
@@ -28,18 +30,10 @@ import type { Credentials } from '@mitra/engine';
  * (_simulate gives each its _index and _id) and indexed into ES 9 as they are;
  * the same fleet questions must get the same answers on both.
  */
-const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 const T1 = '2026-11-20T10:00:00.000Z';
 const T2 = '2026-11-22T08:15:00.000Z';
 
-interface Snapshot {
-  '@timestamp': string;
-  host: { name: string };
-  file: { path: string };
-  mitra: { content: string; target?: 'current' | 'history' };
-}
-
-const snap = (host: string, path: string, content: string, at = T1): Snapshot => ({
+const snap = (host: string, path: string, content: string, at = T1): WireInput => ({
   '@timestamp': at,
   host: { name: host },
   file: { path },
@@ -50,7 +44,7 @@ const procVersion = (release: string) =>
   `Linux version ${release} (buildd@lcy02) (gcc 11.4.0) #101-Ubuntu SMP Tue Nov 14 13:30:08 UTC 2023\n`;
 
 /** Three hosts, built so that every answer below follows from this table. */
-const FLEET: Snapshot[] = [
+const FLEET: WireInput[] = [
   snap('web-1', '/etc/fstab', 'UUID=1b2c / ext4 defaults 0 1\n'),
   snap('web-2', '/etc/fstab', '/dev/sda1 / ext4 errors=remount-ro 0 1\n'),
   snap('db-1', '/etc/fstab', '/dev/vda1 / xfs defaults 0 0\n'),
@@ -116,7 +110,7 @@ test('mitra setup over TLS with an API key installs the templates natively and s
   const pipelines = out.assets.filter((a) => a.kind === 'pipeline');
   expect(templates.length).toBeGreaterThan(0);
   expect(templates.every((a) => a.action === 'installed')).toBe(true);
-  expect(pipelines.map((a) => a.id)).toContain(`${prefix}snapshot`);
+  expect(pipelines.map((a) => a.id)).toContain(snapshotPipeline(prefix));
   for (const p of pipelines) {
     expect([p.id, p.action]).toEqual([p.id, 'skipped']);
     expect(p.reason).toMatch(/No processor type exists with name \[(script|set|grok|kv|split|foreach|fail|pipeline)\]/);
@@ -137,7 +131,7 @@ test('pipeline output from 7.10 indexes into ES 9 as is, and the fleet questions
   });
   expect(bulk.errors).toBe(false);
   // The same ids on both: the original Mitra rule, computed here independently.
-  expect(docs.map((d) => d._id)).toContain(sha256('web-1_/etc/fstab'));
+  expect(docs.map((d) => d._id)).toContain(currentStateId('web-1', '/etc/fstab'));
 
   // The hosts-by-kernel/package queries need the bucket_selector aggregation (the `aggregations` module of
   // every regular ES 9 distribution, absent from the Maven integ-test build): kernels are asked by search here.
@@ -153,7 +147,7 @@ test('pipeline output from 7.10 indexes into ES 9 as is, and the fleet questions
   const on9 = await answers(target.client);
 
   expect(on9.search.hits.map((h) => h.host)).toEqual(['web-1', 'web-2']);
-  expect(on9.search.hits[0].id).toBe(sha256('web-1_/etc/fstab'));
+  expect(on9.search.hits[0].id).toBe(currentStateId('web-1', '/etc/fstab'));
   expect(JSON.stringify(on9.get)).toContain('noatime');
   expect(on9.kernel44.hits.map((h) => h.host)).toEqual(['web-2']);
   expect(on9.kernel515.hits.map((h) => h.host)).toEqual(['db-1', 'web-1']);
@@ -292,7 +286,7 @@ test('retention on ES 9: setup says which lifecycle it found; mitra prune with t
 }, 300_000);
 
 /** The default engine gets the snapshots through its pipeline, as the agent sends them: current, and history for a change. */
-async function shipThroughPipeline(snapshots: Snapshot[]): Promise<void> {
+async function shipThroughPipeline(snapshots: WireInput[]): Promise<void> {
   const res = await source.client.bulk({
     pipeline: source.pipeline,
     refresh: true,
@@ -307,7 +301,7 @@ interface SimulatedDoc {
   _source: Record<string, unknown>;
 }
 
-async function simulate(snapshots: Snapshot[]): Promise<SimulatedDoc[]> {
+async function simulate(snapshots: WireInput[]): Promise<SimulatedDoc[]> {
   const res = await source.client.ingest.simulate({ id: source.pipeline, docs: asSent(snapshots).map((d) => ({ _source: d })) });
   return res.docs.map((d) => {
     const doc = (d as { doc?: SimulatedDoc }).doc;
@@ -316,7 +310,7 @@ async function simulate(snapshots: Snapshot[]): Promise<SimulatedDoc[]> {
   });
 }
 
-const asSent = (snapshots: Snapshot[]): Snapshot[] =>
+const asSent = (snapshots: WireInput[]): WireInput[] =>
   snapshots.flatMap((s) => [
     { ...s, mitra: { ...s.mitra, target: 'current' as const } },
     { ...s, mitra: { ...s.mitra, target: 'history' as const } },

@@ -6,6 +6,7 @@ import { hostsFile, type SimHost } from '../fleet/simulator';
 import { byKernelMajorMinor, containsWord, driftFromMajority, fileAt, fileLargerThan, missingPackage } from '../fleet/truth';
 import { testCluster, type TestCluster } from '../support/cluster';
 import { openBrowser, screenshot, startServe, subj, type Browser, type Served } from './browser';
+import { currentIndex } from '@mitra/core';
 
 /**
  * The Mitra app end to end: `mitra serve` (the real CLI) serving the
@@ -44,7 +45,7 @@ afterAll(async () => {
 
 /** Snapshots through the real pipeline, as an agent sends them: history (a change) and current. */
 async function send(docs: Record<string, unknown>[]) {
-  const operations = docs.flatMap((d) => [{ index: { _index: `${cluster.prefix}current` } }, d]);
+  const operations = docs.flatMap((d) => [{ index: { _index: currentIndex(cluster.prefix) } }, d]);
   const res = await cluster.client.bulk({ pipeline: cluster.pipeline, operations, refresh: true });
   expect(res.errors).toBe(false);
   await cluster.refresh();

@@ -1,7 +1,16 @@
 import { parseArgs } from 'node:util';
 import type { Client } from '@elastic/elasticsearch';
-import { connect, explainError, isMitraError, resolveConnection, resolveIndexConfig, UsageError } from '@mitra/core';
-import { installAssets, snapshotPipeline } from '@mitra/ingest-pipelines';
+import {
+  connect,
+  currentIndex,
+  explainError,
+  isMitraError,
+  resolveConnection,
+  resolveIndexConfig,
+  snapshotPipeline,
+  UsageError,
+} from '@mitra/core';
+import { installAssets } from '@mitra/ingest-pipelines';
 import { hostDocuments, simulateFleet, type FleetOptions, type SimHost } from './simulator';
 
 export interface LoadStats {
@@ -45,7 +54,7 @@ export async function loadFleet(
 
 async function postBulk(client: Client, prefix: string, pipeline: string, docs: Record<string, unknown>[]): Promise<void> {
   // The pipeline sets _index and _id itself; the index named here only has to be valid.
-  const operations = docs.flatMap((d) => [{ index: { _index: `${prefix}current` } }, d]);
+  const operations = docs.flatMap((d) => [{ index: { _index: currentIndex(prefix) } }, d]);
   // Loading test data is not what is measured: give a busy machine (or OpenSearch, slower here) time, and never retry (a
   // timed-out bulk that the client re-sends doubles the load that made it time out).
   const res = await client.bulk({ pipeline, operations }, { requestTimeout: 300_000, maxRetries: 0 });

@@ -1,6 +1,6 @@
 import { DISTRO_WEIGHTS, DISTROS, BASE_PACKAGES, FILLER_WORDS, KERNEL_4_14, KERNEL_4_40, type Distro, type KernelSpec } from './distros';
 import { Random, hostSeed } from './random';
-import { OPEN_UNTIL } from '@mitra/core';
+import { OPEN_UNTIL, type Target } from '@mitra/core';
 
 /**
  * A deterministic simulated fleet. Every host is generated from (seed, index)
@@ -254,7 +254,7 @@ export function hostDocuments(host: SimHost): Record<string, unknown>[] {
   return docs;
 }
 
-function wireDoc(host: SimHost, f: SimFile, v: FileVersion, timestamp: string, target: 'current' | 'history'): Record<string, unknown> {
+function wireDoc(host: SimHost, f: SimFile, v: FileVersion, timestamp: string, target: Target): Record<string, unknown> {
   const mitra: Record<string, unknown> = { target, agent: { version: AGENT_VERSION } };
   const file: Record<string, unknown> = { path: f.path };
   if (target === 'current') mitra.changed_at = v.at;

@@ -1,6 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
-import { connect, resolveConnection, type Connection } from '@mitra/core';
-import { installAssets, snapshotPipeline } from '@mitra/ingest-pipelines';
+import { connect, type Connection, resolveConnection, snapshotPipeline } from '@mitra/core';
+import { installAssets } from '@mitra/ingest-pipelines';
 
 /**
  * One isolated corner of the real engine per test file: its own prefix, so its

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { ordered } from '../api/routes/history';
-import type { Question } from '../questions';
-import { fieldsSpelled, kebabCase } from '../questions/derive';
-import { QUERY_KINDS } from '../saved/kinds';
-import { duration, flag, fraction, freeText, int, list, matching, oneOf, pair, text, time, versionRef } from './fields';
+import { ordered } from './api/routes/history';
+import type { Question } from './questions';
+import { fieldsSpelled, kebabCase } from './questions/derive';
+import { QUERY_KINDS } from './saved/kinds';
+import { duration, flag, fraction, freeText, int, list, matching, oneOf, pair, text, time, versionRef } from './shapes/fields';
 
 /**
  * The flags of every `mitra` command, declared once: the CLI derives its

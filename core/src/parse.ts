@@ -1,4 +1,4 @@
-import { UsageError } from '../errors';
+import { UsageError } from './errors';
 
 /**
  * Parsers for the values users type (CLI flags, HTTP query parameters). Each

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors';
+import { UsageError } from './errors';
 import { parseDuration, parseSize, parseTime } from './parse';
 
 describe('parseSize', () => {

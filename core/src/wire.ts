@@ -1,0 +1,45 @@
+/**
+ * The wire format: one JSON document per snapshot, posted through the
+ * <prefix>snapshot pipeline by the agent (or written as one NDJSON spool line
+ * for Filebeat); tests and benchmarks send the same type.
+ * The pipeline derives _index and _id from host.name, file.path, @timestamp
+ * and mitra.target, so these documents carry everything their id depends on.
+ */
+export type SnapshotState = 'present' | 'missing' | 'too_large' | 'binary' | 'unreadable' | 'refused';
+export type Target = 'current' | 'history';
+
+export interface FileStat {
+  size?: number;
+  mtime?: string;
+  mode?: string;
+  uid?: number;
+  gid?: number;
+  inode?: string;
+  /** Sent by the agent only for too_large files (the pipeline hashes content itself). */
+  hash?: { sha256: string };
+}
+
+export interface WireDoc {
+  '@timestamp': string;
+  host: { name: string; fqdn?: string };
+  file: { path: string } & FileStat;
+  mitra: {
+    content?: string;
+    state: SnapshotState;
+    reason?: string;
+    format?: string;
+    target: Target;
+    changed_at?: string;
+    /** History only: @timestamp of the version this one replaces (beats/src/seal.ts closes it). */
+    supersedes?: string;
+    tags?: string[];
+    agent: { version: string };
+  };
+}
+
+/**
+ * The least any sender must give (Filebeat, curl, a test): the pipeline fills
+ * the rest — `mitra.state` (present when there is content, else missing) and
+ * `mitra.target` (current).
+ */
+export type WireInput = Omit<WireDoc, 'mitra'> & { mitra: Partial<WireDoc['mitra']> };
