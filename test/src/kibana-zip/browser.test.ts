@@ -178,6 +178,8 @@ describe('the plugin bundle from the zip, in a Kibana-shaped page in headless Ch
         description: expect.stringContaining('Mitra fleet query'),
         requiresAppContext: false,
         hasForm: true,
+        // Not valid until its params form has loaded the question catalog it validates against.
+        validatesBeforeForm: false,
         validates: true,
       },
     ]);

@@ -23,6 +23,31 @@ import type {
  * AppMountParameters whose history is a ScopedHistory over the page's URL.
  */
 
+/**
+ * The Rules flyout (triggers_actions_ui rule_form.tsx) renders the rule type's
+ * params form and calls its synchronous `validate` as params change; a form
+ * that loads what it validates against must say "not valid yet" until then.
+ * Here: validate before the form exists, render the form, and validate again
+ * once it has loaded (polled, at most 20 s).
+ */
+async function validatedInFlyout(m: RuleTypeModel): Promise<{ hasForm: boolean; validatesBeforeForm: boolean; validates: boolean }> {
+  const params = { kind: 'hosts', params: { kernel: '4.4' }, threshold: 0 };
+  const valid = () => Object.values(m.validate(params).errors).every((e) => (e as unknown[]).length === 0);
+  const validatesBeforeForm = valid();
+  const hasForm = typeof m.ruleParamsExpression === 'function';
+  if (!hasForm) return { hasForm, validatesBeforeForm, validates: valid() };
+  const { React, ReactDom } = window.__kbnSharedDeps__ as { React: typeof import('react'); ReactDom: typeof import('react-dom') };
+  const host = document.createElement('div');
+  document.body.appendChild(host);
+  const props = { ruleParams: { ...params }, ruleInterval: '1m', setRuleParams: () => {}, errors: {} };
+  ReactDom.render(React.createElement(m.ruleParamsExpression as never, props as never), host);
+  for (let waited = 0; !valid() && waited < 20_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+  const validates = valid();
+  ReactDom.unmountComponentAtNode(host);
+  host.remove();
+  return { hasForm, validatesBeforeForm, validates };
+}
+
 /** Kibana's theme$ is a BehaviorSubject: a subscriber gets the current theme at once. */
 function behavior<T>(value: T): Observable<T> {
   return {
@@ -88,7 +113,14 @@ async function fetchJson<T>(path: string, options: HttpFetchOptions = {}): Promi
 
 export interface HarnessState {
   apps: string[];
-  ruleTypes: { id: string; description: string; requiresAppContext: boolean; hasForm: boolean; validates: boolean }[];
+  ruleTypes: {
+    id: string;
+    description: string;
+    requiresAppContext: boolean;
+    hasForm: boolean;
+    validatesBeforeForm: boolean;
+    validates: boolean;
+  }[];
   breadcrumbs: string[][];
   titles: string[][];
   unmount(): string;
@@ -147,15 +179,12 @@ window.__mitraBoot = async ({ darkMode }) => {
     setHeaderActionMenu: () => {},
     theme$: behavior(theme),
   });
+  const described = [];
+  for (const m of ruleTypes)
+    described.push({ ...(await validatedInFlyout(m)), id: m.id, description: m.description, requiresAppContext: m.requiresAppContext });
   window.__harness = {
     apps: apps.map((a) => a.id),
-    ruleTypes: ruleTypes.map((m) => ({
-      id: m.id,
-      description: m.description,
-      requiresAppContext: m.requiresAppContext,
-      hasForm: typeof m.ruleParamsExpression === 'function',
-      validates: Object.values(m.validate({ kind: 'hosts', params: { kernel: '4.4' }, threshold: 0 }).errors).every((e) => e.length === 0),
-    })),
+    ruleTypes: described,
     breadcrumbs,
     titles,
     unmount: () => {
