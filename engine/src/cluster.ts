@@ -120,16 +120,21 @@ export async function startCluster(o: EngineOptions, count: number, timeoutMs = 
   );
 }
 
-/** All `count` nodes joined and every primary is allocated, asked of the first node that answers. */
+/**
+ * All `count` nodes joined, every primary is allocated, and every node's HTTP
+ * port answers (a node joins the cluster over transport before it binds HTTP,
+ * so the cluster's health alone can be ready while a node still refuses clients).
+ */
 export async function clusterReady(o: EngineOptions, count: number, status: 'yellow' | 'green' = 'yellow'): Promise<boolean> {
-  for (const node of clusterNodes(o, count)) {
+  const nodes = clusterNodes(o, count);
+  for (const node of nodes) {
     try {
       const res = await requestJson<{ status?: string; timed_out?: boolean }>(
         { baseUrl: `http://127.0.0.1:${node.options.port}` },
         'GET',
         `/_cluster/health?wait_for_nodes=${count}&wait_for_status=${status}&timeout=1s`,
       );
-      if (res.status === 200 && !res.body.timed_out) return true;
+      if (res.status === 200 && !res.body.timed_out) return (await Promise.all(nodes.map((n) => probe(n.options)))).every(Boolean);
       if (res.status === 200 || res.status === 408) return false;
     } catch {
       /* this node is down or starting: ask the next */
