@@ -12,6 +12,9 @@ const shared = {
 module.exports = {
   // Per-project testTimeout is ignored by jest; integration tests need the room.
   testTimeout: 60_000,
+  // A child process a test leaves behind (seen: esbuild's service) must not hang CI after the last result:
+  // every suite stops what it starts (esbuild's stop() in kibana-zip), and this is the backstop.
+  forceExit: true,
   projects: [
     {
       ...shared,

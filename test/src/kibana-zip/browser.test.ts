@@ -4,7 +4,7 @@ import { createServer, request, type IncomingMessage, type Server, type ServerRe
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { build, stop as stopEsbuild } from 'esbuild';
 import type { Page } from 'playwright-core';
 import { openBrowser, screenshot, startServe, subj, type Browser, type Served } from '../e2e/browser';
 import { loadFleet } from '../fleet/load';
@@ -148,6 +148,8 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+  // esbuild's service process would keep the test runner alive after the run.
+  await stopEsbuild();
   await browser?.close();
   await new Promise((done) => (server ? server.close(done) : done(undefined)));
   await served?.stop();

@@ -1,4 +1,4 @@
-import { build } from 'esbuild';
+import { build, stop as stopEsbuild } from 'esbuild';
 import { analyze, buildZip, readZip, runBuild, type ZipEntry } from './zip';
 
 /**
@@ -111,3 +111,6 @@ describe('the Kibana plugin zip', () => {
     expect(bad.stderr.trim()).toBe('build-kibana: --kibana-version "9.2" is not a Kibana version: give X.Y.Z, e.g. 9.2.4');
   }, 180_000);
 });
+
+// esbuild's service process would keep the test runner alive after the run.
+afterAll(() => stopEsbuild());
