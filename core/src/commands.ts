@@ -3,6 +3,7 @@ import { ordered } from './api/routes/history';
 import type { Question } from './questions';
 import { fieldsSpelled, kebabCase } from './questions/derive';
 import { QUERY_KINDS } from './saved/kinds';
+import { withConnection } from './shapes/connection-flags';
 import { duration, flag, fraction, freeText, int, list, matching, oneOf, pair, text, time, versionRef } from './shapes/fields';
 
 /**
@@ -14,29 +15,8 @@ import { duration, flag, fraction, freeText, int, list, matching, oneOf, pair, t
  * the question catalog instead (questionFlags).
  */
 
-/** Single-letter aliases. */
-export const SHORT_FLAGS: Record<string, string> = { config: 'c', help: 'h' };
-
-export const CONNECTION_FLAGS = {
-  es: text('http://127.0.0.1:9200', 4096).optional(),
-  'api-key': text('base64-id:key', 4096).optional(),
-  user: text('elastic', 1024).optional(),
-  password: freeText('changeme', 4096).optional(),
-  'ca-file': text('/etc/mitra/ca.pem', 4096).optional(),
-  'ca-fingerprint': matching(
-    'ab'.repeat(32),
-    /^(?:[0-9a-fA-F]{2}:?){32}$/,
-    'a sha256 fingerprint: 64 hex digits, colons optional',
-    128,
-  ).optional(),
-  insecure: flag(),
-  prefix: matching('mitra-', /^[a-z0-9][a-z0-9_.-]*$/, 'lowercase letters, digits, "-", "_" or "." (an index name start)', 200).optional(),
-  config: text('runner.yaml', 4096).optional(),
-};
-
-export const COMMON_FLAGS = { json: flag(), debug: flag(), help: flag() };
-
-const withConnection = <T extends z.ZodRawShape>(fields: T) => ({ ...CONNECTION_FLAGS, ...COMMON_FLAGS, ...fields });
+// The connection flags live apart (shapes/connection-flags.ts) so the agent can parse its flags from core/base.
+export { COMMON_FLAGS, CONNECTION_FLAGS, SHORT_FLAGS } from './shapes/connection-flags';
 
 const kinds = Object.keys(QUERY_KINDS) as [string, ...string[]];
 /** core/src/retention parses it (1d-9999d or off); the shape refuses what it would. */
