@@ -1,7 +1,6 @@
-import { errors } from '@elastic/elasticsearch';
-import { explainError, isMitraError } from '@mitra/core';
 import { QUESTIONS, type Catalog } from '@mitra/core';
 import { stdio, type Command } from './command';
+import { reportError } from './report';
 import { questionCommands } from './question-command';
 import { setupCommand } from './commands/setup';
 import { agentCommand } from './commands/agent';
@@ -58,18 +57,4 @@ export async function main(argv: string[], commands: Command[] = COMMANDS): Prom
   } catch (e) {
     return reportError(e, rest.includes('--debug'));
   }
-}
-
-/** One line for errors a user can act on; the stack only with --debug. */
-export function reportError(error: unknown, debug: boolean): number {
-  // A client error no command mapped still gets the one-line explanation.
-  const e = error instanceof errors.ElasticsearchClientError ? explainError(error, 'the cluster') : error;
-  if (isMitraError(e)) {
-    stdio.err(`mitra: ${e.message}`);
-    if (debug) stdio.err(String((e.cause as Error | undefined)?.stack ?? e.stack));
-    return e.exitCode;
-  }
-  stdio.err(`mitra: unexpected error: ${(e as Error)?.message ?? String(e)} (run again with --debug for the stack)`);
-  if (debug) stdio.err(String((e as Error)?.stack));
-  return 1;
 }
