@@ -12,7 +12,7 @@ import {
   stopCluster,
   type ClusterNode,
 } from '@mitra/engine';
-import { currentIndex, fileDrift, fleetOverview, getSnapshot, hostsByKernel, searchSnapshots } from '@mitra/core';
+import { currentIndex, fileDrift, findHosts, fleetOverview, getSnapshot, searchSnapshots } from '@mitra/core';
 import { currentDoc, historyDocs, removeTempDirs, runMitra as runAgent, tempDir, writeAtomically } from './agent-helpers';
 import { runMitra } from './support/cli';
 import { testCluster, type TestCluster } from './support/cluster';
@@ -144,7 +144,7 @@ sysctl: off
     let recovered = false;
     let asking = true;
     const questions: [string, () => Promise<boolean>][] = [
-      ['hosts by kernel', async () => (await hostsByKernel(c.client, c.prefix, { kernel: release() })).hosts.some((h) => h.host === host)],
+      ['hosts by kernel', async () => (await findHosts(c.client, c.prefix, { kernel: release() })).hosts.some((h) => h.host === host)],
       ['search', async () => (await searchSnapshots(c.client, c.prefix, { query: `content:${marker}` })).total === 1],
       ['overview', async () => (await fleetOverview(c.client, c.prefix)).hosts >= 1],
       ['drift', async () => (await fileDrift(c.client, c.prefix, { path: stable })).reporting === 1],

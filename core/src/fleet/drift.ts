@@ -3,6 +3,8 @@ import { UsageError } from '../errors';
 import { currentStateId } from '../ids';
 import { explainSearchError, allCompositeBuckets, maxDate, pathIs, present, search, term, type CompositeBucket } from './common';
 import { currentIndex } from '../names';
+import { text } from '../shapes/fields';
+import type { ParamInput, Params } from '../shapes/param';
 
 /**
  * Hosts whose copy of a file differs from a reference: the fleet's majority
@@ -11,11 +13,12 @@ import { currentIndex } from '../names';
  * unreadable, ...) drift too and are listed with their state; hosts that do
  * not report the path at all are not counted.
  */
-export interface DriftParams {
-  path: string;
-  /** Compare with this host's copy instead of the majority. */
-  golden?: string;
-}
+export const DRIFT_PARAMS = {
+  path: { type: text('/etc/resolv.conf', 4096), label: 'File', help: 'the file to compare', positional: 'one' },
+  golden: { type: text('web-01', 1024).optional(), label: 'Golden host', help: "compare with this host's copy", default: 'the majority' },
+} satisfies Params;
+
+export type DriftParams = ParamInput<typeof DRIFT_PARAMS>;
 
 export interface DriftHost {
   host: string;

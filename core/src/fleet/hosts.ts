@@ -18,6 +18,10 @@ import {
 import { parseDuration, parseSize } from '../parse';
 import { parseVersionRange, satisfies, type VersionConstraint } from './version';
 import { currentIndex } from '../names';
+import { duration, kernelVersion, size, text } from '../shapes/fields';
+import type { ParamInput, Params } from '../shapes/param';
+
+const hostText = (example: string) => text(example, 256);
 
 /**
  * Which hosts match a set of conditions, each answered from the current-state
@@ -30,29 +34,48 @@ import { currentIndex } from '../names';
  * asked only about the hosts still in the answer. The cost follows the answer
  * (and its smallest condition), not the fleet; the total is exact. See
  * docs/architecture.md "Host questions".
+ *
+ * The parameters are declared here once (HOST_PARAMS: shape, label, help);
+ * the catalog's `hosts` question (questions/hosts.ts) and every surface
+ * derived from it reuse them.
  */
-export interface HostQuery extends PageParams {
-  /** `4.4` (major.minor: never 4.40 or 4.14) or a full release `4.4.0-210-generic`. */
-  kernel?: string;
-  /** os-release ID (`ubuntu`), `ID:VERSION_ID` (`ubuntu:20.04`) or the PRETTY_NAME. */
-  os?: string;
-  /** Exact package name the host's inventory lacks. Hosts with no inventory go to `unknown`. */
-  missingPackage?: string;
-  /** Exact package name the host has, optionally within `versionRange`. */
-  package?: string;
-  /** `>=3.0`, `>=1.1,<3`: compared in JS over the versions the server returns per host. */
-  versionRange?: string;
-  /** A file path, with `largerThan` or `smallerThan`. */
-  file?: string;
-  /** Strictly larger: `4k` means more than 4096 bytes. */
-  largerThan?: string | number;
-  /** Strictly smaller. */
-  smallerThan?: string | number;
-  /** Hosts not seen for this long: last @timestamp older than now - stale (`90m`, `2h`, `3d`). */
-  stale?: string;
-  /** Reference time for `stale` (default now). */
-  now?: Date;
-}
+export const HOST_PARAMS = {
+  kernel: {
+    type: kernelVersion().optional(),
+    label: 'Kernel',
+    help: '4.4 matches major.minor exactly (never 4.40 or 4.14); or a full release 4.4.0-210-generic',
+  },
+  os: {
+    type: hostText('ubuntu:20.04').optional(),
+    label: 'OS',
+    help: 'os-release ID (ubuntu), ID:VERSION_ID (ubuntu:20.04) or PRETTY_NAME',
+  },
+  missingPackage: {
+    type: hostText('zsh').optional(),
+    label: 'Package',
+    help: 'hosts whose inventory lacks it (exact name: zsh is not zsh-common); hosts that send no inventory are listed apart as unknown',
+  },
+  package: { type: hostText('openssl').optional(), label: 'Package', help: 'hosts that have it (exact name)' },
+  // Compared in JS over the versions the server returns per host.
+  versionRange: {
+    type: hostText('>=1.1,<3').optional(),
+    label: 'Version range',
+    help: "narrows package by version: '>=3.0' or '>=1.1,<3'",
+  },
+  file: { type: text('/etc/hosts', 4096).optional(), label: 'File', help: 'a file path, with larger-than or smaller-than' },
+  largerThan: {
+    type: size('4k').optional(),
+    label: 'Larger than',
+    unit: 'bytes',
+    help: 'size of file, strictly: 4k means more than 4096 bytes (k = 1024, M = 1024², G = 1024³; plain numbers are bytes)',
+  },
+  smallerThan: { type: size('1M').optional(), label: 'Smaller than', unit: 'bytes', help: 'size of file, strictly smaller' },
+  // Last @timestamp older than now - stale.
+  stale: { type: duration('2h').optional(), label: 'Not seen for', help: 'hosts not seen for this long (90m, 2h, 3d)' },
+} satisfies Params;
+
+/** The conditions as a caller passes them (HOST_PARAMS, the one declaration), a page, and the reference time for `stale` (default now). */
+export type HostQuery = ParamInput<typeof HOST_PARAMS> & PageParams & { now?: Date };
 
 export interface HostRow {
   host: string;
@@ -402,20 +425,5 @@ const firstValue = (field: string): Aggs => ({ value: { terms: { field, size: 1 
 const firstKey = (b: CompositeBucket): string | undefined => (b.value as { buckets?: { key: string }[] } | undefined)?.buckets?.[0]?.key;
 
 const count = (b: CompositeBucket, agg: string): number => (b[agg] as { doc_count?: number } | undefined)?.doc_count ?? 0;
-
-// One function per question, for callers that ask one thing (the HTTP API).
-export const hostsByKernel = (client: MitraClient, prefix: string, p: { kernel: string } & PageParams) => findHosts(client, prefix, p);
-export const hostsByOs = (client: MitraClient, prefix: string, p: { os: string } & PageParams) => findHosts(client, prefix, p);
-export const hostsMissingPackage = (client: MitraClient, prefix: string, p: { package: string } & PageParams) =>
-  findHosts(client, prefix, { size: p.size, after: p.after, missingPackage: p.package });
-export const hostsWithPackage = (client: MitraClient, prefix: string, p: { package: string; versionRange?: string } & PageParams) =>
-  findHosts(client, prefix, p);
-export const hostsByFileSize = (
-  client: MitraClient,
-  prefix: string,
-  p: { file: string; largerThan?: string | number; smallerThan?: string | number } & PageParams,
-) => findHosts(client, prefix, p);
-export const staleHosts = (client: MitraClient, prefix: string, p: { olderThan: string; now?: Date } & PageParams) =>
-  findHosts(client, prefix, { size: p.size, after: p.after, stale: p.olderThan, now: p.now });
 
 export type { VersionConstraint };

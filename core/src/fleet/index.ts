@@ -2,18 +2,7 @@
 // Each query is (client, prefix, params) => Promise<result>; every result has asOf and total.
 export { compareVersions, parseVersionRange, satisfies, type VersionConstraint, type VersionOp } from './version';
 export type { PageParams } from './common';
-export {
-  findHosts,
-  hostsByKernel,
-  hostsByOs,
-  hostsMissingPackage,
-  hostsWithPackage,
-  hostsByFileSize,
-  staleHosts,
-  type HostQuery,
-  type HostRow,
-  type HostsResult,
-} from './hosts';
+export { findHosts, type HostQuery, type HostRow, type HostsResult } from './hosts';
 export {
   settingHosts,
   settingValues,

@@ -4,22 +4,34 @@ import { UsageError } from '../errors';
 import { allCompositeBuckets, explainSearchError, maxDate, search, type CompositeBucket, type Query } from './common';
 import { parseTime } from '../parse';
 import { currentIndex, historyIndices } from '../names';
+import { text, time } from '../shapes/fields';
+import type { ParamInput, Params } from '../shapes/param';
 
 /**
  * Free Lucene queries (`filename:"/etc/fstab" AND content:ext4`: the original
  * field names are aliases) over the current state, or over the state as it was
  * at a past time.
  */
-export interface SearchParams {
-  query: string;
-  /** A past time (ISO or relative like -2h): search the state as it was then, from history. */
-  at?: string | Date;
-  /** Hits per page (default 100, at most 10000). */
-  size?: number;
-  /** Where the page starts: a previous result's `next` (default: the first page). */
-  cursor?: string;
-  now?: Date;
-}
+export const SEARCH_PARAMS = {
+  query: {
+    type: text('filename:"/etc/fstab" AND content:ext4', 32_768),
+    label: 'Query',
+    help: 'a Lucene query string',
+    positional: 'words',
+  },
+  at: {
+    type: time('-2h').optional(),
+    label: 'At',
+    help: 'the state as it was then (ISO 2026-11-27T03:00:00Z, or -2h, -3d): for each host and path the latest version recorded by then',
+    default: 'now (the current state)',
+  },
+} satisfies Params;
+
+/**
+ * The query, `at` (search the state as it was then, from history), hits per page (default 100, at most 10000),
+ * where the page starts (a previous result's `next`), and the reference time of a relative `at`.
+ */
+export type SearchParams = ParamInput<typeof SEARCH_PARAMS> & { size?: number; cursor?: string; now?: Date };
 
 export interface SearchHit {
   id: string;

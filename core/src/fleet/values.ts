@@ -1,7 +1,9 @@
 import type { MitraClient } from '../client';
 import { UsageError } from '../errors';
-import { allCompositeBuckets, lastSeenAgg, maxDate, present, search, term, terms, type Aggs, type Query } from './common';
+import { allCompositeBuckets, lastSeenAgg, maxDate, present, search, term, terms, type Aggs, type PageParams, type Query } from './common';
 import { currentIndex } from '../names';
+import { text } from '../shapes/fields';
+import type { ParamInput, Params } from '../shapes/param';
 
 /**
  * The distribution of one setting (vm.swappiness) across the fleet: value →
@@ -17,9 +19,18 @@ import { currentIndex } from '../names';
  * /proc/sys file next to the snapshot, or configuration files and no live
  * value — are resolved host by host (resolveHosts).
  */
-export interface ValuesParams {
-  key: string;
-}
+/** The question's parameters, declared once (the catalog's `values` question reuses them). */
+export const VALUES_PARAMS = {
+  key: { type: text('vm.swappiness', 1024), label: 'Setting', help: 'a dotted setting key', positional: 'one' },
+  value: {
+    type: text('60', 1024).optional(),
+    label: 'Hosts with value',
+    help: 'list the hosts with this value',
+    default: 'the most common value',
+  },
+} satisfies Params;
+
+export type ValuesParams = Pick<ParamInput<typeof VALUES_PARAMS>, 'key'>;
 
 export type SettingSource = 'live' | 'file';
 
@@ -47,17 +58,12 @@ export interface ValuesResult {
   values: ValueBucket[];
 }
 
-export interface ValueHostsParams {
-  key: string;
-  /** The value whose hosts to list (default: the most common one). */
-  value?: string;
-  /** Hosts per page (default 100, at most 10000). */
-  size?: number;
-  /** Host name to continue after: the `next` of the previous page. */
-  after?: string;
-  /** Hosts to skip first (page-numbered callers: (page - 1) × size). */
-  from?: number;
-}
+/** The key, the value whose hosts to list (default: the most common one), a page (size default 100, at most 10000). */
+export type ValueHostsParams = ParamInput<typeof VALUES_PARAMS> &
+  PageParams & {
+    /** Hosts to skip first (page-numbered callers: (page - 1) × size). */
+    from?: number;
+  };
 
 export interface ValueHostsResult extends ValuesResult {
   /** The value listed (null when no host reports the key). */

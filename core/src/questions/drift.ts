@@ -1,5 +1,4 @@
-import { fileDrift, type DriftResult } from '../fleet/drift';
-import { text } from '../shapes/fields';
+import { DRIFT_PARAMS, fileDrift, type DriftResult } from '../fleet/drift';
 import { defineQuestion, unique } from './question';
 
 export const driftQuestion = defineQuestion<DriftResult>({
@@ -9,10 +8,7 @@ export const driftQuestion = defineQuestion<DriftResult>({
   help:
     "Compares every host's current copy of PATH (by sha256) with the fleet's most common version, or with " +
     "the golden host's copy. Hosts where the file is missing or unreadable drift too; hosts that do not report PATH are not counted.",
-  params: {
-    path: { type: text('/etc/resolv.conf', 4096), label: 'File', help: 'the file to compare', positional: 'one' },
-    golden: { type: text('web-01', 1024).optional(), label: 'Golden host', help: "compare with this host's copy", default: 'the majority' },
-  },
+  params: DRIFT_PARAMS,
   paged: false,
   run: (client, prefix, p) => fileDrift(client, prefix, { path: p.path as string, golden: p.golden as string | undefined }),
   columns: [

@@ -1,38 +1,12 @@
-import { findHosts, type HostQuery, type HostsResult } from '../fleet/hosts';
-import { duration, kernelVersion, size, text } from '../shapes/fields';
+import { findHosts, HOST_PARAMS, type HostQuery, type HostsResult } from '../fleet/hosts';
 import { defineQuestion, unique } from './question';
-
-const name = (example: string) => text(example, 256);
 
 export const hostsQuestion = defineQuestion<HostsResult>({
   id: 'hosts',
   kind: 'hosts',
   title: 'hosts by kernel, OS, package, file size or last-seen time',
   help: 'Lists the hosts that meet every condition given, from the current state. Exit 1 when no host matches.',
-  params: {
-    kernel: {
-      type: kernelVersion().optional(),
-      label: 'Kernel',
-      help: '4.4 matches major.minor exactly (never 4.40 or 4.14); or a full release 4.4.0-210-generic',
-    },
-    os: { type: name('ubuntu:20.04').optional(), label: 'OS', help: 'os-release ID (ubuntu), ID:VERSION_ID (ubuntu:20.04) or PRETTY_NAME' },
-    missingPackage: {
-      type: name('zsh').optional(),
-      label: 'Package',
-      help: 'hosts whose inventory lacks it (exact name: zsh is not zsh-common); hosts that send no inventory are listed apart as unknown',
-    },
-    package: { type: name('openssl').optional(), label: 'Package', help: 'hosts that have it (exact name)' },
-    versionRange: { type: name('>=1.1,<3').optional(), label: 'Version range', help: "narrows package by version: '>=3.0' or '>=1.1,<3'" },
-    file: { type: text('/etc/hosts', 4096).optional(), label: 'File', help: 'a file path, with larger-than or smaller-than' },
-    largerThan: {
-      type: size('4k').optional(),
-      label: 'Larger than',
-      unit: 'bytes',
-      help: 'size of file, strictly: 4k means more than 4096 bytes (k = 1024, M = 1024², G = 1024³; plain numbers are bytes)',
-    },
-    smallerThan: { type: size('1M').optional(), label: 'Smaller than', unit: 'bytes', help: 'size of file, strictly smaller' },
-    stale: { type: duration('2h').optional(), label: 'Not seen for', help: 'hosts not seen for this long (90m, 2h, 3d)' },
-  },
+  params: HOST_PARAMS,
   paged: true,
   run: (client, prefix, p) => findHosts(client, prefix, { ...(p as HostQuery), after: p.cursor as string | undefined }),
   columns: [

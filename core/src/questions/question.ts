@@ -1,26 +1,7 @@
-import type { z } from 'zod';
 import type { MitraClient } from '../client';
+import type { Param } from '../shapes/param';
 
-/**
- * One fleet question, declared once: its parameters (names, shapes, help),
- * how it runs, and what its answer holds. The CLI command, the HTTP route,
- * the saved-search kind, the alert-rule parameters, the app's forms and the
- * docs' question tables are all derived from this (see derive.ts).
- */
-export interface Param {
-  /** A shapes/fields builder (it carries range and example), `.optional()` when not required. */
-  type: z.ZodTypeAny;
-  /** What it means, one line. */
-  help: string;
-  /** The app's field label. */
-  label: string;
-  /** The unit a number is in (bytes, ms), when it has one. */
-  unit?: string;
-  /** What the question uses when the parameter is left out, in words. */
-  default?: string;
-  /** CLI: the command's argument rather than a flag (`mitra values KEY`); `words`: several words, joined by spaces (an unquoted query). */
-  positional?: 'one' | 'words';
-}
+export type { Param };
 
 export interface Column {
   name: string;
@@ -45,6 +26,12 @@ export interface TextFormat {
   shortHash(hash: string | null | undefined): string;
 }
 
+/**
+ * One fleet question, declared once: its parameters (names, shapes, help),
+ * how it runs, and what its answer holds. The CLI command, the HTTP route,
+ * the saved-search kind, the alert-rule parameters, the app's forms and the
+ * docs' question tables are all derived from this (see derive.ts).
+ */
 export interface Question<R = unknown> {
   /** CLI command and API path (`mitra hosts`, GET /api/mitra/hosts). */
   id: string;

@@ -1,5 +1,4 @@
-import { searchSnapshots, type SearchResult } from '../fleet/search';
-import { text, time } from '../shapes/fields';
+import { SEARCH_PARAMS, searchSnapshots, type SearchResult } from '../fleet/search';
 import { defineQuestion, unique } from './question';
 
 export const searchQuestion = defineQuestion<SearchResult>({
@@ -9,20 +8,7 @@ export const searchQuestion = defineQuestion<SearchResult>({
   help:
     'Searches the current state with a Lucene query string. The original field names work: ' +
     `mitra search 'filename:"/etc/fstab" AND content:ext4'. Exit 1 when nothing matches.`,
-  params: {
-    query: {
-      type: text('filename:"/etc/fstab" AND content:ext4', 32_768),
-      label: 'Query',
-      help: 'a Lucene query string',
-      positional: 'words',
-    },
-    at: {
-      type: time('-2h').optional(),
-      label: 'At',
-      help: 'the state as it was then (ISO 2026-11-27T03:00:00Z, or -2h, -3d): for each host and path the latest version recorded by then',
-      default: 'now (the current state)',
-    },
-  },
+  params: SEARCH_PARAMS,
   paged: true,
   run: (client, prefix, p) =>
     searchSnapshots(client, prefix, {

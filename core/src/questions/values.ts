@@ -1,5 +1,4 @@
-import { settingHosts, valueHosts, type ValueHostsResult } from '../fleet/values';
-import { text } from '../shapes/fields';
+import { settingHosts, valueHosts, VALUES_PARAMS, type ValueHostsResult } from '../fleet/values';
 import { defineQuestion, unique } from './question';
 
 export const valuesQuestion = defineQuestion<ValueHostsResult>({
@@ -11,15 +10,7 @@ export const valuesQuestion = defineQuestion<ValueHostsResult>({
     'with one value (--value, default the most common) in host-name order. ' +
     "A host's live value (the mitra:sysctl snapshot or /proc/sys) wins over sysctl.conf and sysctl.d; " +
     'hosts without a live snapshot are counted from their configuration files. Exit 1 when no host reports the key.',
-  params: {
-    key: { type: text('vm.swappiness', 1024), label: 'Setting', help: 'a dotted setting key', positional: 'one' },
-    value: {
-      type: text('60', 1024).optional(),
-      label: 'Hosts with value',
-      help: 'list the hosts with this value',
-      default: 'the most common value',
-    },
-  },
+  params: VALUES_PARAMS,
   paged: true,
   run: (client, prefix, p) =>
     valueHosts(client, prefix, {

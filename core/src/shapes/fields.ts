@@ -168,9 +168,12 @@ export function versionRef(example = '-2d'): z.ZodType<{ id: string } | { at: st
 export const MAX_BYTES = Number.MAX_SAFE_INTEGER;
 const SIZE_RANGE = `bytes or a number with k, M, G or T (k = 1024), from 0 to ${MAX_BYTES} bytes, e.g. 4k`;
 
-/** A size as typed (4096, 4k, 10M), in bytes; also a plain number in JSON. */
-export function size(example = '4k'): z.ZodType<number, z.ZodTypeDef, unknown> {
-  return withInfo(
+/**
+ * A size as typed (4096, 4k, 10M), in bytes; also a plain number in JSON. Typed as taking text or a number
+ * (what callers pass); any other value is refused with the size message.
+ */
+export function size(example = '4k'): z.ZodType<number, z.ZodTypeDef, string | number> {
+  const shape: z.ZodType<number, z.ZodTypeDef, unknown> = withInfo(
     z.unknown().transform((v, ctx) => {
       let n = NaN;
       if (typeof v === 'number') n = v;
@@ -189,6 +192,8 @@ export function size(example = '4k'): z.ZodType<number, z.ZodTypeDef, unknown> {
     }),
     { kind: 'size', range: SIZE_RANGE, example, min: 0, max: MAX_BYTES },
   );
+  // Checks any value at run time; the narrower input type is what TypeScript callers may pass.
+  return shape as z.ZodType<number, z.ZodTypeDef, string | number>;
 }
 
 const MAX_DURATION_MS = 100 * 365 * 86_400_000;

@@ -7,9 +7,8 @@ import {
   createSaved,
   currentStateId,
   diffVersions,
+  findHosts,
   getSnapshot,
-  hostsByKernel,
-  hostsMissingPackage,
   listVersions,
   resolveConnection,
   runSaved,
@@ -159,8 +158,8 @@ test('pipeline output from 7.10 indexes into ES 9 as is, and the fleet questions
 
   expect(on9).toEqual(on7);
   // On 7.10 the host queries answer the same questions; ES 9 gives the same kernel answer by search.
-  expect((await hostsByKernel(source.client, prefix, { kernel: '4.4' })).hosts.map((h) => h.host)).toEqual(['web-2']);
-  expect((await hostsMissingPackage(source.client, prefix, { package: 'zsh' })).hosts.map((h) => h.host)).toEqual(['db-1', 'web-2']);
+  expect((await findHosts(source.client, prefix, { kernel: '4.4' })).hosts.map((h) => h.host)).toEqual(['web-2']);
+  expect((await findHosts(source.client, prefix, { missingPackage: 'zsh' })).hosts.map((h) => h.host)).toEqual(['db-1', 'web-2']);
 });
 
 test('diff, saved searches and alert rules give the same answers on ES 9 as on 7.10', async () => {
