@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ordered } from './api/routes/history';
 import type { Question } from './questions';
 import { fieldsSpelled, kebabCase } from './questions/derive';
+import { PAGING_FIELDS } from './questions/paging';
 import { QUERY_KINDS } from './saved/kinds';
 import { withConnection } from './shapes/connection-flags';
 import { duration, flag, fraction, freeText, int, list, matching, oneOf, pair, text, time, versionRef } from './shapes/fields';
@@ -51,6 +52,8 @@ export const COMMAND_FLAGS = {
     params: text('{"query": "content:{{word}}"}', 65_536).optional(),
     description: freeText('hosts without zsh', 1000).optional(),
     var: list(pair('pkg=zsh'), 'pkg=zsh'),
+    // list pages as the questions do: --size N --cursor NEXT.
+    ...PAGING_FIELDS,
   }),
   alerts: withConnection({
     search: text('lacking-zsh', 128).optional(),
@@ -64,7 +67,8 @@ export const COMMAND_FLAGS = {
     enable: flag(),
     disable: flag(),
     every: duration('60s').optional(),
-    size: int(1, 1000, '50').optional(),
+    // list and history page as the questions do: --size N --cursor NEXT.
+    ...PAGING_FIELDS,
   }),
   incident: withConnection({
     from: time('2016-09-10T10:53:00Z').optional(),

@@ -29,7 +29,7 @@ import { footer, table } from '../format';
 export const alertsCommand = defineCommand({
   name: 'alerts',
   summary: 'alert rules over saved searches: create, evaluate once or on a schedule, history',
-  usage: `usage: mitra alerts list
+  usage: `usage: mitra alerts list [--size N] [--cursor NEXT]
        mitra alerts get NAME
        mitra alerts create NAME (--search SAVED [--var k=v ...] | --kind KIND --param k=v ...) --when CONDITION
                                [--webhook URL ...] [--no-log] [--description TEXT]
@@ -37,7 +37,7 @@ export const alertsCommand = defineCommand({
        mitra alerts delete NAME
        mitra alerts eval [NAME]            evaluate now (all enabled rules, or one)
        mitra alerts run --every 60s        evaluate on a schedule until interrupted
-       mitra alerts history [NAME] [--size N]
+       mitra alerts history [NAME] [--size N] [--cursor NEXT]
 
 CONDITION: "matches > N"          more than N matches (hits or hosts)
            "hosts changed"        the set of matching hosts differs from the last evaluation
@@ -47,6 +47,8 @@ stops; each is a document in <prefix>alerts with the hosts involved. Actions: a 
 line (default) and webhooks (POST JSON {rule, state, hosts, count, evaluated_at,
 query, condition}, 3 tries with backoff). Rule state lives in Elasticsearch, so a
 restarted evaluator never fires the same transition twice.
+list (by name) and history (newest first) show 100 (--size, 1 to 10000); when more
+follow they print the --cursor of the next page.
 
 ${CONNECTION_HELP}`,
   async run(values, positionals) {
@@ -64,7 +66,7 @@ ${CONNECTION_HELP}`,
       return await explained(scope, async () => {
         switch (action) {
           case 'list': {
-            const res = await listRules(scope, { size: 1000 });
+            const res = await listRules(scope, { size: values.size, cursor: values.cursor });
             out(res, () => {
               const rows = res.rules.map((r) => [
                 r.name,
@@ -74,6 +76,7 @@ ${CONNECTION_HELP}`,
                 r.actions.map((a) => a.type).join(','),
               ]);
               if (rows.length) for (const line of table(['name', 'enabled', 'query', 'condition', 'actions'], rows)) stdio.out(line);
+              if (res.next) stdio.out(`more: --cursor ${res.next}`);
               stdio.out(footer(res.total, 'rule', null));
             });
             return 0;
@@ -107,10 +110,10 @@ ${CONNECTION_HELP}`,
           case 'run':
             return runLoop(scope, delivery, every!, values.json);
           case 'history': {
-            const size = values.size ?? 50;
-            const res = await alertHistory(scope, { rule: name, size });
+            const res = await alertHistory(scope, { rule: name, size: values.size, cursor: values.cursor });
             out(res, () => {
               for (const e of res.events) stdio.out(describeNotification(e));
+              if (res.next) stdio.out(`more: --cursor ${res.next}`);
               stdio.out(footer(res.total, 'event', null));
             });
             return 0;

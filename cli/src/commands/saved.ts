@@ -20,7 +20,7 @@ import { footer, table } from '../format';
 export const savedCommand = defineCommand({
   name: 'saved',
   summary: 'saved searches: named, parameterised queries stored in Elasticsearch',
-  usage: `usage: mitra saved list
+  usage: `usage: mitra saved list [--size N] [--cursor NEXT]
        mitra saved get NAME
        mitra saved create NAME --kind KIND (--param key=value ... | --params JSON) [--description TEXT]
        mitra saved update NAME [--kind KIND] [--param key=value ... | --params JSON] [--description TEXT]
@@ -35,6 +35,7 @@ A parameter value may hold {{var}} placeholders, filled by run --var var=value, 
   mitra saved create lacking --kind hosts --param 'missingPackage={{pkg}}'
   mitra saved run lacking --var pkg=zsh
 run prints the matching hosts (--json: the whole answer); exit 1 when nothing matches.
+list shows 100 by name (--size, 1 to 10000); when more follow it prints the --cursor of the next page.
 
 ${CONNECTION_HELP}`,
   async run(values, positionals) {
@@ -49,12 +50,13 @@ ${CONNECTION_HELP}`,
       return await explained(scope, async () => {
         switch (action) {
           case 'list': {
-            const res = await listSaved(scope, { size: 1000 });
+            const res = await listSaved(scope, { size: values.size, cursor: values.cursor });
             out(res, () => {
               if (res.searches.length) {
                 const rows = res.searches.map((s) => [s.name, s.kind, placeholders(s.params).join(',') || '-', s.description]);
                 for (const line of table(['name', 'kind', 'vars', 'description'], rows)) stdio.out(line);
               }
+              if (res.next) stdio.out(`more: --cursor ${res.next}`);
               stdio.out(footer(res.total, 'saved search', null));
             });
             return 0;

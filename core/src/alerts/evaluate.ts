@@ -7,6 +7,7 @@ import { getSaved } from '../saved/store';
 import { runActions, type ActionResult, type AlertNotification, type DeliveryOptions } from './actions';
 import { listRules, type AlertRule } from './rules';
 import { alertsIndex, historyIndices, stateIndex } from '../names';
+import { sortedPage, type PageRequest } from '../sorted-page';
 
 /** What Elasticsearch remembers about a rule between evaluations (and evaluator restarts). */
 export interface RuleState {
@@ -69,11 +70,12 @@ export class AlertEvaluator {
   /** Every enabled rule, one after the other; a failing rule does not stop the others. */
   async evaluateAll(): Promise<Evaluation[]> {
     const out: Evaluation[] = [];
-    for (let page = 1; ; page++) {
-      const { rules, total, size } = await listRules(this.scope, { page, size: 100 });
+    let cursor: string | undefined;
+    do {
+      const { rules, next } = await listRules(this.scope, { size: 100, cursor });
       for (const rule of rules.filter((r) => r.enabled)) out.push(await this.evaluateSafely(rule));
-      if (page * size >= total) break;
-    }
+      cursor = next;
+    } while (cursor !== undefined);
     return out;
   }
 
@@ -247,21 +249,24 @@ export interface AlertEvent extends AlertNotification {
   actions: ActionResult[];
 }
 
-/** Firing and recovery events, newest first, for one rule or all. */
-export async function alertHistory(scope: IndexScope, opts: { rule?: string; page?: number; size?: number } = {}) {
-  const size = opts.size ?? 100;
-  const page = opts.page ?? 1;
-  const res = await scope.client.search<AlertEvent>({
-    index: alertsIndex(scope.prefix),
-    ...LENIENT,
-    query: opts.rule ? { term: { rule: opts.rule } } : { match_all: {} },
-    sort: [{ '@timestamp': { order: 'desc' } }],
-    from: (page - 1) * size,
-    size,
-    track_total_hits: true,
-  });
-  const total = typeof res.hits.total === 'number' ? res.hits.total : (res.hits.total?.value ?? 0);
-  return { total, page, size, events: res.hits.hits.map((h) => h._source!) };
+/**
+ * Firing and recovery events, newest first, for one rule or all: a page of
+ * `size` (default 100) from `cursor` (the previous page's `next`), with the total.
+ */
+export async function alertHistory(scope: IndexScope, opts: { rule?: string } & PageRequest = {}) {
+  const { items, ...rest } = await sortedPage<AlertEvent>(
+    scope.client,
+    {
+      index: alertsIndex(scope.prefix),
+      ...LENIENT,
+      query: opts.rule ? { term: { rule: opts.rule } } : { match_all: {} },
+      // An event's id is made of rule, state and time (recordEvent): together they are unique, so pages never skip or repeat one.
+      sort: [{ '@timestamp': { order: 'desc' } }, { rule: { order: 'asc' } }, { state: { order: 'asc' } }],
+    },
+    opts,
+    { what: 'alert history', kinds: ['number', 'string', 'string'], defaultSize: 100 },
+  );
+  return { ...rest, events: items };
 }
 
 /** Runs `round` every `intervalMs` (start to start) until `signal` aborts; each result goes to `onRound`. */

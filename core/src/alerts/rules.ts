@@ -1,6 +1,7 @@
 import { UsageError } from '../errors';
 import type { IndexScope } from '../history/scope';
 import { rulesIndex, stateIndex } from '../names';
+import type { PageRequest } from '../sorted-page';
 import { checkName, definedFields, namedDocuments } from '../saved/documents';
 import { checkParams } from '../saved/kinds';
 
@@ -40,8 +41,9 @@ export type AlertRuleInput = Omit<AlertRule, 'created' | 'updated' | 'descriptio
 
 const store = (scope: IndexScope) => namedDocuments<AlertRule>(scope, rulesIndex(scope.prefix), 'alert rule', 'mitra alerts');
 
-export async function listRules(scope: IndexScope, opts: { page?: number; size?: number } = {}) {
-  const { items, ...rest } = await store(scope).list(opts);
+/** A page of rules by name: `total`, `rules` and `next` (the `cursor` of the page after). */
+export async function listRules(scope: IndexScope, page: PageRequest = {}) {
+  const { items, ...rest } = await store(scope).list(page);
   return { ...rest, rules: items };
 }
 

@@ -19,3 +19,6 @@ export const PAGING: Record<'size' | 'cursor', Param> = {
     default: 'the first page',
   },
 };
+
+/** The paging fields as a route's query string or a command's flags declare them (saved searches, alert rules and history page alike). */
+export const PAGING_FIELDS = { size: PAGING.size.type, cursor: PAGING.cursor.type };

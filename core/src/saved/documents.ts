@@ -1,6 +1,7 @@
 import { responseStatus } from '../client';
 import { NotFoundError, UsageError } from '../errors';
 import { LENIENT, type IndexScope } from '../history/scope';
+import { sortedPage, type PageRequest, type SortedPage } from '../sorted-page';
 
 /**
  * Documents kept by name (_id = name) in one index: saved searches and alert
@@ -8,7 +9,8 @@ import { LENIENT, type IndexScope } from '../history/scope';
  * right after a change sees it.
  */
 export interface NamedDocuments<T extends { name: string }> {
-  list(opts?: { page?: number; size?: number }): Promise<{ total: number; page: number; size: number; items: T[] }>;
+  /** A page by name (size default 100), from `cursor` (the previous page's `next`). */
+  list(page?: PageRequest): Promise<SortedPage<T>>;
   get(name: string): Promise<T>;
   /** Fails with a UsageError when the name is taken. */
   create(doc: T): Promise<T>;
@@ -33,20 +35,13 @@ export function definedFields<T extends object>(patch: T): Partial<T> {
 export function namedDocuments<T extends { name: string }>(scope: IndexScope, index: string, what: string, cli: string): NamedDocuments<T> {
   const notFound = (name: string) => new NotFoundError(`no ${what} named "${name}": list them with ${cli} list`);
   return {
-    async list(opts = {}) {
-      const size = opts.size ?? 100;
-      const page = opts.page ?? 1;
-      const res = await scope.client.search<T>({
-        index,
-        ...LENIENT,
-        sort: [{ name: { order: 'asc' } }],
-        from: (page - 1) * size,
-        size,
-        track_total_hits: true,
-      });
-      const total = typeof res.hits.total === 'number' ? res.hits.total : (res.hits.total?.value ?? 0);
-      return { total, page, size, items: res.hits.hits.map((h) => h._source!) };
-    },
+    // Names are unique (they are the ids), so the name alone is a sort that pages exactly.
+    list: (page = {}) =>
+      sortedPage<T>(scope.client, { index, ...LENIENT, sort: [{ name: { order: 'asc' } }] }, page, {
+        what: `${what} list`,
+        kinds: ['string'],
+        defaultSize: 100,
+      }),
     async get(name) {
       const res = await scope.client.get<T>({ index, id: checkName(name, what) }, { ignore: [404] });
       if (!res.found || !res._source) throw notFound(name);

@@ -1,6 +1,7 @@
 import { UsageError } from '../errors';
 import type { IndexScope } from '../history/scope';
 import { savedIndex } from '../names';
+import type { PageRequest } from '../sorted-page';
 import { checkName, definedFields, namedDocuments } from './documents';
 import { checkParams, queryKind, runQuery } from './kinds';
 import { substitute } from './params';
@@ -24,8 +25,9 @@ export interface SavedSearchInput {
 
 const store = (scope: IndexScope) => namedDocuments<SavedSearch>(scope, savedIndex(scope.prefix), 'saved search', 'mitra saved');
 
-export async function listSaved(scope: IndexScope, opts: { page?: number; size?: number } = {}) {
-  const { items, ...rest } = await store(scope).list(opts);
+/** A page of saved searches by name: `total`, `searches` and `next` (the `cursor` of the page after). */
+export async function listSaved(scope: IndexScope, page: PageRequest = {}) {
+  const { items, ...rest } = await store(scope).list(page);
   return { ...rest, searches: items };
 }
 

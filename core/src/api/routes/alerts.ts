@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { AlertEvaluator, alertHistory, ruleState } from '../../alerts/evaluate';
 import { createRule, deleteRule, getRule, listRules, updateRule, type AlertRuleInput } from '../../alerts/rules';
 import { count, text } from '../../shapes/fields';
-import { paging, pagingFields, queryShape, withinWindow } from '../input';
+import { PAGING_FIELDS } from '../../questions/paging';
+import { queryShape } from '../input';
 import { defineRoute, type ApiContext } from '../types';
 import { LIST_QUERY, NAME_PARAMS, descriptionField, nameField } from './saved';
 
@@ -38,18 +39,16 @@ const ruleFields = {
 
 export const ALERT_RULE_BODY = z.object({ name: nameField('zsh-missing'), ...ruleFields }).strict();
 export const ALERT_RULE_PATCH = z.object({ ...ruleFields, condition: condition.optional() }).strict();
-export const ALERT_HISTORY_QUERY = queryShape({ rule: nameField('zsh-missing').optional(), ...pagingFields(100) }).superRefine((q, ctx) =>
-  withinWindow(q, ctx, 100),
-);
+export const ALERT_HISTORY_QUERY = queryShape({ rule: nameField('zsh-missing').optional(), ...PAGING_FIELDS });
 
 /** Alert rules CRUD, evaluation and event history (core/src/alerts). */
 export const alertRoutes = [
   defineRoute({
     method: 'GET',
     path: '/api/mitra/alerts/rules',
-    summary: 'alert rules, by name (page, size)',
+    summary: 'alert rules, by name (size, cursor)',
     query: LIST_QUERY,
-    input: ({ query }) => paging(query),
+    input: ({ query }) => query,
     handler: (input, ctx) => listRules(ctx, input),
   }),
   defineRoute({
@@ -104,9 +103,9 @@ export const alertRoutes = [
   defineRoute({
     method: 'GET',
     path: '/api/mitra/alerts/history',
-    summary: 'firing and recovery events, newest first (rule, page, size)',
+    summary: 'firing and recovery events, newest first (rule, size, cursor)',
     query: ALERT_HISTORY_QUERY,
-    input: ({ query }) => ({ rule: query.rule, ...paging(query) }),
+    input: ({ query }) => query,
     handler: (input, ctx) => alertHistory(ctx, input),
   }),
 ];

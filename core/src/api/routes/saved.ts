@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { QUERY_KINDS } from '../../saved/kinds';
 import { createSaved, deleteSaved, getSaved, listSaved, runSaved, updateSaved } from '../../saved/store';
 import { freeText, matching, oneOf, text } from '../../shapes/fields';
-import { paging, pagingFields, queryShape, withinWindow } from '../input';
+import { PAGING_FIELDS } from '../../questions/paging';
+import { queryShape } from '../input';
 import { defineRoute } from '../types';
 
 /** Names double as document ids and URL segments (core/src/saved/documents.ts checkName). */
@@ -43,16 +44,17 @@ export const RUN_BODY = z
   .strict()
   .optional();
 
-export const LIST_QUERY = queryShape(pagingFields(100)).superRefine((q, ctx) => withinWindow(q, ctx, 100));
+/** The questions' paging: `size` items from `cursor` (the `next` of the previous answer); answers carry `total` and `next`. */
+export const LIST_QUERY = queryShape(PAGING_FIELDS);
 
 /** Saved searches CRUD and run (core/src/saved). */
 export const savedRoutes = [
   defineRoute({
     method: 'GET',
     path: '/api/mitra/saved',
-    summary: 'saved searches, by name (page, size)',
+    summary: 'saved searches, by name (size, cursor)',
     query: LIST_QUERY,
-    input: ({ query }) => paging(query),
+    input: ({ query }) => query,
     handler: (input, ctx) => listSaved(ctx, input),
   }),
   defineRoute({
