@@ -214,3 +214,69 @@ describe('Host screen', () => {
     expect(links.map((a) => a.textContent)).toEqual(expect.arrayContaining(['/etc/hosts', '/etc/shadow']));
   });
 });
+
+/**
+ * A sorted list as the API pages it (saved searches, rules, alert history): `size` items from `cursor`,
+ * with the total and the next page's cursor. The cursor is opaque to the app; here it is `c-<offset>`.
+ */
+function listAnswer(key: string, total: number, q: Record<string, unknown> | undefined, item: (n: number) => object) {
+  const from = typeof q?.cursor === 'string' ? Number(q.cursor.slice(2)) : 0;
+  const size = Number(q?.size);
+  const items = Array.from({ length: Math.max(0, Math.min(size, total - from)) }, (_, i) => item(from + i));
+  return { total, size, [key]: items, ...(from + size < total ? { next: `c-${from + size}` } : {}) };
+}
+
+const savedSearch = (n: number) => ({
+  name: `search-${String(n).padStart(2, '0')}`,
+  description: '',
+  kind: 'hosts',
+  params: { kernel: '4.4' },
+  created: T,
+  updated: T,
+});
+const alertEvent = (n: number) => ({
+  '@timestamp': T,
+  rule: `rule-${String(n).padStart(2, '0')}`,
+  state: 'firing',
+  count: 1,
+  hosts: [`web-${n}`],
+  evaluated_at: T,
+  actions: [],
+});
+
+describe('Saved screen pages by cursor, as the question results do', () => {
+  it("saved searches: the next page asks from the last page's next, the previous one from the cursor it remembered", async () => {
+    const api = stubApi(async (_p, q) => listAnswer('searches', 45, q, savedSearch));
+    renderAt('#/saved', api);
+    expect(await screen.findByText('search-00')).toBeTruthy();
+    expect(api.calls).toEqual([['/saved', { size: 20 }]]);
+    fireEvent.click(screen.getByLabelText('Next page'));
+    expect(await screen.findByText('search-20')).toBeTruthy();
+    fireEvent.click(screen.getByLabelText('Next page'));
+    expect(await screen.findByText('search-40')).toBeTruthy();
+    fireEvent.click(screen.getByLabelText('Previous page'));
+    expect(await screen.findByText('search-20')).toBeTruthy();
+    expect(api.calls).toEqual([
+      ['/saved', { size: 20 }],
+      ['/saved', { size: 20, cursor: 'c-20' }],
+      ['/saved', { size: 20, cursor: 'c-40' }],
+      ['/saved', { size: 20, cursor: 'c-20' }],
+    ]);
+    // The page numbers come from the total, as before.
+    expect(screen.getByLabelText('Page 3 of 3')).toBeTruthy();
+  });
+
+  it('alert history: newest first, a page at a time by cursor; a jump walks the cursors to it', async () => {
+    const api = stubApi(async (_p, q) => listAnswer('events', 61, q, alertEvent));
+    renderAt('#/saved?tab=history', api);
+    expect(await screen.findByText('rule-00')).toBeTruthy();
+    fireEvent.click(screen.getByLabelText('Page 4 of 4'));
+    expect(await screen.findByText('rule-60')).toBeTruthy();
+    expect(api.calls).toEqual([
+      ['/alerts/history', { size: 20 }],
+      ['/alerts/history', { size: 20, cursor: 'c-20' }],
+      ['/alerts/history', { size: 20, cursor: 'c-40' }],
+      ['/alerts/history', { size: 20, cursor: 'c-60' }],
+    ]);
+  });
+});

@@ -15,13 +15,13 @@ import {
   EuiTitle,
   type EuiBasicTableColumn,
 } from '@elastic/eui';
-import { lazy, Suspense, useEffect, useRef, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useEffect, useState, type FormEvent } from 'react';
 
 import type { MitraApi } from '../../api';
 import { useApi, useCatalog, useLoad, useLink } from '../hooks';
 import { buildRequest, formSpec, formSpecs, placeholder, type Catalog, type Question } from '../questions';
 import { facets, formatTime, pageRows, summary, toAnswer, type Answer, type Bucket, type ResultRow } from '../results';
-import { onPageChange } from '../components/paging';
+import { onPageChange, pageByCursor, useCursors, type Cursors } from '../components/paging';
 import { Async, Empty, ErrorBoundary, ErrorCallOut, Loading } from '../components/status';
 import { SaveQuestion } from './save_question';
 
@@ -111,23 +111,17 @@ export function FleetScreen(props: Props) {
   );
 }
 
-/**
- * The page of a paged answer, found by its cursor: each answer's `next` is the
- * cursor of the page after it, remembered per question, so going back or
- * forward asks one page; a jump past the known pages walks to it.
- */
-async function fetchPage(api: MitraApi, catalog: Catalog, q: Question, page: number, cursors: Map<number, string | undefined>) {
-  const ask = async (p: number) => {
-    const built = buildRequest(catalog, q, PAGE_SIZE, cursors.get(p));
-    if (!built.ok) throw new Error(built.error);
-    const body = await api.get<{ next?: string }>(built.request.path, built.request.query);
-    cursors.set(p + 1, body.next);
-    return body;
-  };
-  let known = page;
-  while (known > 1 && !cursors.has(known)) known--;
-  for (let p = known; p < page; p++) if ((await ask(p)).next === undefined) return ask(p);
-  return ask(page);
+/** The page of a question's answer: by cursor when the question pages on the server. */
+function fetchPage(api: MitraApi, catalog: Catalog, q: Question, page: number, cursors: Cursors) {
+  return pageByCursor(
+    async (cursor) => {
+      const built = buildRequest(catalog, q, PAGE_SIZE, cursor);
+      if (!built.ok) throw new Error(built.error);
+      return api.get<{ next?: string }>(built.request.path, built.request.query);
+    },
+    page,
+    cursors,
+  );
 }
 
 function FleetQuestions({ catalog, question, page, onQuestion, onPage }: Props & { catalog: Catalog }) {
@@ -136,14 +130,9 @@ function FleetQuestions({ catalog, question, page, onQuestion, onPage }: Props &
   const serverPaged = built?.ok === true && built.request.serverPaged;
   const key = built?.ok ? JSON.stringify({ ...built.request, page: serverPaged ? page : 1 }) : null;
   // Cursors of the pages seen, for the question on screen (a new question starts afresh).
-  const cursors = useRef<{ key: string | null; pages: Map<number, string | undefined> }>({ key: null, pages: new Map() });
-  const questionKey = built?.ok ? JSON.stringify(built.request) : null;
-  if (cursors.current.key !== questionKey) cursors.current = { key: questionKey, pages: new Map() };
+  const cursors = useCursors(built?.ok ? JSON.stringify(built.request) : null);
   const [state] = useLoad(key, async () =>
-    toAnswer(
-      formSpec(catalog, question!.type)!.question.id,
-      await fetchPage(api, catalog, question!, serverPaged ? page : 1, cursors.current.pages),
-    ),
+    toAnswer(formSpec(catalog, question!.type)!.question.id, await fetchPage(api, catalog, question!, serverPaged ? page : 1, cursors)),
   );
   return (
     <>

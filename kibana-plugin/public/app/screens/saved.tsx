@@ -18,10 +18,13 @@ import { useApi, useCatalog, useLoad, type Loaded, useLink } from '../hooks';
 import { fromSavedQuery } from '../questions';
 import { formatTime } from '../results';
 import { type SavedTab } from '../routes';
-import { onPageChange } from '../components/paging';
+import { onPageChange, pageByCursor, useCursors } from '../components/paging';
 import { Async, Empty, ErrorCallOut } from '../components/status';
 
 const PAGE = 20;
+
+/** A page of a list as the API answers it: the questions' paging (size + cursor; total and next). */
+type Paged = { total: number; next?: string };
 
 export function SavedScreen({ tab }: { tab: SavedTab }) {
   const link = useLink();
@@ -78,8 +81,9 @@ function SearchesTab() {
   const api = useApi();
   const catalog = useCatalog();
   const [page, setPage] = useState(1);
+  const cursors = useCursors('saved');
   const [list, reload] = useLoad(`saved:${page}`, () =>
-    api.get<{ total: number; searches: SavedSearch[] }>('/saved', { page, size: PAGE }),
+    pageByCursor((cursor) => api.get<Paged & { searches: SavedSearch[] }>('/saved', { size: PAGE, cursor }), page, cursors),
   );
   const [outcome, act] = useAction(reload);
   const [editing, setEditing] = useState<{ name: string; description: string }>();
@@ -247,8 +251,13 @@ type RuleRow = AlertRule & { state: RuleState | null };
 function RulesTab() {
   const api = useApi();
   const [page, setPage] = useState(1);
+  const cursors = useCursors('rules');
   const [list, reload] = useLoad(`rules:${page}`, async () => {
-    const r = await api.get<{ total: number; rules: AlertRule[] }>('/alerts/rules', { page, size: PAGE });
+    const r = await pageByCursor(
+      (cursor) => api.get<Paged & { rules: AlertRule[] }>('/alerts/rules', { size: PAGE, cursor }),
+      page,
+      cursors,
+    );
     const states = await Promise.all(
       r.rules.map((rule) => api.get<{ state: RuleState | null }>(`/alerts/rules/${encodeURIComponent(rule.name)}`)),
     );
@@ -323,8 +332,9 @@ function RulesTab() {
 function HistoryTab() {
   const api = useApi();
   const [page, setPage] = useState(1);
+  const cursors = useCursors('events');
   const [events] = useLoad(`events:${page}`, () =>
-    api.get<{ total: number; events: AlertEvent[] }>('/alerts/history', { page, size: PAGE }),
+    pageByCursor((cursor) => api.get<Paged & { events: AlertEvent[] }>('/alerts/history', { size: PAGE, cursor }), page, cursors),
   );
   const columns: EuiBasicTableColumn<AlertEvent>[] = [
     { field: '@timestamp', name: 'When', render: (t: string) => formatTime(t) },
