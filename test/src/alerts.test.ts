@@ -243,4 +243,60 @@ describe('alert rules', () => {
     const res = await evaluator().evaluateSafely(orphan);
     expect(res.error).toMatch(/no saved search named "gone"/);
   });
+
+  it('pages the history by cursor: events at the same instant are neither skipped nor repeated, whatever the page size', async () => {
+    // Five rules fire in one evaluation round at one instant: their events tie on @timestamp.
+    const at = new Date('2026-11-27T05:00:00.000Z');
+    const tied = new AlertEvaluator(scope, { settleMs: 0, webhooks, now: () => at, log: () => {} });
+    for (let i = 0; i < 5; i++) {
+      const rule = await createRule(scope, {
+        name: `tie-${i}`,
+        query: { kind: 'lucene', params: { query: 'filename:"/etc/ssh/sshd_config"' } },
+        condition: { type: 'matches_above', threshold: 0 },
+      });
+      expect((await tied.evaluate(rule)).transition).toBe('fired');
+    }
+    const all = await alertHistory(scope, { size: 10_000 });
+    expect(all.next).toBeUndefined();
+    expect(all.events.filter((e) => e['@timestamp'] === at.toISOString()).map((e) => e.rule)).toEqual([
+      'tie-0',
+      'tie-1',
+      'tie-2',
+      'tie-3',
+      'tie-4',
+    ]);
+    const key = (e: { rule: string; state: string; evaluated_at: string }) => `${e.rule} ${e.state} ${e.evaluated_at}`;
+    for (const size of [1, 2, 3]) {
+      const walked: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await alertHistory(scope, { size, cursor });
+        expect(page.total).toBe(all.total);
+        expect(page.events.length).toBeLessThanOrEqual(size);
+        walked.push(...page.events.map(key));
+        cursor = page.next;
+      } while (cursor !== undefined);
+      expect({ size, walked }).toEqual({ size, walked: all.events.map(key) });
+    }
+    await expect(alertHistory(scope, { cursor: 'not-ours' })).rejects.toThrow(
+      /^cursor "not-ours" is not a cursor of the alert history: pass the next of the previous answer/,
+    );
+
+    const p = ['--prefix', c.prefix];
+    const first = await runMitra(['alerts', 'history', '--size', '2', ...p]);
+    expect(first.code).toBe(0);
+    const next = /^more: --cursor (\S+)$/m.exec(first.stdout)?.[1];
+    expect(next).toBeDefined();
+    expect(first.stdout).toMatch(new RegExp(`^${all.total} events$`, 'm'));
+    const second = await runMitra(['alerts', 'history', '--size', '2', '--cursor', next!, ...p]);
+    expect(second.stdout.split('\n').slice(0, 2)).toEqual(
+      all.events.slice(2, 4).map((e) => expect.stringContaining(`alert ${e.rule} ${e.state}`)),
+    );
+    const bad = await runMitra(['alerts', 'history', '--cursor', 'nope', ...p]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toMatch(/^[^\n]*cursor "nope" is not a cursor of the alert history[^\n]*$/);
+    const badSize = await runMitra(['alerts', 'list', '--size', '0', ...p]);
+    expect(badSize.code).toBe(2);
+    expect(badSize.stderr).toMatch(/--size "0" is out of range: use a whole number from 1 to 10000/);
+  });
 });

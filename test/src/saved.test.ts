@@ -118,4 +118,33 @@ describe('saved searches', () => {
     await expect(deleteSaved(scope, 'fstab-with')).rejects.toThrow(NotFoundError);
     await expect(runSaved(scope, 'fstab-with')).rejects.toThrow(/no saved search named "fstab-with"/);
   });
+
+  it('pages the list by name with a cursor, as the questions page: every search once, the total on each page', async () => {
+    for (let i = 0; i < 5; i++) await createSaved(scope, { name: `page-${i}`, kind: 'lucene', params: { query: `content:w${i}` } });
+    const all = (await listSaved(scope, { size: 10_000 })).searches.map((s) => s.name);
+    expect(all).toEqual([...all].sort());
+    expect(all.length).toBeGreaterThanOrEqual(5);
+    const walked: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listSaved(scope, { size: 2, cursor });
+      expect(page.total).toBe(all.length);
+      walked.push(...page.searches.map((s) => s.name));
+      cursor = page.next;
+    } while (cursor !== undefined);
+    expect(walked).toEqual(all);
+    await expect(listSaved(scope, { cursor: 'page-1' })).rejects.toThrow(/^cursor "page-1" is not a cursor of the saved search list/);
+
+    const p = ['--prefix', c.prefix];
+    const first = await runMitra(['saved', 'list', '--size', '2', ...p]);
+    const next = /^more: --cursor (\S+)$/m.exec(first.stdout)?.[1];
+    expect(next).toBeDefined();
+    const second = await runMitra(['saved', 'list', '--size', '2', '--cursor', next!, ...p]);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(new RegExp(`^${all[2]} `, 'm'));
+    expect(second.stdout).not.toMatch(new RegExp(`^${all[0]} `, 'm'));
+    const bad = await runMitra(['saved', 'list', '--cursor', 'nope', ...p]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/cursor "nope" is not a cursor of the saved search list/);
+  });
 });
