@@ -1,0 +1,42 @@
+import { COMMAND_FLAGS, PAGING } from '@mitra/core';
+import { parseCommand } from './args';
+import { stdio } from './command';
+import { main } from './main';
+
+/** saved list, alerts list and alerts history page as the question commands do: --size and --cursor. */
+describe('list commands take the questions’ paging flags', () => {
+  it('declare --size and --cursor with the questions’ very shapes (one declaration)', () => {
+    for (const command of ['saved', 'alerts'] as const) {
+      expect(COMMAND_FLAGS[command].size).toBe(PAGING.size.type);
+      expect(COMMAND_FLAGS[command].cursor).toBe(PAGING.cursor.type);
+    }
+  });
+
+  it.each([
+    ['saved', 'list'],
+    ['alerts', 'list'],
+    ['alerts', 'history'],
+  ] as const)('mitra %s %s --size 5 --cursor C parses; a bad size is one line naming the flag; --page is unknown', (command, action) => {
+    const { values, positionals } = parseCommand(command, [action, '--size', '5', '--cursor', ' WyJhIl0 ']);
+    expect(positionals).toEqual([action]);
+    expect({ size: values.size, cursor: values.cursor }).toEqual({ size: 5, cursor: 'WyJhIl0' });
+    for (const bad of ['0', '10001', 'ten'])
+      expect(() => parseCommand(command, [action, '--size', bad])).toThrow(
+        new RegExp(`^--size "${bad}" is out of range: use a whole number from 1 to 10000; see mitra ${command} --help$`),
+      );
+    expect(() => parseCommand(command, [action, '--page', '2'])).toThrow(/Unknown option '--page'/);
+  });
+
+  it('a bad size is exit 2 before anything connects', async () => {
+    const lines: string[] = [];
+    jest.spyOn(stdio, 'err').mockImplementation((line) => void lines.push(line));
+    jest.spyOn(stdio, 'out').mockImplementation((line) => void lines.push(line));
+    try {
+      // Port 1: nothing listens there, so a connection attempt would be another exit code and message.
+      expect(await main(['saved', 'list', '--size', '0', '--es', 'http://127.0.0.1:1'])).toBe(2);
+    } finally {
+      jest.restoreAllMocks();
+    }
+    expect(lines).toEqual(['mitra: --size "0" is out of range: use a whole number from 1 to 10000; see mitra saved --help']);
+  });
+});
