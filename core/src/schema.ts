@@ -637,7 +637,9 @@ function containerFor(root: Mapping, name: string): Mapping {
 /** FIELDS.md: the field reference, generated so it never drifts from the mappings. */
 export function renderFieldDocs(): string {
   const rows = (FIELDS as readonly FieldSpec[]).map((f) => {
-    const shape = f.type === 'alias' ? `alias → \`${f.path}\`` : f.leaves ? `object of ${f.leaves}` : f.type === 'data' ? 'object' : f.type;
+    // A list left out of the mapping is not nested in Elasticsearch: say what the value is.
+    const kind = f.type === 'nested' && f.indexed === false ? 'list of objects' : f.type === 'data' ? 'object' : f.type;
+    const shape = f.type === 'alias' ? `alias → \`${f.path}\`` : f.leaves ? `object of ${f.leaves}` : kind;
     const type = f.type === 'data' || f.indexed === false ? `${shape} (_source only)` : shape;
     const example = f.example ? `\`${f.example}\`` : '';
     return `| \`${f.name}\` | ${type} | ${f.description.replace(/\|/g, '\\|')} | ${example} |`;
