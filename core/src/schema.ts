@@ -31,14 +31,24 @@ export interface FieldSpec {
   readonly keysDoc?: string;
   /** A keyword sub-field `<name>.keyword` next to a text field. */
   readonly keywordSubfield?: boolean;
+  /**
+   * `false`: parsed and kept in `_source` (its readers read it there), but left
+   * out of the mapping, so indexing a snapshot does not pay for it (issue 13).
+   * Only what a question, a screen or a saved search filters, sorts or
+   * aggregates on is indexed. `type` (and `keys`) still say what the value is.
+   * Leaving a field out of the closed mapping, rather than mapping it
+   * `enabled: false`, is what lets `mitra setup` put the new mapping on an
+   * index made with the old one: nothing conflicts, the old fields just stay.
+   */
+  readonly indexed?: false;
   readonly example?: string;
 }
 
 /**
- * The keys of the /proc maps that are mapped as fields: what real kernels
- * (3.10 … 6.18) print. A key not listed here is still parsed and kept in
- * `_source` (history replay reads it there) but adds no field, so junk keys can
- * never exhaust the index's field limit. Adding a key here is a schema change.
+ * The declared keys of the /proc maps: what real kernels (3.10 … 6.18) print,
+ * the keys `history --series` accepts (a typo is an error, not an empty
+ * series). No /proc map is indexed: every key, declared or not, is kept in
+ * `_source`, where the series and the incident replay read it.
  */
 const MEMINFO_KEYS = [
   'MemTotal',
@@ -333,9 +343,8 @@ const VMSTAT_KEYS = [
 ] as const;
 
 /**
- * NUMA nodes and zones whose zoneinfo/buddyinfo numbers are mapped (lowercased zone names).
- * Bounded so the whole mapping stays under Elasticsearch's default 1000-field limit;
- * nodes above node3 and orders above 10 stay in _source.
+ * NUMA nodes and zones whose zoneinfo/buddyinfo numbers are declared keys (lowercased zone names);
+ * nodes above node3 and orders above 10 are kept in _source too, but a series does not accept them.
  */
 const NUMA_NODES = Array.from({ length: 4 }, (_, i) => `node${i}`);
 const ZONES = ['dma', 'dma32', 'normal', 'highmem', 'movable', 'device'];
@@ -418,53 +427,56 @@ export const FIELDS = [
     description: 'major.minor of the release, so "4.4" never matches 4.40 or 4.14.',
     example: '4.4',
   },
-  { name: 'mitra.kernel.major', type: 'integer', description: 'Kernel major version.' },
-  { name: 'mitra.kernel.minor', type: 'integer', description: 'Kernel minor version.' },
+  { name: 'mitra.kernel.major', type: 'integer', description: 'Kernel major version.', indexed: false },
+  { name: 'mitra.kernel.minor', type: 'integer', description: 'Kernel minor version.', indexed: false },
 
   // --- parsed: /proc counters as numbers ---
   {
     name: 'mitra.meminfo',
     type: 'object',
+    indexed: false,
     leaves: 'long',
     keys: MEMINFO_KEYS,
     otherKeys: 'source-only',
     description:
-      '/proc/meminfo: every key in bytes (kB values × 1024; HugePages_* counts as is). Keys not declared are kept in _source only.',
+      '/proc/meminfo: every key in bytes (kB values × 1024; HugePages_* counts as is), in _source only (read by series and incident).',
   },
   {
     name: 'mitra.vmstat',
     type: 'object',
+    indexed: false,
     leaves: 'long',
     keys: VMSTAT_KEYS,
     otherKeys: 'source-only',
-    description: '/proc/vmstat: every counter, e.g. pgscank, pgsteal_kswapd, pgmajfault. Counters not declared are kept in _source only.',
+    description: '/proc/vmstat: every counter, e.g. pgscank, pgsteal_kswapd, pgmajfault, in _source only (read by series and incident).',
   },
   {
     name: 'mitra.zoneinfo',
     type: 'object',
+    indexed: false,
     leaves: 'long',
     keys: grid(NUMA_NODES, ZONES, ['free', 'min', 'low', 'high', 'spanned', 'present', 'managed']),
     otherKeys: 'source-only',
     keysDoc: `node0 … node${NUMA_NODES.length - 1} × ${ZONES.join(', ')} × free, min, low, high, spanned, present, managed`,
     description:
-      '/proc/zoneinfo per node and zone: `node<N>.<zone>.{free,min,low,high,spanned,present,managed}` in pages. Other nodes and zones are kept in _source only.',
+      '/proc/zoneinfo per node and zone: `node<N>.<zone>.{free,min,low,high,spanned,present,managed}` in pages, in _source only (read by series and incident).',
   },
   {
     name: 'mitra.buddyinfo',
     type: 'object',
+    indexed: false,
     leaves: 'long',
     keys: grid(NUMA_NODES, ZONES, BUDDY_ORDERS),
     otherKeys: 'source-only',
     keysDoc: `node0 … node${NUMA_NODES.length - 1} × ${ZONES.join(', ')} × order0 … order${BUDDY_ORDERS.length - 1}`,
-    description:
-      '/proc/buddyinfo: `node<N>.<zone>.order<K>` free blocks per order. Other nodes, zones and orders are kept in _source only.',
+    description: '/proc/buddyinfo: `node<N>.<zone>.order<K>` free blocks per order, in _source only (read by series and incident).',
   },
-  { name: 'mitra.loadavg.load1', type: 'double', description: '1-minute load average.' },
-  { name: 'mitra.loadavg.load5', type: 'double', description: '5-minute load average.' },
-  { name: 'mitra.loadavg.load15', type: 'double', description: '15-minute load average.' },
-  { name: 'mitra.loadavg.running', type: 'long', description: 'Runnable scheduling entities.' },
-  { name: 'mitra.loadavg.total', type: 'long', description: 'Existing scheduling entities.' },
-  { name: 'mitra.loadavg.last_pid', type: 'long', description: 'Most recently created PID.' },
+  { name: 'mitra.loadavg.load1', type: 'double', description: '1-minute load average.', indexed: false },
+  { name: 'mitra.loadavg.load5', type: 'double', description: '5-minute load average.', indexed: false },
+  { name: 'mitra.loadavg.load15', type: 'double', description: '15-minute load average.', indexed: false },
+  { name: 'mitra.loadavg.running', type: 'long', description: 'Runnable scheduling entities.', indexed: false },
+  { name: 'mitra.loadavg.total', type: 'long', description: 'Existing scheduling entities.', indexed: false },
+  { name: 'mitra.loadavg.last_pid', type: 'long', description: 'Most recently created PID.', indexed: false },
 
   // --- parsed: settings (sysctl files and /proc/sys values) ---
   { name: 'mitra.settings', type: 'nested', description: 'Key/value settings (sysctl.conf, sysctl.d, /proc/sys): one entry per key.' },
@@ -473,38 +485,38 @@ export const FIELDS = [
 
   // --- parsed: /etc/os-release ---
   { name: 'mitra.os.id', type: 'keyword', description: 'ID from os-release.', example: 'debian' },
-  { name: 'mitra.os.id_like', type: 'keyword', description: 'ID_LIKE from os-release.' },
+  { name: 'mitra.os.id_like', type: 'keyword', description: 'ID_LIKE from os-release.', indexed: false },
   { name: 'mitra.os.name', type: 'keyword', description: 'NAME from os-release.' },
   { name: 'mitra.os.version_id', type: 'keyword', description: 'VERSION_ID from os-release.', example: '12' },
   { name: 'mitra.os.pretty_name', type: 'keyword', description: 'PRETTY_NAME from os-release.' },
-  { name: 'mitra.os.version_codename', type: 'keyword', description: 'VERSION_CODENAME from os-release.' },
+  { name: 'mitra.os.version_codename', type: 'keyword', description: 'VERSION_CODENAME from os-release.', indexed: false },
 
   // --- parsed: /etc/fstab ---
-  { name: 'mitra.fstab', type: 'nested', description: 'One entry per fstab line.' },
-  { name: 'mitra.fstab.device', type: 'keyword', description: 'Device, UUID= or LABEL= spec.' },
-  { name: 'mitra.fstab.mount_point', type: 'keyword', description: 'Mount point.' },
-  { name: 'mitra.fstab.fstype', type: 'keyword', description: 'Filesystem type.', example: 'ext4' },
-  { name: 'mitra.fstab.options', type: 'keyword', description: 'Mount options, one value per option.' },
-  { name: 'mitra.fstab.dump', type: 'integer', description: 'dump field.' },
-  { name: 'mitra.fstab.pass', type: 'integer', description: 'fsck pass field.' },
+  { name: 'mitra.fstab', type: 'nested', description: 'One entry per fstab line.', indexed: false },
+  { name: 'mitra.fstab.device', type: 'keyword', description: 'Device, UUID= or LABEL= spec.', indexed: false },
+  { name: 'mitra.fstab.mount_point', type: 'keyword', description: 'Mount point.', indexed: false },
+  { name: 'mitra.fstab.fstype', type: 'keyword', description: 'Filesystem type.', example: 'ext4', indexed: false },
+  { name: 'mitra.fstab.options', type: 'keyword', description: 'Mount options, one value per option.', indexed: false },
+  { name: 'mitra.fstab.dump', type: 'integer', description: 'dump field.', indexed: false },
+  { name: 'mitra.fstab.pass', type: 'integer', description: 'fsck pass field.', indexed: false },
 
   // --- parsed: /etc/hosts ---
-  { name: 'mitra.hosts', type: 'nested', description: 'One entry per /etc/hosts line.' },
-  { name: 'mitra.hosts.ip', type: 'keyword', description: 'Address (keyword: entries may be malformed).' },
-  { name: 'mitra.hosts.names', type: 'keyword', description: 'Canonical name and aliases.' },
+  { name: 'mitra.hosts', type: 'nested', description: 'One entry per /etc/hosts line.', indexed: false },
+  { name: 'mitra.hosts.ip', type: 'keyword', description: 'Address (keyword: entries may be malformed).', indexed: false },
+  { name: 'mitra.hosts.names', type: 'keyword', description: 'Canonical name and aliases.', indexed: false },
 
   // --- parsed: /etc/resolv.conf ---
-  { name: 'mitra.resolv.nameservers', type: 'keyword', description: 'nameserver lines, in order.' },
-  { name: 'mitra.resolv.search', type: 'keyword', description: 'search domains.' },
-  { name: 'mitra.resolv.domain', type: 'keyword', description: 'domain line.' },
-  { name: 'mitra.resolv.options', type: 'keyword', description: 'options, one value per option.' },
+  { name: 'mitra.resolv.nameservers', type: 'keyword', description: 'nameserver lines, in order.', indexed: false },
+  { name: 'mitra.resolv.search', type: 'keyword', description: 'search domains.', indexed: false },
+  { name: 'mitra.resolv.domain', type: 'keyword', description: 'domain line.', indexed: false },
+  { name: 'mitra.resolv.options', type: 'keyword', description: 'options, one value per option.', indexed: false },
 
   // --- parsed: /etc/security/limits.conf ---
-  { name: 'mitra.limits', type: 'nested', description: 'One entry per limits.conf rule.' },
-  { name: 'mitra.limits.domain', type: 'keyword', description: 'User, @group, wildcard.' },
-  { name: 'mitra.limits.type', type: 'keyword', description: 'soft | hard | -.' },
-  { name: 'mitra.limits.item', type: 'keyword', description: 'nofile, nproc, ...' },
-  { name: 'mitra.limits.value', type: 'keyword', description: 'Value as text (unlimited, -1, 65536).' },
+  { name: 'mitra.limits', type: 'nested', description: 'One entry per limits.conf rule.', indexed: false },
+  { name: 'mitra.limits.domain', type: 'keyword', description: 'User, @group, wildcard.', indexed: false },
+  { name: 'mitra.limits.type', type: 'keyword', description: 'soft | hard | -.', indexed: false },
+  { name: 'mitra.limits.item', type: 'keyword', description: 'nofile, nproc, ...', indexed: false },
+  { name: 'mitra.limits.value', type: 'keyword', description: 'Value as text (unlimited, -1, 65536).', indexed: false },
 
   // --- parsed: package inventories ---
   // Questions read the two flat lists; the structured list is data (in _source, not indexed), so an
@@ -543,18 +555,31 @@ export type FieldRef = FieldName | `${'mitra.meminfo' | 'mitra.vmstat' | 'mitra.
 
 export const field = <F extends FieldName>(name: F): F => name;
 
+/** The spec declaring a dotted name: the field itself, or the /proc map that declares it as a key. */
+function declaringSpec(name: string): FieldSpec | undefined {
+  for (const spec of FIELDS as readonly FieldSpec[]) {
+    if (spec.name === name) return spec;
+    if (spec.keys && name.startsWith(`${spec.name}.`)) return spec.keys.includes(name.slice(spec.name.length + 1)) ? spec : undefined;
+  }
+  return undefined;
+}
+
+/** Whether a dotted name is declared: a field of the schema or a declared key of a /proc map, indexed or not. */
+export const isDeclaredField = (name: string): boolean => declaringSpec(name) !== undefined;
+
 /**
- * Whether a dotted name is mapped (searchable, aggregatable): a declared field,
- * or a declared key of a /proc map. Keys outside the declared list are kept in
- * `_source` only, so a query on them would silently match nothing.
+ * Whether a dotted name is mapped (searchable, aggregatable). A field kept in
+ * `_source` only (`indexed: false`, or under a parent that is) is not: a query
+ * on it would silently match nothing, so its readers read `_source`.
  */
 export function isMappedField(name: string): boolean {
-  for (const spec of FIELDS as readonly FieldSpec[]) {
-    if (spec.name === name) return true;
-    if (spec.keys && name.startsWith(`${spec.name}.`)) return spec.keys.includes(name.slice(spec.name.length + 1));
-  }
-  return false;
+  const spec = declaringSpec(name);
+  if (!spec || spec.indexed === false) return false;
+  const parts = name.split('.');
+  return !parts.some((_, i) => i > 0 && specOf(parts.slice(0, i).join('.'))?.indexed === false);
 }
+
+const specOf = (name: string): FieldSpec | undefined => (FIELDS as readonly FieldSpec[]).find((f) => f.name === name);
 
 type Mapping = Record<string, unknown>;
 
@@ -562,6 +587,8 @@ type Mapping = Record<string, unknown>;
 export function buildMappings(): Mapping {
   const root: Mapping = { dynamic: false, properties: {} };
   for (const spec of FIELDS as readonly FieldSpec[]) {
+    // Left out of the closed mapping: stored in _source, never indexed (see FieldSpec.indexed).
+    if (spec.indexed === false) continue;
     const parent = containerFor(root, spec.name);
     const leaf = spec.name.split('.').pop()!;
     parent[leaf] = { ...(parent[leaf] as Mapping | undefined), ...leafMapping(spec) };
@@ -610,14 +637,10 @@ function containerFor(root: Mapping, name: string): Mapping {
 /** FIELDS.md: the field reference, generated so it never drifts from the mappings. */
 export function renderFieldDocs(): string {
   const rows = (FIELDS as readonly FieldSpec[]).map((f) => {
-    const type =
-      f.type === 'alias'
-        ? `alias → \`${f.path}\``
-        : f.leaves
-          ? `object of ${f.leaves}`
-          : f.type === 'data'
-            ? 'object (_source only)'
-            : f.type;
+    // A list left out of the mapping is not nested in Elasticsearch: say what the value is.
+    const kind = f.type === 'nested' && f.indexed === false ? 'list of objects' : f.type === 'data' ? 'object' : f.type;
+    const shape = f.type === 'alias' ? `alias → \`${f.path}\`` : f.leaves ? `object of ${f.leaves}` : kind;
+    const type = f.type === 'data' || f.indexed === false ? `${shape} (_source only)` : shape;
     const example = f.example ? `\`${f.example}\`` : '';
     return `| \`${f.name}\` | ${type} | ${f.description.replace(/\|/g, '\\|')} | ${example} |`;
   });
@@ -633,10 +656,14 @@ export function renderFieldDocs(): string {
     '| --- | --- | --- | --- |',
     ...rows,
     '',
+    'A field marked _source only is parsed and kept in each document, but not indexed: no query, aggregation or',
+    'sort can use it (a Lucene query on it matches nothing). Only what a fleet question, a screen or a shipped',
+    'saved search filters, sorts or aggregates on is indexed; `history --series` and `mitra incident` read the',
+    "/proc numbers from `_source` of one host's history. Search the raw text with `content:`.",
+    '',
     '## Declared keys of the /proc maps',
     '',
-    'Only these keys are mapped (searchable, usable in series and aggregations). Any other key a parser finds is',
-    'kept in `_source` and adds no field, so no document can grow the mapping.',
+    'The keys `history --series` accepts. Every key a parser finds, declared or not, is kept in `_source`.',
     ...maps,
     '',
   ].join('\n');

@@ -116,7 +116,7 @@ test('the corpus (10,000-key meminfo, vmstat, sysctl; node 9999) added no field 
   for (const [index, m] of Object.entries(all)) expect({ index, mappings: m.mappings }).toEqual({ index, mappings: mappingBefore });
 });
 
-test('after 10,000 junk keys, a normal host still indexes and its declared fields are searchable', async () => {
+test('after 10,000 junk keys, a normal host still indexes and its meminfo is read back as stored', async () => {
   const meminfo = readFileSync(join(FIXTURES_DIR, 'meminfo', 'local.input.json'), 'utf8');
   const normal = JSON.parse(meminfo) as Json;
   const host = 'normal-after-junk';
@@ -128,20 +128,16 @@ test('after 10,000 junk keys, a normal host still indexes and its declared field
   expect(res.map((o) => o.error)).toEqual([undefined, undefined]);
   await c.refresh();
   const memTotal = Number(/^MemTotal:\s+(\d+) kB/m.exec(String((normal.mitra as Json).content))![1]) * 1024;
+  // The /proc maps are kept in _source only (core/FIELDS.md): their readers find the host's documents, then read the numbers there.
   for (const index of [currentIndex(c.prefix), historyIndices(c.prefix)]) {
-    const found = await c.client.search({
+    const found = await c.client.search<Json>({
       index,
-      query: {
-        bool: {
-          filter: [
-            { term: { 'host.name': host } },
-            { term: { 'mitra.meminfo.MemTotal': memTotal } },
-            { range: { 'mitra.meminfo.Cached': { gt: 0 } } },
-          ],
-        },
-      },
+      query: { bool: { filter: [{ term: { 'host.name': host } }, { term: { 'file.path': '/proc/meminfo' } }] } },
     });
-    expect({ index, hits: found.hits.hits.length }).toEqual({ index, hits: 1 });
+    expect({ index, memTotal: found.hits.hits.map((h) => pick(h._source!, 'mitra.meminfo.MemTotal')) }).toEqual({
+      index,
+      memTotal: [memTotal],
+    });
   }
   // The junk is data, not fields: in _source, but no query on it matches.
   const junk = await c.client.count({ index: currentIndex(c.prefix), query: { exists: { field: 'mitra.meminfo.Junk42' } } });

@@ -17,7 +17,8 @@ number over time, one "time value" line per point, e.g.
   mitra history db-07 --series mitra.meminfo.Cached --from 2026-11-25T02:00:00Z --to 2026-11-25T03:00:00Z
 FIELD: mitra.meminfo.<Key>, mitra.vmstat.<counter>, mitra.zoneinfo.node0.normal.free,
 mitra.buddyinfo.node0.normal.order3, mitra.loadavg.load1. Up to --max-points (default 1000)
-observations come back raw, exactly as ingested; more are averaged per time bucket.
+observations come back raw, exactly as ingested; more are averaged per time bucket
+(a range over 100000 snapshots is refused: narrow --from/--to).
 Times: ISO-8601, now, or relative like -2h. Exit 1 when there is nothing to show.
 
 ${CONNECTION_HELP}`,

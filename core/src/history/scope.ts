@@ -1,5 +1,6 @@
 import { clusterUrl, type LogLine, type MitraClient } from '../client';
 import { explainError } from '../connection';
+import { UsageError } from '../errors';
 import { currentStateId } from '../ids';
 import type { FieldRef } from '../schema';
 import { currentIndex } from '../names';
@@ -52,5 +53,43 @@ export async function explained<T>(scope: IndexScope, work: () => Promise<T>): P
     return await work();
   } catch (e) {
     throw explainError(e, clusterUrl(scope.client));
+  }
+}
+
+const PAGE = 5000;
+
+/**
+ * The `_source` (only `fields`) of every document matching `query`, through a scroll,
+ * refusing more than maxDocuments up front with a usage error that says to narrow the window.
+ * For reads bounded by one host (or one window): the parsed /proc numbers are not indexed.
+ */
+export async function readAll(scope: IndexScope, index: string, query: object, fields: string[], maxDocuments: number): Promise<unknown[]> {
+  const first = await scope.client.search({
+    index,
+    ...LENIENT,
+    query,
+    size: PAGE,
+    scroll: '1m',
+    sort: ['_doc'],
+    track_total_hits: true,
+    _source: fields,
+  });
+  const total = typeof first.hits.total === 'number' ? first.hits.total : (first.hits.total?.value ?? 0);
+  const scrollId = first._scroll_id;
+  try {
+    if (total > maxDocuments) {
+      throw new UsageError(`the window holds ${total} documents (more than ${maxDocuments}): narrow --from/--to (from=, to=)`);
+    }
+    const out = first.hits.hits.map((h) => h._source);
+    let id = scrollId;
+    while (out.length < total && id) {
+      const next = await scope.client.scroll({ scroll_id: id, scroll: '1m' });
+      if (!next.hits.hits.length) break;
+      out.push(...next.hits.hits.map((h) => h._source));
+      id = next._scroll_id;
+    }
+    return out;
+  } finally {
+    if (scrollId) await scope.client.clearScroll({ scroll_id: scrollId }, { ignore: [404] }).catch(() => undefined);
   }
 }

@@ -1,6 +1,6 @@
 import { UsageError } from '../errors';
-import { isMappedField, type FieldRef } from '../schema';
-import { lastSeen, LENIENT, sourcePath, type IndexScope } from './scope';
+import { isDeclaredField, type FieldRef } from '../schema';
+import { lastSeen, LENIENT, readAll, sourcePath, type IndexScope } from './scope';
 import { historyIndices } from '../names';
 
 /** The /proc files whose parsed numbers can be read as a series, by field prefix. */
@@ -15,6 +15,12 @@ const SERIES_SOURCES: Record<string, string> = {
 export const DEFAULT_MAX_POINTS = 1000;
 /** Raw points come from one search page; Elasticsearch's default result window is 10000. */
 const MAX_RAW_POINTS = 10_000;
+/**
+ * A longer range is read whole from `_source` (the /proc maps are not indexed, so no
+ * aggregation can average them): past this many snapshots the caller narrows from/to.
+ * A snapshot a minute is 69 days of one host's file.
+ */
+export const MAX_SERIES_DOCUMENTS = 100_000;
 
 export interface SeriesQuery {
   host: string;
@@ -57,18 +63,20 @@ export function seriesSource(field: string): string {
       `field "${field}" is not a /proc series: use mitra.meminfo.<Key>, mitra.vmstat.<counter>, mitra.zoneinfo.node<N>.<zone>.<free|min|low|high|...>, mitra.buddyinfo.node<N>.<zone>.order<K> or mitra.loadavg.load1`,
     );
   }
-  if (!isMappedField(field)) {
+  if (!isDeclaredField(field)) {
     throw new UsageError(
-      `field "${field}" is not a declared /proc key: only the keys listed in core/FIELDS.md are searchable (the others are kept in each snapshot's _source)`,
+      `field "${field}" is not a declared /proc key: a series reads one of the keys listed in core/FIELDS.md (check the spelling, e.g. mitra.meminfo.Cached)`,
     );
   }
   return SERIES_SOURCES[m[1]];
 }
 
 /**
- * A numeric /proc key over time for one host, from history documents. Short
- * ranges (≤ maxPoints observations) come back raw, every value exactly as the
- * pipeline stored it; longer ones as a date_histogram (avg, min, max per bucket).
+ * A numeric /proc key over time for one host, from history documents. The /proc
+ * maps are not indexed (core/FIELDS.md), so the values come from `_source`: one
+ * request when the range holds at most maxPoints observations (every value
+ * exactly as the pipeline stored it), else every document of the range is read
+ * (bounded by MAX_SERIES_DOCUMENTS) and averaged into at most maxPoints buckets.
  */
 export async function series(scope: IndexScope, q: SeriesQuery): Promise<Series> {
   const path = seriesSource(q.field);
@@ -80,55 +88,73 @@ export async function series(scope: IndexScope, q: SeriesQuery): Promise<Series>
       filter: [
         { term: { 'host.name': q.host } },
         { term: { 'file.path': path } },
-        { exists: { field: q.field } },
         ...(q.from || q.to ? [{ range: { '@timestamp': { gte: q.from, lte: q.to } } }] : []),
       ],
     },
   };
-  // One request answers a short series outright (the raw points come with the count); the last-seen time goes alongside.
-  const [stats, seen] = await Promise.all([
+  const index = historyIndices(scope.prefix);
+  const source = ['@timestamp', q.field];
+  // One page answers a short series outright; the last-seen time goes alongside.
+  const [page, seen] = await Promise.all([
     scope.client.search<Record<string, unknown>>({
-      index: historyIndices(scope.prefix),
+      index,
       ...LENIENT,
       query,
       size: maxPoints,
       sort: [{ '@timestamp': { order: 'asc' } }],
-      _source: ['@timestamp', q.field],
+      _source: source,
       track_total_hits: true,
-      aggs: { first: { min: { field: '@timestamp' } }, last: { max: { field: '@timestamp' } } },
     }),
     lastSeen(scope, q.host, path),
   ]);
-  const observations = typeof stats.hits.total === 'number' ? stats.hits.total : (stats.hits.total?.value ?? 0);
-  const aggs = stats.aggregations as { first: { value: number | null }; last: { value: number | null } } | undefined;
-  const base = { host: q.host, field: q.field, path, observations, asOf: seen };
-  if (observations <= maxPoints) {
-    const points = stats.hits.hits.map((h) => ({
-      t: String(sourcePath(h._source, '@timestamp')),
-      value: Number(sourcePath(h._source, field)),
-    }));
-    return { ...base, mode: 'raw', interval: null, points };
-  }
-  const first = q.from ? Date.parse(q.from) : (aggs?.first.value ?? 0);
-  const last = q.to ? Date.parse(q.to) : (aggs?.last.value ?? 0);
+  const total = typeof page.hits.total === 'number' ? page.hits.total : (page.hits.total?.value ?? 0);
+  const docs = total <= maxPoints ? page.hits.hits.map((h) => h._source) : await readAll(scope, index, query, source, MAX_SERIES_DOCUMENTS);
+  const points = observed(docs, field);
+  const base = { host: q.host, field: q.field, path, observations: points.length, asOf: seen };
+  if (points.length <= maxPoints) return { ...base, mode: 'raw', interval: null, points: points.map(({ t, value }) => ({ t, value })) };
+  const first = q.from ? Date.parse(q.from) : points[0].ms;
+  const last = q.to ? Date.parse(q.to) : points[points.length - 1].ms;
   const seconds = Math.max(1, Math.ceil((last - first) / 1000 / maxPoints));
-  return { ...base, mode: 'histogram', interval: `${seconds}s`, points: await buckets(scope, query, field, seconds) };
+  return { ...base, mode: 'histogram', interval: `${seconds}s`, points: buckets(points, seconds) };
 }
 
-async function buckets(scope: IndexScope, query: object, field: FieldRef, seconds: number): Promise<SeriesPoint[]> {
-  const res = await scope.client.search({
-    index: historyIndices(scope.prefix),
-    ...LENIENT,
-    query,
-    size: 0,
-    aggs: {
-      over_time: {
-        date_histogram: { field: '@timestamp', fixed_interval: `${seconds}s`, min_doc_count: 1 },
-        aggs: { avg: { avg: { field } }, min: { min: { field } }, max: { max: { field } } },
-      },
-    },
-  });
-  type Bucket = { key_as_string: string; doc_count: number; avg: { value: number }; min: { value: number }; max: { value: number } };
-  const over = (res.aggregations as { over_time: { buckets: Bucket[] } }).over_time;
-  return over.buckets.map((b) => ({ t: b.key_as_string, value: b.avg.value, min: b.min.value, max: b.max.value, count: b.doc_count }));
+interface Observed extends SeriesPoint {
+  ms: number;
+}
+
+/** The documents that carry a number for the field (a snapshot the parser refused has none), in time order. */
+function observed(docs: unknown[], field: FieldRef): Observed[] {
+  const out: Observed[] = [];
+  for (const doc of docs) {
+    const t = String(sourcePath(doc, '@timestamp'));
+    const raw = sourcePath(doc, field);
+    const value = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() ? Number(raw) : NaN;
+    const ms = Date.parse(t);
+    if (Number.isFinite(value) && Number.isFinite(ms)) out.push({ t, ms, value });
+  }
+  return out.sort((a, b) => a.ms - b.ms);
+}
+
+/** What a date_histogram (fixed_interval, epoch-aligned, min_doc_count 1) with avg/min/max would answer. */
+function buckets(points: Observed[], seconds: number): SeriesPoint[] {
+  const width = seconds * 1000;
+  const out: SeriesPoint[] = [];
+  let sum = 0;
+  for (const p of points) {
+    const key = Math.floor(p.ms / width) * width;
+    const t = new Date(key).toISOString();
+    const b = out[out.length - 1];
+    if (b?.t !== t) {
+      if (b) b.value = sum / b.count!;
+      out.push({ t, value: 0, min: p.value, max: p.value, count: 1 });
+      sum = p.value;
+      continue;
+    }
+    b.min = Math.min(b.min!, p.value);
+    b.max = Math.max(b.max!, p.value);
+    b.count!++;
+    sum += p.value;
+  }
+  if (out.length) out[out.length - 1].value = sum / out[out.length - 1].count!;
+  return out;
 }

@@ -1,7 +1,6 @@
-import { sourcePath, type IndexScope } from '../history/scope';
+import { readAll, sourcePath, type IndexScope } from '../history/scope';
 import { checkThresholds, checkWindow } from './incident';
 import { readMemory, type Move } from './memory';
-import { readAll } from './read';
 import { readKernel, readSettings } from './settings';
 import type { Observation } from './types';
 import { DEFAULT_THRESHOLDS, isCacheEviction, type PatternThresholds } from './verdict';

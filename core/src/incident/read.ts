@@ -1,11 +1,9 @@
-import { UsageError } from '../errors';
-import { LENIENT, sourcePath, type IndexScope } from '../history/scope';
+import { readAll, sourcePath, type IndexScope } from '../history/scope';
 import { historyIndices, samplesIndices } from '../names';
 import { MEMORY_PATHS, type MemoryFile, type Observation, type Observations, type PerZone } from './types';
 
 /** A window is read whole; past this many documents the answer would be slow and huge, so the caller narrows it. */
 export const MAX_DOCUMENTS = 50_000;
-const PAGE = 5000;
 const FILES = Object.keys(MEMORY_PATHS) as MemoryFile[];
 const SOURCE_FIELDS = ['@timestamp', 'file.path', ...FILES.map((f) => `mitra.${f}`)];
 
@@ -28,10 +26,14 @@ export async function readObservations(
 ): Promise<{ obs: Observations; sources: Record<Observation<unknown>['source'], number> }> {
   const range = { range: { '@timestamp': { gte: w.from, lte: w.to } } };
   const host = { term: { 'host.name': w.host } };
-  const history = await readAll(scope, historyIndices(scope.prefix), {
-    bool: { filter: [host, range, { terms: { 'file.path': Object.values(MEMORY_PATHS) } }] },
-  });
-  const samples = await readAll(scope, samplesIndices(scope.prefix), { bool: { filter: [host, range] } });
+  const history = await readAll(
+    scope,
+    historyIndices(scope.prefix),
+    { bool: { filter: [host, range, { terms: { 'file.path': Object.values(MEMORY_PATHS) } }] } },
+    SOURCE_FIELDS,
+    MAX_DOCUMENTS,
+  );
+  const samples = await readAll(scope, samplesIndices(scope.prefix), { bool: { filter: [host, range] } }, SOURCE_FIELDS, MAX_DOCUMENTS);
   const byFile = Object.fromEntries(FILES.map((f) => [f, new Map<number, Observation<unknown>>()])) as Record<
     MemoryFile,
     Map<number, Observation<unknown>>
@@ -62,42 +64,4 @@ export async function readObservations(
     },
     sources: { history: history.length, samples: samples.length },
   };
-}
-
-/** All matching `_source`s through a scroll, refusing more than MAX_DOCUMENTS up front. */
-export async function readAll(
-  scope: IndexScope,
-  index: string,
-  query: object,
-  fields = SOURCE_FIELDS,
-  maxDocuments = MAX_DOCUMENTS,
-): Promise<unknown[]> {
-  const first = await scope.client.search({
-    index,
-    ...LENIENT,
-    query,
-    size: PAGE,
-    scroll: '1m',
-    sort: ['_doc'],
-    track_total_hits: true,
-    _source: fields,
-  });
-  const total = typeof first.hits.total === 'number' ? first.hits.total : (first.hits.total?.value ?? 0);
-  const scrollId = first._scroll_id;
-  try {
-    if (total > maxDocuments) {
-      throw new UsageError(`the window holds ${total} documents (more than ${maxDocuments}): narrow --from/--to (from=, to=)`);
-    }
-    const out = first.hits.hits.map((h) => h._source);
-    let id = scrollId;
-    while (out.length < total && id) {
-      const next = await scope.client.scroll({ scroll_id: id, scroll: '1m' });
-      if (!next.hits.hits.length) break;
-      out.push(...next.hits.hits.map((h) => h._source));
-      id = next._scroll_id;
-    }
-    return out;
-  } finally {
-    if (scrollId) await scope.client.clearScroll({ scroll_id: scrollId }, { ignore: [404] }).catch(() => undefined);
-  }
 }
