@@ -85,8 +85,12 @@ const PREFIX = 'bench-ingest-';
 const BASELINE_PREFIX = 'bench-ingest-base-';
 const RAW = `${PREFIX}raw`;
 
-/** The pipelines of another assets folder under BASELINE_PREFIX (pipelines only: both write into this run's templates). */
+/**
+ * Another assets folder's pipelines under BASELINE_PREFIX, over this tree's templates for that prefix:
+ * the documents are indexed with the same mappings, so only the pipelines differ.
+ */
 async function installBaseline(client: Client, dir: string): Promise<void> {
+  await installAssets(client, BASELINE_PREFIX);
   for (const a of loadAssets(BASELINE_PREFIX, dir)) {
     if (a.kind === 'pipeline') await client.ingest.putPipeline({ id: a.id, ...a.body } as never);
   }
