@@ -59,8 +59,12 @@ export interface IngestRates {
   /** The pipeline's output documents (already parsed), raw _bulk: separates parsing cost from indexing the parsed fields. */
   rawParsedDocsPerSec: number;
   ratioToParsed: number;
+  /** The pipeline alone: each document is dropped after it (no indexing), so this is the pipeline's own cost. */
+  pipelineOnlyDocsPerSec: number;
   /** The baseline assets' snapshot pipeline (BENCH_BASELINE_ASSETS), same documents, same rounds. */
   baselineDocsPerSec?: number;
+  /** The baseline pipeline alone (dropped after it). */
+  baselineOnlyDocsPerSec?: number;
 }
 
 export interface IngestResult extends IngestRates {
@@ -85,6 +89,13 @@ const PREFIX = 'bench-ingest-';
 const BASELINE_PREFIX = 'bench-ingest-base-';
 const RAW = `${PREFIX}raw`;
 
+/** `<prefix>snapshot` followed by a drop: times the pipeline without indexing. */
+const dropAfter = (prefix: string) => `${prefix}bench-drop`;
+
+async function installDropAfter(client: Client, prefix: string): Promise<void> {
+  await client.ingest.putPipeline({ id: dropAfter(prefix), processors: [{ pipeline: { name: snapshotPipeline(prefix) } }, { drop: {} }] });
+}
+
 /**
  * Another assets folder's pipelines under BASELINE_PREFIX, over this tree's templates for that prefix:
  * the documents are indexed with the same mappings, so only the pipelines differ.
@@ -98,11 +109,13 @@ async function installBaseline(client: Client, dir: string): Promise<void> {
 
 /** Median docs/s of `rounds` alternating rounds: pipeline, raw wire, raw parsed output (and the baseline pipeline). */
 async function measure(client: Client, docs: WireInput[], parsed: WireInput[], rounds: number, baseline: boolean): Promise<IngestRates> {
-  const rates: Record<'p' | 'q' | 'r' | 'b', number[]> = { p: [], q: [], r: [], b: [] };
+  const rates: Record<'p' | 'q' | 'r' | 'b' | 'po' | 'bo', number[]> = { p: [], q: [], r: [], b: [], po: [], bo: [] };
   const piped = () => ({ index: { _index: 'x' } });
   for (let r = 0; r < rounds; r++) {
     rates.p.push(docs.length / (await bulkAll(client, docs, piped, snapshotPipeline(PREFIX))));
     if (baseline) rates.b.push(docs.length / (await bulkAll(client, docs, piped, snapshotPipeline(BASELINE_PREFIX))));
+    rates.po.push(docs.length / (await bulkAll(client, docs, piped, dropAfter(PREFIX))));
+    if (baseline) rates.bo.push(docs.length / (await bulkAll(client, docs, piped, dropAfter(BASELINE_PREFIX))));
     rates.q.push(docs.length / (await bulkAll(client, docs, (_d, i) => ({ index: { _index: RAW, _id: String(i) } }))));
     rates.r.push(docs.length / (await bulkAll(client, parsed, (_d, i) => ({ index: { _index: `${RAW}-parsed`, _id: String(i) } }))));
   }
@@ -113,7 +126,8 @@ async function measure(client: Client, docs: WireInput[], parsed: WireInput[], r
     ratio: Number((p / q).toFixed(2)),
     rawParsedDocsPerSec: Math.round(r),
     ratioToParsed: Number((p / r).toFixed(2)),
-    ...(baseline ? { baselineDocsPerSec: Math.round(median(rates.b)) } : {}),
+    pipelineOnlyDocsPerSec: Math.round(median(rates.po)),
+    ...(baseline ? { baselineDocsPerSec: Math.round(median(rates.b)), baselineOnlyDocsPerSec: Math.round(median(rates.bo)) } : {}),
   };
 }
 
@@ -121,7 +135,11 @@ export async function benchIngest(client: Client, hosts: number, rounds = 3): Pr
   const baselineAssets = process.env.BENCH_BASELINE_ASSETS;
   await client.indices.delete({ index: `${PREFIX}*` }, { ignore: [404] });
   await installAssets(client, PREFIX);
-  if (baselineAssets) await installBaseline(client, baselineAssets);
+  await installDropAfter(client, PREFIX);
+  if (baselineAssets) {
+    await installBaseline(client, baselineAssets);
+    await installDropAfter(client, BASELINE_PREFIX);
+  }
   for (const index of [RAW, `${RAW}-parsed`]) {
     await client.indices.create({
       index,
@@ -148,6 +166,7 @@ export async function benchIngest(client: Client, hosts: number, rounds = 3): Pr
     byPath.push({ path, documents: mine.length, ...rates });
   }
   await client.indices.delete({ index: `${PREFIX}*` }, { ignore: [404] });
+  await client.ingest.deletePipeline({ id: dropAfter(PREFIX) });
   if (baselineAssets) await deleteBaseline(client);
   process.stderr.write(table(overall, byPath));
   return { documents: docs.length, rounds, ...overall, ...(baselineAssets ? { baselineAssets } : {}), byPath };
@@ -161,10 +180,11 @@ async function deleteBaseline(client: Client): Promise<void> {
 /** Where the cost is: one row per file path, docs/s, on stderr (the JSON record goes to stdout). */
 function table(overall: IngestRates, byPath: IngestResult['byPath']): string {
   const cells = (r: IngestRates) =>
-    [r.pipelineDocsPerSec, r.rawDocsPerSec, r.ratio, r.rawParsedDocsPerSec, r.ratioToParsed, r.baselineDocsPerSec ?? '']
-      .map((v) => String(v).padStart(9))
+    [r.pipelineDocsPerSec, r.rawDocsPerSec, r.ratio, r.rawParsedDocsPerSec, r.ratioToParsed, r.pipelineOnlyDocsPerSec]
+      .concat(r.baselineDocsPerSec === undefined ? [] : [r.baselineDocsPerSec, r.baselineOnlyDocsPerSec ?? 0])
+      .map((v) => String(v).padStart(10))
       .join('');
-  const head = `${'path'.padEnd(28)}${['pipeline', 'raw wire', 'ratio', 'raw out', 'p÷out', 'baseline'].map((h) => h.padStart(9)).join('')}\n`;
+  const head = `${'path'.padEnd(28)}${['pipeline', 'raw wire', 'ratio', 'raw out', 'p÷out', 'p only', 'base', 'base only'].map((h) => h.padStart(10)).join('')}\n`;
   const rows = byPath.map((r) => `${r.path.padEnd(28)}${cells(r)}\n`).join('');
   return `${head}${rows}${'ALL (headline: ratio)'.padEnd(28)}${cells(overall)}\n`;
 }
