@@ -2,13 +2,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Client } from '@elastic/elasticsearch';
 import { DEFAULT_FILES } from '@mitra/beats';
 import { buildMappings, snapshotPipeline, type WireInput } from '@mitra/core';
-import { installAssets } from '@mitra/ingest-pipelines';
+import { installAssets, loadAssets } from '@mitra/ingest-pipelines';
 
 /**
  * Ingest throughput: the same mixed documents through `<prefix>snapshot`
  * versus raw `_bulk` into an index with the same mappings and no pipeline.
  * Raw documents carry what the pipeline would otherwise compute (_id, _index),
  * so the difference is the pipeline's parsing, hashing and routing.
+ *
+ * Then the same three per file path (where the cost is), and, with
+ * `BENCH_BASELINE_ASSETS=<an ingest-pipelines/assets folder>` (say a checkout of
+ * main), that folder's pipelines under their own prefix in the same rounds, so
+ * a before/after comparison sees the same load.
  */
 
 /** The agent's default file set (the original nine plus the page-cache kit and os-release), as far as this machine has it. */
@@ -44,17 +49,30 @@ async function bulkAll(
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
-export interface IngestResult {
-  documents: number;
-  rounds: number;
+export interface IngestRates {
   /** WireInput documents through the snapshot pipeline. */
   pipelineDocsPerSec: number;
   /** The same wire documents, raw _bulk, no pipeline. */
   rawDocsPerSec: number;
+  /** pipeline ÷ raw wire: issue 13's headline figure (target ≥ 0.75). */
   ratio: number;
   /** The pipeline's output documents (already parsed), raw _bulk: separates parsing cost from indexing the parsed fields. */
   rawParsedDocsPerSec: number;
   ratioToParsed: number;
+  /** The pipeline alone: each document is dropped after it (no indexing), so this is the pipeline's own cost. */
+  pipelineOnlyDocsPerSec: number;
+  /** The baseline assets' snapshot pipeline (BENCH_BASELINE_ASSETS), same documents, same rounds. */
+  baselineDocsPerSec?: number;
+  /** The baseline pipeline alone (dropped after it). */
+  baselineOnlyDocsPerSec?: number;
+}
+
+export interface IngestResult extends IngestRates {
+  documents: number;
+  rounds: number;
+  baselineAssets?: string;
+  /** The same figures for the documents of each file path. */
+  byPath: ({ path: string; documents: number } & IngestRates)[];
 }
 
 /** What the pipeline makes of the documents, via _simulate, to index them raw. */
@@ -67,12 +85,62 @@ async function parsedDocuments(client: Client, pipeline: string, docs: WireInput
   return out;
 }
 
+const PREFIX = 'bench-ingest-';
+const BASELINE_PREFIX = 'bench-ingest-base-';
+const RAW = `${PREFIX}raw`;
+
+/** `<prefix>snapshot` followed by a drop: times the pipeline without indexing. */
+const dropAfter = (prefix: string) => `${prefix}bench-drop`;
+
+async function installDropAfter(client: Client, prefix: string): Promise<void> {
+  await client.ingest.putPipeline({ id: dropAfter(prefix), processors: [{ pipeline: { name: snapshotPipeline(prefix) } }, { drop: {} }] });
+}
+
+/**
+ * Another assets folder's pipelines under BASELINE_PREFIX, over this tree's templates for that prefix:
+ * the documents are indexed with the same mappings, so only the pipelines differ.
+ */
+async function installBaseline(client: Client, dir: string): Promise<void> {
+  await installAssets(client, BASELINE_PREFIX);
+  for (const a of loadAssets(BASELINE_PREFIX, dir)) {
+    if (a.kind === 'pipeline') await client.ingest.putPipeline({ id: a.id, ...a.body } as never);
+  }
+}
+
+/** Median docs/s of `rounds` alternating rounds: pipeline, raw wire, raw parsed output (and the baseline pipeline). */
+async function measure(client: Client, docs: WireInput[], parsed: WireInput[], rounds: number, baseline: boolean): Promise<IngestRates> {
+  const rates: Record<'p' | 'q' | 'r' | 'b' | 'po' | 'bo', number[]> = { p: [], q: [], r: [], b: [], po: [], bo: [] };
+  const piped = () => ({ index: { _index: 'x' } });
+  for (let r = 0; r < rounds; r++) {
+    rates.p.push(docs.length / (await bulkAll(client, docs, piped, snapshotPipeline(PREFIX))));
+    if (baseline) rates.b.push(docs.length / (await bulkAll(client, docs, piped, snapshotPipeline(BASELINE_PREFIX))));
+    rates.po.push(docs.length / (await bulkAll(client, docs, piped, dropAfter(PREFIX))));
+    if (baseline) rates.bo.push(docs.length / (await bulkAll(client, docs, piped, dropAfter(BASELINE_PREFIX))));
+    rates.q.push(docs.length / (await bulkAll(client, docs, (_d, i) => ({ index: { _index: RAW, _id: String(i) } }))));
+    rates.r.push(docs.length / (await bulkAll(client, parsed, (_d, i) => ({ index: { _index: `${RAW}-parsed`, _id: String(i) } }))));
+  }
+  const [p, q, r] = [median(rates.p), median(rates.q), median(rates.r)];
+  return {
+    pipelineDocsPerSec: Math.round(p),
+    rawDocsPerSec: Math.round(q),
+    ratio: Number((p / q).toFixed(2)),
+    rawParsedDocsPerSec: Math.round(r),
+    ratioToParsed: Number((p / r).toFixed(2)),
+    pipelineOnlyDocsPerSec: Math.round(median(rates.po)),
+    ...(baseline ? { baselineDocsPerSec: Math.round(median(rates.b)), baselineOnlyDocsPerSec: Math.round(median(rates.bo)) } : {}),
+  };
+}
+
 export async function benchIngest(client: Client, hosts: number, rounds = 3): Promise<IngestResult> {
-  const prefix = 'bench-ingest-';
-  const raw = `${prefix}raw`;
-  await client.indices.delete({ index: `${prefix}*` }, { ignore: [404] });
-  await installAssets(client, prefix);
-  for (const index of [raw, `${raw}-parsed`]) {
+  const baselineAssets = process.env.BENCH_BASELINE_ASSETS;
+  await client.indices.delete({ index: `${PREFIX}*` }, { ignore: [404] });
+  await installAssets(client, PREFIX);
+  await installDropAfter(client, PREFIX);
+  if (baselineAssets) {
+    await installBaseline(client, baselineAssets);
+    await installDropAfter(client, BASELINE_PREFIX);
+  }
+  for (const index of [RAW, `${RAW}-parsed`]) {
     await client.indices.create({
       index,
       settings: { number_of_shards: 1, number_of_replicas: 0, 'mapping.total_fields.limit': 5000 },
@@ -80,32 +148,45 @@ export async function benchIngest(client: Client, hosts: number, rounds = 3): Pr
     });
   }
   const docs = mixedDocuments(hosts);
-  const pipeline = snapshotPipeline(prefix);
-  const parsed = await parsedDocuments(client, pipeline, docs);
-  const pipelineRates: number[] = [];
-  const rawRates: number[] = [];
-  const parsedRates: number[] = [];
-  // Warm-up: compiles the painless scripts and warms the JIT for both paths.
-  await bulkAll(client, docs.slice(0, 2000), () => ({ index: { _index: 'x' } }), pipeline);
-  await bulkAll(client, docs.slice(0, 2000), (_d, i) => ({ index: { _index: raw, _id: `w${i}` } }));
-  for (let r = 0; r < rounds; r++) {
-    pipelineRates.push(docs.length / (await bulkAll(client, docs, () => ({ index: { _index: 'x' } }), pipeline)));
-    rawRates.push(docs.length / (await bulkAll(client, docs, (_d, i) => ({ index: { _index: raw, _id: String(i) } }))));
-    parsedRates.push(docs.length / (await bulkAll(client, parsed, (_d, i) => ({ index: { _index: `${raw}-parsed`, _id: String(i) } }))));
+  const parsed = await parsedDocuments(client, snapshotPipeline(PREFIX), docs);
+  // Warm-up: compiles the painless scripts and warms the JIT for every path.
+  await measure(client, docs.slice(0, 2000), parsed.slice(0, 2000), 1, Boolean(baselineAssets));
+  const overall = await measure(client, docs, parsed, rounds, Boolean(baselineAssets));
+  const byPath: IngestResult['byPath'] = [];
+  for (const path of [...new Set(docs.map((d) => d.file.path))]) {
+    const keep = docs.map((d) => d.file.path === path);
+    const mine = docs.filter((_d, i) => keep[i]);
+    const rates = await measure(
+      client,
+      mine,
+      parsed.filter((_d, i) => keep[i]),
+      rounds,
+      Boolean(baselineAssets),
+    );
+    byPath.push({ path, documents: mine.length, ...rates });
   }
-  await client.indices.delete({ index: `${prefix}*` }, { ignore: [404] });
-  const p = median(pipelineRates);
-  const q = median(rawRates);
-  const r = median(parsedRates);
-  return {
-    documents: docs.length,
-    rounds,
-    pipelineDocsPerSec: Math.round(p),
-    rawDocsPerSec: Math.round(q),
-    ratio: Number((p / q).toFixed(2)),
-    rawParsedDocsPerSec: Math.round(r),
-    ratioToParsed: Number((p / r).toFixed(2)),
-  };
+  await client.indices.delete({ index: `${PREFIX}*` }, { ignore: [404] });
+  await client.ingest.deletePipeline({ id: dropAfter(PREFIX) });
+  if (baselineAssets) await deleteBaseline(client);
+  process.stderr.write(table(overall, byPath));
+  return { documents: docs.length, rounds, ...overall, ...(baselineAssets ? { baselineAssets } : {}), byPath };
+}
+
+async function deleteBaseline(client: Client): Promise<void> {
+  const ids = Object.keys(await client.ingest.getPipeline({ id: `${BASELINE_PREFIX}*` }, { ignore: [404] }));
+  for (const id of ids.filter((i) => i.startsWith(BASELINE_PREFIX))) await client.ingest.deletePipeline({ id });
+}
+
+/** Where the cost is: one row per file path, docs/s, on stderr (the JSON record goes to stdout). */
+function table(overall: IngestRates, byPath: IngestResult['byPath']): string {
+  const cells = (r: IngestRates) =>
+    [r.pipelineDocsPerSec, r.rawDocsPerSec, r.ratio, r.rawParsedDocsPerSec, r.ratioToParsed, r.pipelineOnlyDocsPerSec]
+      .concat(r.baselineDocsPerSec === undefined ? [] : [r.baselineDocsPerSec, r.baselineOnlyDocsPerSec ?? 0])
+      .map((v) => String(v).padStart(10))
+      .join('');
+  const head = `${'path'.padEnd(28)}${['pipeline', 'raw wire', 'ratio', 'raw out', 'p÷out', 'p only', 'base', 'base only'].map((h) => h.padStart(10)).join('')}\n`;
+  const rows = byPath.map((r) => `${r.path.padEnd(28)}${cells(r)}\n`).join('');
+  return `${head}${rows}${'ALL (headline: ratio)'.padEnd(28)}${cells(overall)}\n`;
 }
 
 export const median = (xs: number[]): number => {

@@ -68,9 +68,9 @@ function scriptSource(pipeline: PipelineAsset, tag: string): { source: string; p
 
 /** The formats the entry pipeline can choose: its exact-path table plus the literals its rules assign. */
 function chosenFormats(): Set<string> {
-  const { source, params } = scriptSource(snapshot, 'choose_format');
+  const { source, params } = scriptSource(snapshot, 'validate');
   const formats = new Set(Object.values(params.exact as Record<string, string>));
-  for (const line of source.split('\n').filter((l) => l.includes('ctx.mitra.format ='))) {
+  for (const line of source.split('\n').filter((l) => l.includes('m.format ='))) {
     for (const [, literal] of line.matchAll(/'([a-z_]+)'/g)) formats.add(literal);
   }
   return formats;
@@ -94,13 +94,13 @@ describe('rendering for a prefix', () => {
     expect(all).toContain('{{_ingest.timestamp}}');
     const parse = processorsOf(snapshot).find((p) => processorType(p) === 'pipeline')!;
     expect(config(parse).name).toBe(`${PREFIX}parse-{{mitra.format}}`);
-    expect(scriptSource(snapshot, 'route').params.prefix).toBe(PREFIX);
+    expect(scriptSource(snapshot, 'validate').params.prefix).toBe(PREFIX);
   });
 
   test('the snapshot pipeline stamps its own version, as a number', () => {
     expect(typeof snapshot.version).toBe('number');
     expect(snapshot.body.version).toBe(snapshot.version);
-    expect(scriptSource(snapshot, 'normalise').params.version).toBe(snapshot.version);
+    expect(scriptSource(snapshot, 'validate').params.version).toBe(snapshot.version);
   });
 
   test('index templates get the mappings built from the field schema', () => {
