@@ -3,10 +3,10 @@ import { parseCommand } from './args';
 import { stdio } from './command';
 import { main } from './main';
 
-/** saved list, alerts list and alerts history page as the question commands do: --size and --cursor. */
+/** saved list, alerts list and alerts history, and the version list of history, page as the question commands do: --size and --cursor. */
 describe('list commands take the questions’ paging flags', () => {
   it('declare --size and --cursor with the questions’ very shapes (one declaration)', () => {
-    for (const command of ['saved', 'alerts'] as const) {
+    for (const command of ['saved', 'alerts', 'history'] as const) {
       expect(COMMAND_FLAGS[command].size).toBe(PAGING.size.type);
       expect(COMMAND_FLAGS[command].cursor).toBe(PAGING.cursor.type);
     }
@@ -25,6 +25,16 @@ describe('list commands take the questions’ paging flags', () => {
         new RegExp(`^--size "${bad}" is out of range: use a whole number from 1 to 10000; see mitra ${command} --help$`),
       );
     expect(() => parseCommand(command, [action, '--page', '2'])).toThrow(/Unknown option '--page'/);
+  });
+
+  it('mitra history HOST PATH --size 5 --cursor C parses; a bad size is one line; --page is unknown', () => {
+    const { values, positionals } = parseCommand('history', ['web-01', '/etc/hosts', '--size', '5', '--cursor', 'WyJhIl0']);
+    expect(positionals).toEqual(['web-01', '/etc/hosts']);
+    expect({ size: values.size, cursor: values.cursor }).toEqual({ size: 5, cursor: 'WyJhIl0' });
+    expect(() => parseCommand('history', ['web-01', '/etc/hosts', '--size', '10001'])).toThrow(
+      /^--size "10001" is out of range: use a whole number from 1 to 10000; see mitra history --help$/,
+    );
+    expect(() => parseCommand('history', ['web-01', '/etc/hosts', '--page', '2'])).toThrow(/Unknown option '--page'/);
   });
 
   it('a bad size is exit 2 before anything connects', async () => {

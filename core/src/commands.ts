@@ -37,8 +37,8 @@ export const COMMAND_FLAGS = {
     to: time('now').optional(),
     series: text('mitra.meminfo.Cached', 256).optional(),
     'max-points': int(1, 10_000, '1000').optional(),
-    page: int(1, 10_000, '1').optional(),
-    size: int(1, 1000, '100').optional(),
+    // the version list pages as the questions do: --size N --cursor NEXT.
+    ...PAGING_FIELDS,
   }),
   diff: withConnection({
     hosts: flag(),

@@ -36,18 +36,24 @@ type SortValue = string | number;
 /** Elasticsearch's index.max_result_window: one request returns at most this many hits. */
 const RESULT_WINDOW = 10_000;
 
-export async function sortedPage<T>(
+export async function sortedPage<T, S = T>(
   client: MitraClient,
   request: Omit<estypes.SearchRequest, 'size' | 'from' | 'search_after' | 'track_total_hits'>,
   page: PageRequest,
-  list: { what: string; kinds: SortKinds; defaultSize: number },
+  list: {
+    what: string;
+    kinds: SortKinds;
+    defaultSize: number;
+    /** The item a hit makes (default: its _source), for lists that also show _id or _index. */
+    item?: (hit: estypes.SearchHit<S>) => T;
+  },
 ): Promise<SortedPage<T>> {
   const size = page.size ?? list.defaultSize;
   if (!Number.isInteger(size) || size < 1 || size > RESULT_WINDOW)
     throw new UsageError(`size ${String(page.size)} is out of range: use a whole number from 1 to ${RESULT_WINDOW}`);
   const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor, list);
   // One hit more than the page says whether another page follows (within the window: a full 10000 page is taken as not the last).
-  const res = await client.search<T>({
+  const res = await client.search<S>({
     ...request,
     size: Math.min(size + 1, RESULT_WINDOW),
     track_total_hits: true,
@@ -60,7 +66,7 @@ export async function sortedPage<T>(
   return {
     total,
     size,
-    items: hits.map((h) => h._source!),
+    items: hits.map(list.item ?? ((h) => h._source as unknown as T)),
     ...(more && last?.sort ? { next: encodeCursor(last.sort as SortValue[]) } : {}),
   };
 }

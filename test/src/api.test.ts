@@ -224,7 +224,10 @@ describe('HTTP API (mitra serve)', () => {
       ['/api/mitra/search?query=x&size=100&cursor=150', /cursor "150" is not a search cursor for size 100/],
       ['/api/mitra/search?query=x&at=yesterday', /at "yesterday" is not a time/],
       ['/api/mitra/history?host=web-01&path=/etc/hosts&from=last-tuesday', /parameter from "last-tuesday" is not a time/],
-      ['/api/mitra/history?host=web-01&path=/etc/hosts&page=0', /parameter page "0" is out of range/],
+      // History pages as every list does: size + cursor; the old page parameter is refused.
+      ['/api/mitra/history?host=web-01&path=/etc/hosts&page=2', /parameter page is not known: use host, path, from, to, size, cursor/],
+      ['/api/mitra/history?host=web-01&path=/etc/hosts&cursor=WzEsMl0', /cursor "WzEsMl0" is not a cursor of the version list/],
+      ['/api/mitra/history?host=web-01&path=/etc/hosts&size=10001', /parameter size "10001" is out of range/],
       ['/api/mitra/content?host=web-01&path=/etc/hosts', /parameter at is required/],
       ['/api/mitra/series?host=web-01&field=mitra.content', /field "mitra.content" is not a \/proc series/],
       ['/api/mitra/series?host=web-01&field=mitra.meminfo.Cached&from=2026-02-01&to=2026-01-01', /parameter from .* is after the end time/],

@@ -77,8 +77,11 @@ describe('history, content at a time, diff', () => {
     expect(list.versions[3].id).toBe(historyId('web-01', '/etc/hosts', T1));
     expect(list.versions[3].index).toBe(`${c.prefix}history-2026.11.20`);
     expect(list.asOf).toBe(LAST_SEEN);
-    const page2 = await listVersions(scope, { host: 'web-01', path: '/etc/hosts', size: 3, page: 2 });
+    const page1 = await listVersions(scope, { host: 'web-01', path: '/etc/hosts', size: 3 });
+    expect([page1.total, page1.size, page1.versions.map((v) => v.timestamp)]).toEqual([4, 3, [T4, T3, T2]]);
+    const page2 = await listVersions(scope, { host: 'web-01', path: '/etc/hosts', size: 3, cursor: page1.next });
     expect(page2.versions.map((v) => v.timestamp)).toEqual([T1]);
+    expect(page2.next).toBeUndefined();
   });
 
   it('answers content at a time: exactly at a boundary, between versions, before the first one', async () => {
@@ -168,6 +171,129 @@ describe('history, content at a time, diff', () => {
     const bad = await runMitra(['history', 'web-01', '/etc/hosts', '--at', 'yesterday', ...p]);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^mitra: --at "yesterday" is not a time/)]);
+  });
+});
+
+/**
+ * Versions tied on @timestamp: a date keeps milliseconds, so the same instant
+ * spelled twice and times a fraction of a millisecond apart are distinct
+ * versions (distinct ids) with one sort value. AROUND adds the millisecond
+ * after, two tied in the previous day's index, and an older one, so pages
+ * cross ties and indices.
+ */
+const TIED = [
+  '2026-11-21T00:00:00Z',
+  '2026-11-21T00:00:00.000Z',
+  '2026-11-21T00:00:00.0001Z',
+  '2026-11-21T00:00:00.0002Z',
+  '2026-11-21T00:00:00.000300Z',
+  '2026-11-21T00:00:00.000000400Z',
+];
+const AROUND = ['2026-11-21T00:00:00.001Z', '2026-11-20T23:59:59.999Z', '2026-11-20T23:59:59.9995Z', '2026-11-20T12:00:00Z'];
+
+describe('history versions page by cursor over a sort unique per version', () => {
+  let c: TestCluster;
+  let scope: IndexScope;
+  const FILE = { host: 'tie-01', path: '/etc/hosts' };
+  const all = [...TIED, ...AROUND];
+
+  beforeAll(async () => {
+    c = await testCluster('c2-history-paging');
+    await c.setup();
+    scope = { client: c.client, prefix: c.prefix };
+    await send(
+      c,
+      all.map((at, i) => ({ ...FILE, at, content: `127.0.0.1 localhost # ${i}\n`, target: 'history' as const })),
+    );
+    // One bulk may or may not stamp them all in one millisecond: make the ingest time one value, so nothing but a unique tie-breaker orders them.
+    await c.client.updateByQuery({
+      index: `${c.prefix}history-*`,
+      query: { term: { 'host.name': FILE.host } },
+      script: { source: "ctx._source.mitra.ingested_at = '2026-11-21T06:00:00.000Z'" },
+      refresh: true,
+    });
+  });
+  afterAll(() => c.cleanup());
+
+  const walk = async (size: number) => {
+    const ids: string[] = [];
+    const totals = new Set<number>();
+    let cursor: string | undefined;
+    do {
+      const page = await listVersions(scope, { ...FILE, size, cursor });
+      expect(page.versions.length).toBeLessThanOrEqual(size);
+      ids.push(...page.versions.map((v) => v.id));
+      totals.add(page.total);
+      cursor = page.next;
+    } while (cursor !== undefined);
+    return { ids, totals };
+  };
+
+  it('the engine keeps them tied: one sort value for the six spellings of one millisecond', async () => {
+    const { versions } = await listVersions(scope, { ...FILE, size: 100 });
+    const tied = versions.filter((v) => TIED.includes(v.timestamp));
+    expect(tied).toHaveLength(TIED.length);
+    const res = await c.client.search({
+      index: `${c.prefix}history-*`,
+      query: { terms: { _id: tied.map((v) => v.id) } },
+      sort: [{ '@timestamp': { order: 'desc' } }],
+      size: 100,
+    });
+    expect(new Set(res.hits.hits.map((h) => h.sort![0]))).toEqual(new Set([Date.parse('2026-11-21T00:00:00Z')]));
+  });
+
+  it.each([1, 2, 3, 4, 5, 7, 10])(
+    'a walk at size %i lists every version exactly once, newest first, with the total on each page',
+    async (size) => {
+      const { ids, totals } = await walk(size);
+      expect([...totals]).toEqual([all.length]);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(new Set(ids)).toEqual(new Set(all.map((at) => historyId(FILE.host, FILE.path, at))));
+      const one = await listVersions(scope, { ...FILE, size: 100 });
+      expect(ids).toEqual(one.versions.map((v) => v.id));
+      const ms = one.versions.map((v) => Date.parse(v.timestamp.replace(/(\.\d{3})\d+/, '$1')));
+      expect(ms).toEqual([...ms].sort((a, b) => b - a));
+    },
+  );
+
+  it('a from/to window pages the same way; a made-up cursor is refused', async () => {
+    // to names its milliseconds: Elasticsearch rounds a "to" without them up to the end of its second.
+    const window = { ...FILE, from: '2026-11-20T23:59:59.999Z', to: '2026-11-21T00:00:00.000Z', size: 2 };
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listVersions(scope, { ...window, cursor });
+      expect(page.total).toBe(TIED.length + 2);
+      ids.push(...page.versions.map((v) => v.id));
+      cursor = page.next;
+    } while (cursor !== undefined);
+    expect(ids).toHaveLength(TIED.length + 2);
+    expect(new Set(ids).size).toBe(ids.length);
+    await expect(listVersions(scope, { ...FILE, cursor: 'not-a-cursor' })).rejects.toThrow(UsageError);
+  });
+
+  it('mitra history --size/--cursor walks the same pages; a bad cursor or --page is exit 2 in one line', async () => {
+    const p = ['--prefix', c.prefix];
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    for (let pages = 0; pages < 10; pages++) {
+      const res = await runMitra(['history', FILE.host, FILE.path, '--size', '4', ...(cursor ? ['--cursor', cursor] : []), ...p]);
+      expect(res.code).toBe(0);
+      const lines = res.stdout.trim().split('\n');
+      ids.push(...lines.flatMap((l) => l.match(/\b[0-9a-f]{64}\b/g) ?? []));
+      const more = lines.at(-1)!.match(/^more: --cursor (\S+)$/);
+      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${all.length} versions`)));
+      cursor = more?.[1];
+      if (!cursor) break;
+    }
+    expect(ids).toEqual((await listVersions(scope, { ...FILE, size: 100 })).versions.map((v) => v.id));
+    const bad = await runMitra(['history', FILE.host, FILE.path, '--cursor', 'WzEsMl0', ...p]);
+    expect([bad.code, bad.stderr.trim().split('\n')]).toEqual([
+      2,
+      [expect.stringMatching(/^mitra: cursor "WzEsMl0" is not a cursor of the version list: /)],
+    ]);
+    const page = await runMitra(['history', FILE.host, FILE.path, '--page', '2', ...p]);
+    expect([page.code, page.stderr.trim().split('\n')]).toEqual([2, [expect.stringMatching(/^mitra: .*Unknown option '--page'/)]]);
   });
 });
 

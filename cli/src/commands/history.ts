@@ -6,13 +6,14 @@ import { footer, shortHash, table } from '../format';
 export const historyCommand = defineCommand({
   name: 'history',
   summary: "a file's versions on a host, its content at a time, or a /proc series",
-  usage: `usage: mitra history HOST PATH [--from T] [--to T] [--page N] [--size N] [--json]
+  usage: `usage: mitra history HOST PATH [--from T] [--to T] [--size N] [--cursor NEXT] [--json]
        mitra history HOST PATH --at T [--json]
        mitra history HOST --series FIELD [--from T] [--to T] [--max-points N] [--json]
 
 Versions of PATH on HOST from the history indices, newest first: time, version id
-(for mitra diff), state, size and sha256. With --at T, prints the content the file
-had at T (the latest version at or before T). With --series, prints a parsed /proc
+(for mitra diff), state, size and sha256, 100 a page (--size, 1 to 10000); when
+more follow it prints the --cursor of the next page. With --at T, prints the
+content the file had at T (the latest version at or before T). With --series, prints a parsed /proc
 number over time, one "time value" line per point, e.g.
   mitra history db-07 --series mitra.meminfo.Cached --from 2026-11-25T02:00:00Z --to 2026-11-25T03:00:00Z
 FIELD: mitra.meminfo.<Key>, mitra.vmstat.<counter>, mitra.zoneinfo.node0.normal.free,
@@ -33,14 +34,14 @@ ${CONNECTION_HELP}`,
       );
     }
     const [host, path] = positionals;
-    const { from, to, at, page, size } = values;
+    const { from, to, at, size, cursor } = values;
     const maxPoints = values['max-points'];
     return withCluster(values, async ({ connection, prefix }) => {
       const scope: IndexScope = { client: connection.client, prefix };
       return await explained(scope, () => {
         if (values.series) return printSeries(scope, { host, field: values.series, from, to, maxPoints }, values.json);
         if (at) return printContent(scope, { host, path, at }, values.json);
-        return printVersions(scope, { host, path, from, to, page, size }, values.json);
+        return printVersions(scope, { host, path, from, to, size, cursor }, values.json);
       });
     });
   },
@@ -54,7 +55,8 @@ async function printVersions(scope: IndexScope, q: Parameters<typeof listVersion
       const rows = res.versions.map((v) => [v.timestamp, v.id, v.state, v.size, shortHash(v.sha256)]);
       for (const line of table(['time', 'version', 'state', 'size', 'sha256'], rows)) stdio.out(line);
     }
-    stdio.out(`${footer(res.total, 'version', res.asOf)}${res.total > res.versions.length ? ` (page ${res.page}, --page for more)` : ''}`);
+    stdio.out(footer(res.total, 'version', res.asOf));
+    if (res.next) stdio.out(`more: --cursor ${res.next}`);
   }
   return res.total ? 0 : 1;
 }

@@ -8,4 +8,3 @@ export { questionRoute, questionRoutes } from './routes/questions';
 export { HISTORY_QUERY, CONTENT_QUERY, DIFF_QUERY, DIFF_HOSTS_QUERY, SERIES_QUERY } from './routes/history';
 export { SAVED_SEARCH_BODY, SAVED_SEARCH_PATCH, RUN_BODY, LIST_QUERY } from './routes/saved';
 export { ALERT_RULE_BODY, ALERT_RULE_PATCH, ALERT_HISTORY_QUERY } from './routes/alerts';
-export { RESULT_WINDOW, MAX_PAGE_SIZE } from './input';

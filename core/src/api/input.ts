@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { int } from '../shapes/fields';
 
 /**
  * Query-string shapes. A query string arrives as name → text (or a list of
@@ -32,40 +31,6 @@ function normaliseQuery(raw: unknown, ctx: z.RefinementCtx): unknown {
     if (one !== undefined) out[name] = one;
   }
   return out;
-}
-
-export const MAX_PAGE_SIZE = 1000;
-/** Elasticsearch's index.max_result_window: a page past it is refused by the cluster, so by us first. */
-export const RESULT_WINDOW = 10_000;
-
-/** `page` (1-based) and `size` (≤ 1000) fields. */
-export const pagingFields = (fallbackSize = 100) => ({
-  page: int(1, RESULT_WINDOW, '1').optional(),
-  size: int(1, MAX_PAGE_SIZE, String(fallbackSize)).optional(),
-});
-
-/** Page and size with their defaults. */
-export const paging = (q: { page?: number; size?: number }, fallbackSize = 100): { page: number; size: number } => ({
-  page: q.page ?? 1,
-  size: q.size ?? fallbackSize,
-});
-
-/** The refinement that keeps page × size inside the result window, for the routes that page in Elasticsearch. */
-export function withinWindow(q: { page?: number; size?: number }, ctx: z.RefinementCtx, fallbackSize = 100): void {
-  const size = q.size ?? fallbackSize;
-  const last = Math.floor(RESULT_WINDOW / size);
-  if ((q.page ?? 1) > last) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['page'],
-      message: `is past the last page Elasticsearch can return with size ${size} (results stop at ${RESULT_WINDOW}): use page 1 to ${last}, or narrow the query`,
-    });
-  }
-}
-
-/** One page of an in-memory list, with the total. */
-export function pageOf<T>(rows: T[], page: number, size: number): { total: number; page: number; size: number; rows: T[] } {
-  return { total: rows.length, page, size, rows: rows.slice((page - 1) * size, page * size) };
 }
 
 /** Routes without a body accept none, or `{}` (what the web app posts). */

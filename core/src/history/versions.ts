@@ -2,6 +2,7 @@ import type { estypes } from '@elastic/elasticsearch';
 import { NotFoundError, UsageError } from '../errors';
 import { lastSeen, LENIENT, sourcePath, type IndexScope } from './scope';
 import { historyIndices } from '../names';
+import { sortedPage, type PageRequest } from '../sorted-page';
 
 /** One stored observation of a file, without its content. */
 export interface Version {
@@ -20,15 +21,13 @@ export interface VersionWithContent extends Version {
   content: string | null;
 }
 
-export interface VersionsQuery {
+/** A page of `size` versions (default 100) from `cursor` (the `next` of the previous page). */
+export interface VersionsQuery extends PageRequest {
   host: string;
   path: string;
   /** ISO instants bounding @timestamp (inclusive). */
   from?: string;
   to?: string;
-  /** 1-based page of `size` versions (size ≤ 1000). */
-  page?: number;
-  size?: number;
 }
 
 export interface VersionList {
@@ -36,39 +35,54 @@ export interface VersionList {
   path: string;
   /** Newest first. */
   versions: Version[];
+  /** Versions in the whole list (all pages). */
   total: number;
-  page: number;
   size: number;
+  /** Pass as `cursor` for the next page; absent on the last. */
+  next?: string;
   /** When the agent last confirmed the file (current-state @timestamp), else the newest version; null if never seen. */
   asOf: string | null;
 }
 
 const SUMMARY_FIELDS = ['@timestamp', 'file.hash.sha256', 'file.size', 'mitra.state', 'host.name', 'file.path'];
 const NEWEST_FIRST: estypes.SortCombinations[] = [{ '@timestamp': { order: 'desc' } }, { 'mitra.ingested_at': { order: 'desc' } }];
+/**
+ * The listing's order, unique per version so a cursor pages exactly. Versions
+ * can tie on @timestamp (a date keeps milliseconds: "…00Z" and "…00.0001Z" are
+ * two versions, two ids, one sort value) and nothing mapped tells them apart;
+ * _id would, but Elasticsearch 8+ refuses to sort on it. Each history index has
+ * one shard (templates/snapshot-history.yml), where _seq_no is unique per
+ * document, so index + sequence number is a unique tie-breaker everywhere
+ * (newest written first, as ingested_at orders content at a time).
+ */
+const VERSION_ORDER: estypes.SortCombinations[] = [
+  { '@timestamp': { order: 'desc' } },
+  { _index: { order: 'desc' } },
+  { _seq_no: { order: 'desc' } },
+];
 
 const fileFilter = (host: string, path: string) => [{ term: { 'host.name': host } }, { term: { 'file.path': path } }];
 
 export async function listVersions(scope: IndexScope, q: VersionsQuery): Promise<VersionList> {
-  const size = q.size ?? 100;
-  const page = q.page ?? 1;
   const range = q.from || q.to ? [{ range: { '@timestamp': { gte: q.from, lte: q.to } } }] : [];
   // The version page and the last-seen time are independent: one round trip, not two.
-  const [res, seen] = await Promise.all([
-    scope.client.search<Record<string, unknown>>({
-      index: historyIndices(scope.prefix),
-      ...LENIENT,
-      query: { bool: { filter: [...fileFilter(q.host, q.path), ...range] } },
-      sort: NEWEST_FIRST,
-      from: (page - 1) * size,
-      size,
-      track_total_hits: true,
-      _source: SUMMARY_FIELDS,
-    }),
+  const [page, seen] = await Promise.all([
+    sortedPage<Version, Record<string, unknown>>(
+      scope.client,
+      {
+        index: historyIndices(scope.prefix),
+        ...LENIENT,
+        query: { bool: { filter: [...fileFilter(q.host, q.path), ...range] } },
+        sort: VERSION_ORDER,
+        _source: SUMMARY_FIELDS,
+      },
+      q,
+      { what: 'version list', kinds: ['number', 'string', 'number'], defaultSize: 100, item: toVersion },
+    ),
     lastSeen(scope, q.host, q.path),
   ]);
-  const versions = res.hits.hits.map(toVersion);
-  const total = typeof res.hits.total === 'number' ? res.hits.total : (res.hits.total?.value ?? versions.length);
-  return { host: q.host, path: q.path, versions, total, page, size, asOf: seen ?? versions[0]?.timestamp ?? null };
+  const { items: versions, ...rest } = page;
+  return { host: q.host, path: q.path, versions, ...rest, asOf: seen ?? versions[0]?.timestamp ?? null };
 }
 
 export interface ContentAt {

@@ -131,6 +131,21 @@ const cases = (): Case[] => {
       status: 400,
       message: /parameter size/,
     },
+    // Versions page by size + cursor like every list: the old page parameter and a made-up cursor are 400s.
+    {
+      route: '/api/mitra/history',
+      method: 'GET',
+      url: `/api/mitra/history?host=${h.name}&path=/etc/hosts&page=2`,
+      status: 400,
+      message: /parameter page is not known/,
+    },
+    {
+      route: '/api/mitra/history',
+      method: 'GET',
+      url: `/api/mitra/history?host=${h.name}&path=/etc/hosts&cursor=WzEsMl0`,
+      status: 400,
+      message: /is not a cursor of the version list/,
+    },
     { route: '/api/mitra/content', method: 'GET', url: `/api/mitra/content?host=${h.name}&path=/etc/hosts&at=${firstAt}`, status: 200 },
     {
       route: '/api/mitra/content',

@@ -3,7 +3,8 @@ import { diffHosts, diffVersions } from '../../history/compare';
 import { DEFAULT_MAX_POINTS, series } from '../../history/series';
 import { contentAt, listVersions } from '../../history/versions';
 import { int, text, time, versionRef } from '../../shapes/fields';
-import { paging, pagingFields, queryShape, withinWindow } from '../input';
+import { PAGING_FIELDS } from '../../questions/paging';
+import { queryShape } from '../input';
 import { defineRoute } from '../types';
 import { hostField, pathField } from './fleet';
 
@@ -18,10 +19,9 @@ export const HISTORY_QUERY = queryShape({
   path: pathField(),
   from: time('2026-11-20T00:00:00Z').optional(),
   to: time('now').optional(),
-  ...pagingFields(100),
-})
-  .superRefine((q, ctx) => ordered(q, ctx))
-  .superRefine((q, ctx) => withinWindow(q, ctx, 100));
+  // Pages as every list does: size versions from cursor (the previous answer's next).
+  ...PAGING_FIELDS,
+}).superRefine((q, ctx) => ordered(q, ctx));
 
 export const CONTENT_QUERY = queryShape({ host: hostField(), path: pathField(), at: time() });
 
@@ -52,9 +52,9 @@ export const historyRoutes = [
   defineRoute({
     method: 'GET',
     path: '/api/mitra/history',
-    summary: 'versions of path on host, newest first (from, to, page, size)',
+    summary: 'versions of path on host, newest first (from, to, size, cursor)',
     query: HISTORY_QUERY,
-    input: ({ query }) => ({ ...query, ...paging(query) }),
+    input: ({ query }) => query,
     handler: (input, ctx) => listVersions(ctx, input),
   }),
   defineRoute({

@@ -280,3 +280,44 @@ describe('Saved screen pages by cursor, as the question results do', () => {
     ]);
   });
 });
+
+/** A stored version of /etc/hosts; its size (1000 + n bytes) tells the rows apart. */
+const version = (n: number) => ({
+  id: `v-${n}`,
+  index: 'mitra-history-2026.11.27',
+  timestamp: T,
+  sha256: null,
+  size: 1000 + n,
+  state: 'present',
+});
+
+describe("Host screen pages a file's versions by cursor, as every list does", () => {
+  it("asks /history for size and cursor, pages from the last page's next, keeps the page when a version is picked, starts afresh for another file", async () => {
+    const files = { query: '', asOf: T, total: 1, page: 0, size: 1000, hits: [] };
+    const api = stubApi(async (path, q) => {
+      if (path === '/search') return files;
+      if (path === '/get') return { doc: null };
+      return { host: 'web-01', path: String(q?.path), asOf: T, ...listAnswer('versions', 45, q, version) };
+    });
+    renderAt(`#/host/web-01?path=${encodeURIComponent('/etc/hosts')}`, api);
+    expect(await screen.findByText('1000 bytes')).toBeTruthy();
+    expect(screen.getByText('45 versions; pick two to see what changed')).toBeTruthy();
+    fireEvent.click(screen.getByLabelText('Page 3 of 3'));
+    expect(await screen.findByText('1040 bytes')).toBeTruthy();
+    const history = () => api.calls.filter(([p]) => p === '/history');
+    expect(history()).toEqual([
+      ['/history', { host: 'web-01', path: '/etc/hosts', size: 20 }],
+      ['/history', { host: 'web-01', path: '/etc/hosts', size: 20, cursor: 'c-20' }],
+      ['/history', { host: 'web-01', path: '/etc/hosts', size: 20, cursor: 'c-40' }],
+    ]);
+    // Picking "from" puts the version in the URL; the list stays on its page and asks nothing again.
+    fireEvent.click(within(screen.getByText('1041 bytes').closest('tr')!).getByText('from'));
+    await waitFor(() => expect(window.location.hash).toContain('from=v-41'));
+    expect(screen.getByText('1041 bytes')).toBeTruthy();
+    expect(history()).toHaveLength(3);
+    // Another file: its first page, from no cursor.
+    act(() => void (window.location.hash = `#/host/web-01?path=${encodeURIComponent('/etc/fstab')}`));
+    await waitFor(() => expect(history().at(-1)).toEqual(['/history', { host: 'web-01', path: '/etc/fstab', size: 20 }]));
+    expect(await screen.findByText('1000 bytes')).toBeTruthy();
+  });
+});

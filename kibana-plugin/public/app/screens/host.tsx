@@ -20,7 +20,7 @@ import { lazy, Suspense, useState } from 'react';
 import { useApi, useLoad, useLink } from '../hooks';
 import { formatTime, pageRows } from '../results';
 import { type Route } from '../routes';
-import { onPageChange } from '../components/paging';
+import { onPageChange, pageByCursor, useCursors } from '../components/paging';
 import { Async, Empty, ErrorBoundary, Loading } from '../components/status';
 import { IncidentScreen } from './incident';
 
@@ -37,6 +37,9 @@ const STATE_COLOR: Record<string, string> = {
   binary: 'subdued',
   unreadable: 'danger',
 };
+/** Versions a page of the file's history. */
+const VERSIONS_PAGE = 20;
+
 export const stateLabel = (state: string) => state.replace(/_/g, ' ');
 
 /** Lucene for every current snapshot of one host (quotes escaped, so any host name is one term). */
@@ -132,8 +135,17 @@ function FilesView({ route, navigate }: { route: HostRoute; navigate: (r: Route)
 function FileView({ route, navigate }: { route: HostRoute & { path: string }; navigate: (r: Route) => void }) {
   const api = useApi();
   const [current] = useLoad(`get:${route.host}:${route.path}`, () => api.get<GetResult>('/get', { host: route.host, path: route.path }));
-  const [versions] = useLoad(`history:${route.host}:${route.path}`, () =>
-    api.get<VersionList>('/history', { host: route.host, path: route.path, size: 100 }),
+  // The history pages by cursor, as every list does; another file starts again at page 1.
+  const file = JSON.stringify([route.host, route.path]);
+  const [paged, setPaged] = useState({ file, page: 1 });
+  const page = paged.file === file ? paged.page : 1;
+  const cursors = useCursors(file);
+  const [versions] = useLoad(`history:${file}:${page}`, () =>
+    pageByCursor(
+      (cursor) => api.get<VersionList>('/history', { host: route.host, path: route.path, size: VERSIONS_PAGE, cursor }),
+      page,
+      cursors,
+    ),
   );
   return (
     <>
@@ -170,7 +182,7 @@ function FileView({ route, navigate }: { route: HostRoute & { path: string }; na
         <h4>History</h4>
       </EuiTitle>
       <Async state={versions} loading="Loading the history…">
-        {(list) => <Timeline list={list} route={route} navigate={navigate} />}
+        {(list) => <Timeline list={list} route={route} navigate={navigate} page={page} setPage={(p) => setPaged({ file, page: p })} />}
       </Async>
       {route.from && route.to && (
         <>
@@ -182,8 +194,20 @@ function FileView({ route, navigate }: { route: HostRoute & { path: string }; na
   );
 }
 
-/** The versions, newest first; choosing "from" and "to" puts both in the URL, which shows their diff. */
-function Timeline({ list, route, navigate }: { list: VersionList; route: HostRoute & { path: string }; navigate: (r: Route) => void }) {
+/** The versions, newest first, a page at a time; choosing "from" and "to" puts both in the URL, which shows their diff. */
+function Timeline({
+  list,
+  route,
+  navigate,
+  page,
+  setPage,
+}: {
+  list: VersionList;
+  route: HostRoute & { path: string };
+  navigate: (r: Route) => void;
+  page: number;
+  setPage: (page: number) => void;
+}) {
   if (list.total === 0) return <Empty title="No history recorded for this file" />;
   const pick = (which: 'from' | 'to', v: Version) => navigate({ ...route, [which]: v.id });
   const columns: EuiBasicTableColumn<Version>[] = [
@@ -221,7 +245,14 @@ function Timeline({ list, route, navigate }: { list: VersionList; route: HostRou
       <EuiText size="xs" color="subdued">
         {list.total} {list.total === 1 ? 'version' : 'versions'}; pick two to see what changed
       </EuiText>
-      <EuiBasicTable tableCaption="File history" data-test-subj="file-history" items={list.versions} columns={columns} />
+      <EuiBasicTable
+        tableCaption="File history"
+        data-test-subj="file-history"
+        items={list.versions}
+        columns={columns}
+        pagination={{ pageIndex: page - 1, pageSize: VERSIONS_PAGE, totalItemCount: list.total, showPerPageOptions: false }}
+        onChange={onPageChange(setPage)}
+      />
     </>
   );
 }
