@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@elastic/elasticsearch';
-import { buildMappings, connect, resolveConnection, snapshotPipeline, type WireInput } from '@mitra/core';
+import { buildMappings, snapshotPipeline, type WireInput } from '@mitra/core';
 import { installAssets } from '@mitra/ingest-pipelines';
 import { median, mixedDocuments } from './ingest';
 
@@ -12,7 +12,7 @@ import { median, mixedDocuments } from './ingest';
  * into an index with the old mapping and one with the current mapping,
  * interleaved so a load swing on a shared machine hits all three. Medians, docs/s.
  *
- *   MITRA_ES_URL=http://127.0.0.1:9200 node bench/dist/index-cost.js   (H=400 hosts, ROUNDS=7, ONLY=ALL,/proc/vmstat,...)
+ *   npm run bench -- index-cost   (BENCH_HOSTS=400, BENCH_ROUNDS=7, BENCH_ONLY=ALL,/proc/vmstat,...)
  */
 const BEFORE = JSON.parse(
   readFileSync(join(__dirname, '..', '..', 'test', 'fixtures', 'mappings', 'before-issue-13.json'), 'utf8'),
@@ -59,32 +59,36 @@ async function measure(client: Client, set: string, wire: WireInput[], parsed: o
   }
 }
 
-async function main(): Promise<void> {
-  const { client } = await connect(resolveConnection({}, {}, process.env));
+export interface IndexCostOptions {
+  hosts: number;
+  rounds: number;
+  /** `ALL` and/or file paths: one line each. */
+  sets: string[];
+}
+
+/** One line per set: raw wire docs/s, and the parsed documents into the mapping before and after the diet. */
+export async function benchIndexCost(client: Client, o: IndexCostOptions): Promise<string[]> {
+  const lines: string[] = [];
   try {
     await installAssets(client, PREFIX);
-    const all = mixedDocuments(Number(process.env.H ?? 400));
+    const all = mixedDocuments(o.hosts);
     const parsed = await parsedDocuments(client, all);
-    for (const set of (process.env.ONLY ?? 'ALL').split(',')) {
+    for (const set of o.sets) {
       const keep = all.map((d) => set === 'ALL' || d.file.path === set);
       const line = await measure(
         client,
         set,
         all.filter((_, i) => keep[i]),
         parsed.filter((_, i) => keep[i]),
-        Number(process.env.ROUNDS ?? 7),
+        o.rounds,
       );
-      console.log(line);
+      process.stderr.write(`${line}\n`);
+      lines.push(line);
     }
+    return lines;
   } finally {
     await client.indices.delete({ index: `${PREFIX}*` }, { ignore: [404] });
     await client.indices.deleteIndexTemplate({ name: `${PREFIX}*` }, { ignore: [404] });
     await client.ingest.deletePipeline({ id: `${PREFIX}*` }, { ignore: [404] });
-    await client.close();
   }
 }
-
-main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-});

@@ -9,6 +9,7 @@ import { benchAgentCycle, benchAgentLargeFiles, benchAgentOutage, benchAgentProc
 import { benchEngineStart } from './engine-start';
 import { benchUi } from './ui';
 import { benchIngest } from './ingest';
+import { benchIndexCost } from './index-cost';
 import { benchApiLoad } from './api-load';
 import { benchQueries, DEFAULT_SIZES, type QueriesOptions } from './queries';
 import { benchStorage } from './storage';
@@ -37,6 +38,14 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   storage: () => withClient((client) => benchStorage(client, Number(process.env.BENCH_STORAGE_HOSTS) || 1000)),
   samples: () => withClient((client) => benchSamples(client, Number(process.env.BENCH_SAMPLES) || 3000)),
   'agent-searchable': () => withClient((client, url) => benchSearchable(client, url, Number(process.env.BENCH_CHANGES) || 50)),
+  'index-cost': () =>
+    withClient((client) =>
+      benchIndexCost(client, {
+        hosts: Number(process.env.BENCH_HOSTS) || 400,
+        rounds: Number(process.env.BENCH_ROUNDS) || 7,
+        sets: (process.env.BENCH_ONLY ?? 'ALL').split(','),
+      }),
+    ),
   ingest: async () => {
     const { client } = await connect(resolveConnection());
     try {
