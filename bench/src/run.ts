@@ -17,13 +17,13 @@ import { benchSamples } from './samples';
 import { benchSearchable } from './searchable';
 
 /**
- * `npm run bench [-- name ... [--hosts 10000,30000,100000] [--runs N] [--keep]]`:
+ * `npm run bench [-- name ... [--hosts 10000,30000,100000] [--runs N] [--warmup N] [--keep]]`:
  * runs the named benchmarks (all by default) against the local engine and
  * writes bench/results/<date>-<name>.json. The flags are the queries
  * benchmark's (its growth curve). Figures worth keeping are copied into
  * bench/README.md by hand, with the machine.
  */
-const USAGE = 'usage: npm run bench -- [name ...] [--hosts N,N,...] [--runs N] [--keep]';
+const USAGE = 'usage: npm run bench -- [name ...] [--hosts N,N,...] [--runs N] [--warmup N] [--keep]';
 let queriesOptions: QueriesOptions = { sizes: DEFAULT_SIZES, runs: 100, warmupRounds: 5, keep: false };
 
 const BENCHES: Record<string, () => Promise<unknown>> = {
@@ -102,13 +102,14 @@ async function main(names: string[]): Promise<void> {
 function parseCommandLine(argv: string[]): string[] {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { hosts: { type: 'string' }, runs: { type: 'string' }, keep: { type: 'boolean' } },
+    options: { hosts: { type: 'string' }, runs: { type: 'string' }, warmup: { type: 'string' }, keep: { type: 'boolean' } },
     allowPositionals: true,
     strict: true,
   });
   const sizes = values.hosts === undefined ? DEFAULT_SIZES : values.hosts.split(',').map((h) => positiveInt(h.trim(), '--hosts'));
   const runs = values.runs === undefined ? Number(process.env.BENCH_RUNS) || 100 : positiveInt(values.runs, '--runs');
-  queriesOptions = { ...queriesOptions, sizes, runs, keep: values.keep ?? false };
+  const warmupRounds = values.warmup === undefined ? queriesOptions.warmupRounds : positiveInt(values.warmup, '--warmup');
+  queriesOptions = { ...queriesOptions, sizes, runs, warmupRounds, keep: values.keep ?? false };
   return positionals;
 }
 
