@@ -64,6 +64,8 @@ export {
 export { clientOptions, connect, type Connection, explainError, responseReason } from './connection';
 export { ConfigError, isMitraError, NotFoundError, UsageError } from './errors';
 export {
+  allDriftedHosts,
+  allHosts,
   type DriftResult,
   fileDrift,
   findHosts,

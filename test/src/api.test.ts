@@ -186,7 +186,8 @@ describe('HTTP API (mitra serve)', () => {
     expect((await get('/api/mitra/saved')).body.total).toBe(1);
     expect((await get('/api/mitra/saved/kernel')).body.params).toEqual({ kernel: '{{k}}' });
     const run = await call('POST', '/api/mitra/saved/kernel/run', { vars: { k: '5.10' } });
-    expect((run.body.result as { hosts: { host: string }[] }).hosts.map((h) => h.host)).toEqual(['web-02']);
+    // A saved search answers what alert rules compare: every matching host, not a page.
+    expect(run.body.result).toEqual({ count: 1, hosts: ['web-02'] });
     const missing = await call('POST', '/api/mitra/saved/kernel/run', {});
     expect(missing.status).toBe(400);
     expect(missing.body.message).toMatch(/"k"/);

@@ -4,6 +4,8 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { createHash } from 'node:crypto';
 import {
+  allDriftedHosts,
+  allHosts,
   fileDrift,
   findHosts,
   getSnapshot,
@@ -52,7 +54,46 @@ afterAll(async () => {
   await cluster?.cleanup();
 });
 
-const run = (q: Parameters<typeof findHosts>[2]) => findHosts(cluster.client, cluster.prefix, q);
+const PAGE = 64;
+
+/**
+ * A host question's every host: walked a page of 64 at a time (each page with
+ * the same exact total), checked against allHosts (what alert rules compare)
+ * and against the default page (the first 100); one answer of them all.
+ */
+async function run(q: Parameters<typeof findHosts>[2]) {
+  if (q.size !== undefined) return findHosts(cluster.client, cluster.prefix, q);
+  const first = await findHosts(cluster.client, cluster.prefix, { ...q, size: PAGE });
+  const hosts = [...first.hosts];
+  for (let next = first.next; next;) {
+    const p = await findHosts(cluster.client, cluster.prefix, { ...q, size: PAGE, after: next });
+    expect(p.total).toBe(first.total);
+    hosts.push(...p.hosts);
+    next = p.next;
+  }
+  expect(hosts.length).toBe(first.total);
+  expect(await allHosts(cluster.client, cluster.prefix, q)).toEqual({ count: first.total, hosts: hosts.map((h) => h.host) });
+  const byDefault = await findHosts(cluster.client, cluster.prefix, q);
+  expect(byDefault.hosts).toEqual(hosts.slice(0, 100));
+  expect(byDefault.next).toBe(first.total > 100 ? hosts[99].host : undefined);
+  return { ...first, hosts, next: undefined };
+}
+
+/** Every drifted host, a page of 64 at a time, checked against allDriftedHosts. */
+async function drift(q: Parameters<typeof fileDrift>[2]) {
+  const first = await fileDrift(cluster.client, cluster.prefix, { ...q, size: PAGE });
+  const hosts = [...first.hosts];
+  for (let next = first.next; next;) {
+    const p = await fileDrift(cluster.client, cluster.prefix, { ...q, size: PAGE, after: next });
+    expect(p.total).toBe(first.total);
+    hosts.push(...p.hosts);
+    next = p.next;
+  }
+  expect(hosts.length).toBe(first.total);
+  expect(await allDriftedHosts(cluster.client, cluster.prefix, q)).toEqual({ count: first.total, hosts: hosts.map((h) => h.host) });
+  expect((await fileDrift(cluster.client, cluster.prefix, q)).hosts).toEqual(hosts.slice(0, 100));
+  return { ...first, hosts };
+}
 const hostSet = (r: { hosts: { host: string }[] }) => r.hosts.map((h) => h.host).sort();
 
 describe('hosts by kernel and OS', () => {
@@ -97,6 +138,17 @@ describe('hosts by kernel and OS', () => {
       after = p.next;
     } while (after);
     expect(seen).toEqual(all);
+  });
+
+  test('an answer longer than the default page: 100 hosts, the exact total, a cursor to the rest', async () => {
+    const truth = missingPackage(fleet, 'zsh');
+    expect(truth.missing.length).toBeGreaterThan(100);
+    const first = await findHosts(cluster.client, cluster.prefix, { missingPackage: 'zsh' });
+    expect(first.total).toBe(truth.missing.length);
+    expect(first.hosts.map((h) => h.host)).toEqual(truth.missing.slice(0, 100));
+    expect(first.next).toBe(truth.missing[99]);
+    const last = await findHosts(cluster.client, cluster.prefix, { missingPackage: 'zsh', after: first.next });
+    expect(last.hosts.map((h) => h.host)).toEqual(truth.missing.slice(100, 200));
   });
 });
 
@@ -207,7 +259,7 @@ test('setting distribution: the one-request and the per-host-page strategies rep
 describe('drift', () => {
   test('hosts whose copy differs from the majority, including the host where it went missing', async () => {
     const truth = driftFromMajority(fleet, '/etc/resolv.conf');
-    const r = await fileDrift(cluster.client, cluster.prefix, { path: '/etc/resolv.conf' });
+    const r = await drift({ path: '/etc/resolv.conf' });
     expect(r.reference.hash).toBe(createHash('sha256').update(truth.majority).digest('hex'));
     expect(r.hosts.map((h) => h.host).sort()).toEqual(truth.drifted);
     expect(r.hosts.find((h) => h.host === hostName(8))).toMatchObject({ state: 'missing', hash: null });
@@ -216,7 +268,7 @@ describe('drift', () => {
 
   test('against a golden host', async () => {
     const golden = fleet.find((h) => fileAt(h, '/etc/resolv.conf') === RESOLV_VARIANTS[2])!;
-    const r = await fileDrift(cluster.client, cluster.prefix, { path: '/etc/resolv.conf', golden: golden.name });
+    const r = await drift({ path: '/etc/resolv.conf', golden: golden.name });
     expect(r.reference).toMatchObject({ source: 'golden', host: golden.name });
     expect(r.hosts.map((h) => h.host).sort()).toEqual(names(fleet.filter((h) => fileAt(h, '/etc/resolv.conf') !== RESOLV_VARIANTS[2])));
     await expect(fileDrift(cluster.client, cluster.prefix, { path: '/etc/resolv.conf', golden: hostName(8) })).rejects.toThrow(
@@ -310,7 +362,13 @@ describe('mitra CLI against the loaded fleet', () => {
     expect(human.stdout).not.toContain(`${hostName(1)} `);
     expect(human.stdout).toMatch(new RegExp(`${truth.length} hosts, as of `));
     const json = await mitra('hosts', '--missing-package', 'zsh', '--json');
-    expect(JSON.parse(json.stdout)).toEqual(await run({ missingPackage: 'zsh' }));
+    expect(JSON.parse(json.stdout)).toEqual(await findHosts(cluster.client, cluster.prefix, { missingPackage: 'zsh' }));
+    // a page of 3 names its cursor; the cursor continues after that host
+    const three = await mitra('hosts', '--kernel', '4.4', '--size', '3');
+    expect(three.stdout).toContain(`more: --cursor ${truth[2]}`);
+    expect(three.stdout).toMatch(new RegExp(`${truth.length} hosts, as of `));
+    const after = await mitra('hosts', '--kernel', '4.4', '--size', '3', '--cursor', truth[2], '--json');
+    expect(JSON.parse(after.stdout).hosts.map((h: { host: string }) => h.host)).toEqual(truth.slice(3, 6));
     expect((await mitra('hosts', '--kernel', '9.99')).code).toBe(1);
     const bad = await mitra('hosts', '--file', '/etc/hosts', '--larger-than', '4q');
     expect(bad.code).toBe(2);

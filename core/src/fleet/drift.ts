@@ -1,7 +1,7 @@
 import type { MitraClient } from '../client';
 import { UsageError } from '../errors';
 import { currentStateId } from '../ids';
-import { explainSearchError, allCompositeBuckets, maxDate, pathIs, present, search, term, type CompositeBucket } from './common';
+import { explainSearchError, allCompositeBuckets, maxDate, pathIs, present, search, term, type PageParams, type Query } from './common';
 import { currentIndex } from '../names';
 import { text } from '../shapes/fields';
 import type { ParamInput, Params } from '../shapes/param';
@@ -18,7 +18,11 @@ export const DRIFT_PARAMS = {
   golden: { type: text('web-01', 1024).optional(), label: 'Golden host', help: "compare with this host's copy", default: 'the majority' },
 } satisfies Params;
 
-export type DriftParams = ParamInput<typeof DRIFT_PARAMS>;
+/** The path, the reference, and a page of drifted hosts (`size`, default 100, after host `after`). */
+export type DriftParams = ParamInput<typeof DRIFT_PARAMS> & PageParams;
+
+/** Drifted hosts per answer when the caller names no size. */
+export const DRIFT_PAGE = 100;
 
 export interface DriftHost {
   host: string;
@@ -35,9 +39,12 @@ export interface DriftResult {
   variants: { hash: string | null; state: string; hosts: number }[];
   /** Hosts reporting the path. */
   reporting: number;
-  /** Drifted hosts. */
+  /** Drifted hosts, all pages. */
   total: number;
+  /** One page, in host-name order. */
   hosts: DriftHost[];
+  /** Pass as `after` for the next page; absent on the last one. */
+  next?: string;
 }
 
 export async function fileDrift(client: MitraClient, prefix: string, params: DriftParams): Promise<DriftResult> {
@@ -67,15 +74,42 @@ export async function fileDrift(client: MitraClient, prefix: string, params: Dri
     ...hashes.map((h) => ({ hash: h.key, state: 'present', hosts: h.doc_count })),
     ...aggs.states.buckets.filter((s) => s.key !== 'present').map((s) => ({ hash: null, state: s.key, hosts: s.doc_count })),
   ];
-  const { buckets } = await allCompositeBuckets(client, {
+  // One document per (host, path): the drifted documents are the drifted hosts, so a page is a sorted search and the total a count.
+  const size = params.size ?? DRIFT_PAGE;
+  const res = await search<DriftSource>(client, {
     index,
-    query: { bool: { filter: [pathIs(path)], must_not: [{ bool: { filter: [present, term('file.hash.sha256', reference.hash)] } }] } },
-    sources: [{ host: { terms: { field: 'host.name' } } }],
-    aggs: { doc: { top_hits: { size: 1, _source: ['file.hash.sha256', 'mitra.state', '@timestamp'] } } },
+    size: size + 1,
+    track_total_hits: true,
+    query: driftedFilter(path, reference.hash),
+    sort: [{ 'host.name': 'asc' }],
+    _source: ['host.name', 'file.hash.sha256', 'mitra.state', '@timestamp'],
+    ...(params.after === undefined ? {} : { search_after: [params.after] }),
   });
-  const hosts = buckets.map(toDriftHost);
-  return { path, asOf: maxDate(aggs.as_of), reference, variants, reporting, total: hosts.length, hosts };
+  const total = typeof res.hits.total === 'number' ? res.hits.total : (res.hits.total?.value ?? 0);
+  const hosts = res.hits.hits.slice(0, size).map((h) => toDriftHost(String(h.sort![0]), h._source ?? {}));
+  const next = res.hits.hits.length > size ? hosts[hosts.length - 1].host : undefined;
+  return { path, asOf: maxDate(aggs.as_of), reference, variants, reporting, total, hosts, ...(next ? { next } : {}) };
 }
+
+/** Every drifted host's name: what alert rules and saved searches compare (no page). */
+export async function allDriftedHosts(
+  client: MitraClient,
+  prefix: string,
+  params: DriftParams,
+): Promise<{ count: number; hosts: string[] }> {
+  const first = await fileDrift(client, prefix, { ...params, size: 1, after: undefined });
+  const { buckets } = await allCompositeBuckets(client, {
+    index: currentIndex(prefix),
+    query: driftedFilter(first.path, first.reference.hash),
+    sources: [{ host: { terms: { field: 'host.name' } } }],
+    aggs: {},
+  });
+  return { count: buckets.length, hosts: buckets.map((b) => String(b.key.host)) };
+}
+
+const driftedFilter = (path: string, hash: string): Query => ({
+  bool: { filter: [pathIs(path)], must_not: [{ bool: { filter: [present, term('file.hash.sha256', hash)] } }] },
+});
 
 function majorityReference(path: string, hashes: { key: string; doc_count: number }[]): DriftResult['reference'] {
   if (!hashes.length) throw new UsageError(`no host has a readable copy of ${path}: nothing to compare with`);
@@ -113,15 +147,18 @@ async function goldenReference(
   return { source: 'golden', host: golden, hash, hosts: hashes.find((h) => h.key === hash)?.doc_count ?? 1 };
 }
 
-function toDriftHost(b: CompositeBucket): DriftHost {
-  const hit = (
-    b.doc as { hits: { hits: { _source: { '@timestamp'?: string; mitra?: { state?: string }; file?: { hash?: { sha256?: string } } } }[] } }
-  ).hits.hits[0]._source;
-  const ts = hit['@timestamp'];
+interface DriftSource {
+  '@timestamp'?: string;
+  mitra?: { state?: string };
+  file?: { hash?: { sha256?: string } };
+}
+
+function toDriftHost(host: string, doc: DriftSource): DriftHost {
+  const ts = doc['@timestamp'];
   return {
-    host: String(b.key.host),
-    hash: hit.file?.hash?.sha256 ?? null,
-    state: hit.mitra?.state ?? 'present',
+    host,
+    hash: doc.file?.hash?.sha256 ?? null,
+    state: doc.mitra?.state ?? 'present',
     lastSeen: ts ? new Date(ts).toISOString() : null,
   };
 }

@@ -110,60 +110,205 @@ interface Condition {
   /** Per-host sub-aggregations read back by `detail`. */
   aggs?: Aggs;
   detail?: (b: CompositeBucket) => Detail;
+  /** Exactly one document per host can match (one path): a document count is a host count. */
+  onePerHost?: boolean;
+  /** The package a package condition asks about (a version range narrows its filter). */
+  package?: string;
 }
 
 /** Host names per request when a condition is asked about the hosts still in the answer (terms query limit is 65536). */
 const HOST_CHUNK = 10_000;
 const PAGE = 10_000;
+/** Hosts per answer when the caller names no size: a page a person reads. Alerts and saved searches take every host (allHosts). */
+export const HOST_PAGE = 100;
+/** Hosts with two matching documents (os-release in /etc and /usr/lib) counted apart; more than this and the hosts are listed instead. */
+const DUPLICATE_LIMIT = 1000;
 
+/** The question, checked and turned into filters (a version range becomes the versions it allows). */
+interface Plan {
+  conditions: Condition[];
+  staleBefore?: number;
+  missing?: string;
+  labels: string[];
+}
+
+/**
+ * One page of the matching hosts (`size`, default HOST_PAGE, after the
+ * cursor `after`), the exact total, and the detail of each host on the page.
+ * Only the page's hosts get their detail and last-seen time; with a single
+ * condition the page itself comes from the sorted documents (no host list
+ * is built at all), so the cost follows the page and a count.
+ */
 export async function findHosts(client: MitraClient, prefix: string, q: HostQuery): Promise<HostsResult> {
-  const conditions = buildConditions(q);
+  const index = currentIndex(prefix);
+  const plan = await planQuestion(client, index, q);
+  const ask: Ask = (filter, hosts, aggs) => hostBuckets(client, index, filter, hosts, aggs);
+  const size = q.size ?? HOST_PAGE;
+  const lastSeen = new Map<string, string | null>();
+  const single = plan.conditions.length === 1 && plan.staleBefore === undefined && plan.missing === undefined;
+  const found =
+    (single ? await pageOfCondition(client, index, plan.conditions[0], size, q.after) : undefined) ??
+    pageOfList(await matchingHosts(client, index, ask, plan, lastSeen), size, q.after);
+
+  const [asOf, details] = await Promise.all([
+    newestTimestamp(client, index),
+    pageDetails(ask, plan.conditions, found.rows),
+    fillLastSeen(
+      ask,
+      [...found.rows, ...(found.unknown ?? [])].filter((h) => !lastSeen.has(h)),
+      lastSeen,
+    ),
+  ]);
+  const row = (host: string): HostRow => ({ host, lastSeen: lastSeen.get(host) ?? null, ...details.get(host) });
+  return {
+    asOf,
+    total: found.total,
+    hosts: found.rows.map(row),
+    ...(found.unknown ? { unknown: found.unknown.map(row) } : {}),
+    ...(found.next ? { next: found.next } : {}),
+    conditions: plan.labels,
+  };
+}
+
+/** Every matching host's name, in order: what alert rules and saved searches compare (no page, no detail). */
+export async function allHosts(client: MitraClient, prefix: string, q: HostQuery): Promise<{ count: number; hosts: string[] }> {
+  const index = currentIndex(prefix);
+  const plan = await planQuestion(client, index, q);
+  const { names } = await matchingHosts(client, index, (f, h, a) => hostBuckets(client, index, f, h, a), plan, new Map());
+  return { count: names.length, hosts: names };
+}
+
+async function planQuestion(client: MitraClient, index: string, q: HostQuery): Promise<Plan> {
   const range = q.versionRange === undefined ? undefined : parseVersionRange(q.versionRange, 'version range');
   if (range && !q.package) throw new UsageError('a version range needs a package: pass --package NAME with --version-range');
+  const conditions = buildConditions(q);
   const staleBefore = q.stale === undefined ? undefined : (q.now ?? new Date()).getTime() - parseDuration(q.stale, 'stale');
   const missing = q.missingPackage === undefined ? undefined : requireName(q.missingPackage, 'missing package');
   if (!conditions.length && staleBefore === undefined && missing === undefined)
     throw new UsageError('no condition given: pass at least one of kernel, os, missing-package, package, file with a size, stale');
-
-  const index = currentIndex(prefix);
-  const ask: Ask = (filter, hosts, aggs) => hostBuckets(client, index, filter, hosts, aggs);
-
-  let found: Map<string, Detail> | undefined = await intersect(client, index, ask, conditions);
-  const lastSeen = new Map<string, string | null>();
-  if (staleBefore !== undefined) found = await keepStale(ask, found, staleBefore, lastSeen);
-  if (range && found) found = keepVersions(found, range);
-
-  let unknown: Map<string, Detail> | undefined;
-  if (missing !== undefined) ({ found, unknown } = await splitByInventory(ask, found, missing));
-
-  const matched = [...found!.keys()].sort();
-  const pageRows = page(matched, (h) => h, q);
-  const unknownHosts = unknown ? [...unknown.keys()].sort() : [];
-  const [asOf] = await Promise.all([
-    newestTimestamp(client, index),
-    fillLastSeen(
-      ask,
-      [...pageRows.rows, ...unknownHosts].filter((h) => !lastSeen.has(h)),
-      lastSeen,
-    ),
-  ]);
-  const row =
-    (details: Map<string, Detail>) =>
-    (host: string): HostRow => ({ host, lastSeen: lastSeen.get(host) ?? null, ...details.get(host) });
+  if (range) await narrowToVersions(client, index, conditions, requireName(q.package!, 'package'), range);
 
   const labels = conditions.map((c) => c.label);
   // In the order the question is written: kernel, os, missing package, package, file.
   if (missing !== undefined) labels.splice(Number(q.kernel !== undefined) + Number(q.os !== undefined), 0, `without package ${missing}`);
   if (range) labels.push(`version ${q.versionRange}`);
   if (q.stale) labels.push(`not seen for ${q.stale}`);
-  return {
-    asOf,
-    total: matched.length,
-    hosts: pageRows.rows.map(row(found!)),
-    ...(unknown ? { unknown: unknownHosts.map(row(unknown)) } : {}),
-    ...(pageRows.next ? { next: pageRows.next } : {}),
-    conditions: labels,
-  };
+  return { conditions, staleBefore, missing, labels };
+}
+
+/**
+ * A version range as a filter: the package's versions across the fleet (one
+ * terms aggregation over the name=version keywords), compared in JS, and the
+ * package condition narrowed to the name=version entries that satisfy it.
+ */
+async function narrowToVersions(client: MitraClient, index: string, conditions: Condition[], name: string, range: VersionConstraint[]) {
+  const condition = conditions.find((c) => c.package === name)!;
+  const res = await search(client, {
+    index,
+    size: 0,
+    query: condition.filter,
+    aggs: { versions: { terms: { field: 'mitra.package_versions', include: `${regexLiteral(name)}=.*`, size: 10_000 } } },
+  });
+  const entries =
+    ((res.aggregations as Record<string, unknown> | undefined)?.versions as { buckets?: { key: string }[] } | undefined)?.buckets ?? [];
+  const allowed = entries.map((b) => b.key).filter((entry) => satisfies(entry.slice(name.length + 1), range));
+  condition.filter = { bool: { filter: [condition.filter, terms('mitra.package_versions', allowed)] } };
+}
+
+interface HostPage {
+  total: number;
+  rows: string[];
+  next?: string;
+  unknown?: string[];
+}
+
+/**
+ * A page straight from the condition's documents sorted by host name, the
+ * total from a count. A host can have two matching documents (os-release in
+ * /etc and /usr/lib, two inventories): the page skips repeats and the total
+ * subtracts them. Undefined when too many hosts repeat to count them apart.
+ */
+async function pageOfCondition(
+  client: MitraClient,
+  index: string,
+  c: Condition,
+  size: number,
+  after?: string,
+): Promise<HostPage | undefined> {
+  const [total, rows] = await Promise.all([distinctHosts(client, index, c), hostsInOrder(client, index, c.filter, size + 1, after)]);
+  if (total === undefined) return undefined;
+  return rows.length > size ? { total, rows: rows.slice(0, size), next: rows[size - 1] } : { total, rows };
+}
+
+async function distinctHosts(client: MitraClient, index: string, c: Condition): Promise<number | undefined> {
+  const res = await search(client, {
+    index,
+    size: 0,
+    track_total_hits: true,
+    query: c.filter,
+    ...(c.onePerHost ? {} : { aggs: { repeats: { terms: { field: 'host.name', min_doc_count: 2, size: DUPLICATE_LIMIT } } } }),
+  });
+  const docs = typeof res.hits.total === 'number' ? res.hits.total : (res.hits.total?.value ?? 0);
+  const repeats =
+    ((res.aggregations as Record<string, unknown> | undefined)?.repeats as { buckets?: { doc_count: number }[] } | undefined)?.buckets ??
+    [];
+  if (repeats.length >= DUPLICATE_LIMIT) return undefined;
+  return docs - repeats.reduce((n, b) => n + b.doc_count - 1, 0);
+}
+
+/** The first `n` distinct host names after `after` among the documents matching `filter`. */
+async function hostsInOrder(client: MitraClient, index: string, filter: Query, n: number, after?: string): Promise<string[]> {
+  const out: string[] = [];
+  let from = after;
+  for (;;) {
+    const res = await search(client, {
+      index,
+      size: n - out.length,
+      track_total_hits: false,
+      _source: false,
+      query: filter,
+      sort: [{ 'host.name': 'asc' }],
+      // search_after on the host name alone skips the host's other documents: each host comes once.
+      ...(from === undefined ? {} : { search_after: [from] }),
+    });
+    const names = res.hits.hits.map((h) => String(h.sort![0]));
+    const wanted = n - out.length;
+    for (const name of names) if (out[out.length - 1] !== name) out.push(name);
+    if (names.length < wanted || out.length >= n) return out.slice(0, n);
+    from = names[names.length - 1];
+  }
+}
+
+function pageOfList(matched: { names: string[]; unknown?: string[] }, size: number, after?: string): HostPage {
+  const { rows, next } = page(matched.names, (h) => h, { size, after });
+  return { total: matched.names.length, rows, ...(next ? { next } : {}), ...(matched.unknown ? { unknown: matched.unknown } : {}) };
+}
+
+/** Every matching host's name (conditions, then stale, then missing package), in order. */
+async function matchingHosts(
+  client: MitraClient,
+  index: string,
+  ask: Ask,
+  plan: Plan,
+  lastSeen: Map<string, string | null>,
+): Promise<{ names: string[]; unknown?: string[] }> {
+  let found = await intersect(client, index, ask, plan.conditions);
+  if (plan.staleBefore !== undefined) found = await keepStale(ask, found, plan.staleBefore, lastSeen);
+  if (plan.missing === undefined) return { names: [...found!].sort() };
+  const split = await splitByInventory(ask, found, plan.missing);
+  return { names: [...split.found].sort(), unknown: [...split.unknown].sort() };
+}
+
+/** Each condition's detail (kernel release, package versions, ...) for the hosts on the page: one request per condition. */
+async function pageDetails(ask: Ask, conditions: Condition[], hosts: string[]): Promise<Map<string, Detail>> {
+  const out = new Map<string, Detail>();
+  if (!hosts.length) return out;
+  const withDetail = conditions.filter((c) => c.detail);
+  const answers = await Promise.all(withDetail.map((c) => ask(c.filter, hosts, c.aggs)));
+  answers.forEach((buckets, i) => {
+    for (const b of buckets) out.set(hostOf(b), { ...out.get(hostOf(b)), ...withDetail[i].detail!(b) });
+  });
+  return out;
 }
 
 /** Per-host buckets of the documents matching `filter`, optionally only for the given hosts. */
@@ -208,21 +353,17 @@ const chunk = <T>(xs: T[], n: number): T[][] => Array.from({ length: Math.ceil(x
 const hostOf = (b: CompositeBucket) => String(b.key.host);
 
 /**
- * The hosts meeting every condition, with each condition's detail. The
- * condition with the fewest matching documents is listed in full; every other
- * one only for the hosts still in the answer. Undefined when there is no
- * condition (stale or missing-package alone).
+ * The hosts meeting every condition. The condition with the fewest matching
+ * documents is listed in full; every other one only for the hosts still in
+ * the answer. Undefined when there is no condition (stale or missing-package alone).
  */
-async function intersect(client: MitraClient, index: string, ask: Ask, conditions: Condition[]): Promise<Map<string, Detail> | undefined> {
+async function intersect(client: MitraClient, index: string, ask: Ask, conditions: Condition[]): Promise<Set<string> | undefined> {
   if (!conditions.length) return undefined;
   const ordered = conditions.length === 1 ? conditions : await bySize(client, index, conditions);
-  let found: Map<string, Detail> | undefined;
+  let found: Set<string> | undefined;
   for (const c of ordered) {
     if (found && found.size === 0) break;
-    const buckets = await ask(c.filter, found ? [...found.keys()] : undefined, c.aggs);
-    const next = new Map<string, Detail>();
-    for (const b of buckets) next.set(hostOf(b), { ...found?.get(hostOf(b)), ...c.detail?.(b) });
-    found = next;
+    found = new Set((await ask(c.filter, found ? [...found] : undefined)).map(hostOf));
   }
   return found;
 }
@@ -249,22 +390,18 @@ async function bySize(client: MitraClient, index: string, conditions: Condition[
  */
 async function keepStale(
   ask: Ask,
-  found: Map<string, Detail> | undefined,
+  found: Set<string> | undefined,
   before: number,
   lastSeen: Map<string, string | null>,
-): Promise<Map<string, Detail>> {
-  const old = found ?? new Map((await ask({ range: { '@timestamp': { lt: before } } }, undefined)).map((b) => [hostOf(b), {}]));
-  await fillLastSeen(ask, [...old.keys()], lastSeen);
-  return new Map(
-    [...old].filter(([host]) => {
+): Promise<Set<string>> {
+  const old = found ?? new Set((await ask({ range: { '@timestamp': { lt: before } } }, undefined)).map(hostOf));
+  await fillLastSeen(ask, [...old], lastSeen);
+  return new Set(
+    [...old].filter((host) => {
       const seen = lastSeen.get(host);
       return seen !== null && seen !== undefined && Date.parse(seen) < before;
     }),
   );
-}
-
-function keepVersions(found: Map<string, Detail>, range: VersionConstraint[]): Map<string, Detail> {
-  return new Map([...found].filter(([, d]) => d.package?.versions.some((v) => satisfies(v, range))));
 }
 
 /**
@@ -274,20 +411,20 @@ function keepVersions(found: Map<string, Detail>, range: VersionConstraint[]): M
  */
 async function splitByInventory(
   ask: Ask,
-  found: Map<string, Detail> | undefined,
+  found: Set<string> | undefined,
   name: string,
-): Promise<{ found: Map<string, Detail>; unknown: Map<string, Detail> }> {
+): Promise<{ found: Set<string>; unknown: Set<string> }> {
   const lacking = { filter: { bool: { must_not: [hasPackage(name)] } } };
   if (found === undefined) {
     const lacks = await ask({ bool: { filter: [inventoryFilter()], must_not: [hasPackage(name)] } }, undefined);
-    return { found: new Map(lacks.map((b) => [hostOf(b), {}])), unknown: await hostsWithoutInventory(ask) };
+    return { found: new Set(lacks.map(hostOf)), unknown: await hostsWithoutInventory(ask) };
   }
-  const inventories = await ask(inventoryFilter(), [...found.keys()], { lacking });
+  const inventories = await ask(inventoryFilter(), [...found], { lacking });
   const withInventory = new Set(inventories.map(hostOf));
   const lackingHosts = new Set(inventories.filter((b) => count(b, 'lacking') > 0).map(hostOf));
   return {
-    found: new Map([...found].filter(([h]) => lackingHosts.has(h))),
-    unknown: new Map([...found].filter(([h]) => !withInventory.has(h))),
+    found: new Set([...found].filter((h) => lackingHosts.has(h))),
+    unknown: new Set([...found].filter((h) => !withInventory.has(h))),
   };
 }
 
@@ -296,12 +433,12 @@ async function splitByInventory(
  * nothing to start from but the host names themselves: one pass over the
  * host.name doc values of the current state, keeping hosts with no inventory document.
  */
-async function hostsWithoutInventory(ask: Ask): Promise<Map<string, Detail>> {
+async function hostsWithoutInventory(ask: Ask): Promise<Set<string>> {
   const buckets = await ask({ match_all: {} }, undefined, {
     inventory: { filter: inventoryFilter() },
     keep: { bucket_selector: { buckets_path: { inventory: 'inventory>_count' }, script: 'params.inventory == 0' } },
   });
-  return new Map(buckets.map((b) => [hostOf(b), {}]));
+  return new Set(buckets.map(hostOf));
 }
 
 async function fillLastSeen(ask: Ask, hosts: string[], into: Map<string, string | null>): Promise<void> {
@@ -338,6 +475,7 @@ function kernelCondition(kernel: string): Condition {
   return {
     label: `kernel ${v}`,
     filter: { bool: { filter: [pathIs('/proc/version'), present, term(field, v)] } },
+    onePerHost: true,
     aggs: firstValue('mitra.kernel.release'),
     detail: (b) => ({ kernel: firstKey(b) }),
   };
@@ -382,6 +520,7 @@ function packageCondition(name: string): Condition {
   return {
     label: `with package ${name}`,
     filter: { bool: { filter: [inventoryFilter(), hasPackage(name)] } },
+    package: name,
     // name=version entries of this package only: the regex is anchored at the start by Lucene.
     aggs: { versions: { terms: { field: 'mitra.package_versions', include: `${regexLiteral(name)}=.*`, size: 20 } } },
     detail: (b) => {
@@ -411,6 +550,7 @@ function fileCondition(q: HostQuery): Condition {
   return {
     label: `${q.file} ${words.join(' and ')}`,
     filter: { bool: { filter: [pathIs(q.file), present, { range: { 'file.size': range } }] } },
+    onePerHost: true,
     // One document per (host, path): its size is the maximum of one value.
     aggs: { size: { max: { field: 'file.size' } } },
     detail: (b) => {

@@ -1,4 +1,4 @@
-import { DRIFT_PARAMS, fileDrift, type DriftResult } from '../fleet/drift';
+import { allDriftedHosts, DRIFT_PARAMS, fileDrift, type DriftResult } from '../fleet/drift';
 import { defineQuestion, unique } from './question';
 
 export const driftQuestion = defineQuestion<DriftResult>({
@@ -7,10 +7,19 @@ export const driftQuestion = defineQuestion<DriftResult>({
   title: "hosts whose copy of a file differs from the fleet's majority (or a golden host)",
   help:
     "Compares every host's current copy of PATH (by sha256) with the fleet's most common version, or with " +
-    "the golden host's copy. Hosts where the file is missing or unreadable drift too; hosts that do not report PATH are not counted.",
+    "the golden host's copy, a page of drifted hosts at a time (100 by default) with the total. " +
+    'Hosts where the file is missing or unreadable drift too; hosts that do not report PATH are not counted.',
   params: DRIFT_PARAMS,
-  paged: false,
-  run: (client, prefix, p) => fileDrift(client, prefix, { path: p.path as string, golden: p.golden as string | undefined }),
+  paged: true,
+  run: (client, prefix, p) =>
+    fileDrift(client, prefix, {
+      path: p.path as string,
+      golden: p.golden as string | undefined,
+      size: p.size as number | undefined,
+      after: p.cursor as string | undefined,
+    }),
+  // Alert rules compare host sets: every drifted host, whatever the page.
+  runForMatches: (client, prefix, p) => allDriftedHosts(client, prefix, { path: p.path as string, golden: p.golden as string | undefined }),
   columns: [
     { name: 'host', help: 'a drifted host' },
     { name: 'state', help: 'present, missing, unreadable, ...' },
@@ -30,6 +39,7 @@ export const driftQuestion = defineQuestion<DriftResult>({
           r.hosts.map((h) => [h.host, h.state, f.shortHash(h.hash), h.lastSeen]),
         ),
       );
+    if (r.next) lines.push(`more: --cursor ${r.next}`);
     lines.push(f.footer(r.total, 'drifted host', r.asOf));
     return lines;
   },

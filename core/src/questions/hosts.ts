@@ -1,14 +1,16 @@
-import { findHosts, HOST_PARAMS, type HostQuery, type HostsResult } from '../fleet/hosts';
+import { allHosts, findHosts, HOST_PARAMS, type HostQuery, type HostsResult } from '../fleet/hosts';
 import { defineQuestion, unique } from './question';
 
 export const hostsQuestion = defineQuestion<HostsResult>({
   id: 'hosts',
   kind: 'hosts',
   title: 'hosts by kernel, OS, package, file size or last-seen time',
-  help: 'Lists the hosts that meet every condition given, from the current state. Exit 1 when no host matches.',
+  help: 'Lists the hosts that meet every condition given, from the current state, a page at a time (100 by default) with the total. Exit 1 when no host matches.',
   params: HOST_PARAMS,
   paged: true,
   run: (client, prefix, p) => findHosts(client, prefix, { ...(p as HostQuery), after: p.cursor as string | undefined }),
+  // Alert rules compare host sets: every matching host, whatever the page.
+  runForMatches: (client, prefix, p) => allHosts(client, prefix, { ...(p as HostQuery), size: undefined, after: undefined }),
   columns: [
     { name: 'host', help: 'host name' },
     { name: 'lastSeen', help: "newest @timestamp of the host's snapshots" },

@@ -10,7 +10,7 @@ export const PAGING: Record<'size' | 'cursor', Param> = {
     type: count(1, 10_000, 100).optional(),
     label: 'Page size',
     help: 'rows per page',
-    default: 'all hosts (hosts), 100 hits (search)',
+    default: '100',
   },
   cursor: {
     type: text('web-01', 1024).optional(),

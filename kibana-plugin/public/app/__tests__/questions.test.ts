@@ -30,10 +30,10 @@ describe('guided questions → API requests', () => {
     [examples[5], '/hosts', { file: '/etc/hosts', larger_than: '4k', size: 25, cursor: '50' }],
     [examples[6], '/hosts', { stale: '2h', size: 25, cursor: '50' }],
     [examples[7], '/values', { key: 'vm.swappiness', size: 25, cursor: '50' }],
-    [examples[8], '/drift', { path: '/etc/resolv.conf', golden: 'host-00001' }],
+    [examples[8], '/drift', { path: '/etc/resolv.conf', golden: 'host-00001', size: 25, cursor: '50' }],
   ])('%j asks %s with the route parameter names', (q, path, query) => {
     const built = buildRequest(catalog, q, 25, '50');
-    expect(built).toEqual({ ok: true, request: { path, query, serverPaged: path !== '/drift' } });
+    expect(built).toEqual({ ok: true, request: { path, query, serverPaged: true } });
   });
 
   it("trims inputs and sends the form's default for an empty second field", () => {

@@ -73,8 +73,8 @@ function useAction(reload: () => void): [Outcome, (run: () => Promise<string>) =
   return [outcome, act];
 }
 
-/** The number a run or an evaluation matched, whatever the query kind. */
-const matchCount = (result: unknown) => (result as { total?: number }).total ?? 0;
+/** The number a run matched, whatever the query kind: a page's total (search) or every match (hosts, values, drift). */
+const matchCount = (result: unknown) => (result as { total?: number; count?: number }).total ?? (result as { count?: number }).count ?? 0;
 
 function SearchesTab() {
   const link = useLink();
