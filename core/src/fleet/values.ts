@@ -107,7 +107,9 @@ export async function settingValues(client: MitraClient, prefix: string, params:
 /**
  * Host counts per value: the snapshot's values counted server-side, then
  * corrected for the hosts resolved one by one (a /proc/sys file overrides
- * their snapshot; file-only hosts are added).
+ * their snapshot; file-only hosts are added). Every host list here follows
+ * hosts that are special (a /proc/sys file, a configuration file setting the
+ * key), never the whole fleet.
  */
 async function distribution(
   client: MitraClient,
@@ -115,6 +117,7 @@ async function distribution(
   keyFilter: Query,
   query: Query,
 ): Promise<{ counts: Map<string, number>; fileHosts: number; asOf: string | null }> {
+  const index = currentIndex(prefix);
   const aggs: Aggs = {
     as_of: { max: { field: '@timestamp' } },
     snapshot: {
@@ -126,33 +129,20 @@ async function distribution(
         },
       },
     },
-    // A /proc/sys file: rare (listed by hand in `files`), and it wins over the snapshot.
-    proc: {
-      filter: { bool: { filter: [LIVE], must_not: [SNAPSHOT] } },
-      aggs: { hosts: { terms: { field: 'host.name', size: MAX_HOSTS } } },
-    },
-    // Hosts with configuration files and no live value: only those groups come back.
-    file_only: {
-      terms: { field: 'host.name', size: MAX_HOSTS },
-      aggs: {
-        live: { filter: LIVE },
-        none_live: { bucket_selector: { buckets_path: { live: 'live>_count' }, script: 'params.live == 0' } },
-      },
-    },
   };
-  const res = await searchWithoutSelector(client, { index: currentIndex(prefix), size: 0, query, aggs }, aggs.file_only);
-  type Keys = { buckets: { key: string; doc_count: number; live?: { doc_count: number } }[] };
+  const [res, proc, fileOnly] = await Promise.all([
+    search(client, { index, size: 0, query, aggs }),
+    // A /proc/sys file: rare (listed by hand in `files`), and it wins over the snapshot.
+    hostNames(client, index, { bool: { filter: [query, LIVE], must_not: [SNAPSHOT] } }),
+    fileOnlyHosts(client, index, query),
+  ]);
   const a = res.aggregations as unknown as {
     as_of: unknown;
-    snapshot: { settings: { key: { value: Keys } } };
-    proc: { hosts: Keys };
-    file_only: Keys;
+    snapshot: { settings: { key: { value: { buckets: { key: string; doc_count: number }[] } } } };
   };
   const counts = new Map(a.snapshot.settings.key.value.buckets.map((b) => [b.key, b.doc_count]));
-  const fileOnly = a.file_only.buckets.filter((b) => !b.live?.doc_count);
-  const special = [...new Set([...a.proc.hosts.buckets.map((b) => b.key), ...fileOnly.map((b) => b.key)])];
   let fileHosts = 0;
-  for (const r of (await resolveHosts(client, prefix, keyFilter, query, special)).hosts.values()) {
+  for (const r of (await resolveHosts(client, prefix, keyFilter, query, [...new Set([...proc, ...fileOnly])])).hosts.values()) {
     const snapshot = r.live.find((p) => p.path === 'mitra:sysctl');
     if (snapshot) counts.set(snapshot.value, (counts.get(snapshot.value) ?? 0) - 1);
     const chosen = chooseValue(r.live, r.file);
@@ -163,21 +153,28 @@ async function distribution(
   return { counts, fileHosts, asOf: maxDate(a.as_of) };
 }
 
+/** Host names of the documents matching `query` (composite pages of 10,000: any number of hosts). */
+async function hostNames(client: MitraClient, index: string, query: Query): Promise<string[]> {
+  const { buckets } = await allCompositeBuckets(
+    client,
+    { index, query, sources: [{ host: { terms: { field: 'host.name' } } }], aggs: {} },
+    { pageSize: 10_000 },
+  );
+  return buckets.map((b) => String(b.key.host));
+}
+
 /**
- * An engine built without Elasticsearch's `aggregations` module (the local ES 9
- * flavour) does not know `bucket_selector`: the request is sent again without
- * it, and the caller drops the groups it would have dropped (their `live`
- * count is kept in each bucket for that), so the answer is the same, only larger.
+ * Hosts that set the key in a configuration file and have no live value for
+ * it: the hosts with such a file, less those of them with a live document.
  */
-async function searchWithoutSelector(client: MitraClient, request: Parameters<typeof search>[1], group: Aggs[string]) {
-  try {
-    return await search(client, request);
-  } catch (e) {
-    if (!/unknown field \[bucket_selector\]/.test((e as Error).message)) throw e;
-    const sub = (group as { aggs?: Record<string, unknown> }).aggs;
-    if (sub) delete sub.none_live;
-    return search(client, request);
+async function fileOnlyHosts(client: MitraClient, index: string, query: Query): Promise<string[]> {
+  const configured = await hostNames(client, index, { bool: { filter: [query], must_not: [LIVE] } });
+  const live = new Set<string>();
+  for (let i = 0; i < configured.length; i += MAX_HOSTS) {
+    for (const h of await hostNames(client, index, { bool: { filter: [withHosts(query, configured.slice(i, i + MAX_HOSTS)), LIVE] } }))
+      live.add(h);
   }
+  return configured.filter((h) => !live.has(h));
 }
 
 /**
