@@ -62,6 +62,9 @@ const docs: Wire[] = [
   // both os-release paths on one host: one host in the answer
   snap('two-os', '/etc/os-release', UBUNTU),
   snap('two-os', '/usr/lib/os-release', UBUNTU),
+  // two inventories (the agent's and the original runner's /tmp/pkgs): one host, counted once
+  snap('two-inv', 'mitra:packages', dpkg({ bash: '5.2-1', gxx: '2.0' })),
+  snap('two-inv', '/tmp/pkgs', dpkg({ bash: '5.2-1', gxx: '2.0' })),
   // stale: every document old; a host with one forgotten old document and fresh others is not stale
   snap('z-stale', '/proc/version', kernel('4.4.0-210-generic'), OLD),
   snap('z-stale', '/etc/hosts', '127.0.0.1 localhost\n', '2026-11-25T09:00:00.000Z'),
@@ -110,7 +113,7 @@ test('missing package: the current inventory only (not history, not the sender),
   const r = await run({ missingPackage: 'zsh' });
   const webWithout = WEB.filter((_, i) => i % 4 !== 0);
   // bad-inv reports an inventory that lists nothing: as before, it does not list zsh
-  expect(names(r)).toEqual([...webWithout, 'bad-inv', 'pkg-old', 'pkg-removed', 'planted', 'regex']);
+  expect(names(r)).toEqual([...webWithout, 'bad-inv', 'pkg-old', 'pkg-removed', 'planted', 'regex', 'two-inv']);
   expect(r.unknown!.map((h) => h.host)).toEqual(['k-414', 'k-44', 'k-440', 'no-inv', 'two-os', 'z-forgot', 'z-stale']);
   expect(r.unknown!.find((h) => h.host === 'z-stale')!.lastSeen).toBe('2026-11-25T09:00:00.000Z');
   expect(r.total).toBe(r.hosts.length);
@@ -142,6 +145,16 @@ test('with a package: planted lists never count, versions come back per host, re
   expect((await run({ package: 'libstdc++6' })).hosts[0].package).toEqual({ name: 'libstdc++6', versions: ['12.2.0-14'] });
   expect(names(await run({ package: 'a.c' }))).toEqual([]);
   expect(names(await run({ package: 'abc' }))).toEqual(['regex']);
+  // a range no version satisfies matches no host (an empty list of allowed versions, not "any version")
+  expect(await run({ package: 'openssl', versionRange: '>=9' })).toMatchObject({ total: 0, hosts: [] });
+  expect((await run({ package: 'openssl', versionRange: '<1.1' })).total).toBe(WEB.filter((_, i) => i % 3 === 0).length + 1);
+  // two inventories listing it: the host once, and the total counts it once, on every page
+  const gxx = await run({ package: 'gxx' });
+  expect([names(gxx), gxx.total]).toEqual([['regex', 'two-inv'], 2]);
+  const firstOfOne = await run({ package: 'gxx', size: 1 });
+  expect([names(firstOfOne), firstOfOne.total, firstOfOne.next]).toEqual([['regex'], 2, 'regex']);
+  const secondOfOne = await run({ package: 'gxx', size: 1, after: 'regex' });
+  expect([names(secondOfOne), secondOfOne.total, secondOfOne.next]).toEqual([['two-inv'], 2, undefined]);
   const planted = await c.client.search({ index: `${c.prefix}current`, query: { term: { 'mitra.package_names': 'zsh' } }, size: 100 });
   expect(planted.hits.hits.map((h) => (h._source as { host: { name: string } }).host.name)).not.toContain('planted');
 });
@@ -188,6 +201,16 @@ test('pages: size/after walk every host once, each page with the exact total', a
   } while (after);
   expect(pages.map((p) => p.length)).toEqual([10, 10, 4]);
   expect(pages.flat()).toEqual(all);
+  // a missing package alone pages the same way, with the same unknown hosts on every page
+  const lacking = await run({ missingPackage: 'zsh' });
+  const walked: string[] = [];
+  for (let next: string | undefined, first = true; first || next; first = false) {
+    const p = await run({ missingPackage: 'zsh', size: 4, after: next });
+    expect([p.total, p.unknown]).toEqual([lacking.total, lacking.unknown]);
+    walked.push(...names(p));
+    next = p.next;
+  }
+  expect(walked).toEqual(names(lacking));
   // a cursor between two names continues after it
   expect(names(await run({ os: 'ubuntu', size: 2, after: 'a-web-05x' }))).toEqual(all.filter((h) => h > 'a-web-05x').slice(0, 2));
 });

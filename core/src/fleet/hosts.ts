@@ -117,8 +117,13 @@ interface Condition {
 }
 
 /** Host names per request when a condition is asked about the hosts still in the answer (terms query limit is 65536). */
-const HOST_CHUNK = 10_000;
-const PAGE = 10_000;
+const HOST_CHUNK = 50_000;
+/**
+ * Host names per composite page. Each page reads every matching document again
+ * (the index is not sorted by host name), so pages are as large as the
+ * default bucket limit allows (search.max_buckets, 65,535 since 7.9).
+ */
+const PAGE = 50_000;
 /** Hosts per answer when the caller names no size: a page a person reads. Alerts and saved searches take every host (allHosts). */
 export const HOST_PAGE = 100;
 /** Hosts with two matching documents (os-release in /etc and /usr/lib) counted apart; more than this and the hosts are listed instead. */
@@ -145,9 +150,9 @@ export async function findHosts(client: MitraClient, prefix: string, q: HostQuer
   const ask: Ask = (filter, hosts, aggs) => hostBuckets(client, index, filter, hosts, aggs);
   const size = q.size ?? HOST_PAGE;
   const lastSeen = new Map<string, string | null>();
-  const single = plan.conditions.length === 1 && plan.staleBefore === undefined && plan.missing === undefined;
+  const single = singleCondition(plan);
   const found =
-    (single ? await pageOfCondition(client, index, plan.conditions[0], size, q.after) : undefined) ??
+    (single ? await pageOfSingle(client, index, ask, single, size, q.after) : undefined) ??
     pageOfList(await matchingHosts(client, index, ask, plan, lastSeen), size, q.after);
 
   const [asOf, details] = await Promise.all([
@@ -213,6 +218,34 @@ async function narrowToVersions(client: MitraClient, index: string, conditions: 
     ((res.aggregations as Record<string, unknown> | undefined)?.versions as { buckets?: { key: string }[] } | undefined)?.buckets ?? [];
   const allowed = entries.map((b) => b.key).filter((entry) => satisfies(entry.slice(name.length + 1), range));
   condition.filter = { bool: { filter: [condition.filter, terms('mitra.package_versions', allowed)] } };
+}
+
+/**
+ * The one filter a question comes down to, when it does: a single condition,
+ * or a missing package alone (the inventories that lack it; the hosts with no
+ * inventory are listed apart as unknown).
+ */
+function singleCondition(plan: Plan): { condition: Condition; missing: boolean } | undefined {
+  if (plan.staleBefore !== undefined) return undefined;
+  if (plan.missing === undefined) return plan.conditions.length === 1 ? { condition: plan.conditions[0], missing: false } : undefined;
+  if (plan.conditions.length) return undefined;
+  const filter = { bool: { filter: [inventoryFilter()], must_not: [hasPackage(plan.missing)] } };
+  return { condition: { label: `without package ${plan.missing}`, filter }, missing: true };
+}
+
+async function pageOfSingle(
+  client: MitraClient,
+  index: string,
+  ask: Ask,
+  single: { condition: Condition; missing: boolean },
+  size: number,
+  after?: string,
+): Promise<HostPage | undefined> {
+  const [found, unknown] = await Promise.all([
+    pageOfCondition(client, index, single.condition, size, after),
+    single.missing ? hostsWithoutInventory(ask) : undefined,
+  ]);
+  return found && unknown ? { ...found, unknown: [...unknown].sort() } : found;
 }
 
 interface HostPage {

@@ -153,12 +153,12 @@ async function distribution(
   return { counts, fileHosts, asOf: maxDate(a.as_of) };
 }
 
-/** Host names of the documents matching `query` (composite pages of 10,000: any number of hosts). */
+/** Host names of the documents matching `query` (composite pages of 50,000, under the default bucket limit: any number of hosts). */
 async function hostNames(client: MitraClient, index: string, query: Query): Promise<string[]> {
   const { buckets } = await allCompositeBuckets(
     client,
     { index, query, sources: [{ host: { terms: { field: 'host.name' } } }], aggs: {} },
-    { pageSize: 10_000 },
+    { pageSize: 50_000 },
   );
   return buckets.map((b) => String(b.key.host));
 }
