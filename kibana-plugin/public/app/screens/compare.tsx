@@ -62,7 +62,8 @@ export function CompareScreen({ route, navigate }: { route: CompareRoute; naviga
   const [data] = useLoad(route.path ? `compare:${route.path}` : null, async () => {
     const [copies, drift] = await Promise.all([
       api.get<SearchResult>('/search', { query: fileQuery(route.path!), size: MAX_HOSTS }),
-      api.get<DriftResult>('/drift', { path: route.path! }),
+      // Only the reference and the time are read here: one drifted host is enough.
+      api.get<DriftResult>('/drift', { path: route.path!, size: 1 }),
     ]);
     return { copies, drift, groups: groupCopies(copies.hits, drift.reference.hash) };
   });
