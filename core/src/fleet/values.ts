@@ -133,16 +133,24 @@ async function distribution(
   const [res, proc, fileOnly] = await Promise.all([
     search(client, { index, size: 0, query, aggs }),
     // A /proc/sys file: rare (listed by hand in `files`), and it wins over the snapshot.
-    hostNames(client, index, { bool: { filter: [query, LIVE], must_not: [SNAPSHOT] } }),
+    hostDocCounts(client, index, { bool: { filter: [query, LIVE], must_not: [SNAPSHOT] } }),
     fileOnlyHosts(client, index, query),
   ]);
-  const a = res.aggregations as unknown as {
-    as_of: unknown;
-    snapshot: { settings: { key: { value: { buckets: { key: string; doc_count: number }[] } } } };
-  };
+  const a = res.aggregations as unknown as { as_of: unknown; snapshot: { settings: { key: { value: { buckets: ValueCount[] } } } } };
   const counts = new Map(a.snapshot.settings.key.value.buckets.map((b) => [b.key, b.doc_count]));
+  // A file-only host with one configuration document has that document's value: those are counted server-side.
+  const oneFile = [...fileOnly].filter(([, docs]) => docs === 1).map(([host]) => host);
+  const resolve = [...new Set([...proc.keys(), ...[...fileOnly].filter(([, docs]) => docs > 1).map(([host]) => host)])];
+  const [single, resolved] = await Promise.all([
+    configuredValues(client, index, keyFilter, query, oneFile),
+    resolveHosts(client, prefix, keyFilter, query, resolve),
+  ]);
   let fileHosts = 0;
-  for (const r of (await resolveHosts(client, prefix, keyFilter, query, [...new Set([...proc, ...fileOnly])])).hosts.values()) {
+  for (const { key, hosts } of single) {
+    counts.set(key, (counts.get(key) ?? 0) + hosts);
+    fileHosts += hosts;
+  }
+  for (const r of resolved.hosts.values()) {
     const snapshot = r.live.find((p) => p.path === 'mitra:sysctl');
     if (snapshot) counts.set(snapshot.value, (counts.get(snapshot.value) ?? 0) - 1);
     const chosen = chooseValue(r.live, r.file);
@@ -153,28 +161,60 @@ async function distribution(
   return { counts, fileHosts, asOf: maxDate(a.as_of) };
 }
 
-/** Host names of the documents matching `query` (composite pages of 50,000, under the default bucket limit: any number of hosts). */
-async function hostNames(client: MitraClient, index: string, query: Query): Promise<string[]> {
+type ValueCount = { key: string; doc_count: number };
+
+/** Documents per host of the documents matching `query` (composite pages of 50,000, under the default bucket limit: any number of hosts). */
+async function hostDocCounts(client: MitraClient, index: string, query: Query): Promise<Map<string, number>> {
   const { buckets } = await allCompositeBuckets(
     client,
     { index, query, sources: [{ host: { terms: { field: 'host.name' } } }], aggs: {} },
     { pageSize: 50_000 },
   );
-  return buckets.map((b) => String(b.key.host));
+  return new Map(buckets.map((b) => [String(b.key.host), b.doc_count]));
 }
 
 /**
  * Hosts that set the key in a configuration file and have no live value for
- * it: the hosts with such a file, less those of them with a live document.
+ * it (with how many configuration documents each): the hosts with such a
+ * file, less those of them with a live document.
  */
-async function fileOnlyHosts(client: MitraClient, index: string, query: Query): Promise<string[]> {
-  const configured = await hostNames(client, index, { bool: { filter: [query], must_not: [LIVE] } });
-  const live = new Set<string>();
-  for (let i = 0; i < configured.length; i += MAX_HOSTS) {
-    for (const h of await hostNames(client, index, { bool: { filter: [withHosts(query, configured.slice(i, i + MAX_HOSTS)), LIVE] } }))
-      live.add(h);
+async function fileOnlyHosts(client: MitraClient, index: string, query: Query): Promise<Map<string, number>> {
+  const configured = await hostDocCounts(client, index, { bool: { filter: [query], must_not: [LIVE] } });
+  const names = [...configured.keys()];
+  for (let i = 0; i < names.length; i += MAX_HOSTS) {
+    for (const h of (
+      await hostDocCounts(client, index, { bool: { filter: [withHosts(query, names.slice(i, i + MAX_HOSTS)), LIVE] } })
+    ).keys())
+      configured.delete(h);
   }
-  return configured.filter((h) => !live.has(h));
+  return configured;
+}
+
+/** Host counts per configured value, for hosts whose one configuration document sets the key. */
+async function configuredValues(client: MitraClient, index: string, keyFilter: Query, query: Query, hosts: string[]) {
+  const out: { key: string; hosts: number }[] = [];
+  for (let i = 0; i < hosts.length; i += MAX_HOSTS) {
+    const res = await search(client, {
+      index,
+      size: 0,
+      query: { bool: { filter: [withHosts(query, hosts.slice(i, i + MAX_HOSTS))], must_not: [LIVE] } },
+      aggs: {
+        settings: {
+          nested: { path: 'mitra.settings' },
+          aggs: {
+            key: {
+              filter: keyFilter,
+              aggs: { value: { terms: { field: 'mitra.settings.value', size: 1000 }, aggs: { hosts: { reverse_nested: {} } } } },
+            },
+          },
+        },
+      },
+    });
+    type Buckets = { buckets: (ValueCount & { hosts: { doc_count: number } })[] };
+    const value = (res.aggregations as unknown as { settings: { key: { value: Buckets } } }).settings.key.value;
+    for (const b of value.buckets) out.push({ key: b.key, hosts: b.hosts.doc_count });
+  }
+  return out;
 }
 
 /**
