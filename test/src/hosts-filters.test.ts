@@ -1,4 +1,5 @@
 import { findHosts, type HostQuery } from '@mitra/core';
+import { packageVersions } from '../../core/src/fleet/hosts';
 import { testCluster, type TestCluster } from './support/cluster';
 
 /**
@@ -62,6 +63,11 @@ const docs: Wire[] = [
   // both os-release paths on one host: one host in the answer
   snap('two-os', '/etc/os-release', UBUNTU),
   snap('two-os', '/usr/lib/os-release', UBUNTU),
+  // two versions of one package side by side (kernels), one of them on other hosts too
+  snap('kv-1', 'mitra:packages', dpkg({ kpkg: '5.14.0-1' })),
+  snap('kv-12', 'mitra:packages', 'kpkg\t5.14.0-1\tamd64\nkpkg\t5.14.0-2\tamd64\n'),
+  snap('kv-1b', 'mitra:packages', dpkg({ kpkg: '5.14.0-1' })),
+  snap('kv-3', 'mitra:packages', dpkg({ kpkg: '5.14.0-3' })),
   // two inventories (the agent's and the original runner's /tmp/pkgs): one host, counted once
   snap('two-inv', 'mitra:packages', dpkg({ bash: '5.2-1', gxx: '2.0' })),
   snap('two-inv', '/tmp/pkgs', dpkg({ bash: '5.2-1', gxx: '2.0' })),
@@ -113,7 +119,19 @@ test('missing package: the current inventory only (not history, not the sender),
   const r = await run({ missingPackage: 'zsh' });
   const webWithout = WEB.filter((_, i) => i % 4 !== 0);
   // bad-inv reports an inventory that lists nothing: as before, it does not list zsh
-  expect(names(r)).toEqual([...webWithout, 'bad-inv', 'pkg-old', 'pkg-removed', 'planted', 'regex', 'two-inv']);
+  expect(names(r)).toEqual([
+    ...webWithout,
+    'bad-inv',
+    'kv-1',
+    'kv-12',
+    'kv-1b',
+    'kv-3',
+    'pkg-old',
+    'pkg-removed',
+    'planted',
+    'regex',
+    'two-inv',
+  ]);
   expect(r.unknown!.map((h) => h.host)).toEqual(['k-414', 'k-44', 'k-440', 'no-inv', 'two-os', 'z-forgot', 'z-stale']);
   expect(r.unknown!.find((h) => h.host === 'z-stale')!.lastSeen).toBe('2026-11-25T09:00:00.000Z');
   expect(r.total).toBe(r.hosts.length);
@@ -157,6 +175,16 @@ test('with a package: planted lists never count, versions come back per host, re
   expect([names(secondOfOne), secondOfOne.total, secondOfOne.next]).toEqual([['two-inv'], 2, undefined]);
   const planted = await c.client.search({ index: `${c.prefix}current`, query: { term: { 'mitra.package_names': 'zsh' } }, size: 100 });
   expect(planted.hits.hits.map((h) => (h._source as { host: { name: string } }).host.name)).not.toContain('planted');
+});
+
+test('a version range sees every version, also one only installed beside another (sampled one inventory a round)', async () => {
+  const filter = { bool: { filter: [{ term: { 'mitra.package_names': 'kpkg' } }] } };
+  for (const sample of [1, 2, 2000]) {
+    const found = await packageVersions(c.client, `${c.prefix}current`, filter, 'kpkg', sample);
+    expect(found.sort()).toEqual(['kpkg=5.14.0-1', 'kpkg=5.14.0-2', 'kpkg=5.14.0-3']);
+  }
+  expect(names(await run({ package: 'kpkg', versionRange: '>=5.14.0-2,<5.14.0-3' }))).toEqual(['kv-12']);
+  expect(names(await run({ package: 'kpkg', versionRange: '<5.14.0-2' }))).toEqual(['kv-1', 'kv-12', 'kv-1b']);
 });
 
 test('os: a host with both os-release paths is one host', async () => {

@@ -202,23 +202,75 @@ async function planQuestion(client: MitraClient, index: string, q: HostQuery): P
 }
 
 /**
- * A version range as a filter: the package's versions across the fleet (one
- * terms aggregation over the name=version keywords), compared in JS, and the
- * package condition narrowed to the name=version entries that satisfy it.
+ * A version range as a filter: the package's versions across the fleet,
+ * compared in JS, and the package condition narrowed to the name=version
+ * entries that satisfy it.
  */
 async function narrowToVersions(client: MitraClient, index: string, conditions: Condition[], name: string, range: VersionConstraint[]) {
   const condition = conditions.find((c) => c.package === name)!;
-  const res = await search(client, {
-    index,
-    size: 0,
-    query: condition.filter,
-    aggs: { versions: { terms: { field: 'mitra.package_versions', include: `${regexLiteral(name)}=.*`, size: 10_000 } } },
-  });
-  const entries =
-    ((res.aggregations as Record<string, unknown> | undefined)?.versions as { buckets?: { key: string }[] } | undefined)?.buckets ?? [];
-  const allowed = entries.map((b) => b.key).filter((entry) => satisfies(entry.slice(name.length + 1), range));
+  const entries = await packageVersions(client, index, condition.filter, name);
+  const allowed = entries.filter((entry) => satisfies(entry.slice(name.length + 1), range));
   condition.filter = { bool: { filter: [condition.filter, terms('mitra.package_versions', allowed)] } };
 }
+
+/** Rounds of sampling, and versions found, before one aggregation over every inventory answers instead. */
+const VERSION_ROUNDS = 8;
+const VERSION_LIMIT = 200;
+const VERSION_SAMPLE = 2000;
+
+/**
+ * Every name=version entry of a package across the inventories matching
+ * `filter`, exactly, without reading every inventory: a few thousand
+ * inventories are sampled and their versions collected, then only the
+ * inventories with an entry not seen yet (a regular expression over the
+ * terms: the package's entries less those found) are sampled again, until
+ * none is left. A fleet runs a handful of versions of a package, so that is
+ * two or three rounds; past VERSION_ROUNDS or VERSION_LIMIT one terms
+ * aggregation over every matching inventory answers instead.
+ */
+/** @internal exported for the test that samples one inventory a round */
+export async function packageVersions(
+  client: MitraClient,
+  index: string,
+  filter: Query,
+  name: string,
+  sample = VERSION_SAMPLE,
+): Promise<string[]> {
+  const versions = { terms: { field: 'mitra.package_versions', include: `${regexLiteral(name)}=.*`, size: 10_000 } };
+  const keys = (agg: unknown) => ((agg as { buckets?: { key: string }[] } | undefined)?.buckets ?? []).map((b) => b.key);
+  const found = new Set<string>();
+  for (let round = 0; round < VERSION_ROUNDS && found.size <= VERSION_LIMIT; round++) {
+    const res = await search(client, {
+      index,
+      size: 0,
+      track_total_hits: true,
+      query: found.size ? { bool: { filter: [filter, unseenEntry(name, found)] } } : filter,
+      aggs: { sample: { sampler: { shard_size: sample }, aggs: { versions } } },
+    });
+    const left = typeof res.hits.total === 'number' ? res.hits.total : (res.hits.total?.value ?? 0);
+    if (left === 0) return [...found];
+    const before = found.size;
+    for (const key of keys((res.aggregations as Record<string, { versions?: unknown }> | undefined)?.sample?.versions)) found.add(key);
+    if (found.size === before) break;
+  }
+  const res = await search(client, { index, size: 0, query: filter, aggs: { versions } });
+  return keys((res.aggregations as Record<string, unknown> | undefined)?.versions);
+}
+
+/**
+ * Inventories with an entry of the package other than the ones found: an
+ * inventory that lists a found version and an unseen one (two kernels side
+ * by side) still matches, which "has none of the found" would miss.
+ */
+const unseenEntry = (name: string, found: Set<string>): Query => ({
+  regexp: {
+    'mitra.package_versions': {
+      value: `${regexLiteral(name)}=.*&~(${[...found].map(regexLiteral).join('|')})`,
+      flags: 'INTERSECTION|COMPLEMENT',
+      max_determinized_states: 100_000,
+    },
+  },
+});
 
 /**
  * The one filter a question comes down to, when it does: a single condition,

@@ -13,11 +13,15 @@ import type { ParamInput, Params } from '../shapes/param';
  * sysctl.d). The live value is what the kernel runs with, so it wins; the
  * configured one is used only for hosts without a live snapshot of the key.
  *
- * Counting follows the answer, not the fleet: almost every host reports the
- * key once, in `mitra:sysctl`, and those are counted by one terms aggregation
- * on the value. Only the hosts where the rule above has to choose — a
- * /proc/sys file next to the snapshot, or configuration files and no live
- * value — are resolved host by host (resolveHosts).
+ * Counting: almost every host reports the key once, in `mitra:sysctl`, and
+ * those are counted by one terms aggregation on the value. The hosts whose
+ * value comes from elsewhere are found among the documents that could give
+ * it: a /proc/sys file next to the snapshot (rare), and the hosts with a
+ * configuration file setting the key less those of them with a live value.
+ * A file-only host with one such file is counted by one more aggregation;
+ * only hosts with several files or a /proc/sys file are resolved one by one
+ * (resolveHosts). So the cost follows the hosts that configure the key in a
+ * file, not the fleet — unless most hosts do.
  */
 /** The question's parameters, declared once (the catalog's `values` question reuses them). */
 export const VALUES_PARAMS = {
