@@ -4,6 +4,7 @@ import {
   INVENTORY_FORMATS,
   allCompositeBuckets,
   maxDate,
+  newestTimestamp,
   page,
   pathIs,
   present,
@@ -530,11 +531,6 @@ async function fillLastSeen(ask: Ask, hosts: string[], into: Map<string, string 
   if (!hosts.length) return;
   const buckets = await ask({ match_all: {} }, hosts, { last_seen: { max: { field: '@timestamp' } } });
   for (const b of buckets) into.set(hostOf(b), maxDate(b.last_seen));
-}
-
-async function newestTimestamp(client: MitraClient, index: string): Promise<string | null> {
-  const res = await search(client, { index, size: 0, aggs: { as_of: { max: { field: '@timestamp' } } } });
-  return maxDate((res.aggregations as Record<string, unknown> | undefined)?.as_of);
 }
 
 function buildConditions(q: HostQuery): Condition[] {

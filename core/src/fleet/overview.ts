@@ -1,5 +1,5 @@
 import type { MitraClient } from '../client';
-import { present, search, term } from './common';
+import { newestTimestamp, present, search, term } from './common';
 import { currentIndex } from '../names';
 
 export interface OverviewBucket {
@@ -29,26 +29,27 @@ export interface OverviewResult {
  */
 export async function fleetOverview(client: MitraClient, prefix: string, params: { top?: number } = {}): Promise<OverviewResult> {
   const top = params.top ?? 50;
-  const res = await search(client, {
-    index: currentIndex(prefix),
-    size: 0,
-    track_total_hits: false,
-    aggs: {
-      hosts: { cardinality: { field: 'host.name', precision_threshold: 40000 } },
-      last_seen: { max: { field: '@timestamp' } },
-      kernels: {
-        filter: { bool: { filter: [term('mitra.format', 'proc_version'), present] } },
-        aggs: { by: { terms: { field: 'mitra.kernel.major_minor', size: top } } },
+  const [res, asOf] = await Promise.all([
+    search(client, {
+      index: currentIndex(prefix),
+      size: 0,
+      track_total_hits: false,
+      aggs: {
+        hosts: { cardinality: { field: 'host.name', precision_threshold: 40000 } },
+        kernels: {
+          filter: { bool: { filter: [term('mitra.format', 'proc_version'), present] } },
+          aggs: { by: { terms: { field: 'mitra.kernel.major_minor', size: top } } },
+        },
+        os: {
+          filter: { bool: { filter: [term('mitra.format', 'os_release'), present] } },
+          aggs: { by: { terms: { field: 'mitra.os.pretty_name', size: top } } },
+        },
       },
-      os: {
-        filter: { bool: { filter: [term('mitra.format', 'os_release'), present] } },
-        aggs: { by: { terms: { field: 'mitra.os.pretty_name', size: top } } },
-      },
-    },
-  });
+    }),
+    newestTimestamp(client, currentIndex(prefix)),
+  ]);
   const aggs = res.aggregations as unknown as {
     hosts: { value: number };
-    last_seen: { value_as_string?: string };
     kernels: { doc_count: number; by: { buckets: { key: string; doc_count: number }[] } };
     os: { doc_count: number; by: { buckets: { key: string; doc_count: number }[] } };
   };
@@ -62,6 +63,6 @@ export async function fleetOverview(client: MitraClient, prefix: string, params:
     unknownKernel: Math.max(0, hosts - aggs.kernels.doc_count),
     unknownOs: Math.max(0, hosts - aggs.os.doc_count),
     total: hosts,
-    asOf: aggs.last_seen.value_as_string,
+    ...(asOf ? { asOf } : {}),
   };
 }
