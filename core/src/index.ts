@@ -74,6 +74,7 @@ export {
   type HostQuery,
   type HostRow,
   type HostsResult,
+  type OverviewResult,
   type SearchHit,
   type SearchResult,
   searchSnapshots,

@@ -10,6 +10,8 @@ export interface OverviewBucket {
 export interface OverviewResult {
   /** Hosts with any current-state document. */
   hosts: number;
+  /** Set when `hosts` is an estimate: a cardinality past its precision threshold (40,000 hosts), within about 0.1%. */
+  approximate?: true;
   /** Hosts per kernel major.minor (from /proc/version). */
   kernels: OverviewBucket[];
   /** Hosts per OS (PRETTY_NAME from os-release). */
@@ -27,6 +29,9 @@ export interface OverviewResult {
  * so document counts are host counts there; the host total is a cardinality
  * (exact below 40,000 hosts with this precision threshold).
  */
+/** Elasticsearch's largest: below it a cardinality counts exactly (in practice), above it estimates. */
+const PRECISION_THRESHOLD = 40_000;
+
 export async function fleetOverview(client: MitraClient, prefix: string, params: { top?: number } = {}): Promise<OverviewResult> {
   const top = params.top ?? 50;
   const [res, asOf] = await Promise.all([
@@ -35,7 +40,7 @@ export async function fleetOverview(client: MitraClient, prefix: string, params:
       size: 0,
       track_total_hits: false,
       aggs: {
-        hosts: { cardinality: { field: 'host.name', precision_threshold: 40000 } },
+        hosts: { cardinality: { field: 'host.name', precision_threshold: PRECISION_THRESHOLD } },
         kernels: {
           filter: { bool: { filter: [term('mitra.format', 'proc_version'), present] } },
           aggs: { by: { terms: { field: 'mitra.kernel.major_minor', size: top } } },
@@ -58,6 +63,7 @@ export async function fleetOverview(client: MitraClient, prefix: string, params:
   const hosts = aggs.hosts.value;
   return {
     hosts,
+    ...(hosts >= PRECISION_THRESHOLD ? { approximate: true as const } : {}),
     kernels: buckets(aggs.kernels.by),
     os: buckets(aggs.os.by),
     unknownKernel: Math.max(0, hosts - aggs.kernels.doc_count),

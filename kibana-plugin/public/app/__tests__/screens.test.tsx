@@ -28,12 +28,16 @@ const OVERVIEW = {
   total: 12,
 };
 
-function stubApi(get: Get, catalog: Catalog = QUESTIONS): MitraApi & { calls: [string, Record<string, unknown> | undefined][] } {
+function stubApi(
+  get: Get,
+  catalog: Catalog = QUESTIONS,
+  overview: object = OVERVIEW,
+): MitraApi & { calls: [string, Record<string, unknown> | undefined][] } {
   const calls: [string, Record<string, unknown> | undefined][] = [];
   return {
     calls,
     get: async <T,>(path: string, query?: Record<string, unknown>) => {
-      if (path === '/overview') return OVERVIEW as T;
+      if (path === '/overview') return overview as T;
       // The question catalog, as GET /api/mitra/questions answers it.
       if (path === '/questions') return JSON.parse(JSON.stringify(describeCatalog(catalog))) as T;
       calls.push([path, query]);
@@ -97,6 +101,15 @@ describe('Fleet screen', () => {
     expect(subj('overview-kernel')).toBe('4.4: 75.15: 5');
     expect(subj('overview-os')).toBe('Ubuntu 16.04.7 LTS: 12');
     expect(api.calls).toEqual([]);
+  });
+
+  it('says "about" when the host count is an estimate (a cardinality past 40,000 hosts)', async () => {
+    const noQuestion = async () => {
+      throw new Error('no question was asked');
+    };
+    const { container } = renderAt('#/fleet', stubApi(noQuestion, QUESTIONS, { ...OVERVIEW, hosts: 100085, approximate: true }));
+    const subj = (id: string) => container.querySelector(`[data-test-subj="${id}"]`)?.textContent;
+    await waitFor(() => expect(subj('overview-summary')).toBe('Fleet: about 100085 hosts, as of 2026-11-27 03:00 UTC'));
   });
 
   it('asks the hosts route for a kernel question from the URL and shows "N hosts, as of T"', async () => {

@@ -15,6 +15,7 @@ import {
   EuiTitle,
   type EuiBasicTableColumn,
 } from '@elastic/eui';
+import type { OverviewResult } from '@mitra/core';
 import { lazy, Suspense, useEffect, useState, type FormEvent } from 'react';
 
 import type { MitraApi } from '../../api';
@@ -220,17 +221,10 @@ function AnswerView({
   );
 }
 
-interface OverviewAnswer {
-  hosts: number;
-  kernels: { value: string; hosts: number }[];
-  os: { value: string; hosts: number }[];
-  asOf?: string;
-}
-
 /** The whole fleet at a glance (GET /api/mitra/overview): host count, kernels and OS, whatever the question. */
 function FleetOverview() {
   const api = useApi();
-  const [state] = useLoad('overview', () => api.get<OverviewAnswer>('/overview'));
+  const [state] = useLoad('overview', () => api.get<OverviewResult>('/overview'));
   const toBuckets = (xs: { value: string; hosts: number }[]): Bucket[] => xs.map((x) => ({ label: x.value, count: x.hosts }));
   return (
     <Async state={state} loading="Reading the fleet…">
@@ -238,7 +232,8 @@ function FleetOverview() {
         <>
           <EuiTitle size="xs">
             <h2 data-test-subj="overview-summary">
-              Fleet: {o.hosts} hosts{o.asOf ? `, as of ${formatTime(o.asOf)}` : ''}
+              Fleet: {o.approximate ? 'about ' : ''}
+              {o.hosts} hosts{o.asOf ? `, as of ${formatTime(o.asOf)}` : ''}
             </h2>
           </EuiTitle>
           <EuiSpacer size="s" />
