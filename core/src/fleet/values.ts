@@ -94,6 +94,16 @@ function keyQueries(rawKey: string): { key: string; keyFilter: Query; query: Que
   return { key, keyFilter, query: { bool: { filter: [present, { nested: { path: 'mitra.settings', query: keyFilter } }] } } };
 }
 
+/** The values of one key among the documents' settings (nested entries), `size` at most, each with `sub` aggregations; read back as settings.key.value. */
+const valuesOfKey = (keyFilter: Query, size: number, sub?: Aggs): Aggs => ({
+  settings: {
+    nested: { path: 'mitra.settings' },
+    aggs: {
+      key: { filter: keyFilter, aggs: { value: { terms: { field: 'mitra.settings.value', size }, ...(sub ? { aggs: sub } : {}) } } },
+    },
+  },
+});
+
 const withHosts = (query: Query, hosts: string[]): Query => ({ bool: { filter: [query, terms('host.name', hosts)] } });
 
 export async function settingValues(client: MitraClient, prefix: string, params: ValuesParams): Promise<ValuesResult> {
@@ -126,12 +136,7 @@ async function distribution(
     as_of: { max: { field: '@timestamp' } },
     snapshot: {
       filter: SNAPSHOT,
-      aggs: {
-        settings: {
-          nested: { path: 'mitra.settings' },
-          aggs: { key: { filter: keyFilter, aggs: { value: { terms: { field: 'mitra.settings.value', size: 1000 } } } } },
-        },
-      },
+      aggs: valuesOfKey(keyFilter, 1000),
     },
   };
   const [res, proc, fileOnly] = await Promise.all([
@@ -202,17 +207,7 @@ async function configuredValues(client: MitraClient, index: string, keyFilter: Q
       index,
       size: 0,
       query: { bool: { filter: [withHosts(query, hosts.slice(i, i + MAX_HOSTS))], must_not: [LIVE] } },
-      aggs: {
-        settings: {
-          nested: { path: 'mitra.settings' },
-          aggs: {
-            key: {
-              filter: keyFilter,
-              aggs: { value: { terms: { field: 'mitra.settings.value', size: 1000 }, aggs: { hosts: { reverse_nested: {} } } } },
-            },
-          },
-        },
-      },
+      aggs: valuesOfKey(keyFilter, 1000, { hosts: { reverse_nested: {} } }),
     });
     type Buckets = { buckets: (ValueCount & { hosts: { doc_count: number } })[] };
     const value = (res.aggregations as unknown as { settings: { key: { value: Buckets } } }).settings.key.value;
@@ -331,19 +326,7 @@ export async function reportsInOneRequest(
     as_of: { max: { field: '@timestamp' } },
     source: {
       filters: { filters: { live: LIVE, file: { bool: { must_not: [LIVE] } } } },
-      aggs: {
-        settings: {
-          nested: { path: 'mitra.settings' },
-          aggs: {
-            key: {
-              filter: keyFilter,
-              aggs: {
-                value: { terms: { field: 'mitra.settings.value', size: 1000 }, aggs: { doc: { reverse_nested: {}, aggs: hostsOfValue } } },
-              },
-            },
-          },
-        },
-      },
+      aggs: valuesOfKey(keyFilter, 1000, { doc: { reverse_nested: {}, aggs: hostsOfValue } }),
     },
   };
   let res;
@@ -377,12 +360,7 @@ export async function reportsInOneRequest(
 /** The same, a page of hosts at a time (composite): any fleet size. */
 /** @internal */
 export async function reportsByHostPages(client: MitraClient, prefix: string, keyFilter: Query, query: Query): Promise<HostReports> {
-  const valuesOf: Aggs = {
-    settings: {
-      nested: { path: 'mitra.settings' },
-      aggs: { key: { filter: keyFilter, aggs: { value: { terms: { field: 'mitra.settings.value', size: 5 } } } } },
-    },
-  };
+  const valuesOf = valuesOfKey(keyFilter, 5);
   const aggs: Aggs = {
     ...lastSeenAgg,
     live: { filter: LIVE, aggs: { path: { terms: { field: 'file.path', size: 5 }, aggs: valuesOf } } },
