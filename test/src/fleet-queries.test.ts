@@ -56,44 +56,53 @@ afterAll(async () => {
 
 const PAGE = 64;
 
+type Paged<H> = { total: number; hosts: H[]; next?: string };
+
 /**
- * A host question's every host: walked a page of 64 at a time (each page with
- * the same exact total), checked against allHosts (what alert rules compare)
- * and against the default page (the first 100); one answer of them all.
+ * Every host of a paged answer, walked a page of 64 at a time: each page has
+ * the same exact total, the pages add up to it, and every name is what the
+ * all-names call (what alert rules compare) gives.
  */
-async function run(q: Parameters<typeof findHosts>[2]) {
-  if (q.size !== undefined) return findHosts(cluster.client, cluster.prefix, q);
-  const first = await findHosts(cluster.client, cluster.prefix, { ...q, size: PAGE });
+async function everyPage<H extends { host: string }, R extends Paged<H>>(
+  ask: (page: { size: number; after?: string }) => Promise<R>,
+  allNames: () => Promise<{ count: number; hosts: string[] }>,
+): Promise<{ first: R; hosts: H[] }> {
+  const first = await ask({ size: PAGE });
   const hosts = [...first.hosts];
   for (let next = first.next; next;) {
-    const p = await findHosts(cluster.client, cluster.prefix, { ...q, size: PAGE, after: next });
+    const p = await ask({ size: PAGE, after: next });
     expect(p.total).toBe(first.total);
     hosts.push(...p.hosts);
     next = p.next;
   }
   expect(hosts.length).toBe(first.total);
-  expect(await allHosts(cluster.client, cluster.prefix, q)).toEqual({ count: first.total, hosts: hosts.map((h) => h.host) });
+  expect(await allNames()).toEqual({ count: first.total, hosts: hosts.map((h) => h.host) });
+  return { first, hosts };
+}
+
+/** A host question's every host (everyPage), also checked against the default page (the first 100); one answer of them all. */
+async function run(q: Parameters<typeof findHosts>[2]) {
+  if (q.size !== undefined) return findHosts(cluster.client, cluster.prefix, q);
+  const { first, hosts } = await everyPage(
+    (page) => findHosts(cluster.client, cluster.prefix, { ...q, ...page }),
+    () => allHosts(cluster.client, cluster.prefix, q),
+  );
   const byDefault = await findHosts(cluster.client, cluster.prefix, q);
   expect(byDefault.hosts).toEqual(hosts.slice(0, 100));
   expect(byDefault.next).toBe(first.total > 100 ? hosts[99].host : undefined);
   return { ...first, hosts, next: undefined };
 }
 
-/** Every drifted host, a page of 64 at a time, checked against allDriftedHosts. */
+/** Every drifted host (everyPage), also checked against the default page. */
 async function drift(q: Parameters<typeof fileDrift>[2]) {
-  const first = await fileDrift(cluster.client, cluster.prefix, { ...q, size: PAGE });
-  const hosts = [...first.hosts];
-  for (let next = first.next; next;) {
-    const p = await fileDrift(cluster.client, cluster.prefix, { ...q, size: PAGE, after: next });
-    expect(p.total).toBe(first.total);
-    hosts.push(...p.hosts);
-    next = p.next;
-  }
-  expect(hosts.length).toBe(first.total);
-  expect(await allDriftedHosts(cluster.client, cluster.prefix, q)).toEqual({ count: first.total, hosts: hosts.map((h) => h.host) });
+  const { first, hosts } = await everyPage(
+    (page) => fileDrift(cluster.client, cluster.prefix, { ...q, ...page }),
+    () => allDriftedHosts(cluster.client, cluster.prefix, q),
+  );
   expect((await fileDrift(cluster.client, cluster.prefix, q)).hosts).toEqual(hosts.slice(0, 100));
   return { ...first, hosts };
 }
+
 const hostSet = (r: { hosts: { host: string }[] }) => r.hosts.map((h) => h.host).sort();
 
 describe('hosts by kernel and OS', () => {
