@@ -91,6 +91,9 @@ export async function allCompositeBuckets(
   const buckets: CompositeBucket[] = [];
   let after: Record<string, string | number> | undefined;
   let top: Record<string, unknown> = {};
+  const pageSize = opts.pageSize ?? 5000;
+  // A bucket_selector can empty a page while more groups remain: then only a missing after_key ends the list.
+  const selects = Object.values(request.aggs).some((a) => 'bucket_selector' in a);
   for (let first = true; ; first = false) {
     const res = await search(
       client,
@@ -100,7 +103,7 @@ export async function allCompositeBuckets(
         query: request.query,
         aggs: {
           groups: {
-            composite: { size: opts.pageSize ?? 5000, sources: request.sources, ...(after ? { after } : {}) },
+            composite: { size: pageSize, sources: request.sources, ...(after ? { after } : {}) },
             aggs: request.aggs,
           },
           ...(first ? opts.topAggs : {}),
@@ -112,8 +115,9 @@ export async function allCompositeBuckets(
     if (first) top = aggs;
     const groups = aggs.groups as { buckets: CompositeBucket[]; after_key?: Record<string, string | number> } | undefined;
     buckets.push(...(groups?.buckets ?? []));
-    // A bucket_selector can empty a page while more groups remain: stop only when there is no after_key.
     if (!groups?.after_key || (groups.buckets.length === 0 && groups.after_key === after)) break;
+    // Without a selector a short page is the last one: asking again would read every matching document once more for nothing.
+    if (!selects && groups.buckets.length < pageSize) break;
     after = groups.after_key;
   }
   return { buckets, top };

@@ -406,33 +406,9 @@ async function hostBuckets(client: MitraClient, index: string, filter: Query, ho
   for (const names of chunks) {
     const query: Query = names ? { bool: { filter: [filter, terms('host.name', names)] } } : filter;
     const request = { index, query, sources: [{ host: { terms: { field: 'host.name' } } }], aggs };
-    if (Object.values(aggs).some((a) => 'bucket_selector' in a)) {
-      // A selector can empty a page while more groups remain: page on until there is no after_key.
-      out.push(...(await allCompositeBuckets(client, request, { pageSize: PAGE })).buckets);
-    } else {
-      out.push(...(await compositePages(client, request)));
-    }
+    out.push(...(await allCompositeBuckets(client, request, { pageSize: PAGE })).buckets);
   }
   return out;
-}
-
-/** Composite pages without a selector: a short page is the last one, so one request per 10,000 hosts. */
-async function compositePages(client: MitraClient, r: { index: string; query: Query; sources: object[]; aggs: Aggs }) {
-  const out: CompositeBucket[] = [];
-  let after: Record<string, string | number> | undefined;
-  for (;;) {
-    const res = await search(client, {
-      index: r.index,
-      size: 0,
-      query: r.query,
-      aggs: { groups: { composite: { size: PAGE, sources: r.sources, ...(after ? { after } : {}) } as never, aggs: r.aggs } },
-    });
-    const groups = (res.aggregations as Record<string, unknown> | undefined)?.groups as
-      { buckets: CompositeBucket[]; after_key?: Record<string, string | number> } | undefined;
-    out.push(...(groups?.buckets ?? []));
-    if (!groups?.after_key || groups.buckets.length < PAGE) return out;
-    after = groups.after_key;
-  }
 }
 
 const chunk = <T>(xs: T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, (i + 1) * n));
