@@ -225,7 +225,7 @@ const VERSION_SAMPLE = 500;
  * inventories are sampled and their versions collected, then only the
  * inventories with an entry not seen yet (a regular expression over the
  * terms: the package's entries less those found) are sampled again, until
- * none is left. A fleet runs a handful of versions of a package, so that is
+ * none is left — or until a round's inventories all fit in its sample. A fleet runs a handful of versions of a package, so that is
  * two or three rounds; past VERSION_ROUNDS or VERSION_LIMIT one terms
  * aggregation over every matching inventory answers instead.
  */
@@ -252,6 +252,8 @@ export async function packageVersions(
     if (left === 0) return [...found];
     const before = found.size;
     for (const key of keys((res.aggregations as Record<string, { versions?: unknown }> | undefined)?.sample?.versions)) found.add(key);
+    // No shard held more matching inventories than it samples: every one was read, so nothing is left unseen.
+    if (left <= sample) return [...found];
     if (found.size === before) break;
   }
   const res = await search(client, { index, size: 0, query: filter, aggs: { versions } });
