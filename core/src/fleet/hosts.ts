@@ -225,8 +225,9 @@ const VERSION_SAMPLE = 500;
  * inventories are sampled and their versions collected, then only the
  * inventories with an entry not seen yet (a regular expression over the
  * terms: the package's entries less those found) are sampled again, until
- * none is left — or until a round's inventories all fit in its sample. A fleet runs a handful of versions of a package, so that is
- * two or three rounds; past VERSION_ROUNDS or VERSION_LIMIT one terms
+ * none is left, or until a round's inventories all fit in its sample. A
+ * fleet runs a handful of versions of a package, so that is one to three
+ * rounds; past VERSION_ROUNDS or VERSION_LIMIT one terms
  * aggregation over every matching inventory answers instead.
  */
 /** @internal exported for the test that samples one inventory a round */
