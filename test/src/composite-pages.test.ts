@@ -1,6 +1,5 @@
-import type { MitraClient } from '@mitra/core';
 import { allCompositeBuckets } from '../../core/src/fleet/common';
-import { testCluster, type TestCluster } from './support/cluster';
+import { countingSearches, testCluster, type TestCluster } from './support/cluster';
 
 /**
  * Host lists are built from composite pages. Without a selector a short page
@@ -29,33 +28,22 @@ beforeAll(async () => {
 });
 afterAll(() => c.cleanup());
 
-/** The client, counting the search requests made through it. */
-function counting(): { client: MitraClient; requests: () => number } {
-  let n = 0;
-  const client = Object.create(c.client) as MitraClient;
-  client.search = ((...args: Parameters<MitraClient['search']>) => {
-    n++;
-    return c.client.search(...(args as [never]));
-  }) as MitraClient['search'];
-  return { client, requests: () => n };
-}
-
 const hostSource = [{ host: { terms: { field: 'host.name' } } }];
 const names = (buckets: { key: Record<string, unknown> }[]) => buckets.map((b) => String(b.key.host));
 
 test('without a selector, a short page ends the list: 7 hosts in pages of 3 take 3 requests', async () => {
-  const { client, requests } = counting();
+  const { client, searches } = countingSearches(c.client);
   const { buckets } = await allCompositeBuckets(
     client,
     { index: `${c.prefix}pages`, query: { match_all: {} }, sources: hostSource, aggs: {} },
     { pageSize: 3 },
   );
   expect(names(buckets)).toEqual(HOSTS);
-  expect(requests()).toBe(3);
+  expect(searches()).toBe(3);
 });
 
 test('without a selector, a full last page is followed by one empty answer: 6 hosts in pages of 3 take 3 requests', async () => {
-  const { client, requests } = counting();
+  const { client, searches } = countingSearches(c.client);
   const query = { bool: { must_not: [{ term: { 'host.name': 'h7' } }] } };
   const { buckets } = await allCompositeBuckets(
     client,
@@ -63,7 +51,7 @@ test('without a selector, a full last page is followed by one empty answer: 6 ho
     { pageSize: 3 },
   );
   expect(names(buckets)).toEqual(HOSTS.slice(0, 6));
-  expect(requests()).toBe(3);
+  expect(searches()).toBe(3);
 });
 
 test('with a selector, an emptied page does not end the list: the host after it is still found', async () => {

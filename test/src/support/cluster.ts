@@ -50,3 +50,14 @@ async function removePrefix(client: Client, prefix: string): Promise<void> {
   await client.indices.deleteIndexTemplate({ name: `${prefix}*` }, { ignore: [404] });
   await client.ingest.deletePipeline({ id: `${prefix}*` }, { ignore: [404] });
 }
+
+/** The client, counting the search requests made through it (a question's cost in requests). */
+export function countingSearches(client: Client): { client: Client; searches: () => number } {
+  let n = 0;
+  const counted = Object.create(client) as Client;
+  counted.search = ((...args: Parameters<Client['search']>) => {
+    n++;
+    return client.search(...(args as [never]));
+  }) as Client['search'];
+  return { client: counted, searches: () => n };
+}
