@@ -33,6 +33,8 @@ const UBUNTU = osRelease('ubuntu', '16.04', 'Ubuntu 16.04.7 LTS');
 const DEBIAN = osRelease('debian', '12', 'Debian GNU/Linux 12 (bookworm)');
 
 /** 25 "web" hosts on 4.4 / ubuntu with openssl, for paging; their names sort before every other host's. */
+// A package installed at a different long version on every web host: more than one regular expression could exclude (1000 characters).
+const manyVersions = (i: number) => `1:2.${i}.0-0ubuntu0.16.04.${i}+esm${i}~build${i}.deb10u${i}+really2.${i}`;
 const WEB = Array.from({ length: 25 }, (_, i) => `a-web-${String(i).padStart(2, '0')}`);
 
 const docs: Wire[] = [
@@ -82,7 +84,7 @@ const docs: Wire[] = [
     snap(
       h,
       'mitra:packages',
-      dpkg({ bash: '4.3-14', openssl: i % 3 === 0 ? '1.0.2g-1' : '1.1.1f-1', ...(i % 4 === 0 ? { zsh: '5.1' } : {}) }),
+      dpkg({ bash: '4.3-14', openssl: i % 3 === 0 ? '1.0.2g-1' : '1.1.1f-1', ...(i % 4 === 0 ? { zsh: '5.1' } : {}), mv: manyVersions(i) }),
     ),
     snap(h, '/etc/hosts', `${'#'.repeat(i * 200)}\n127.0.0.1 localhost\n`),
   ]),
@@ -187,6 +189,11 @@ test('a version range sees every version, also one only installed beside another
     if (sample === 2000) expect(searches()).toBe(1);
   }
   expect(names(await run({ package: 'kpkg', versionRange: '>=5.14.0-2,<5.14.0-3' }))).toEqual(['kv-12']);
+  // 25 long versions found five a round: the ranges between found entries have no length limit
+  const mv = { bool: { filter: [{ term: { 'mitra.package_names': 'mv' } }] } };
+  const many = await packageVersions(c.client, `${c.prefix}current`, mv, 'mv', 5);
+  expect(many.sort()).toEqual(WEB.map((_, i) => `mv=${manyVersions(i)}`).sort());
+  expect(names(await run({ package: 'mv', versionRange: '>=1:2.20' }))).toEqual(WEB.slice(20));
   expect(names(await run({ package: 'kpkg', versionRange: '<5.14.0-2' }))).toEqual(['kv-1', 'kv-12', 'kv-1b']);
 });
 

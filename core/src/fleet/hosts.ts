@@ -223,12 +223,13 @@ const VERSION_SAMPLE = 500;
  * Every name=version entry of a package across the inventories matching
  * `filter`, exactly, without reading every inventory: a few hundred
  * inventories are sampled and their versions collected, then only the
- * inventories with an entry not seen yet (a regular expression over the
- * terms: the package's entries less those found) are sampled again, until
- * none is left, or until a round's inventories all fit in its sample. A
+ * inventories with an entry not seen yet (ranges over the terms between the
+ * entries found) are sampled again, until none is left, or until a round's
+ * inventories all fit in its sample. A
  * fleet runs a handful of versions of a package, so that is one to three
- * rounds; past VERSION_ROUNDS or VERSION_LIMIT one terms
- * aggregation over every matching inventory answers instead.
+ * rounds; past VERSION_ROUNDS or VERSION_LIMIT (which also keeps the ranges
+ * under the engine's 1024 clauses) one terms aggregation over every matching
+ * inventory answers instead.
  */
 /** @internal exported for the test that samples one inventory a round */
 export async function packageVersions(
@@ -264,17 +265,21 @@ export async function packageVersions(
 /**
  * Inventories with an entry of the package other than the ones found: an
  * inventory that lists a found version and an unseen one (two kernels side
- * by side) still matches, which "has none of the found" would miss.
+ * by side) still matches, which "has none of the found" would miss. The
+ * unseen entries are the gaps between the found ones in the terms' order,
+ * from `name=` up to `name>` ('>' follows '='): one range query each. Not a
+ * regular expression "name=.* and none of these": Lucene determinizes its
+ * complement, ~100 ms at 5 versions and 2.3 s at 20 (measured at 10,000
+ * hosts), and refuses one past `index.max_regex_length`.
  */
-const unseenEntry = (name: string, found: Set<string>): Query => ({
-  regexp: {
-    'mitra.package_versions': {
-      value: `${regexLiteral(name)}=.*&~(${[...found].map(regexLiteral).join('|')})`,
-      flags: 'INTERSECTION|COMPLEMENT',
-      max_determinized_states: 100_000,
-    },
-  },
-});
+function unseenEntry(name: string, found: Set<string>): Query {
+  // Sorted, the gaps are disjoint; in any order they would still cover every unseen entry.
+  const bounds = [`${name}=`, ...[...found].sort(), `${name}>`];
+  const gaps = bounds.slice(1).map((upper, i) => ({
+    range: { 'mitra.package_versions': { [i === 0 ? 'gte' : 'gt']: bounds[i], lt: upper } },
+  }));
+  return { bool: { should: gaps, minimum_should_match: 1 } };
+}
 
 /**
  * The one filter a question comes down to, when it does: a single condition,
@@ -600,8 +605,8 @@ const packageEntries = (name: string, size: number) => ({
   terms: { field: 'mitra.package_versions', include: `${regexLiteral(name)}=.*`, size, execution_hint: 'map' as const },
 });
 
-/** A Lucene regular expression matching `s` literally. */
-const regexLiteral = (s: string): string => s.replace(/[^A-Za-z0-9]/g, (c) => `\\${c}`);
+/** A Lucene regular expression matching `s` literally: its reserved characters escaped. */
+const regexLiteral = (s: string): string => s.replace(/[.?+*|{}[\]()"\\#@&<>~]/g, (c) => `\\${c}`);
 
 function fileCondition(q: HostQuery): Condition {
   if (!q.file) throw new UsageError('a size condition needs a file: pass --file PATH with --larger-than or --smaller-than');
