@@ -12,7 +12,7 @@ import { median, mixedDocuments } from './ingest';
  * into an index with the old mapping and one with the current mapping,
  * interleaved so a load swing on a shared machine hits all three. Medians, docs/s.
  *
- *   npm run bench -- index-cost   (BENCH_HOSTS=400, BENCH_ROUNDS=7, BENCH_ONLY=ALL,/proc/vmstat,...)
+ *   npm run bench -- index-cost   (BENCH_HOSTS=400, BENCH_ROUNDS=7, BENCH_ONLY=ALL,INVENTORY,/proc/vmstat,...)
  */
 const BEFORE = JSON.parse(
   readFileSync(join(__dirname, '..', '..', 'test', 'fixtures', 'mappings', 'before-issue-13.json'), 'utf8'),
@@ -40,33 +40,53 @@ async function parsedDocuments(client: Client, docs: WireInput[]): Promise<objec
   return out;
 }
 
-async function measure(client: Client, set: string, wire: WireInput[], parsed: object[], rounds: number): Promise<string> {
-  const indices = { wire: buildMappings(), before: BEFORE, after: buildMappings() };
-  for (const [k, mappings] of Object.entries(indices)) await client.indices.create({ index: PREFIX + k, settings: SETTINGS, mappings });
+/** Documents indexed into an index of their own; the first variant of a line is the raw wire, and every ratio is to it. */
+interface Variant {
+  name: string;
+  docs: object[];
+  mappings: object;
+}
+
+async function measure(client: Client, set: string, variants: Variant[], rounds: number): Promise<string> {
+  const index = (i: number) => `${PREFIX}v${i}`;
+  for (const [i, v] of variants.entries()) await client.indices.create({ index: index(i), settings: SETTINGS, mappings: v.mappings });
   try {
-    await rate(client, wire.slice(0, 1000), `${PREFIX}wire`); // warm-up
-    const rates: Record<keyof typeof indices, number[]> = { wire: [], before: [], after: [] };
-    for (let r = 0; r < rounds; r++) {
-      rates.wire.push(await rate(client, wire, `${PREFIX}wire`));
-      rates.before.push(await rate(client, parsed, `${PREFIX}before`));
-      rates.after.push(await rate(client, parsed, `${PREFIX}after`));
-    }
-    const [w, b, a] = [median(rates.wire), median(rates.before), median(rates.after)];
-    const f = (x: number) => `${x.toFixed(0)} (${(x / w).toFixed(2)})`;
-    return `${set}: ${wire.length} docs, raw wire ${w.toFixed(0)} docs/s | parsed, mapping before ${f(b)} | parsed, mapping after ${f(a)}`;
+    await rate(client, variants[0].docs.slice(0, 1000), index(0)); // warm-up
+    const rates: number[][] = variants.map(() => []);
+    // Interleaved in every round, so a load swing hits every variant.
+    for (let r = 0; r < rounds; r++) for (const [i, v] of variants.entries()) rates[i].push(await rate(client, v.docs, index(i)));
+    const medians = rates.map(median);
+    const cells = variants.map(
+      (v, i) => `${v.name} ${medians[i].toFixed(0)}${i ? ` (${(medians[i] / medians[0]).toFixed(2)})` : ' docs/s'}`,
+    );
+    return `${set}: ${variants[0].docs.length} docs, ${cells.join(' | ')}`;
   } finally {
-    await client.indices.delete({ index: Object.keys(indices).map((k) => PREFIX + k) }, { ignore: [404] });
+    await client.indices.delete({ index: variants.map((_, i) => index(i)) }, { ignore: [404] });
   }
+}
+
+/** A parsed document without some of its `mitra` fields. */
+function without(doc: object, fields: string[]): object {
+  const d = doc as { mitra?: Record<string, unknown> };
+  const mitra = { ...d.mitra };
+  for (const f of fields) delete mitra[f];
+  return { ...d, mitra };
 }
 
 export interface IndexCostOptions {
   hosts: number;
   rounds: number;
-  /** `ALL` and/or file paths: one line each. */
+  /** `ALL`, `INVENTORY` and/or file paths: one line each. */
   sets: string[];
 }
 
-/** One line per set: raw wire docs/s, and the parsed documents into the mapping before and after the diet. */
+/**
+ * One line per set: raw wire docs/s, and the parsed documents into the
+ * mapping before and after the diet. `INVENTORY`: the package inventories
+ * alone, parsed, then without the structured `mitra.packages` list (kept in
+ * _source only), then without `mitra.package_versions` too (the name=version
+ * keywords the version questions need) — what each costs to index.
+ */
 export async function benchIndexCost(client: Client, o: IndexCostOptions): Promise<string[]> {
   const lines: string[] = [];
   try {
@@ -74,14 +94,27 @@ export async function benchIndexCost(client: Client, o: IndexCostOptions): Promi
     const all = mixedDocuments(o.hosts);
     const parsed = await parsedDocuments(client, all);
     for (const set of o.sets) {
-      const keep = all.map((d) => set === 'ALL' || d.file.path === set);
-      const line = await measure(
-        client,
-        set,
-        all.filter((_, i) => keep[i]),
-        parsed.filter((_, i) => keep[i]),
-        o.rounds,
-      );
+      const keep = all.map((d) => set === 'ALL' || d.file.path === (set === 'INVENTORY' ? 'mitra:packages' : set));
+      const wire = all.filter((_, i) => keep[i]);
+      const out = parsed.filter((_, i) => keep[i]);
+      const variants: Variant[] =
+        set === 'INVENTORY'
+          ? [
+              { name: 'raw wire', docs: wire, mappings: buildMappings() },
+              { name: 'parsed', docs: out, mappings: buildMappings() },
+              { name: 'without mitra.packages', docs: out.map((d) => without(d, ['packages'])), mappings: buildMappings() },
+              {
+                name: 'without it and mitra.package_versions',
+                docs: out.map((d) => without(d, ['packages', 'package_versions'])),
+                mappings: buildMappings(),
+              },
+            ]
+          : [
+              { name: 'raw wire', docs: wire, mappings: buildMappings() },
+              { name: 'parsed, mapping before', docs: out, mappings: BEFORE },
+              { name: 'parsed, mapping after', docs: out, mappings: buildMappings() },
+            ];
+      const line = await measure(client, set, variants, o.rounds);
       process.stderr.write(`${line}\n`);
       lines.push(line);
     }

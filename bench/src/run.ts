@@ -43,7 +43,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
       benchIndexCost(client, {
         hosts: Number(process.env.BENCH_HOSTS) || 400,
         rounds: Number(process.env.BENCH_ROUNDS) || 7,
-        sets: (process.env.BENCH_ONLY ?? 'ALL').split(','),
+        sets: (process.env.BENCH_ONLY ?? 'ALL,INVENTORY').split(','),
       }),
     ),
   ingest: async () => {
