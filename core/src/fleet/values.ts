@@ -58,8 +58,10 @@ export interface ValuesResult {
   total: number;
   /** live: every host from its live snapshot; file: every host from configuration files; mixed: some of each. */
   source: SettingSource | 'mixed' | 'none';
-  /** Most common value first. */
+  /** Most common value first: at most VALUE_LIMIT values (and any value asked for). */
   values: ValueBucket[];
+  /** Hosts whose value is not listed (a key with more than VALUE_LIMIT distinct values, e.g. kernel.hostname). */
+  otherHosts?: number;
 }
 
 /** The key, the value whose hosts to list (default: the most common one), a page (size default 100, at most 10000). */
@@ -95,27 +97,50 @@ function keyQueries(rawKey: string): { key: string; keyFilter: Query; query: Que
 }
 
 /** The values of one key among the documents' settings (nested entries), `size` at most, each with `sub` aggregations; read back as settings.key.value. */
-const valuesOfKey = (keyFilter: Query, size: number, sub?: Aggs): Aggs => ({
+const valuesOfKey = (keyFilter: Query, size: number, sub?: Aggs, include?: string[]): Aggs => ({
   settings: {
     nested: { path: 'mitra.settings' },
     aggs: {
-      key: { filter: keyFilter, aggs: { value: { terms: { field: 'mitra.settings.value', size }, ...(sub ? { aggs: sub } : {}) } } },
+      key: {
+        filter: keyFilter,
+        aggs: {
+          value: { terms: { field: 'mitra.settings.value', size, ...(include ? { include } : {}) }, ...(sub ? { aggs: sub } : {}) },
+        },
+      },
     },
   },
 });
 
+/** Values listed by a distribution; past it the hosts are counted as other values, never dropped. */
+export const VALUE_LIMIT = 1000;
+
+/** Host counts per value, and the hosts with a value past the listed ones. */
+interface ValueCounts {
+  counts: Map<string, number>;
+  other: number;
+}
+
+type ValueCount = { key: string; doc_count: number };
+type ValueBuckets<T = object> = { buckets: (ValueCount & T)[]; sum_other_doc_count?: number };
+
 const withHosts = (query: Query, hosts: string[]): Query => ({ bool: { filter: [query, terms('host.name', hosts)] } });
 
-export async function settingValues(client: MitraClient, prefix: string, params: ValuesParams): Promise<ValuesResult> {
+export async function settingValues(
+  client: MitraClient,
+  prefix: string,
+  params: ValuesParams,
+  /** Values to count exactly even when they are not among the most common (the value whose hosts are listed). */
+  wanted: string[] = [],
+): Promise<ValuesResult> {
   const { key, keyFilter, query } = keyQueries(params.key);
-  const d = await distribution(client, prefix, keyFilter, query);
+  const d = await distribution(client, prefix, keyFilter, query, wanted);
   const values = [...d.counts.entries()]
     .filter(([, count]) => count > 0)
     .map(([value, count]) => ({ value, count }))
     .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
-  const total = values.reduce((n, v) => n + v.count, 0);
-  const source = !total ? 'none' : d.fileHosts === 0 ? 'live' : d.fileHosts === total ? 'file' : 'mixed';
-  return { key, asOf: d.asOf, total, source, values };
+  const otherHosts = d.total - values.reduce((n, v) => n + v.count, 0);
+  const source = !d.total ? 'none' : d.fileHosts === 0 ? 'live' : d.fileHosts === d.total ? 'file' : 'mixed';
+  return { key, asOf: d.asOf, total: d.total, source, values, ...(otherHosts > 0 ? { otherHosts } : {}) };
 }
 
 /**
@@ -123,30 +148,26 @@ export async function settingValues(client: MitraClient, prefix: string, params:
  * corrected for the hosts resolved one by one (a /proc/sys file overrides
  * their snapshot; file-only hosts are added). Every host list here follows
  * hosts that are special (a /proc/sys file, a configuration file setting the
- * key), never the whole fleet.
+ * key), never the whole fleet. A key with more distinct values than
+ * VALUE_LIMIT (kernel.hostname) is counted in two passes: the most common
+ * values found, then those (and the wanted ones) counted exactly; the total
+ * stays exact either way.
  */
 async function distribution(
   client: MitraClient,
   prefix: string,
   keyFilter: Query,
   query: Query,
-): Promise<{ counts: Map<string, number>; fileHosts: number; asOf: string | null }> {
+  wanted: string[],
+): Promise<{ counts: Map<string, number>; total: number; fileHosts: number; asOf: string | null }> {
   const index = currentIndex(prefix);
-  const aggs: Aggs = {
-    as_of: { max: { field: '@timestamp' } },
-    snapshot: {
-      filter: SNAPSHOT,
-      aggs: valuesOfKey(keyFilter, 1000),
-    },
-  };
-  const [res, proc, fileOnly] = await Promise.all([
-    search(client, { index, size: 0, query, aggs }),
+  const [snapshot, proc, fileOnly] = await Promise.all([
+    snapshotValues(client, index, keyFilter, query),
     // A /proc/sys file: rare (listed by hand in `files`), and it wins over the snapshot.
     hostDocCounts(client, index, { bool: { filter: [query, LIVE], must_not: [SNAPSHOT] } }),
     fileOnlyHosts(client, index, query),
   ]);
-  const a = res.aggregations as unknown as { as_of: unknown; snapshot: { settings: { key: { value: { buckets: ValueCount[] } } } } };
-  const counts = new Map(a.snapshot.settings.key.value.buckets.map((b) => [b.key, b.doc_count]));
+  const asOf = snapshot.asOf;
   // A file-only host with one configuration document has that document's value: those are counted server-side.
   const oneFile = [...fileOnly].filter(([, docs]) => docs === 1).map(([host]) => host);
   const resolve = [...new Set([...proc.keys(), ...[...fileOnly].filter(([, docs]) => docs > 1).map(([host]) => host)])];
@@ -154,23 +175,74 @@ async function distribution(
     configuredValues(client, index, keyFilter, query, oneFile),
     resolveHosts(client, prefix, keyFilter, query, resolve),
   ]);
-  let fileHosts = 0;
-  for (const { key, hosts } of single) {
-    counts.set(key, (counts.get(key) ?? 0) + hosts);
-    fileHosts += hosts;
-  }
+  const adjust = new Map<string, number>();
+  const add = (counts: Map<string, number>, value: string, n: number) => counts.set(value, (counts.get(value) ?? 0) + n);
+  let fileHosts = sum(single);
   for (const r of resolved.hosts.values()) {
-    const snapshot = r.live.find((p) => p.path === 'mitra:sysctl');
-    if (snapshot) counts.set(snapshot.value, (counts.get(snapshot.value) ?? 0) - 1);
+    const snap = r.live.find((p) => p.path === 'mitra:sysctl');
+    if (snap) add(adjust, snap.value, -1);
     const chosen = chooseValue(r.live, r.file);
     if (!chosen) continue;
-    counts.set(chosen.value, (counts.get(chosen.value) ?? 0) + 1);
+    add(adjust, chosen.value, 1);
     if (chosen.source === 'file') fileHosts++;
   }
-  return { counts, fileHosts, asOf: maxDate(a.as_of) };
+  const total = sum(snapshot) + sum(single) + [...adjust.values()].reduce((n, x) => n + x, 0);
+  const merge = (...parts: Map<string, number>[]) => {
+    const counts = new Map<string, number>();
+    for (const part of parts) for (const [value, n] of part) add(counts, value, n);
+    return counts;
+  };
+  const counts = merge(snapshot.counts, single.counts, adjust);
+  if (!snapshot.other && !single.other) return { counts, total, fileHosts, asOf };
+  // Some values went uncounted: count the most common ones found, and the wanted ones, exactly.
+  const listed = [
+    ...new Set([
+      ...[...counts.entries()]
+        .sort((x, y) => y[1] - x[1])
+        .slice(0, VALUE_LIMIT)
+        .map(([value]) => value),
+      ...wanted,
+    ]),
+  ];
+  const [exactSnapshot, exactSingle] = await Promise.all([
+    snapshotValues(client, index, keyFilter, query, listed),
+    configuredValues(client, index, keyFilter, query, oneFile, listed),
+  ]);
+  const exact = merge(exactSnapshot.counts, exactSingle.counts, new Map(listed.map((v) => [v, adjust.get(v) ?? 0])));
+  return { counts: exact, total, fileHosts, asOf };
 }
 
-type ValueCount = { key: string; doc_count: number };
+const sum = (v: ValueCounts): number => [...v.counts.values()].reduce((n, x) => n + x, v.other);
+
+/**
+ * Host counts per value in the `mitra:sysctl` snapshots (one per host), the
+ * most common VALUE_LIMIT or those in `include`; and the newest @timestamp of
+ * any document reporting the key (a max over the documents the request reads anyway).
+ */
+async function snapshotValues(
+  client: MitraClient,
+  index: string,
+  keyFilter: Query,
+  query: Query,
+  include?: string[],
+): Promise<ValueCounts & { asOf: string | null }> {
+  const res = await search(client, {
+    index,
+    size: 0,
+    query,
+    aggs: {
+      as_of: { max: { field: '@timestamp' } },
+      snapshot: { filter: SNAPSHOT, aggs: valuesOfKey(keyFilter, include?.length ?? VALUE_LIMIT, undefined, include) },
+    },
+  });
+  const a = res.aggregations as unknown as { as_of: unknown; snapshot: { settings: { key: { value: ValueBuckets } } } };
+  const value = a.snapshot.settings.key.value;
+  return {
+    counts: new Map(value.buckets.map((b) => [b.key, b.doc_count])),
+    other: include ? 0 : (value.sum_other_doc_count ?? 0),
+    asOf: maxDate(a.as_of),
+  };
+}
 
 /** Documents per host of the documents matching `query` (composite pages of 50,000, under the default bucket limit: any number of hosts). */
 async function hostDocCounts(client: MitraClient, index: string, query: Query): Promise<Map<string, number>> {
@@ -199,19 +271,28 @@ async function fileOnlyHosts(client: MitraClient, index: string, query: Query): 
   return configured;
 }
 
-/** Host counts per configured value, for hosts whose one configuration document sets the key. */
-async function configuredValues(client: MitraClient, index: string, keyFilter: Query, query: Query, hosts: string[]) {
-  const out: { key: string; hosts: number }[] = [];
+/** Host counts per configured value, for hosts whose one configuration document sets the key (the most common VALUE_LIMIT, or those in `include`). */
+async function configuredValues(
+  client: MitraClient,
+  index: string,
+  keyFilter: Query,
+  query: Query,
+  hosts: string[],
+  include?: string[],
+): Promise<ValueCounts> {
+  const out: ValueCounts = { counts: new Map(), other: 0 };
   for (let i = 0; i < hosts.length; i += MAX_HOSTS) {
     const res = await search(client, {
       index,
       size: 0,
       query: { bool: { filter: [withHosts(query, hosts.slice(i, i + MAX_HOSTS))], must_not: [LIVE] } },
-      aggs: valuesOfKey(keyFilter, 1000, { hosts: { reverse_nested: {} } }),
+      aggs: valuesOfKey(keyFilter, include?.length ?? VALUE_LIMIT, { hosts: { reverse_nested: {} } }, include),
     });
-    type Buckets = { buckets: (ValueCount & { hosts: { doc_count: number } })[] };
-    const value = (res.aggregations as unknown as { settings: { key: { value: Buckets } } }).settings.key.value;
-    for (const b of value.buckets) out.push({ key: b.key, hosts: b.hosts.doc_count });
+    const value = (res.aggregations as unknown as { settings: { key: { value: ValueBuckets<{ hosts: { doc_count: number } }> } } }).settings
+      .key.value;
+    for (const b of value.buckets) out.counts.set(b.key, (out.counts.get(b.key) ?? 0) + b.hosts.doc_count);
+    // One configuration document per host here, and a key once per document: other entries are other hosts.
+    if (!include) out.other += value.sum_other_doc_count ?? 0;
   }
   return out;
 }
@@ -228,7 +309,7 @@ export async function valueHosts(client: MitraClient, prefix: string, params: Va
   const from = params.from ?? 0;
   if (!Number.isInteger(size) || size < 1 || size > 10_000) throw new UsageError(`size ${params.size} is out of range: use 1 to 10000`);
   if (!Number.isInteger(from) || from < 0 || from + size > 10_000) throw new UsageError('value host pages stop at 10000 hosts: use after');
-  const dist = await settingValues(client, prefix, { key });
+  const dist = await settingValues(client, prefix, { key }, params.value === undefined ? [] : [params.value]);
   const value = params.value ?? dist.values[0]?.value ?? null;
   const valueTotal = dist.values.find((v) => v.value === value)?.count ?? 0;
   const base = { ...dist, value, valueTotal, size };
@@ -326,7 +407,7 @@ export async function reportsInOneRequest(
     as_of: { max: { field: '@timestamp' } },
     source: {
       filters: { filters: { live: LIVE, file: { bool: { must_not: [LIVE] } } } },
-      aggs: valuesOfKey(keyFilter, 1000, { doc: { reverse_nested: {}, aggs: hostsOfValue } }),
+      aggs: valuesOfKey(keyFilter, VALUE_LIMIT, { doc: { reverse_nested: {}, aggs: hostsOfValue } }),
     },
   };
   let res;
@@ -340,8 +421,10 @@ export async function reportsInOneRequest(
   type Bucket<T> = { key: string; doc_count: number } & T;
   type Host = Bucket<{ last_seen: { value_as_string?: string; value: number | null }; path: { buckets: Bucket<object>[] } }>;
   type Value = Bucket<{ doc: { hosts: { buckets: Host[] } } }>;
-  type Source = { settings: { key: { value: { buckets: Value[] } } } };
+  type Source = { settings: { key: { value: { buckets: Value[]; sum_other_doc_count?: number } } } };
   const a = res.aggregations as unknown as { as_of: unknown; source: { buckets: Record<SettingSource, Source> } };
+  // More distinct values than one request lists (kernel.hostname): the per-host pages below see every one.
+  if ((['live', 'file'] as const).some((src) => a.source.buckets[src].settings.key.value.sum_other_doc_count)) return undefined;
   const hosts: HostReports['hosts'] = new Map();
   for (const source of ['live', 'file'] as const) {
     for (const v of a.source.buckets[source].settings.key.value.buckets) {

@@ -1,4 +1,4 @@
-import { settingHosts, valueHosts, VALUES_PARAMS, type ValueHostsResult } from '../fleet/values';
+import { settingHosts, VALUE_LIMIT, valueHosts, VALUES_PARAMS, type ValueHostsResult } from '../fleet/values';
 import { defineQuestion, unique } from './question';
 
 export const valuesQuestion = defineQuestion<ValueHostsResult>({
@@ -9,7 +9,8 @@ export const valuesQuestion = defineQuestion<ValueHostsResult>({
     'Shows each value of a sysctl-style setting across the fleet and how many hosts have it, then one page of the hosts ' +
     'with one value (--value, default the most common) in host-name order. ' +
     "A host's live value (the mitra:sysctl snapshot or /proc/sys) wins over sysctl.conf and sysctl.d; " +
-    'hosts without a live snapshot are counted from their configuration files. Exit 1 when no host reports the key.',
+    `hosts without a live snapshot are counted from their configuration files. A key with more than ${VALUE_LIMIT} distinct values ` +
+    '(kernel.hostname) lists the most common and counts the other hosts apart. Exit 1 when no host reports the key.',
   params: VALUES_PARAMS,
   paged: true,
   run: (client, prefix, p) =>
@@ -37,6 +38,7 @@ export const valuesQuestion = defineQuestion<ValueHostsResult>({
       ['value', 'hosts'],
       r.values.map((v) => [v.value, v.count]),
     ),
+    ...(r.otherHosts ? [`and ${r.otherHosts} host(s) with other values (${r.values.length} values listed, the most common)`] : []),
     f.footer(r.total, 'host', r.asOf),
     ...(r.value === null
       ? []

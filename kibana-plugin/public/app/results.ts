@@ -52,6 +52,8 @@ export function toAnswer(questionId: string, body: unknown): Answer {
       const r = body as ValueHostsResult;
       const rows = r.hosts.map((h) => ({ host: h.host, path: h.path, value: r.value ?? '', lastSeen: h.lastSeen }));
       const distribution = r.values.map((b) => ({ label: b.value, count: b.count }));
+      // A key with more distinct values than are listed: the rest of its hosts in one bar, never dropped.
+      if (r.otherHosts) distribution.push({ label: 'other values', count: r.otherHosts });
       return { rows, total: r.valueTotal, unit: 'hosts', asOf: r.asOf, distribution };
     }
     case 'drift': {

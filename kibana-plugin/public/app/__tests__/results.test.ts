@@ -75,6 +75,25 @@ describe('API answers → table rows', () => {
     ]);
   });
 
+  it('setting answers with more values than listed: the other hosts are one bar, never dropped', () => {
+    const a = toAnswer('values', {
+      key: 'kernel.hostname',
+      asOf: T,
+      total: 1500,
+      source: 'live',
+      values: [{ value: 'web-1', count: 1 }],
+      otherHosts: 1499,
+      value: 'web-1',
+      valueTotal: 1,
+      size: 50,
+      hosts: [{ host: 'web-1', path: 'mitra:sysctl', source: 'live', lastSeen: T }],
+    });
+    expect(a.distribution).toEqual([
+      { label: 'web-1', count: 1 },
+      { label: 'other values', count: 1499 },
+    ]);
+  });
+
   it('drift answers list drifted hosts by short hash or state', () => {
     const h = 'f'.repeat(64);
     const a = toAnswer('drift', {
