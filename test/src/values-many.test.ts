@@ -38,12 +38,7 @@ let c: TestCluster;
 beforeAll(async () => {
   c = await testCluster('values-many');
   await c.setup();
-  const res = await c.client.bulk({
-    pipeline: c.pipeline,
-    operations: docs.flatMap((d) => [{ index: { _index: 'x' } }, d]),
-    refresh: true,
-  });
-  expect(res.items.filter((i) => i.index?.error).map((i) => i.index?.error)).toEqual([]);
+  expect(await c.ingest(docs)).toEqual([]);
 }, 120_000);
 afterAll(() => c?.cleanup());
 

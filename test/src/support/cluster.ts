@@ -14,6 +14,8 @@ export interface TestCluster {
   url: string;
   /** Installs the templates and pipelines under this prefix. */
   setup(): Promise<void>;
+  /** Sends wire documents through this prefix's pipeline, refreshed; answers the errors of the documents refused. */
+  ingest(docs: object[]): Promise<unknown[]>;
   refresh(): Promise<void>;
   /** Deletes everything under the prefix and closes the client. */
   cleanup(): Promise<void>;
@@ -34,6 +36,14 @@ export async function testCluster(name: string): Promise<TestCluster> {
     url: connection.url,
     setup: async () => {
       await installAssets(client, prefix);
+    },
+    ingest: async (docs) => {
+      const res = await client.bulk({
+        pipeline: snapshotPipeline(prefix),
+        operations: docs.flatMap((d) => [{ index: { _index: 'x' } }, d]),
+        refresh: true,
+      });
+      return res.items.filter((i) => i.index?.error).map((i) => i.index?.error);
     },
     refresh: async () => {
       await client.indices.refresh({ index: `${prefix}*`, allow_no_indices: true, ignore_unavailable: true });
