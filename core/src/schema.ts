@@ -402,6 +402,12 @@ export const FIELDS = [
   },
   { name: 'mitra.tags', type: 'keyword', description: 'Free tags from the agent configuration.' },
   { name: 'mitra.agent.version', type: 'keyword', description: 'Version of the agent that sent the snapshot.' },
+  {
+    name: 'mitra.agent.host_doc',
+    type: 'boolean',
+    description:
+      'Set by an agent that sends a mitra:host document every full cycle: with it on every current document, host questions read the host documents.',
+  },
   { name: 'mitra.ingested_at', type: 'date', description: 'When the pipeline processed the snapshot.' },
   {
     name: 'mitra.sent_timestamp',
@@ -540,6 +546,14 @@ export const FIELDS = [
     example: 'zsh=5.8-3ubuntu1',
   },
   { name: 'mitra.package_count', type: 'integer', description: 'Number of packages in the inventory.' },
+
+  // --- parsed: the host document (mitra:host) ---
+  {
+    name: 'mitra.reports',
+    type: 'keyword',
+    description: "mitra:host: the paths the host's latest full agent cycle sent as present, one value each.",
+    example: 'mitra:packages',
+  },
 
   // --- aliases: the original Mitra field names, so old Lucene queries run verbatim ---
   { name: 'hostname', type: 'alias', path: 'host.name', description: 'Original Mitra name for host.name.' },

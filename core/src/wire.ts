@@ -33,9 +33,22 @@ export interface WireDoc {
     /** History only: @timestamp of the version this one replaces (beats/src/seal.ts closes it). */
     supersedes?: string;
     tags?: string[];
-    agent: { version: string };
+    /** `host_doc`: the sender writes HOST_DOC_PATH every full cycle (see there). */
+    agent: { version: string; host_doc?: boolean };
   };
 }
+
+/**
+ * The host document: every full agent cycle also sends a snapshot at this
+ * virtual path whose content lists the paths the cycle sent as present, one
+ * per line (parsed into `mitra.reports`), and stamps every document it sends
+ * with `mitra.agent.host_doc: true`. One document per host then answers
+ * questions about the set of hosts (which hosts send no package inventory)
+ * as a filter, where a join over every current document would be needed;
+ * the stamp tells the questions when every host can be answered that way.
+ * See docs/architecture.md "Host questions".
+ */
+export const HOST_DOC_PATH = 'mitra:host';
 
 /**
  * The least any sender must give (Filebeat, curl, a test): the pipeline fills

@@ -153,7 +153,7 @@ describe('generated parser boilerplate (assets/shared/parser.yml)', () => {
 
   test('every rendered parser holds the shared helpers, try/catch and on_failure exactly once', () => {
     expect(sharedNames).toEqual(expect.arrayContaining(['textOnly', 'num', 'nameChars', 'words', 'shown', 'capEntries']));
-    expect(parsers).toHaveLength(14);
+    expect(parsers).toHaveLength(15);
     for (const p of parsers) {
       const { source } = scriptSource(p, `parse_${formatOf(p)}`);
       const functions = declaredFunctions(source);
