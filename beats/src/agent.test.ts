@@ -5,7 +5,7 @@ import { Agent } from './agent';
 import { parseAgentConfig } from './config';
 import { silentLogger } from './log';
 import type { ShipOutcome } from './shipper';
-import type { WireDoc } from '@mitra/core/dist/base';
+import { HOST_DOC_PATH, type WireDoc } from '@mitra/core/dist/base';
 
 /**
  * Collection and delivery on separate chains, without a cluster and without
@@ -50,19 +50,25 @@ function setup(queueBytes: number) {
 
 describe('agent: collection never waits for shipping', () => {
   it('spools a new change at once while an earlier delivery hangs, and keeps collection order when that one fails too', async () => {
-    // Room in memory for one cycle's documents (~2 × 515 bytes), not two.
-    const { agent, write, nextCall, spooled } = setup(1500);
+    // Room in memory for one cycle's documents (the file's and the host document's, each current and history: ~4 × 480 bytes), not two.
+    const { agent, write, nextCall, spooled } = setup(3000);
     write('v1\n');
     const first = agent.runCycle();
     const call = await nextCall();
-    expect(call.docs.map((d) => d.mitra.target)).toEqual(['current', 'history']);
+    expect(call.docs.map((d) => `${d.file.path === HOST_DOC_PATH ? 'host' : 'file'}:${d.mitra.target}`)).toEqual([
+      'file:current',
+      'file:history',
+      'host:current',
+      'host:history',
+    ]);
     write('v2\n');
-    // Resolves while the first delivery still hangs: reading did not wait.
-    expect(await agent.runCycle()).toMatchObject({ changed: 1, spooled: 2, shipped: 0 });
+    // Resolves while the first delivery still hangs: reading did not wait. The host document is unchanged: current only.
+    expect(await agent.runCycle()).toMatchObject({ changed: 1, spooled: 3, shipped: 0 });
     call.answer({ unsent: call.docs, error: 'cluster away', retryable: true });
-    expect(await first).toMatchObject({ changed: 1, spooled: 2, error: 'cluster away' });
+    expect(await first).toMatchObject({ changed: 1, spooled: 4, error: 'cluster away' });
     // The first batch was spooled last but was collected first: it sorts first.
-    expect(spooled().map((d) => `${d.mitra.target}:${d.mitra.content}`)).toEqual([
+    const files = spooled().filter((d) => d.file.path !== HOST_DOC_PATH);
+    expect(files.map((d) => `${d.mitra.target}:${d.mitra.content}`)).toEqual([
       'current:v1\n',
       'history:v1\n',
       'current:v2\n',
@@ -79,13 +85,13 @@ describe('agent: collection never waits for shipping', () => {
     // The second collection finishes while the first delivery hangs (it then queues behind it).
     await (agent as unknown as { collecting: Promise<unknown> }).collecting;
     const secondCall = nextCall();
-    call.answer({ shipped: 2 });
+    call.answer({ shipped: 4 });
     const queued = await secondCall;
-    // Same content, compared with what was in flight: current-state only, no second history document.
-    expect(queued.docs.map((d) => d.mitra.target)).toEqual(['current']);
-    queued.answer({ shipped: 1 });
-    expect(await first).toMatchObject({ changed: 1, shipped: 2 });
-    expect(await second).toMatchObject({ changed: 0, shipped: 1 });
+    // Same content, compared with what was in flight: current-state only (the file's and the host document's), no second history document.
+    expect(queued.docs.map((d) => d.mitra.target)).toEqual(['current', 'current']);
+    queued.answer({ shipped: 2 });
+    expect(await first).toMatchObject({ changed: 1, shipped: 4 });
+    expect(await second).toMatchObject({ changed: 0, shipped: 2 });
   });
 
   it('--once resends what was refused for now with exponential backoff, then reports success', async () => {
@@ -105,7 +111,8 @@ describe('agent: collection never waits for shipping', () => {
     };
     const summary = await agent.runOnce();
     expect(waits).toEqual([500, 1000]);
-    expect(summary).toMatchObject({ spooled: 2, resent: 2, rejected: 0 });
+    // The file and the host document, current and history each.
+    expect(summary).toMatchObject({ spooled: 4, resent: 4, rejected: 0 });
     expect(summary.error).toBeUndefined();
     expect(agent.spool.files()).toEqual([]);
   });
@@ -126,7 +133,7 @@ describe('agent: collection never waits for shipping', () => {
     (agent as unknown as { sleep: (ms: number) => Promise<void> }).sleep = async (ms) => {
       waits.push(ms);
     };
-    expect(await agent.runOnce()).toMatchObject({ spooled: 2, error: 'pipeline missing' });
+    expect(await agent.runOnce()).toMatchObject({ spooled: 4, error: 'pipeline missing' });
     expect(waits).toEqual([]);
   });
 });

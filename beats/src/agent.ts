@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { ConfigError, readConfigFile, type WireDoc } from '@mitra/core/dist/base';
+import { ConfigError, HOST_DOC_PATH, readConfigFile, type WireDoc } from '@mitra/core/dist/base';
 import { decide, fingerprintOfDoc, type FileMemory } from './changes';
 import { collectFile, snapshotsByPath } from './collectors/files';
 import { PackageCollector } from './collectors/packages';
 import { MemorySampler } from './sampler';
 import { collectSysctl } from './collectors/sysctl';
+import { hostDocument } from './collectors/host';
 import { secretGuardFor, type SecretGuard } from './secrets';
 import { parseAgentConfig, type AgentConfig, type ConfigSources } from './config';
 import { expandFiles, isConfigured, watchPlan } from './filelist';
@@ -249,7 +250,11 @@ export class Agent {
     const { hostfs } = this.config;
     const { maxBytes, limitName } = contentLimit(this.config);
     const snapshots = snapshotsByPath(files.map((path) => collectFile(path, { hostfs, maxBytes, limitName, secrets: this.secrets })));
-    if (!only) snapshots.push(...(await this.virtualSnapshots()));
+    if (!only) {
+      snapshots.push(...(await this.virtualSnapshots()));
+      // A full cycle only: the host document lists what the host sends, so a watched file alone must not rewrite it.
+      snapshots.push(hostDocument(snapshots));
+    }
     const outgoing = snapshots.map((s) => this.prepare(s, timestamp));
     return { outgoing, summary: newSummary(outgoing, trigger, timestamp), started };
   }
@@ -463,17 +468,19 @@ const approximateBytes = (d: WireDoc): number => (d.mitra.content?.length ?? 0) 
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** read, skipped, bytes and changed are about what was read from the host; shipped, spooled, resent and rejected count documents (the host document's too). */
 function newSummary(outgoing: Outgoing[], trigger: CycleSummary['trigger'], at: string): CycleSummary {
-  const present = outgoing.filter((o) => o.snapshot.state === 'present');
+  const read = outgoing.filter((o) => o.snapshot.path !== HOST_DOC_PATH);
+  const present = read.filter((o) => o.snapshot.state === 'present');
   return {
     at,
     trigger,
     read: present.length,
-    skipped: outgoing
+    skipped: read
       .filter((o) => o.snapshot.state !== 'present')
       .map(({ snapshot: s }) => ({ path: s.path, state: s.state, ...(s.reason ? { reason: s.reason } : {}) })),
     bytes: present.reduce((n, o) => n + (o.snapshot.stat?.size ?? 0), 0),
-    changed: outgoing.filter((o) => o.changed).length,
+    changed: read.filter((o) => o.changed).length,
     shipped: 0,
     spooled: 0,
     resent: 0,

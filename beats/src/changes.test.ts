@@ -46,7 +46,14 @@ describe('wire documents', () => {
       '@timestamp': T1,
       host: { name: 'web-01' },
       file: { path: '/etc/x' },
-      mitra: { state: 'binary', reason: 'NUL', target: 'history', changed_at: T1, tags: ['prod'], agent: { version: '0.1.0' } },
+      mitra: {
+        state: 'binary',
+        reason: 'NUL',
+        target: 'history',
+        changed_at: T1,
+        tags: ['prod'],
+        agent: { version: '0.1.0', host_doc: true },
+      },
     });
   });
 

@@ -6,3 +6,4 @@ export { MemorySampler, readSample, type SampleDoc, trimZoneinfo } from './sampl
 export { documentId, Shipper } from './shipper';
 export type { CycleSummary } from './state';
 export { toWireDoc, type Snapshot } from './wire';
+export { hostDocument } from './collectors/host';

@@ -19,7 +19,8 @@ export interface DocContext {
 }
 
 export function toWireDoc(s: Snapshot, ctx: DocContext, target: Target, changedAt?: string, supersedes?: string): WireDoc {
-  const mitra: WireDoc['mitra'] = { state: s.state, target, agent: { version: ctx.agentVersion } };
+  // host_doc: this agent sends a host document every full cycle (core's HOST_DOC_PATH), which host questions rely on.
+  const mitra: WireDoc['mitra'] = { state: s.state, target, agent: { version: ctx.agentVersion, host_doc: true } };
   if (s.content !== undefined && s.state === 'present') mitra.content = s.content;
   if (s.reason) mitra.reason = s.reason;
   if (s.format) mitra.format = s.format;

@@ -64,7 +64,8 @@ describe('agent file handling', () => {
       { log },
     );
     const summary = await agent.runCycle();
-    expect(summary).toMatchObject({ read: 1, spooled: 0, rejected: 0, shipped: 20 });
+    // Ten files (one read, nine with a state saying why not), current and history each, and the host document.
+    expect(summary).toMatchObject({ read: 1, spooled: 0, rejected: 0, shipped: 20 + 2 });
     await cluster.refresh();
     const expected: Record<string, [string, RegExp]> = {
       '/etc/shadow': ['refused', /password hashes/],

@@ -66,8 +66,9 @@ describe('retries of 429 and 5xx', () => {
     const summary = await agent.runOnce();
     expect(summary.error).toBeUndefined();
     expect(summary.rejected).toBe(0);
-    expect(summary.spooled).toBe(2);
-    expect(summary.resent).toBe(2);
+    // The file and the host document, current and history each.
+    expect(summary.spooled).toBe(4);
+    expect(summary.resent).toBe(4);
     expect(agent.spool.files()).toHaveLength(0);
     // Exponential backoff from ship.backoffMs.
     expect(waits).toEqual([100, 200].slice(0, waits.length));
@@ -112,7 +113,8 @@ describe('retries of 429 and 5xx', () => {
       return undefined;
     };
     const summary = await agent.runOnce();
-    expect(summary).toMatchObject({ shipped: 1, spooled: 1, resent: 1, rejected: 0 });
+    // The refused item is resent; the other three (the file's history, the host document's two) land at once.
+    expect(summary).toMatchObject({ shipped: 3, spooled: 1, resent: 1, rejected: 0 });
     expect(summary.error).toBeUndefined();
     expect(waits).toEqual([100]);
     // The resend carries the refused item only.
@@ -125,13 +127,13 @@ describe('retries of 429 and 5xx', () => {
 
   it('a pipeline rejection of one item is final: logged, not retried, not spooled', async () => {
     const { agent, file, waits, lines } = agentBehindProxy('reject-400', 'reject = 1\n');
-    // A target the pipeline refuses, put on the history document on its way through.
+    // A target the pipeline refuses, put on the file's history document (the first) on its way through.
     proxy.rewriteBulk = (body) => ({
-      body: body.replace(/"target":"history"/g, '"target":"bogus"'),
+      body: body.replace('"target":"history"', '"target":"bogus"'),
       response: (json) => json,
     });
     const summary = await agent.runOnce();
-    expect(summary).toMatchObject({ shipped: 1, rejected: 1, spooled: 0, resent: 0 });
+    expect(summary).toMatchObject({ shipped: 3, rejected: 1, spooled: 0, resent: 0 });
     expect(waits).toEqual([]);
     expect(bulks()).toHaveLength(1);
     expect(agent.spool.files()).toHaveLength(0);

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, release } from 'node:os';
 import { join } from 'node:path';
 import type { Agent } from '@mitra/beats';
-import { CONFIG_TOP_KEYS, contentHash, currentIndex } from '@mitra/core';
+import { CONFIG_TOP_KEYS, contentHash, currentIndex, HOST_DOC_PATH } from '@mitra/core';
 import { currentDoc, cycleFeed, historyDocs, runMitra, removeTempDirs, tempDir, testAgent } from './agent-helpers';
 import { testCluster, type TestCluster } from './support/cluster';
 
@@ -76,6 +76,18 @@ frequency: 300  # seconds
       const packages = (await currentDoc(cluster, host, 'mitra:packages')) as unknown as { mitra: { package_count: number } };
       expect(packages.mitra.package_count).toBeGreaterThan(0);
     }
+    // The host document lists exactly what the cycle sent as present, and every document says the host writes one.
+    const sent = await cluster.client.search<{ file: { path: string }; mitra: { state: string; agent: { host_doc?: boolean } } }>({
+      index: currentIndex(cluster.prefix),
+      size: 100,
+      query: { term: { 'host.name': host } },
+    });
+    const docs = sent.hits.hits.map((h) => h._source!);
+    expect(docs.every((d) => d.mitra.agent.host_doc === true)).toBe(true);
+    const present = docs.filter((d) => d.mitra.state === 'present' && d.file.path !== HOST_DOC_PATH).map((d) => d.file.path);
+    const hostDoc = (await currentDoc(cluster, host, HOST_DOC_PATH)) as unknown as { mitra: { reports: string[] } };
+    expect(hostDoc.mitra.reports).toEqual(present.sort());
+    expect(hostDoc.mitra.reports).toContain('/proc/version');
     // The original Lucene query works verbatim on what the agent shipped.
     const hosts = await cluster.client.count({ index: currentIndex(cluster.prefix), q: 'filename:"/etc/hosts" AND content:localhost' });
     expect(hosts.count).toBe(readFileSync('/etc/hosts', 'utf8').includes('localhost') ? 1 : 0);
@@ -123,7 +135,8 @@ describe('change detection by file events', () => {
     });
     const first = feed.next((s) => s.trigger === 'cycle', 10_000);
     agent.start();
-    expect(await first).toMatchObject({ read: 1, changed: 1, shipped: 2 });
+    // The file and the host document (a full cycle), current and history each.
+    expect(await first).toMatchObject({ read: 1, changed: 1, shipped: 4 });
     expect(agent.watching).toEqual(expect.arrayContaining([dir, join(dir, 'conf.d')]));
 
     // Frequency is an hour: only the file event can bring these in.
@@ -157,7 +170,7 @@ describe('hostfs and host_name', () => {
         { files: ['/etc/hosts', '/etc/fstab', '/proc/version'], hostfs: root, host_name: host },
         join(root, 'state'),
       );
-      expect(await agent.runCycle()).toMatchObject({ read: 3, shipped: 6, spooled: 0 });
+      expect(await agent.runCycle()).toMatchObject({ read: 3, shipped: 6 + 2, spooled: 0 });
     }
     await cluster.refresh();
     const a = await currentDoc(cluster, 'sim-a', '/etc/hosts');

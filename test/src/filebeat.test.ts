@@ -11,7 +11,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { testAgent } from './agent-helpers';
 import { testCluster, type TestCluster } from './support/cluster';
-import { currentIndex, currentStateId, historyId, historyIndex, type Target, type WireDoc } from '@mitra/core';
+import { currentIndex, currentStateId, historyId, historyIndex, HOST_DOC_PATH, type Target, type WireDoc } from '@mitra/core';
 
 const REPO = resolve(__dirname, '..', '..');
 const FILEBEAT_HOME = join(REPO, 'beats', 'filebeat');
@@ -360,12 +360,14 @@ describeWithGo('Filebeat ships the agent spool through the snapshot pipeline', (
       .filter((n) => n.endsWith('.ndjson'))
       .flatMap((n) => readFileSync(join(agentSpool, n), 'utf8').split('\n').filter(Boolean))
       .map((l) => JSON.parse(l) as WireDoc);
-    // First sight of both files: a current and a history document each.
+    // First sight of both files and of the host document: a current and a history document each.
     expect(lines.map((l) => `${l.file.path} ${l.mitra.target}`).sort()).toEqual([
       '/etc/hosts current',
       '/etc/hosts history',
       '/proc/meminfo current',
       '/proc/meminfo history',
+      `${HOST_DOC_PATH} current`,
+      `${HOST_DOC_PATH} history`,
     ]);
 
     const fb = startFilebeat(bin, join(WORK, 'agent-data'), { ...env, MITRA_SPOOL_DIR: agentSpool });
@@ -385,5 +387,11 @@ describeWithGo('Filebeat ships the agent spool through the snapshot pipeline', (
     const memTotalKb = Number(/^MemTotal:\s+(\d+) kB/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1]);
     const meminfo = find(docs, host, '/proc/meminfo', 'current')?._source.mitra as unknown as { meminfo: Record<string, number> };
     expect(meminfo.meminfo.MemTotal).toBe(memTotalKb * 1024);
+    // The host document arrives through Filebeat parsed like any other, and the stamp with every document.
+    expect((find(docs, host, HOST_DOC_PATH, 'current')?._source.mitra as unknown as { reports: string[] }).reports).toEqual([
+      '/etc/hosts',
+      '/proc/meminfo',
+    ]);
+    expect(docs.filter((d) => d._source.host.name === host).every((d) => d._source.mitra.agent.host_doc === true)).toBe(true);
   });
 });
