@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Client } from '@elastic/elasticsearch';
 import { currentIndex, historyIndices, snapshotPipeline } from '@mitra/core';
 import { installAssets, loadAssets } from '@mitra/ingest-pipelines';
@@ -19,7 +20,8 @@ import { hostDocuments, hostName, simulateHost, type FleetOptions } from '@mitra
  * `now`: it is kept, with the host count, in a one-document state index
  * (`<prefix>bench-state`, outside every template pattern of the prefix),
  * written `complete: false` before a step and `true` after it, so an
- * interrupted load is noticed and the fleet reloaded from scratch.
+ * interrupted load is noticed and the fleet reloaded from scratch. A fleet
+ * made by another simulator or pipeline (fleetFingerprint) is reloaded too.
  */
 
 export interface FleetShape {
@@ -41,6 +43,20 @@ export interface FleetState {
   seed: number;
   days: number;
   complete: boolean;
+  /** What the fleet was made with (fleetFingerprint): a fleet made by another simulator or pipeline is reloaded, never reused. */
+  fingerprint?: string;
+}
+
+/**
+ * The simulator's documents for its edge hosts (the first 12, at a fixed time)
+ * and the pipeline's version: any change to what a host sends, or to how it is
+ * parsed, changes it.
+ */
+export function fleetFingerprint(shape: FleetShape): string {
+  const opts = { hosts: 12, seed: shape.seed, days: shape.days, now: new Date('2026-01-01T00:00:00.000Z') };
+  const docs = Array.from({ length: 12 }, (_, i) => hostDocuments(simulateHost(i, opts)));
+  const pipeline = loadAssets('x-').find((a) => a.id === snapshotPipeline('x-'))!.version;
+  return createHash('sha256').update(JSON.stringify({ docs, pipeline })).digest('hex').slice(0, 16);
 }
 
 export interface LoadStep {
@@ -105,14 +121,23 @@ export async function growFleet(
 ): Promise<LoadStep | null> {
   const log = opts.log ?? (() => {});
   let state = await readFleetState(client, prefix);
-  const reusable = state && state.complete && state.seed === shape.seed && state.days === shape.days && state.hosts <= hosts;
+  const fingerprint = fleetFingerprint(shape);
+  const reusable =
+    state &&
+    state.complete &&
+    state.seed === shape.seed &&
+    state.days === shape.days &&
+    state.fingerprint === fingerprint &&
+    state.hosts <= hosts;
   if (state && reusable && state.hosts === hosts) return null;
   if (!state || !reusable) {
-    if (state) log(`fleet: ${describe(state)} under "${prefix}" cannot grow to ${hosts}: reloading from scratch`);
+    const why =
+      state?.fingerprint !== fingerprint ? `was made by another simulator or pipeline (now ${fingerprint})` : `cannot grow to ${hosts}`;
+    if (state) log(`fleet: ${describe(state)} under "${prefix}" ${why}: reloading from scratch`);
     await dropFleet(client, prefix);
     await installAssets(client, prefix);
     // Whole seconds: the same instant however it is read back.
-    state = { hosts: 0, now: new Date(Math.floor(Date.now() / 1000) * 1000).toISOString(), ...shape, complete: true };
+    state = { hosts: 0, now: new Date(Math.floor(Date.now() / 1000) * 1000).toISOString(), ...shape, complete: true, fingerprint };
   }
   const from = state.hosts;
   await writeFleetState(client, prefix, { ...state, hosts, complete: false });
@@ -125,7 +150,8 @@ export async function growFleet(
   return step;
 }
 
-const describe = (s: FleetState) => `${s.hosts} hosts (seed ${s.seed}, ${s.days} days${s.complete ? '' : ', interrupted'})`;
+const describe = (s: FleetState) =>
+  `${s.hosts} hosts (seed ${s.seed}, ${s.days} days, fingerprint ${s.fingerprint ?? 'none'}${s.complete ? '' : ', interrupted'})`;
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 
 /** One NDJSON bulk body of whole hosts. */

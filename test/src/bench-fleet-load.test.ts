@@ -63,7 +63,7 @@ test('a fleet grown 120 → 260 hosts with small concurrent bulks answers every 
   expect(((await a[0].ask()) as { hosts: number }).hosts).toBe(260);
 });
 
-test('a smaller target, another seed or an interrupted load reloads from scratch; dropFleet spares a sibling prefix', async () => {
+test('a smaller target, another seed, another simulator or an interrupted load reloads from scratch; dropFleet spares a sibling prefix', async () => {
   const prefix = `${cluster.prefix}g-`;
   const sibling = `${prefix}x-`;
   await cluster.client.indices.create({ index: `${sibling}current` });
@@ -80,6 +80,15 @@ test('a smaller target, another seed or an interrupted load reloads from scratch
     refresh: true,
   });
   expect(await growFleet(cluster.client, prefix, 50, { ...SHAPE, seed: 7 })).toMatchObject({ from: 0, to: 50 });
+  // A fleet made by another simulator or pipeline (its fingerprint differs) is not reused, even at the same size.
+  await cluster.client.index({
+    index: `${prefix}bench-state`,
+    id: 'fleet',
+    document: { ...(await readFleetState(cluster.client, prefix))!, fingerprint: 'older' },
+    refresh: true,
+  });
+  expect(await growFleet(cluster.client, prefix, 50, { ...SHAPE, seed: 7 })).toMatchObject({ from: 0, to: 50 });
+  expect(await growFleet(cluster.client, prefix, 50, { ...SHAPE, seed: 7 })).toBeNull();
   const count = await cluster.client.count({ index: `${prefix}current`, query: { term: { 'file.path': '/proc/version' } } });
   expect(count.count).toBe(50);
 

@@ -6,6 +6,12 @@ import type { FieldRef } from '../schema';
 
 /** Paths that hold a package inventory are recognised by their parsed format, not their name. */
 export const INVENTORY_FORMATS = ['dpkg', 'rpm'];
+/**
+ * The paths the pipeline parses as an inventory without being told a format
+ * (its format choice in assets/pipelines/snapshot.yml; test/src/host-document.test.ts
+ * holds the two to each other): what a host document must list for its host to have one.
+ */
+export const INVENTORY_PATHS = ['mitra:packages', '/tmp/pkgs'];
 
 export type Query = estypes.QueryDslQueryContainer;
 export type Aggs = Record<string, estypes.AggregationsAggregationContainer>;
@@ -19,7 +25,7 @@ export interface PageParams {
 }
 
 /** Field names come from the schema (core/src/schema.ts): a misspelt field fails tsc instead of matching nothing. */
-export const term = (field: FieldRef, value: string | number): Query => ({ term: { [field]: value } });
+export const term = (field: FieldRef, value: string | number | boolean): Query => ({ term: { [field]: value } });
 export const terms = (field: FieldRef, values: string[]): Query => ({ terms: { [field]: values } });
 export const present: Query = term('mitra.state', 'present');
 export const pathIs = (path: string): Query => term('file.path', path);
@@ -122,6 +128,25 @@ export async function allCompositeBuckets(
   }
   return { buckets, top };
 }
+
+/**
+ * No current document lacks the agent's stamp (`mitra.agent.host_doc`, see
+ * HOST_DOC_PATH): then every host has a host document, one per host, and
+ * questions about the set of hosts can read those. One request, stopped at
+ * the first unstamped document.
+ */
+export async function everyHostWritesHostDoc(client: MitraClient, index: string): Promise<boolean> {
+  const res = await search(client, {
+    index,
+    size: 0,
+    terminate_after: 1,
+    track_total_hits: true,
+    query: { bool: { must_not: [term('mitra.agent.host_doc', true)] } },
+  });
+  return hitCount(res.hits.total) === 0;
+}
+
+const hitCount = (total: estypes.SearchTotalHits | number | undefined): number => (typeof total === 'number' ? total : (total?.value ?? 0));
 
 /** The value of a max aggregation on a date field, as ISO text (null when no documents). */
 export function maxDate(agg: unknown): string | null {

@@ -2,7 +2,9 @@ import type { MitraClient } from '../client';
 import { UsageError } from '../errors';
 import {
   INVENTORY_FORMATS,
+  INVENTORY_PATHS,
   allCompositeBuckets,
+  everyHostWritesHostDoc,
   maxDate,
   newestTimestamp,
   page,
@@ -19,6 +21,7 @@ import {
 import { parseDuration, parseSize } from '../parse';
 import { parseVersionRange, satisfies, type VersionConstraint } from './version';
 import { currentIndex } from '../names';
+import { HOST_DOC_PATH } from '../wire';
 import { duration, kernelVersion, size, text } from '../shapes/fields';
 import type { ParamInput, Params } from '../shapes/param';
 
@@ -304,7 +307,7 @@ async function pageOfSingle(
 ): Promise<HostPage | undefined> {
   const [found, unknown] = await Promise.all([
     pageOfCondition(client, index, single.condition, size, after),
-    single.missing ? hostsWithoutInventory(ask) : undefined,
+    single.missing ? hostsWithoutInventory(client, index, ask) : undefined,
   ]);
   return found && unknown ? { ...found, unknown: [...unknown].sort() } : found;
 }
@@ -389,7 +392,7 @@ async function matchingHosts(
   let found = await intersect(client, index, ask, plan.conditions);
   if (plan.staleBefore !== undefined) found = await keepStale(ask, found, plan.staleBefore, lastSeen);
   if (plan.missing === undefined) return { names: [...found!].sort() };
-  const split = await splitByInventory(ask, found, plan.missing);
+  const split = await splitByInventory(client, index, ask, found, plan.missing);
   return { names: [...split.found].sort(), unknown: [...split.unknown].sort() };
 }
 
@@ -480,6 +483,8 @@ async function keepStale(
  * (unknown: not known to lack it).
  */
 async function splitByInventory(
+  client: MitraClient,
+  index: string,
   ask: Ask,
   found: Set<string> | undefined,
   name: string,
@@ -487,7 +492,7 @@ async function splitByInventory(
   const lacking = { filter: { bool: { must_not: [hasPackage(name)] } } };
   if (found === undefined) {
     const lacks = await ask({ bool: { filter: [inventoryFilter()], must_not: [hasPackage(name)] } }, undefined);
-    return { found: new Set(lacks.map(hostOf)), unknown: await hostsWithoutInventory(ask) };
+    return { found: new Set(lacks.map(hostOf)), unknown: await hostsWithoutInventory(client, index, ask) };
   }
   const inventories = await ask(inventoryFilter(), [...found], { lacking });
   const withInventory = new Set(inventories.map(hostOf));
@@ -500,10 +505,24 @@ async function splitByInventory(
 
 /**
  * Hosts that report no package inventory. With no other condition there is
- * nothing to start from but the host names themselves: one pass over the
- * host.name doc values of the current state, keeping hosts with no inventory document.
+ * nothing to start from but the hosts themselves. When every current document
+ * comes from an agent that writes a host document each cycle
+ * (`mitra.agent.host_doc`), the candidates are the host documents that list
+ * no inventory path — one document per host, a filter — less those that have
+ * an inventory document after all (one their agent no longer sends).
+ * Otherwise (documents from the original tool, a hand-made one, an agent
+ * from before the host document) one pass over the host names of every current
+ * document keeps the hosts with no inventory document: ~200 ms per 50,000
+ * hosts, where the host documents take a few milliseconds.
  */
-async function hostsWithoutInventory(ask: Ask): Promise<Set<string>> {
+async function hostsWithoutInventory(client: MitraClient, index: string, ask: Ask): Promise<Set<string>> {
+  if (await everyHostWritesHostDoc(client, index)) {
+    const listsNone: Query = { bool: { filter: [pathIs(HOST_DOC_PATH), present], must_not: [terms('mitra.reports', INVENTORY_PATHS)] } };
+    const candidates = (await ask(listsNone, undefined)).map(hostOf);
+    if (!candidates.length) return new Set();
+    const withInventory = new Set((await ask(inventoryFilter(), candidates)).map(hostOf));
+    return new Set(candidates.filter((h) => !withInventory.has(h)));
+  }
   const buckets = await ask({ match_all: {} }, undefined, {
     inventory: { filter: inventoryFilter() },
     keep: { bucket_selector: { buckets_path: { inventory: 'inventory>_count' }, script: 'params.inventory == 0' } },

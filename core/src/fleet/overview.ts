@@ -1,6 +1,7 @@
 import type { MitraClient } from '../client';
-import { newestTimestamp, present, search, term } from './common';
+import { everyHostWritesHostDoc, newestTimestamp, pathIs, present, search, term } from './common';
 import { currentIndex } from '../names';
+import { HOST_DOC_PATH } from '../wire';
 
 export interface OverviewBucket {
   value: string;
@@ -10,7 +11,7 @@ export interface OverviewBucket {
 export interface OverviewResult {
   /** Hosts with any current-state document. */
   hosts: number;
-  /** Set when `hosts` is an estimate: a cardinality past its precision threshold (40,000 hosts), within about 0.1%. */
+  /** Set when `hosts` is an estimate: a cardinality past its precision threshold (40,000 hosts), within about 0.1% (never when every host writes a host document: then they are counted). */
   approximate?: true;
   /** Hosts per kernel major.minor (from /proc/version). */
   kernels: OverviewBucket[];
@@ -26,17 +27,19 @@ export interface OverviewResult {
 /**
  * The fleet at a glance, for the Fleet screen's facets: one request, three
  * aggregations. Each host has one /proc/version and one os-release document,
- * so document counts are host counts there; the host total is a cardinality
- * (exact below 40,000 hosts with this precision threshold).
+ * so document counts are host counts there; the host total is the count of
+ * host documents when every host writes one (HOST_DOC_PATH), else a
+ * cardinality (exact below 40,000 hosts with this precision threshold).
  */
 /** Elasticsearch's largest: below it a cardinality counts exactly (in practice), above it estimates. */
 const PRECISION_THRESHOLD = 40_000;
 
 export async function fleetOverview(client: MitraClient, prefix: string, params: { top?: number } = {}): Promise<OverviewResult> {
   const top = params.top ?? 50;
-  const [res, asOf] = await Promise.all([
+  const index = currentIndex(prefix);
+  const [res, asOf, counted] = await Promise.all([
     search(client, {
-      index: currentIndex(prefix),
+      index,
       size: 0,
       track_total_hits: false,
       aggs: {
@@ -51,7 +54,8 @@ export async function fleetOverview(client: MitraClient, prefix: string, params:
         },
       },
     }),
-    newestTimestamp(client, currentIndex(prefix)),
+    newestTimestamp(client, index),
+    hostDocCount(client, index),
   ]);
   const aggs = res.aggregations as unknown as {
     hosts: { value: number };
@@ -60,10 +64,10 @@ export async function fleetOverview(client: MitraClient, prefix: string, params:
   };
   const buckets = (b: { buckets: { key: string; doc_count: number }[] }) =>
     b.buckets.map((x) => ({ value: String(x.key), hosts: x.doc_count }));
-  const hosts = aggs.hosts.value;
+  const hosts = counted ?? aggs.hosts.value;
   return {
     hosts,
-    ...(hosts >= PRECISION_THRESHOLD ? { approximate: true as const } : {}),
+    ...(counted === undefined && hosts >= PRECISION_THRESHOLD ? { approximate: true as const } : {}),
     kernels: buckets(aggs.kernels.by),
     os: buckets(aggs.os.by),
     unknownKernel: Math.max(0, hosts - aggs.kernels.doc_count),
@@ -71,4 +75,12 @@ export async function fleetOverview(client: MitraClient, prefix: string, params:
     total: hosts,
     ...(asOf ? { asOf } : {}),
   };
+}
+
+/** Hosts, exactly, when every host writes a host document (one each); undefined otherwise. */
+async function hostDocCount(client: MitraClient, index: string): Promise<number | undefined> {
+  if (!(await everyHostWritesHostDoc(client, index))) return undefined;
+  const res = await search(client, { index, size: 0, track_total_hits: true, query: pathIs(HOST_DOC_PATH) });
+  const total = res.hits.total;
+  return typeof total === 'number' ? total : (total?.value ?? 0);
 }

@@ -7,7 +7,7 @@ import { runMitra } from '../support/cli';
 import { ENGINE_START_TIMEOUT_MS, useEngine, type FlavorEngine } from '../support/engines';
 
 /**
- * The integration suite's pipeline, fixture, agent and fleet-query tests,
+ * The integration suite's pipeline, fixture, agent, fleet-query and host-document tests,
  * unchanged, against OpenSearch: a nested jest
  * run whose global setup finds the OpenSearch flavour on MITRA_TEST_ES_PORT
  * (and would start that flavour itself, through MITRA_ENGINE_FLAVOR).
@@ -20,6 +20,7 @@ const SUITE_ON_OPENSEARCH = [
   'test/src/agent-spool.test.ts',
   'test/src/agent-files.test.ts',
   'test/src/fleet-queries.test.ts',
+  'test/src/host-document.test.ts',
 ];
 
 let os: FlavorEngine;
@@ -76,7 +77,7 @@ interface JestReport {
   testResults: { name: string; status: string; message: string }[];
 }
 
-test('the pipeline, fixture, agent and fleet-query tests pass on OpenSearch', async () => {
+test('the pipeline, fixture, agent, fleet-query and host-document tests pass on OpenSearch', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mitra-compat-'));
   const reportFile = join(dir, 'report.json');
   const ingestedBefore = await ingestCount();

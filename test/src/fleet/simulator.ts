@@ -1,6 +1,6 @@
 import { DISTRO_WEIGHTS, DISTROS, BASE_PACKAGES, FILLER_WORDS, KERNEL_4_14, KERNEL_4_40, type Distro, type KernelSpec } from './distros';
 import { Random, hostSeed } from './random';
-import { OPEN_UNTIL, type Target } from '@mitra/core';
+import { HOST_DOC_PATH, OPEN_UNTIL, type Target } from '@mitra/core';
 
 /**
  * A deterministic simulated fleet. Every host is generated from (seed, index)
@@ -16,6 +16,9 @@ import { OPEN_UNTIL, type Target } from '@mitra/core';
  *   7 stale: last seen 5 days ago 8 /etc/resolv.conf went missing
  *   9 zsh-common but not zsh      10 zsh and zsh-common
  *   11 sysctl.conf says swappiness 10, live value 60 (live must win)
+ *
+ * Every host runs the agent: it sends the host document (HOST_DOC_PATH) and
+ * stamps every document with `mitra.agent.host_doc`.
  */
 export interface FleetOptions {
   hosts: number;
@@ -102,7 +105,23 @@ export function simulateHost(index: number, opts: FleetOptions): SimHost {
   if (packages) files.push({ path: 'mitra:packages', format: distro.family, versions: packageVersions(rnd, packages, at) });
   if (sysctlLive) files.push({ path: 'mitra:sysctl', format: 'sysctl', versions: sysctlVersions(rnd, sysctlLive, at) });
   if (sysctlConf) files.push({ path: '/etc/sysctl.conf', versions: [{ at: at(0), content: renderSysctl(sysctlConf, true) }] });
+  files.push({ path: HOST_DOC_PATH, versions: hostDocVersions(files) });
   return { name: hostName(index), distro, kernel, packages, sysctlLive, sysctlConf, files, lastSeen: new Date(lastSeen).toISOString() };
+}
+
+/** The host document as the agent writes it: the paths present, a new version whenever that set changes. */
+function hostDocVersions(files: SimFile[]): FileVersion[] {
+  const times = [...new Set(files.flatMap((f) => f.versions.map((v) => v.at)))].sort();
+  const out: FileVersion[] = [];
+  for (const at of times) {
+    const present = files.filter((f) => typeof [...f.versions].reverse().find((v) => v.at <= at)?.content === 'string').map((f) => f.path);
+    const content = present
+      .sort()
+      .map((p) => `${p}\n`)
+      .join('');
+    if (out[out.length - 1]?.content !== content) out.push({ at, content });
+  }
+  return out;
 }
 
 function packageSet(rnd: Random, distro: Distro, index: number): Map<string, string> {
@@ -255,7 +274,7 @@ export function hostDocuments(host: SimHost): Record<string, unknown>[] {
 }
 
 function wireDoc(host: SimHost, f: SimFile, v: FileVersion, timestamp: string, target: Target): Record<string, unknown> {
-  const mitra: Record<string, unknown> = { target, agent: { version: AGENT_VERSION } };
+  const mitra: Record<string, unknown> = { target, agent: { version: AGENT_VERSION, host_doc: true } };
   const file: Record<string, unknown> = { path: f.path };
   if (target === 'current') mitra.changed_at = v.at;
   if (v.content === null) {

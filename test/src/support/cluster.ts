@@ -61,13 +61,13 @@ async function removePrefix(client: Client, prefix: string): Promise<void> {
   await client.ingest.deletePipeline({ id: `${prefix}*` }, { ignore: [404] });
 }
 
-/** The client, counting the search requests made through it (a question's cost in requests). */
-export function countingSearches(client: Client): { client: Client; searches: () => number } {
-  let n = 0;
+/** The client, counting the search requests made through it (a question's cost in requests), and keeping them (what it asked). */
+export function countingSearches(client: Client): { client: Client; searches: () => number; requests: () => unknown[] } {
+  const requests: unknown[] = [];
   const counted = Object.create(client) as Client;
   counted.search = ((...args: Parameters<Client['search']>) => {
-    n++;
+    requests.push(args[0]);
     return client.search(...(args as [never]));
   }) as Client['search'];
-  return { client: counted, searches: () => n };
+  return { client: counted, searches: () => requests.length, requests: () => [...requests] };
 }
