@@ -146,7 +146,9 @@ export async function everyHostWritesHostDoc(client: MitraClient, index: string)
   return hitCount(res.hits.total) === 0;
 }
 
-const hitCount = (total: estypes.SearchTotalHits | number | undefined): number => (typeof total === 'number' ? total : (total?.value ?? 0));
+/** A search's hit total as a number (the engine answers a number or `{value, relation}`). */
+export const hitCount = (total: estypes.SearchTotalHits | number | undefined): number =>
+  typeof total === 'number' ? total : (total?.value ?? 0);
 
 /** The value of a max aggregation on a date field, as ISO text (null when no documents). */
 export function maxDate(agg: unknown): string | null {

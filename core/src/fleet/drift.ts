@@ -1,7 +1,18 @@
 import type { MitraClient } from '../client';
 import { UsageError } from '../errors';
 import { currentStateId } from '../ids';
-import { explainSearchError, allCompositeBuckets, maxDate, pathIs, present, search, term, type PageParams, type Query } from './common';
+import {
+  explainSearchError,
+  allCompositeBuckets,
+  hitCount,
+  maxDate,
+  pathIs,
+  present,
+  search,
+  term,
+  type PageParams,
+  type Query,
+} from './common';
 import { currentIndex } from '../names';
 import { text } from '../shapes/fields';
 import type { ParamInput, Params } from '../shapes/param';
@@ -85,7 +96,7 @@ export async function fileDrift(client: MitraClient, prefix: string, params: Dri
     _source: ['host.name', 'file.hash.sha256', 'mitra.state', '@timestamp'],
     ...(params.after === undefined ? {} : { search_after: [params.after] }),
   });
-  const total = typeof res.hits.total === 'number' ? res.hits.total : (res.hits.total?.value ?? 0);
+  const total = hitCount(res.hits.total);
   const hosts = res.hits.hits.slice(0, size).map((h) => toDriftHost(String(h.sort![0]), h._source ?? {}));
   const next = res.hits.hits.length > size ? hosts[hosts.length - 1].host : undefined;
   return { path, asOf: maxDate(aggs.as_of), reference, variants, reporting, total, hosts, ...(next ? { next } : {}) };

@@ -5,6 +5,7 @@ import {
   INVENTORY_PATHS,
   allCompositeBuckets,
   everyHostWritesHostDoc,
+  hitCount,
   maxDate,
   newestTimestamp,
   page,
@@ -253,7 +254,7 @@ export async function packageVersions(
       query: found.size ? { bool: { filter: [filter, unseenEntry(name, found)] } } : filter,
       aggs: { sample: { sampler: { shard_size: sample }, aggs: { versions } } },
     });
-    const left = typeof res.hits.total === 'number' ? res.hits.total : (res.hits.total?.value ?? 0);
+    const left = hitCount(res.hits.total);
     if (left === 0) return [...found];
     const before = found.size;
     for (const key of keys((res.aggregations as Record<string, { versions?: unknown }> | undefined)?.sample?.versions)) found.add(key);
@@ -345,7 +346,7 @@ async function distinctHosts(client: MitraClient, index: string, c: Condition): 
     query: c.filter,
     ...(c.onePerHost ? {} : { aggs: { repeats: { terms: { field: 'host.name', min_doc_count: 2, size: DUPLICATE_LIMIT } } } }),
   });
-  const docs = typeof res.hits.total === 'number' ? res.hits.total : (res.hits.total?.value ?? 0);
+  const docs = hitCount(res.hits.total);
   const repeats =
     ((res.aggregations as Record<string, unknown> | undefined)?.repeats as { buckets?: { doc_count: number }[] } | undefined)?.buckets ??
     [];
@@ -445,8 +446,7 @@ async function bySize(client: MitraClient, index: string, conditions: Condition[
   const counts = await Promise.all(
     conditions.map(async (c) => {
       const res = await search(client, { index, size: 0, track_total_hits: true, query: c.filter });
-      const total = res.hits.total;
-      return typeof total === 'number' ? total : (total?.value ?? 0);
+      return hitCount(res.hits.total);
     }),
   );
   return conditions

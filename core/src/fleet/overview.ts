@@ -1,5 +1,5 @@
 import type { MitraClient } from '../client';
-import { everyHostWritesHostDoc, newestTimestamp, pathIs, present, search, term } from './common';
+import { everyHostWritesHostDoc, hitCount, newestTimestamp, pathIs, present, search, term } from './common';
 import { currentIndex } from '../names';
 import { HOST_DOC_PATH } from '../wire';
 
@@ -81,6 +81,5 @@ export async function fleetOverview(client: MitraClient, prefix: string, params:
 async function hostDocCount(client: MitraClient, index: string): Promise<number | undefined> {
   if (!(await everyHostWritesHostDoc(client, index))) return undefined;
   const res = await search(client, { index, size: 0, track_total_hits: true, query: pathIs(HOST_DOC_PATH) });
-  const total = res.hits.total;
-  return typeof total === 'number' ? total : (total?.value ?? 0);
+  return hitCount(res.hits.total);
 }

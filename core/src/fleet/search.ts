@@ -1,7 +1,7 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { MitraClient } from '../client';
 import { UsageError } from '../errors';
-import { allCompositeBuckets, explainSearchError, maxDate, search, type CompositeBucket, type Query } from './common';
+import { allCompositeBuckets, explainSearchError, hitCount, maxDate, search, type CompositeBucket, type Query } from './common';
 import { parseTime } from '../parse';
 import { currentIndex, historyIndices } from '../names';
 import { text, time } from '../shapes/fields';
@@ -112,7 +112,7 @@ async function searchCurrent(client: MitraClient, prefix: string, p: { query: st
     },
     p.query,
   );
-  const total = typeof res.hits.total === 'number' ? res.hits.total : (res.hits.total?.value ?? 0);
+  const total = hitCount(res.hits.total);
   const hits = res.hits.hits.map((h) => toHit(h._id ?? '', h._index, h._source ?? {}));
   return {
     query: p.query,
@@ -158,7 +158,7 @@ async function searchAt(
     },
     p.query,
   );
-  const total = typeof res.hits.total === 'number' ? res.hits.total : (res.hits.total?.value ?? 0);
+  const total = hitCount(res.hits.total);
   return {
     query: p.query,
     at: p.at.toISOString(),
@@ -181,7 +181,7 @@ async function hasUnsealed(client: MitraClient, prefix: string, until: Query): P
     track_total_hits: 1,
     query: { bool: { filter: [until], must_not: [{ exists: { field: 'mitra.superseded_at' } }] } },
   });
-  const total = typeof res.hits.total === 'number' ? res.hits.total : (res.hits.total?.value ?? 0);
+  const total = hitCount(res.hits.total);
   return total > 0;
 }
 
