@@ -14,6 +14,10 @@ import { median } from './ingest';
  * `mitra agent` subprocess: peak and steady RSS, and CPU while idle between cycles.
  */
 const MITRA_BIN = resolve(__dirname, '..', '..', 'cli', 'bin', 'mitra.js');
+/** The node flags beats/README.md's systemd unit starts the agent with: a small V8 young generation. */
+const DEPLOYED_FLAGS = ['--max-semi-space-size=1'];
+const spawnAgent = (configPath: string, flags: string[] = DEPLOYED_FLAGS) =>
+  spawn(process.execPath, [...flags, MITRA_BIN, 'agent', '-c', configPath], { stdio: 'ignore' });
 
 function config(dir: string, frequency: number, output: 'spool' | 'elasticsearch', files: string[] = ORIGINAL_FILES): string {
   const path = join(dir, 'runner.yaml');
@@ -83,8 +87,18 @@ export interface IdleResult {
   peakRssMiB: number;
 }
 
+interface BusyResult {
+  frequencySeconds: number;
+  seconds: number;
+  peakRssMiB: number;
+  steadyRssMiB: number;
+}
+
 export interface AgentProcessResult {
-  busy: { frequencySeconds: number; seconds: number; peakRssMiB: number; steadyRssMiB: number };
+  /** Started with DEPLOYED_FLAGS, as the systemd unit does. */
+  busy: BusyResult;
+  /** Started without them (`node mitra.js agent`). */
+  busyPlain: BusyResult;
   /** The standard file set: its watched directories include /tmp (the original /tmp/pkgs), which other processes may churn. */
   idle: IdleResult;
   /** Files in a directory of the benchmark's own: nothing changes in any watched directory. */
@@ -95,7 +109,7 @@ const IDLE_SECONDS = 60;
 
 /** A real agent at the default frequency: after start-up and the first cycle, CPU (utime+stime from /proc/<pid>/stat) over 60 s. */
 async function idleRun(dir: string, files?: string[]): Promise<IdleResult> {
-  const idle = spawn(process.execPath, [MITRA_BIN, 'agent', '-c', config(dir, 300, 'elasticsearch', files)], { stdio: 'ignore' });
+  const idle = spawnAgent(config(dir, 300, 'elasticsearch', files));
   try {
     await sleep(15_000); // start-up, the first cycle, the shipper's idle release of its sockets (5 s)
     const cpu0 = cpuMsOf(idle.pid!);
@@ -119,28 +133,40 @@ async function idleRun(dir: string, files?: string[]): Promise<IdleResult> {
   }
 }
 
-/** A real `mitra agent` shipping to the local engine: one busy run (a cycle a second), two idle runs. */
-export async function benchAgentProcess(): Promise<AgentProcessResult> {
-  const dirs = [0, 1, 2].map(() => mkdtempSync(join(tmpdir(), 'mitra-bench-agent-')));
-  const [busyDir, idleDir, quietDir] = dirs;
+/** A cycle every second for 30 s: RSS every 0.5 s, the steady value (median of the last 10 s) and the peak (VmHWM). */
+async function busyRun(dir: string, flags?: string[]): Promise<BusyResult> {
+  const busy = spawnAgent(config(dir, 1, 'elasticsearch'), flags);
   try {
-    // The assets in place first, as on any host after the first: the figure is the agent's own, not the installer's.
-    await new Promise((r) =>
-      spawn(process.execPath, [MITRA_BIN, 'setup', '--prefix', 'bench-agent-'], { stdio: 'ignore' }).once('exit', r),
-    );
-    const busy = spawn(process.execPath, [MITRA_BIN, 'agent', '-c', config(busyDir, 1, 'elasticsearch')], { stdio: 'ignore' });
     const rss: number[] = [];
     for (let i = 0; i < 60; i++) {
       await sleep(500);
       rss.push(procStatus(busy.pid!, 'VmRSS'));
     }
     const peak = procStatus(busy.pid!, 'VmHWM');
+    return { frequencySeconds: 1, seconds: 30, peakRssMiB: Math.round(peak), steadyRssMiB: Math.round(median(rss.slice(-20))) };
+  } finally {
     busy.kill('SIGTERM');
+  }
+}
+
+/** A real `mitra agent` shipping to the local engine, started as deployed: busy (a cycle a second; also without the unit's flags), and two idle runs. */
+export async function benchAgentProcess(): Promise<AgentProcessResult> {
+  const dirs = [0, 1, 2, 3].map(() => mkdtempSync(join(tmpdir(), 'mitra-bench-agent-')));
+  const [busyDir, plainDir, idleDir, quietDir] = dirs;
+  try {
+    // The assets in place first, as on any host after the first: the figure is the agent's own, not the installer's.
+    await new Promise((r) =>
+      spawn(process.execPath, [MITRA_BIN, 'setup', '--prefix', 'bench-agent-'], { stdio: 'ignore' }).once('exit', r),
+    );
+    const busy = await busyRun(busyDir);
+    // `node mitra.js agent` by hand, without the unit's flags.
+    const busyPlain = await busyRun(plainDir, []);
     const quietFiles = ['a.conf', 'b.conf', 'c.conf'].map((f) => join(quietDir, 'etc', f));
     mkdirSync(join(quietDir, 'etc'));
     for (const f of quietFiles) writeFileSync(f, `${f} = 1\n`);
     return {
-      busy: { frequencySeconds: 1, seconds: 30, peakRssMiB: Math.round(peak), steadyRssMiB: Math.round(median(rss.slice(-20))) },
+      busy,
+      busyPlain,
       idle: await idleRun(idleDir),
       idleQuiet: await idleRun(quietDir, quietFiles),
     };
