@@ -53,9 +53,7 @@ export function parseFlags(
   try {
     parsed = parseArgs({ args: argv, options: optionsFor(fields), allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UsageError(
-      `mitra ${command}: ${(e as Error).message.split('\n')[0].replace(/\. To specify.*$/, '')}; see mitra ${command} --help`,
-    );
+    throw argsError(command, e);
   }
   if (parsed.values.help) return parsed;
   try {
@@ -63,6 +61,19 @@ export function parseFlags(
   } catch (e) {
     throw new UsageError(`${(e as Error).message}; see mitra ${command} --help`);
   }
+}
+
+/**
+ * parseArgs' refusal as one line. A value that starts with "-" (a generated
+ * password may) is read as an option: say how to pass it.
+ */
+export function argsError(command: string, e: unknown): UsageError {
+  const message = (e as Error).message;
+  const dashed = /^Option '(--[\w-]+)' argument is ambiguous/.exec(message);
+  const what = dashed
+    ? `the value of ${dashed[1]} starts with "-": write it as ${dashed[1]}=VALUE`
+    : message.split('\n')[0].replace(/\. To specify.*$/, '');
+  return new UsageError(`mitra ${command}: ${what}; see mitra ${command} --help`);
 }
 
 export interface ConnectionValues {

@@ -57,6 +57,14 @@ describe('question commands: flags derived from the catalog', () => {
     },
   );
 
+  it('a value that starts with "-" (a sysctl value of -1, a generated password) is refused with the spelling that passes it', () => {
+    const values = QUESTIONS.find((q) => q.id === 'values')!;
+    expect(() => parseQuestionArgs(values, ['kernel.perf_event_paranoid', '--value', '-1'])).toThrow(
+      /^mitra values: the value of --value starts with "-": write it as --value=VALUE; see mitra values --help$/,
+    );
+    expect(parseQuestionArgs(values, ['kernel.perf_event_paranoid', '--value=-1']).params.value).toBe('-1');
+  });
+
   it('a relative time is taken as a value: --at -2h', () => {
     const search = QUESTIONS.find((q) => q.id === 'search')!;
     const { params } = parseQuestionArgs(search, ['--at', '-2h', 'content:x']);

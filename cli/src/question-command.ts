@@ -19,6 +19,7 @@ import { CONNECTION_HELP, withCluster, type ConnectionValues } from './args';
 import { printJson, stdio, type Command } from './command';
 import { footer, nameList, shortHash, table } from './format';
 import { attachRelativeTimes } from './time-flags';
+import { argsError } from './flags';
 
 /**
  * The `mitra <question>` commands, derived from the question catalog
@@ -79,7 +80,7 @@ export function parseQuestionArgs(q: Question, argv: string[]): { values: Record
       strict: true,
     });
   } catch (e) {
-    throw new UsageError(`mitra ${q.id}: ${(e as Error).message.split('\n')[0].replace(/\. To specify.*$/, '')}; see mitra ${q.id} --help`);
+    throw argsError(q.id, e);
   }
   if (parsed.values.help) return { values: parsed.values, params: {} };
   const pos = positionalOf(q);
