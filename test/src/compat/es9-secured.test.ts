@@ -246,8 +246,8 @@ describe('a user error on the secured cluster is one clear line and exit 3', () 
       ...tls(),
       '--user',
       creds.limitedUsername,
-      '--password',
-      creds.limitedPassword,
+      // One word: the generated password is base64url and starts with "-" one time in 64, which a separate argument would read as an option.
+      `--password=${creds.limitedPassword}`,
       // A prefix with nothing installed yet, so the first write setup tries is a template.
       '--prefix',
       `${prefix}ro-`,
