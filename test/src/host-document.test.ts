@@ -1,5 +1,5 @@
 import { findHosts, fleetOverview, HOST_DOC_PATH } from '@mitra/core';
-import { hostDocument, type Snapshot } from '@mitra/beats';
+import { hostDocument, toWireDoc, type Snapshot } from '@mitra/beats';
 import { INVENTORY_PATHS } from '../../core/src/fleet/common';
 import { countingSearches, testCluster, type TestCluster } from './support/cluster';
 
@@ -51,21 +51,10 @@ const TRUTH = {
   unknown: ['lookalikes', 'no-inventory', 'too-large-inventory'],
 };
 
-/** The wire documents an agent sends for the host: its snapshots and its host document, every one stamped. */
+/** The wire documents an agent sends for the host (its own toWireDoc): its snapshots and its host document, every one stamped. */
 function agentDocs(host: Host): object[] {
-  const docs = [...host.sent, hostDocument(host.sent), ...(host.left ?? [])];
-  return docs.map((s) => ({
-    '@timestamp': AT,
-    host: { name: host.name },
-    file: { path: s.path },
-    mitra: {
-      state: s.state,
-      ...(s.content !== undefined ? { content: s.content } : {}),
-      ...(s.format ? { format: s.format } : {}),
-      ...(s.reason ? { reason: s.reason } : {}),
-      agent: { version: '0.1.0', host_doc: true },
-    },
-  }));
+  const ctx = { host: { name: host.name }, timestamp: AT, tags: [], agentVersion: '0.1.0' };
+  return [...host.sent, hostDocument(host.sent), ...(host.left ?? [])].map((s) => toWireDoc(s, ctx, 'current'));
 }
 
 const usesEveryHostPass = (requests: unknown[]) => requests.some((r) => JSON.stringify(r).includes('bucket_selector'));
