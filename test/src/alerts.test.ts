@@ -140,7 +140,26 @@ describe('alert rules', () => {
       query: { kind: 'lucene', params: { query: 'filename:"/etc/ssh/sshd_config"' } },
       condition: { type: 'matches_above', threshold: 1 },
     });
-    const results = await Promise.all([evaluator().evaluate(rule), evaluator().evaluate(rule)]);
+    // Both read the rule's state before either writes it: the race, every run (left to timing, the
+    // second evaluator often started after the first had finished, and saw nothing to skip).
+    let arrived = 0;
+    let release!: () => void;
+    const bothRead = new Promise<void>((r) => (release = r));
+    const racing = (): AlertEvaluator => {
+      const client = new Proxy(c.client, {
+        get(target, key, receiver) {
+          if (key !== 'get') return Reflect.get(target, key, receiver) as unknown;
+          return async (...args: Parameters<typeof target.get>) => {
+            const res = await target.get(...args);
+            if (++arrived === 2) release();
+            await bothRead;
+            return res;
+          };
+        },
+      });
+      return new AlertEvaluator({ ...scope, client }, { backoffMs: 10, settleMs: 0, webhooks, log: (l) => logs.push(l) });
+    };
+    const results = await Promise.all([racing().evaluate(rule), racing().evaluate(rule)]);
     expect(results.filter((r) => r.transition === 'fired')).toHaveLength(1);
     expect(results.filter((r) => r.skipped)).toHaveLength(1);
     expect((await alertHistory(scope, { rule: 'any-sshd' })).total).toBe(1);
