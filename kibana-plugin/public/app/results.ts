@@ -17,6 +17,12 @@ export interface Bucket {
   count: number;
 }
 
+/** Bars a bucket chart draws (the largest buckets). */
+export const CHART_BARS = 12;
+
+/** A bucket chart's height, known before its (lazy) chunk loads: the placeholder takes it, so nothing below moves. */
+export const bucketChartHeight = (buckets: Bucket[]): number => Math.max(120, 28 * Math.min(buckets.length, CHART_BARS) + 40);
+
 export interface Answer {
   rows: ResultRow[];
   /** Matches in all pages. */

@@ -110,6 +110,27 @@ describe('the Mitra app in headless Chromium, against mitra serve on the real en
     await screenshot(page, 'fleet-kernel');
   });
 
+  it('keeps the Search button where it was when the fleet overview and its charts arrive late', async () => {
+    // The overview answers a second after the form is up: anything it pushed down would move under the pointer
+    // (a click aimed at Search landed elsewhere, and the question never went out).
+    const fresh = await page.context().newPage();
+    await fresh.route('**/api/mitra/overview', async (route) => {
+      await new Promise((r) => setTimeout(r, 1_000));
+      await route.continue();
+    });
+    try {
+      await fresh.goto(`${served.url}/#/fleet`);
+      const search = subj(fresh, 'question-submit');
+      await search.waitFor();
+      const before = await search.boundingBox();
+      await subj(fresh, 'overview-summary').waitFor();
+      await subj(fresh, 'chart-overview-kernel').waitFor();
+      expect(await search.boundingBox()).toEqual(before);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('answers "which hosts do not have zsh" from a deep link, listing hosts without an inventory apart', async () => {
     await goto('#/fleet?type=missing_package&value=zsh');
     const truth = missingPackage(hosts, 'zsh');

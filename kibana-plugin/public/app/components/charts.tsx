@@ -1,6 +1,6 @@
 import { Axis, BarSeries, Chart, DARK_THEME, LIGHT_THEME, LineSeries, Position, ScaleType, Settings } from '@elastic/charts';
 import { useEuiTheme } from '@elastic/eui';
-import type { Bucket } from '../results';
+import { bucketChartHeight, CHART_BARS, type Bucket } from '../results';
 
 /** Charts follow the page's color mode (Kibana's dark mode comes through the EuiProvider). */
 function useChartTheme() {
@@ -14,7 +14,7 @@ function useChartTheme() {
 export function BucketChart({ id, title, buckets }: { id: string; title: string; buckets: Bucket[] }) {
   const baseTheme = useChartTheme();
   return (
-    <div style={{ height: Math.max(120, 28 * Math.min(buckets.length, 12) + 40) }} data-test-subj={`chart-${id}`} aria-label={title}>
+    <div style={{ height: bucketChartHeight(buckets) }} data-test-subj={`chart-${id}`} aria-label={title}>
       <Chart>
         <Settings baseTheme={baseTheme} rotation={90} showLegend={false} />
         <Axis id="label" position={Position.Left} />
@@ -22,7 +22,7 @@ export function BucketChart({ id, title, buckets }: { id: string; title: string;
         <BarSeries
           id={id}
           name={title}
-          data={buckets.slice(0, 12)}
+          data={buckets.slice(0, CHART_BARS)}
           xScaleType={ScaleType.Ordinal}
           yScaleType={ScaleType.Linear}
           xAccessor="label"

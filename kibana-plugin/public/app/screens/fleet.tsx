@@ -16,12 +16,12 @@ import {
   type EuiBasicTableColumn,
 } from '@elastic/eui';
 import type { OverviewResult } from '@mitra/core';
-import { lazy, Suspense, useEffect, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useState, type FormEvent } from 'react';
 
 import type { MitraApi } from '../../api';
 import { useApi, useCatalog, useLoad, useLink } from '../hooks';
 import { buildRequest, formSpec, formSpecs, placeholder, type Catalog, type Question } from '../questions';
-import { facets, formatTime, pageRows, summary, toAnswer, type Answer, type Bucket, type ResultRow } from '../results';
+import { bucketChartHeight, facets, formatTime, pageRows, summary, toAnswer, type Answer, type Bucket, type ResultRow } from '../results';
 import { onPageChange, pageByCursor, useCursors, type Cursors } from '../components/paging';
 import { Async, Empty, ErrorBoundary, ErrorCallOut, Loading } from '../components/status';
 import { SaveQuestion } from './save_question';
@@ -30,7 +30,11 @@ const Charts = lazy(() => import('../components/charts').then((m) => ({ default:
 
 export const PAGE_SIZE = 50;
 
-/** The question form: a question (from the catalog), its input(s), Search. Submitting changes the URL, which runs the query. */
+/**
+ * The question form: a question (from the catalog), its input(s), Search. Submitting changes the URL, which runs the query.
+ * It starts from `initial` and is remounted (keyed by the question) when the URL's question changes: resetting its
+ * fields in an effect instead ran after the first render, and could wipe what was typed before the effect ran.
+ */
 export function QuestionForm({ catalog, initial, onSubmit }: { catalog: Catalog; initial?: Question; onSubmit: (q: Question) => void }) {
   const specs = formSpecs(catalog);
   const first = specs.find((s) => s.form.id === 'kernel')?.form.id ?? specs[0]?.form.id ?? '';
@@ -38,11 +42,6 @@ export function QuestionForm({ catalog, initial, onSubmit }: { catalog: Catalog;
   const [value, setValue] = useState(initial?.value ?? '');
   const [extra, setExtra] = useState(initial?.extra ?? '');
   const [problem, setProblem] = useState<string>();
-  useEffect(() => {
-    setType(initial?.type ?? first);
-    setValue(initial?.value ?? '');
-    setExtra(initial?.extra ?? '');
-  }, [initial?.type, initial?.value, initial?.extra]);
   const spec = formSpec(catalog, type) ?? specs[0];
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -100,14 +99,20 @@ export function QuestionForm({ catalog, initial, onSubmit }: { catalog: Catalog;
 
 type Props = { question?: Question; page: number; onQuestion: (q: Question) => void; onPage: (p: number) => void };
 
+/**
+ * The question first, then its answer, then the whole fleet at a glance. Nothing above the form or the answer
+ * loads after them, so neither moves under the pointer: with the overview on top, its late arrival (and its
+ * charts') pushed the Search button down between aiming and clicking.
+ */
 export function FleetScreen(props: Props) {
   const catalog = useCatalog();
   return (
     <>
-      <FleetOverview />
       <Async state={catalog} loading="Reading the questions…">
         {(c) => <FleetQuestions catalog={c} {...props} />}
       </Async>
+      <EuiSpacer />
+      <FleetOverview />
     </>
   );
 }
@@ -137,7 +142,7 @@ function FleetQuestions({ catalog, question, page, onQuestion, onPage }: Props &
   );
   return (
     <>
-      <QuestionForm catalog={catalog} initial={question} onSubmit={onQuestion} />
+      <QuestionForm key={JSON.stringify(question ?? null)} catalog={catalog} initial={question} onSubmit={onQuestion} />
       <EuiSpacer />
       {!question && (
         <Empty title="Ask the fleet a question">
@@ -281,7 +286,13 @@ function Facets({
                 ))}
               </ul>
               <ErrorBoundary title="The chart could not be drawn">
-                <Suspense fallback={<Loading label="Loading chart…" />}>
+                <Suspense
+                  fallback={
+                    <div style={{ height: bucketChartHeight(p.buckets) }}>
+                      <Loading label="Loading chart…" />
+                    </div>
+                  }
+                >
                   <Charts id={`${subjPrefix}-${p.id}`} title={p.title} buckets={p.buckets} />
                 </Suspense>
               </ErrorBoundary>
