@@ -15,7 +15,7 @@ import {
   type EuiBasicTableColumn,
 } from '@elastic/eui';
 import type { DiffResult, DriftResult, SearchHit, SearchResult } from '@mitra/core';
-import { lazy, Suspense, useEffect, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useState, type FormEvent } from 'react';
 import { useApi, useLoad, useLink } from '../hooks';
 import { formatTime, pageRows } from '../results';
 import { type Route } from '../routes';
@@ -55,10 +55,40 @@ export function groupCopies(hits: SearchHit[], majorityHash: string | undefined)
 
 const fileQuery = (path: string) => `file.path:"${path.replace(/(["\\])/g, '\\$1')}"`;
 
+/** The file to compare; remounted (keyed by the route's path) when the URL changes, so it starts from it. */
+function CompareForm({ initial, onSubmit }: { initial: string; onSubmit: (path: string) => void }) {
+  const [path, setPath] = useState(initial);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (path.trim()) onSubmit(path.trim());
+  };
+  return (
+    <EuiForm component="form" onSubmit={submit} aria-label="Compare a file across the fleet">
+      <EuiFlexGroup gutterSize="s" alignItems="flexEnd">
+        <EuiFlexItem>
+          <EuiFormRow label="File">
+            <EuiFieldText
+              placeholder="/etc/resolv.conf"
+              value={path}
+              onChange={(e) => setPath(e.target.value)}
+              data-test-subj="compare-path"
+            />
+          </EuiFormRow>
+        </EuiFlexItem>
+        <EuiFlexItem grow={false}>
+          <EuiFormRow hasEmptyLabelSpace>
+            <EuiButton type="submit" fill iconType="merge" data-test-subj="compare-submit">
+              Compare
+            </EuiButton>
+          </EuiFormRow>
+        </EuiFlexItem>
+      </EuiFlexGroup>
+    </EuiForm>
+  );
+}
+
 export function CompareScreen({ route, navigate }: { route: CompareRoute; navigate: (r: Route) => void }) {
   const api = useApi();
-  const [path, setPath] = useState(route.path ?? '');
-  useEffect(() => setPath(route.path ?? ''), [route.path]);
   const [data] = useLoad(route.path ? `compare:${route.path}` : null, async () => {
     const [copies, drift] = await Promise.all([
       api.get<SearchResult>('/search', { query: fileQuery(route.path!), size: MAX_HOSTS }),
@@ -67,33 +97,9 @@ export function CompareScreen({ route, navigate }: { route: CompareRoute; naviga
     ]);
     return { copies, drift, groups: groupCopies(copies.hits, drift.reference.hash) };
   });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (path.trim()) navigate({ screen: 'compare', path: path.trim() });
-  };
   return (
     <>
-      <EuiForm component="form" onSubmit={submit} aria-label="Compare a file across the fleet">
-        <EuiFlexGroup gutterSize="s" alignItems="flexEnd">
-          <EuiFlexItem>
-            <EuiFormRow label="File">
-              <EuiFieldText
-                placeholder="/etc/resolv.conf"
-                value={path}
-                onChange={(e) => setPath(e.target.value)}
-                data-test-subj="compare-path"
-              />
-            </EuiFormRow>
-          </EuiFlexItem>
-          <EuiFlexItem grow={false}>
-            <EuiFormRow hasEmptyLabelSpace>
-              <EuiButton type="submit" fill iconType="merge" data-test-subj="compare-submit">
-                Compare
-              </EuiButton>
-            </EuiFormRow>
-          </EuiFlexItem>
-        </EuiFlexGroup>
-      </EuiForm>
+      <CompareForm key={route.path ?? ''} initial={route.path ?? ''} onSubmit={(path) => navigate({ screen: 'compare', path })} />
       <EuiSpacer />
       {!route.path && (
         <Empty title="Compare one file across the fleet">Enter a path: hosts are grouped by identical content, the majority first.</Empty>
