@@ -1,6 +1,21 @@
 import type { MitraClient } from '../client';
 import { UsageError } from '../errors';
-import { allCompositeBuckets, lastSeenAgg, maxDate, present, search, term, terms, type Aggs, type PageParams, type Query } from './common';
+import {
+  allCompositeBuckets,
+  everyHostWritesHostDoc,
+  hitCount,
+  lastSeenAgg,
+  maxDate,
+  pathIs,
+  present,
+  search,
+  term,
+  terms,
+  type Aggs,
+  type PageParams,
+  type Query,
+} from './common';
+import { HOST_DOC_PATH } from '../wire';
 import { currentIndex } from '../names';
 import { text } from '../shapes/fields';
 import type { ParamInput, Params } from '../shapes/param';
@@ -21,7 +36,10 @@ import type { ParamInput, Params } from '../shapes/param';
  * A file-only host with one such file is counted by one more aggregation;
  * only hosts with several files or a /proc/sys file are resolved one by one
  * (resolveHosts). So the cost follows the hosts that configure the key in a
- * file, not the fleet — unless most hosts do.
+ * file, not the fleet — unless most hosts do. When every document comes from
+ * an agent that writes a host document, it follows the hosts that may lack a
+ * live value instead (no snapshot, or a snapshot without the key), which for
+ * a common key are far fewer than those configuring it.
  */
 /** The question's parameters, declared once (the catalog's `values` question reuses them). */
 export const VALUES_PARAMS = {
@@ -165,7 +183,7 @@ async function distribution(
     snapshotValues(client, index, keyFilter, query),
     // A /proc/sys file: rare (listed by hand in `files`), and it wins over the snapshot.
     hostDocCounts(client, index, { bool: { filter: [query, LIVE], must_not: [SNAPSHOT] } }),
-    fileOnlyHosts(client, index, query),
+    fileOnlyHosts(client, index, keyFilter, query),
   ]);
   const asOf = snapshot.asOf;
   // A file-only host with one configuration document has that document's value: those are counted server-side.
@@ -257,18 +275,59 @@ async function hostDocCounts(client: MitraClient, index: string, query: Query): 
 /**
  * Hosts that set the key in a configuration file and have no live value for
  * it (with how many configuration documents each): the hosts with such a
- * file, less those of them with a live document.
+ * file, less those of them with a live document. Only the hosts that may lack
+ * a live value are looked at when the host documents say which they are.
  */
-async function fileOnlyHosts(client: MitraClient, index: string, query: Query): Promise<Map<string, number>> {
-  const configured = await hostDocCounts(client, index, { bool: { filter: [query], must_not: [LIVE] } });
+async function fileOnlyHosts(client: MitraClient, index: string, keyFilter: Query, query: Query): Promise<Map<string, number>> {
+  const configuredIn = (scope: Query): Query => ({ bool: { filter: [scope], must_not: [LIVE] } });
+  const candidates = await hostsMaybeWithoutLiveKey(client, index, keyFilter, configuredIn(query));
+  const configured = candidates
+    ? await inChunks(candidates, (chunk) => hostDocCounts(client, index, configuredIn(withHosts(query, chunk))))
+    : await hostDocCounts(client, index, configuredIn(query));
   const names = [...configured.keys()];
-  for (let i = 0; i < names.length; i += MAX_HOSTS) {
-    for (const h of (
-      await hostDocCounts(client, index, { bool: { filter: [withHosts(query, names.slice(i, i + MAX_HOSTS)), LIVE] } })
-    ).keys())
-      configured.delete(h);
-  }
+  const live = await inChunks(names, (chunk) => hostDocCounts(client, index, { bool: { filter: [withHosts(query, chunk), LIVE] } }));
+  for (const h of live.keys()) configured.delete(h);
   return configured;
+}
+
+/** Host document counts for a long host list, MAX_HOSTS names per request (a terms filter's limit). */
+async function inChunks(hosts: string[], count: (chunk: string[]) => Promise<Map<string, number>>): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (let i = 0; i < hosts.length; i += MAX_HOSTS) for (const [h, n] of await count(hosts.slice(i, i + MAX_HOSTS))) out.set(h, n);
+  return out;
+}
+
+/**
+ * The hosts that may have no live value for the key, when every document
+ * comes from an agent that writes a host document (mitra.agent.host_doc):
+ * those whose host document lists no `mitra:sysctl` snapshot, and those whose
+ * snapshot lacks the key (a module not loaded). Every other host has the key
+ * in its snapshot, so it is not file-only, whatever its files say. For a
+ * common key that is a few thousand names where "every host configuring the
+ * key" is tens of thousands at 100,000 hosts. Undefined when some document is
+ * unstamped (the original tool's, a hand-made one), or when the candidates
+ * are not fewer than the configuration documents (a key most kernels lack):
+ * the caller then starts from every host configuring the key.
+ */
+async function hostsMaybeWithoutLiveKey(
+  client: MitraClient,
+  index: string,
+  keyFilter: Query,
+  configured: Query,
+): Promise<string[] | undefined> {
+  const noSnapshot: Query = { bool: { filter: [pathIs(HOST_DOC_PATH), present], must_not: [term('mitra.reports', 'mitra:sysctl')] } };
+  const snapshotWithoutKey: Query = {
+    bool: { filter: [SNAPSHOT, present], must_not: [{ nested: { path: 'mitra.settings', query: keyFilter } }] },
+  };
+  const candidates: Query = { bool: { should: [noSnapshot, snapshotWithoutKey], minimum_should_match: 1 } };
+  const count = async (q: Query) => hitCount((await search(client, { index, size: 0, track_total_hits: true, query: q })).hits.total);
+  const [stamped, candidateDocs, configuredDocs] = await Promise.all([
+    everyHostWritesHostDoc(client, index),
+    count(candidates),
+    count(configured),
+  ]);
+  if (!stamped || candidateDocs >= configuredDocs) return undefined;
+  return [...(await hostDocCounts(client, index, candidates)).keys()];
 }
 
 /** Host counts per configured value, for hosts whose one configuration document sets the key (the most common VALUE_LIMIT, or those in `include`). */

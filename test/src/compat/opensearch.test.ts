@@ -21,6 +21,7 @@ const SUITE_ON_OPENSEARCH = [
   'test/src/agent-files.test.ts',
   'test/src/fleet-queries.test.ts',
   'test/src/host-document.test.ts',
+  'test/src/values-host-document.test.ts',
 ];
 
 let os: FlavorEngine;
