@@ -6,7 +6,7 @@ import { collectFile, snapshotsByPath } from './collectors/files';
 import { PackageCollector } from './collectors/packages';
 import { MemorySampler } from './sampler';
 import { collectSysctl } from './collectors/sysctl';
-import { hostDocument } from './collectors/host';
+import { hostDocument, withoutRefused } from './collectors/host';
 import { secretGuardFor, type SecretGuard } from './secrets';
 import { parseAgentConfig, type AgentConfig, type ConfigSources } from './config';
 import { expandFiles, isConfigured, watchPlan } from './filelist';
@@ -299,7 +299,14 @@ export class Agent {
     const previous = this.pending.get(key) ?? this.state.memory(this.identity.name, snapshot.path);
     const decision = decide(snapshot, previous, timestamp);
     if (decision.changed) this.pending.set(key, decision.memory);
-    const ctx = { host: { ...this.identity }, timestamp, tags: this.config.tags, agentVersion: AGENT_VERSION };
+    const ctx = {
+      host: { ...this.identity },
+      timestamp,
+      tags: this.config.tags,
+      agentVersion: AGENT_VERSION,
+      // Filebeat ships the spool: this agent never sees a refusal, so cannot keep the host document to what the cluster holds.
+      confirmsHostDoc: this.config.output === 'elasticsearch',
+    };
     const docs = [toWireDoc(snapshot, ctx, 'current', decision.changedAt)];
     if (decision.changed) docs.push(toWireDoc(snapshot, ctx, 'history', decision.changedAt, previous?.changedAt));
     if (snapshot.state !== 'present') {
@@ -334,8 +341,25 @@ export class Agent {
       this.down = undefined;
     }
     for (const d of outcome.rejectedDocs) failed.add(d);
+    await this.shipHostDocWithoutRefused(docs, outcome.rejectedDocs, summary, batch.started);
     this.settle(outgoing, failed);
     return summary;
+  }
+
+  /** The host document shipped with documents the cluster refused goes again without their paths (withoutRefused). */
+  private async shipHostDocWithoutRefused(
+    shipped: WireDoc[],
+    refused: WireDoc[],
+    summary: CycleSummary,
+    collectedAt: number,
+  ): Promise<void> {
+    const corrected = withoutRefused(shipped, refused);
+    if (!corrected.length) return;
+    this.log.warn(`host document: shipped again without the path(s) the cluster refused, so host questions do not count on them`);
+    const outcome = await this.shipper.ship(corrected);
+    summary.shipped += outcome.shipped;
+    summary.rejected += outcome.rejected;
+    this.toSpool(outcome.unsent, summary, collectedAt);
   }
 
   /** Advances the memory of what is durable; what failed is forgotten as pending, so the next cycle sends it again. */
@@ -373,6 +397,7 @@ export class Agent {
       const outcome = await this.shipper.ship(docs);
       summary.resent += outcome.shipped;
       summary.rejected += outcome.rejected;
+      await this.shipHostDocWithoutRefused(docs, outcome.rejectedDocs, summary, file.collectedAt);
       if (outcome.unsent.length && outcome.shipped + outcome.rejected) {
         // Part of the file went (429 on some items): keep only the rest, so nothing is sent twice without need.
         this.spool.replace(file.name, outcome.unsent);

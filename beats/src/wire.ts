@@ -16,11 +16,18 @@ export interface DocContext {
   timestamp: string;
   tags: string[];
   agentVersion: string;
+  /**
+   * False when the agent cannot see which documents the cluster refused (output: spool, shipped by Filebeat),
+   * so cannot keep its host document to what the cluster holds: its documents then go unstamped. Default true.
+   */
+  confirmsHostDoc?: boolean;
 }
 
 export function toWireDoc(s: Snapshot, ctx: DocContext, target: Target, changedAt?: string, supersedes?: string): WireDoc {
-  // host_doc: this agent sends a host document every full cycle (core's HOST_DOC_PATH), which host questions rely on.
-  const mitra: WireDoc['mitra'] = { state: s.state, target, agent: { version: ctx.agentVersion, host_doc: true } };
+  // host_doc: this agent sends a host document every full cycle (core's HOST_DOC_PATH), listing only paths the cluster
+  // holds (it ships it again without any it refused); host questions take it at its word.
+  const stamp = ctx.confirmsHostDoc === false ? {} : { host_doc: true };
+  const mitra: WireDoc['mitra'] = { state: s.state, target, agent: { version: ctx.agentVersion, ...stamp } };
   if (s.content !== undefined && s.state === 'present') mitra.content = s.content;
   if (s.reason) mitra.reason = s.reason;
   if (s.format) mitra.format = s.format;

@@ -406,7 +406,7 @@ export const FIELDS = [
     name: 'mitra.agent.host_doc',
     type: 'boolean',
     description:
-      'Set by an agent that sends a mitra:host document every full cycle: with it on every current document, host questions read the host documents.',
+      'Set by an agent that sends a mitra:host document every full cycle and ships it again without any path the cluster refused (not with output: spool, where Filebeat ships): with it on every current document, host questions read the host documents.',
   },
   { name: 'mitra.ingested_at', type: 'date', description: 'When the pipeline processed the snapshot.' },
   {

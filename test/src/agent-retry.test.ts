@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { HOST_DOC_PATH } from '@mitra/core';
 import { loadAssets } from '@mitra/ingest-pipelines';
 import { currentDoc, historyDocs, memoryLogger, removeTempDirs, runMitra, tempDir, testAgent } from './agent-helpers';
 import { esError, startProxy, type Answer, type BulkResponse, type Proxy } from './agent-proxy';
@@ -138,6 +139,32 @@ describe('retries of 429 and 5xx', () => {
     expect(bulks()).toHaveLength(1);
     expect(agent.spool.files()).toHaveLength(0);
     expect(lines.filter((l) => l.includes(`ship: ${file} (history) rejected by the cluster (`))).toHaveLength(1);
+  });
+});
+
+describe('the host document after a refusal', () => {
+  it("is shipped again without the refused file's path, so host questions never count on a document the cluster does not hold", async () => {
+    const { agent, file, host, lines } = agentBehindProxy('reject-current', 'reject = 1\n');
+    let first = true;
+    // The pipeline refuses the file's current document in the first bulk only (a target it does not know).
+    proxy.rewriteBulk = (body) => {
+      if (!first) return undefined;
+      first = false;
+      return { body: body.replace('"target":"current"', '"target":"bogus"'), response: (json) => json };
+    };
+    const summary = await agent.runOnce();
+    expect(summary.rejected).toBe(1);
+    expect(bulks()).toHaveLength(2);
+    expect(lines.some((l) => l.includes('host document: shipped again without the path(s) the cluster refused'))).toBe(true);
+    await cluster.refresh();
+    expect(await currentDoc(cluster, host, file)).toBeUndefined();
+    const reports = async () =>
+      ((await currentDoc(cluster, host, HOST_DOC_PATH)) as { mitra: { reports?: string[] } } | undefined)?.mitra.reports;
+    expect(await reports()).toEqual([]);
+    // Accepted on the next cycle: listed again.
+    await agent.runOnce();
+    await cluster.refresh();
+    expect(await reports()).toEqual([file]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { HOST_DOC_PATH } from '@mitra/core/dist/base';
-import { hostDocument } from './host';
+import { toWireDoc, type Snapshot } from '../wire';
+import { hostDocument, withoutRefused } from './host';
 
 describe('host document', () => {
   it('lists the present paths once each, sorted, and nothing else', () => {
@@ -29,5 +30,35 @@ describe('host document', () => {
 
   it('is present and empty when the cycle sent nothing present', () => {
     expect(hostDocument([{ path: '/etc/hosts', state: 'missing' }])).toMatchObject({ state: 'present', content: '' });
+  });
+});
+
+describe('host document without refused paths', () => {
+  const ctx = { host: { name: 'web-01' }, timestamp: '2026-12-02T18:00:00.000Z', tags: [], agentVersion: 'test' };
+  const snapshots: Snapshot[] = [
+    { path: '/etc/hosts', state: 'present', content: 'x\n' },
+    { path: 'mitra:packages', state: 'present', content: 'zsh\t5\tamd64\n', format: 'dpkg' },
+  ];
+  const [hosts, inventory, hostDoc] = [...snapshots, hostDocument(snapshots)].map((s) => toWireDoc(s, ctx, 'current'));
+  const inventoryHistory = toWireDoc(snapshots[1], ctx, 'history');
+
+  it('ships the host document again without the path whose current document was refused', () => {
+    const [again] = withoutRefused([hosts, inventory, inventoryHistory, hostDoc], [inventory, inventoryHistory]);
+    expect(again.mitra.content).toBe('/etc/hosts\n');
+    expect(again.file).toEqual({ path: HOST_DOC_PATH, size: Buffer.byteLength('/etc/hosts\n') });
+    expect(again.mitra.agent).toEqual(hostDoc.mitra.agent);
+    // The shipped document is left as it was (it may be in a spool file).
+    expect(hostDoc.mitra.content).toBe('/etc/hosts\nmitra:packages\n');
+  });
+
+  it('leaves it alone when only a history document, another host, or nothing was refused', () => {
+    expect(withoutRefused([hosts, inventory, inventoryHistory, hostDoc], [inventoryHistory])).toEqual([]);
+    const other = toWireDoc(snapshots[1], { ...ctx, host: { name: 'web-02' } }, 'current');
+    expect(withoutRefused([hosts, inventory, hostDoc, other], [other])).toEqual([]);
+    expect(withoutRefused([hosts, inventory, hostDoc], [])).toEqual([]);
+  });
+
+  it('sends nothing again when the host document itself was refused', () => {
+    expect(withoutRefused([hosts, inventory, hostDoc], [inventory, hostDoc])).toEqual([]);
   });
 });
