@@ -146,6 +146,11 @@ export async function everyHostWritesHostDoc(client: MitraClient, index: string)
   return hitCount(res.hits.total) === 0;
 }
 
+/** How many documents match `query`, exactly. */
+export async function countMatching(client: MitraClient, index: string, query: Query): Promise<number> {
+  return hitCount((await search(client, { index, size: 0, track_total_hits: true, query })).hits.total);
+}
+
 /** A search's hit total as a number (the engine answers a number or `{value, relation}`). */
 export const hitCount = (total: estypes.SearchTotalHits | number | undefined): number =>
   typeof total === 'number' ? total : (total?.value ?? 0);

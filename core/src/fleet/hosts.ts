@@ -4,6 +4,7 @@ import {
   INVENTORY_FORMATS,
   INVENTORY_PATHS,
   allCompositeBuckets,
+  countMatching,
   everyHostWritesHostDoc,
   hitCount,
   maxDate,
@@ -443,12 +444,7 @@ async function intersect(client: MitraClient, index: string, ask: Ask, condition
 }
 
 async function bySize(client: MitraClient, index: string, conditions: Condition[]): Promise<Condition[]> {
-  const counts = await Promise.all(
-    conditions.map(async (c) => {
-      const res = await search(client, { index, size: 0, track_total_hits: true, query: c.filter });
-      return hitCount(res.hits.total);
-    }),
-  );
+  const counts = await Promise.all(conditions.map((c) => countMatching(client, index, c.filter)));
   return conditions
     .map((c, i) => ({ c, n: counts[i] }))
     .sort((a, b) => a.n - b.n)

@@ -1,5 +1,5 @@
 import type { MitraClient } from '../client';
-import { everyHostWritesHostDoc, hitCount, newestTimestamp, pathIs, present, search, term } from './common';
+import { countMatching, everyHostWritesHostDoc, newestTimestamp, pathIs, present, search, term } from './common';
 import { currentIndex } from '../names';
 import { HOST_DOC_PATH } from '../wire';
 
@@ -80,6 +80,5 @@ export async function fleetOverview(client: MitraClient, prefix: string, params:
 /** Hosts, exactly, when every host writes a host document (one each); undefined otherwise. */
 async function hostDocCount(client: MitraClient, index: string): Promise<number | undefined> {
   if (!(await everyHostWritesHostDoc(client, index))) return undefined;
-  const res = await search(client, { index, size: 0, track_total_hits: true, query: pathIs(HOST_DOC_PATH) });
-  return hitCount(res.hits.total);
+  return countMatching(client, index, pathIs(HOST_DOC_PATH));
 }

@@ -2,8 +2,8 @@ import type { MitraClient } from '../client';
 import { UsageError } from '../errors';
 import {
   allCompositeBuckets,
+  countMatching,
   everyHostWritesHostDoc,
-  hitCount,
   lastSeenAgg,
   maxDate,
   pathIs,
@@ -320,11 +320,10 @@ async function hostsMaybeWithoutLiveKey(
     bool: { filter: [SNAPSHOT, present], must_not: [{ nested: { path: 'mitra.settings', query: keyFilter } }] },
   };
   const candidates: Query = { bool: { should: [noSnapshot, snapshotWithoutKey], minimum_should_match: 1 } };
-  const count = async (q: Query) => hitCount((await search(client, { index, size: 0, track_total_hits: true, query: q })).hits.total);
   const [stamped, candidateDocs, configuredDocs] = await Promise.all([
     everyHostWritesHostDoc(client, index),
-    count(candidates),
-    count(configured),
+    countMatching(client, index, candidates),
+    countMatching(client, index, configured),
   ]);
   if (!stamped || candidateDocs >= configuredDocs) return undefined;
   return [...(await hostDocCounts(client, index, candidates)).keys()];
