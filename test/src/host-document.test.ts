@@ -1,6 +1,6 @@
 import { findHosts, fleetOverview, HOST_DOC_PATH } from '@mitra/core';
-import { hostDocument, toWireDoc, type Snapshot } from '@mitra/beats';
 import { INVENTORY_PATHS } from '../../core/src/fleet/common';
+import { agentCycleDocs, present, type AgentCycle } from './support/agent-cycle';
 import { countingSearches, testCluster, type TestCluster } from './support/cluster';
 
 /**
@@ -14,22 +14,7 @@ const AT = '2026-11-30T11:55:00.000Z';
 const dpkg = (names: string[]) => names.map((n) => `${n}\t1.0-1\tamd64\n`).join('');
 const KERNEL = 'Linux version 5.15.0-91-generic (buildd@lcy02) (gcc 11.4.0) #101-Ubuntu SMP Tue Nov 14 13:30:08 UTC 2023\n';
 
-/** What one host's latest cycle sent (Snapshot, as the agent has it), and what else its current state still holds. */
-interface Host {
-  name: string;
-  sent: Snapshot[];
-  /** Current documents from earlier cycles, for paths its agent no longer sends. */
-  left?: Snapshot[];
-}
-
-const present = (path: string, content: string, format?: string): Snapshot => ({
-  path,
-  state: 'present',
-  content,
-  ...(format ? { format } : {}),
-});
-
-const HOSTS: Host[] = [
+const HOSTS: AgentCycle[] = [
   { name: 'has-zsh', sent: [present('/proc/version', KERNEL), present('mitra:packages', dpkg(['bash', 'zsh']), 'dpkg')] },
   { name: 'lacks-zsh', sent: [present('/proc/version', KERNEL), present('mitra:packages', dpkg(['bash', 'zsh-common']), 'dpkg')] },
   // Every path the pipeline takes as an inventory without a format (the original tool's /tmp/pkgs among them).
@@ -51,19 +36,13 @@ const TRUTH = {
   unknown: ['lookalikes', 'no-inventory', 'too-large-inventory'],
 };
 
-/** The wire documents an agent sends for the host (its own toWireDoc): its snapshots and its host document, every one stamped. */
-function agentDocs(host: Host): object[] {
-  const ctx = { host: { name: host.name }, timestamp: AT, tags: [], agentVersion: '0.1.0' };
-  return [...host.sent, hostDocument(host.sent), ...(host.left ?? [])].map((s) => toWireDoc(s, ctx, 'current'));
-}
-
 const usesEveryHostPass = (requests: unknown[]) => requests.some((r) => JSON.stringify(r).includes('bucket_selector'));
 
 let cluster: TestCluster;
 beforeAll(async () => {
   cluster = await testCluster('host-document');
   await cluster.setup();
-  expect(await cluster.ingest(HOSTS.flatMap(agentDocs))).toEqual([]);
+  expect(await cluster.ingest(HOSTS.flatMap((h) => agentCycleDocs(h, AT)))).toEqual([]);
 });
 afterAll(() => cluster.cleanup());
 

@@ -1,5 +1,5 @@
 import { settingValues, valueHosts } from '@mitra/core';
-import { hostDocument, toWireDoc, type Snapshot } from '@mitra/beats';
+import { agentCycleDocs, present, type AgentCycle } from './support/agent-cycle';
 import { countingSearches, testCluster, type TestCluster } from './support/cluster';
 
 /**
@@ -13,12 +13,6 @@ import { countingSearches, testCluster, type TestCluster } from './support/clust
 const AT = '2026-12-02T18:00:00.000Z';
 const KEY = 'vm.swappiness';
 
-const present = (path: string, content: string, format?: string): Snapshot => ({
-  path,
-  state: 'present',
-  content,
-  ...(format ? { format } : {}),
-});
 const snapshot = (settings: Record<string, string>) =>
   present(
     'mitra:sysctl',
@@ -29,12 +23,8 @@ const snapshot = (settings: Record<string, string>) =>
   );
 const conf = (path: string, value: string) => present(path, `# tuned by hand\n${KEY} = ${value}\n`);
 
-/** What one host's latest cycle sent, and what else its current state still holds (paths its agent no longer sends). */
-interface Host {
-  name: string;
-  sent: Snapshot[];
-  left?: Snapshot[];
-  /** The value `values` must count this host under (none: the host does not report the key). */
+/** A host's cycle, and the value `values` must count it under (none: the host does not report the key). */
+interface Host extends AgentCycle {
   value?: string;
 }
 
@@ -67,11 +57,6 @@ const truth = (hosts: Host[]) => {
   return [...counts].map(([value, count]) => ({ value, count })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
 };
 
-function agentDocs(host: Host): object[] {
-  const ctx = { host: { name: host.name }, timestamp: AT, tags: [], agentVersion: '0.1.0' };
-  return [...host.sent, hostDocument(host.sent), ...(host.left ?? [])].map((s) => toWireDoc(s, ctx, 'current'));
-}
-
 /** Whether the hosts configuring the key were looked for among the candidates read from host documents (a composite over them). */
 const startsFromHostDocuments = (requests: unknown[]) =>
   requests.some((r) => JSON.stringify(r).includes('composite') && JSON.stringify(r).includes('"mitra.reports":"mitra:sysctl"'));
@@ -80,7 +65,7 @@ let cluster: TestCluster;
 beforeAll(async () => {
   cluster = await testCluster('values-host-doc');
   await cluster.setup();
-  expect(await cluster.ingest(HOSTS.flatMap(agentDocs))).toEqual([]);
+  expect(await cluster.ingest(HOSTS.flatMap((h) => agentCycleDocs(h, AT)))).toEqual([]);
 });
 afterAll(() => cluster.cleanup());
 
@@ -104,7 +89,7 @@ test('a key most snapshots lack (configured where the module is not loaded) star
     { name: 'bridge-live', sent: [snapshot({ [rare]: '1' }), present('/etc/sysctl.d/br.conf', `${rare} = 0\n`)] },
     { name: 'bridge-file', sent: [snapshot({ [KEY]: '60' }), present('/etc/sysctl.d/br.conf', `${rare} = 0\n`)] },
   ];
-  expect(await cluster.ingest(hosts.flatMap(agentDocs))).toEqual([]);
+  expect(await cluster.ingest(hosts.flatMap((h) => agentCycleDocs(h, AT)))).toEqual([]);
   try {
     const counted = countingSearches(cluster.client);
     const res = await settingValues(counted.client, cluster.prefix, { key: rare });
