@@ -2,7 +2,7 @@ import { loadavg } from 'node:os';
 import type { Client } from '@elastic/elasticsearch';
 import { currentIndex, historyIndices } from '@mitra/core';
 import { dropFleet, growFleet, readFleetState, type FleetState, type LoadOptions, type LoadStep } from './fleet-load';
-import { questions, summarise, type Question, type QuestionKind } from './questions';
+import { questions, summarise, type Question, type QuestionKind, type QueryLibrary } from './questions';
 
 /**
  * The growth curve: every fleet question and history call (bench/src/questions.ts)
@@ -120,6 +120,18 @@ export interface QuestionResult {
   /** Elasticsearch requests one call sends, and their summed server-side `took`: the rest of the latency is transport and client work. */
   esRequests: number;
   esTookMs: number;
+  /** With BENCH_BASELINE_CORE: the same question through the baseline library, timed in alternation with this tree's. */
+  baseline?: BaselineResult;
+}
+
+export interface BaselineResult {
+  p50Ms: number;
+  p99Ms: number;
+  meanMs: number;
+  maxMs: number;
+  answer: string;
+  /** The baseline's answer summarised the same: a faster library must not have changed the answer. */
+  sameAnswer: boolean;
 }
 
 export interface SizeResult {
@@ -140,6 +152,8 @@ export interface QueriesOptions {
   /** Keep the fleet after the run (it is dropped by default). */
   keep: boolean;
   load?: LoadOptions;
+  /** Another build of the query library (BENCH_BASELINE_CORE), timed side by side with this tree's. */
+  baseline?: QueryLibrary;
 }
 
 export interface QueriesResult {
@@ -179,19 +193,26 @@ export async function benchQueries(client: Client, opts: QueriesOptions): Promis
 async function benchSize(client: Client, hosts: number, opts: QueriesOptions): Promise<SizeResult> {
   const fleet = await ensureFleet(client, GROWTH_PREFIX, hosts, opts.load);
   const engine = await engineFigures(client, GROWTH_PREFIX);
-  const list = questions({ client, prefix: GROWTH_PREFIX, asOf: fleet.asOf, fleet: fleet.state });
-  log(`queries at ${hosts} hosts: ${opts.warmupRounds} warm-up rounds of ${list.length} questions, shard request cache off`);
+  const subject = { client, prefix: GROWTH_PREFIX, asOf: fleet.asOf, fleet: fleet.state };
+  const list = questions(subject);
+  const baseList = opts.baseline ? questions(subject, opts.baseline) : undefined;
+  log(
+    `queries at ${hosts} hosts: ${opts.warmupRounds} warm-up rounds of ${list.length} questions, shard request cache off${baseList ? ', each timed in alternation with the baseline library' : ''}`,
+  );
   const loadBefore = loadAverage();
   const measured: QuestionResult[] = [];
   await setRequestCache(client, GROWTH_PREFIX, false);
   try {
-    for (let r = 0; r < opts.warmupRounds; r++) for (const q of list) await q.ask();
-    for (const q of list) {
+    for (let r = 0; r < opts.warmupRounds; r++) for (const q of [...list, ...(baseList ?? [])]) await q.ask();
+    for (const [i, q] of list.entries()) {
       const target = q.kind === 'fleet' ? fleetTargetMs(hosts) : HISTORY_TARGET_MS;
-      const r = await measure(client, q, opts.runs, target);
+      const r = await measure(client, q, opts.runs, target, baseList?.[i]);
       measured.push(r);
+      const base = r.baseline
+        ? ` (baseline p50 ${r.baseline.p50Ms}, p99 ${r.baseline.p99Ms}${r.baseline.sameAnswer ? '' : `, ANSWER DIFFERS: ${r.baseline.answer}`})`
+        : '';
       log(
-        `queries at ${hosts}: ${q.name}: p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms (target ${target}) ${r.pass ? 'pass' : 'FAIL'}, ${r.answerBytes} B — ${r.answer}`,
+        `queries at ${hosts}: ${q.name}: p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms${base} (target ${target}) ${r.pass ? 'pass' : 'FAIL'}, ${r.answerBytes} B — ${r.answer}`,
       );
     }
   } finally {
@@ -241,39 +262,68 @@ async function engineFigures(client: Client, prefix: string): Promise<SizeResult
   return { heapUsedMiB: mib(heap.used), heapMaxMiB: mib(heap.max), storeMiB: mib(store) };
 }
 
-async function measure(client: Client, q: Question, runs: number, targetMs: number): Promise<QuestionResult> {
+/**
+ * Times `q` `runs` times; with a baseline, the two alternate run by run (which
+ * goes first swaps every run), so both see the same machine.
+ */
+async function measure(client: Client, q: Question, runs: number, targetMs: number, base?: Question): Promise<QuestionResult> {
   const times: number[] = [];
+  const baseTimes: number[] = [];
   let last: unknown;
+  let baseLast: unknown;
   const started = Date.now();
   for (let i = 0; i < runs; i++) {
     // A question far off its target need not hold the machine for minutes: stop at 50 runs after two minutes.
     if (i >= MIN_RUNS && Date.now() - started > SLOW_CASE_BUDGET_MS) break;
-    const t0 = process.hrtime.bigint();
-    last = await q.ask();
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    const order = base && i % 2 ? ['base', 'now'] : ['now', 'base'];
+    for (const which of order) {
+      if (which === 'now') last = await timed(q, times);
+      else if (base) baseLast = await timed(base, baseTimes);
+    }
   }
   const { requests } = await captureRequests(client, () => q.ask());
-  const p99 = percentile(times, 99);
+  const stats = timing(times);
+  const answer = summarise(last);
   return {
     question: q.name,
     kind: q.kind,
     runs: times.length,
-    p50Ms: round(percentile(times, 50)),
-    p99Ms: round(p99),
-    meanMs: round(times.reduce((a, b) => a + b, 0) / times.length),
-    maxMs: round(Math.max(...times)),
+    ...stats,
     targetMs,
-    pass: p99 <= targetMs,
+    pass: stats.p99Ms <= targetMs,
     answerBytes: Buffer.byteLength(JSON.stringify(last)),
-    answer: summarise(last),
+    answer,
     esRequests: requests.length,
     esTookMs: requests.reduce((n, r) => n + (r.tookMs ?? 0), 0),
+    ...(base ? { baseline: { ...timing(baseTimes), answer: summarise(baseLast), sameAnswer: summarise(baseLast) === answer } } : {}),
   };
 }
 
-/** Markdown: one row per question, one column per fleet size, "p50 / p99 ms (answer size)"; a miss of the target in bold. */
+async function timed(q: Question, into: number[]): Promise<unknown> {
+  const t0 = process.hrtime.bigint();
+  const answer = await q.ask();
+  into.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  return answer;
+}
+
+function timing(times: number[]): { p50Ms: number; p99Ms: number; meanMs: number; maxMs: number } {
+  return {
+    p50Ms: round(percentile(times, 50)),
+    p99Ms: round(percentile(times, 99)),
+    meanMs: round(times.reduce((a, b) => a + b, 0) / times.length),
+    maxMs: round(Math.max(...times)),
+  };
+}
+
+/**
+ * Markdown: one row per question, one column per fleet size, "p50 / p99 ms
+ * (answer size)", with a baseline "base p50 / p99 → p50 / p99"; a miss of the
+ * target in bold.
+ */
 export function sideBySide(sizes: SizeResult[]): string {
-  const head = ['question', ...sizes.map((s) => `${s.hosts.toLocaleString('en-US')} hosts: p50 / p99 ms (answer)`)];
+  const withBase = sizes.some((s) => s.questions.some((q) => q.baseline));
+  const unit = withBase ? 'baseline → now, p50 / p99 ms (answer)' : 'p50 / p99 ms (answer)';
+  const head = ['question', ...sizes.map((s) => `${s.hosts.toLocaleString('en-US')} hosts: ${unit}`)];
   const names = sizes[0]?.questions.map((q) => q.question) ?? [];
   const rows = names.map((name) => [
     name,
@@ -281,7 +331,8 @@ export function sideBySide(sizes: SizeResult[]): string {
       const q = s.questions.find((x) => x.question === name);
       if (!q) return '—';
       const p99 = q.pass ? `${q.p99Ms}` : `**${q.p99Ms}**`;
-      return `${q.p50Ms} / ${p99} (${bytes(q.answerBytes)})`;
+      const base = q.baseline ? `${q.baseline.p50Ms} / ${q.baseline.p99Ms} → ` : '';
+      return `${base}${q.p50Ms} / ${p99} (${bytes(q.answerBytes)})`;
     }),
   ]);
   return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');

@@ -1,32 +1,36 @@
 import type { Client } from '@elastic/elasticsearch';
-import {
-  contentAt,
-  diffHosts,
-  diffVersions,
-  fileDrift,
-  findHosts,
-  fleetOverview,
-  getSnapshot,
-  listVersions,
-  searchSnapshots,
-  series,
-  settingValues,
-  valueHosts,
-} from '@mitra/core';
+import * as core from '@mitra/core';
 import { simulatedHost, hostName, type FleetState } from './fleet-load';
 
 /**
  * Every question the benchmark times, in one array, and the only place the
  * bench calls the query library: each entry calls the public core function
- * the way the CLI command of the same name does. When core's question
- * catalogue (core/src/questions) lands, derive this list from it; when a
- * query's signature changes, only its entry here changes.
+ * the way the CLI command of the same name does (the catalogue's `run`, in
+ * core/src/questions, for the fleet questions); when a query's signature
+ * changes, only its entry here changes.
  *
  * `fleet` questions go over every host (their cost must follow the answer,
  * not the fleet); `history` calls are about one host's file.
  */
 
 export type QuestionKind = 'fleet' | 'history';
+
+/** The query library's calls the questions make: this tree's core, or a baseline built from another commit (BENCH_BASELINE_CORE). */
+export type QueryLibrary = Pick<
+  typeof core,
+  | 'contentAt'
+  | 'diffHosts'
+  | 'diffVersions'
+  | 'fileDrift'
+  | 'findHosts'
+  | 'fleetOverview'
+  | 'getSnapshot'
+  | 'listVersions'
+  | 'searchSnapshots'
+  | 'series'
+  | 'settingValues'
+  | 'valueHosts'
+>;
 
 export interface Question {
   name: string;
@@ -54,8 +58,10 @@ export function changedHost(fleet: FleetState, path: string): { host: string; fi
   throw new Error(`no simulated host in the first ${fleet.hosts} changed ${path}: load a bigger fleet`);
 }
 
-export function questions(s: Subject): Question[] {
+export function questions(s: Subject, lib: QueryLibrary = core): Question[] {
   const { client, prefix } = s;
+  const { contentAt, diffHosts, diffVersions, fileDrift, findHosts, fleetOverview, getSnapshot, listVersions } = lib;
+  const { searchSnapshots, series, settingValues, valueHosts } = lib;
   const scope = { client, prefix };
   const dayBefore = new Date(s.asOf.getTime() - DAY_MS).toISOString();
   const hosts = changedHost(s.fleet, '/etc/hosts');

@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, totalmem } from 'node:os';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Client } from '@elastic/elasticsearch';
@@ -12,6 +13,7 @@ import { benchIngest } from './ingest';
 import { benchIndexCost } from './index-cost';
 import { benchApiLoad } from './api-load';
 import { benchQueries, DEFAULT_SIZES, type QueriesOptions } from './queries';
+import type { QueryLibrary } from './questions';
 import { benchStorage } from './storage';
 import { benchSamples } from './samples';
 import { benchSearchable } from './searchable';
@@ -109,8 +111,17 @@ function parseCommandLine(argv: string[]): string[] {
   const sizes = values.hosts === undefined ? DEFAULT_SIZES : values.hosts.split(',').map((h) => positiveInt(h.trim(), '--hosts'));
   const runs = values.runs === undefined ? Number(process.env.BENCH_RUNS) || 100 : positiveInt(values.runs, '--runs');
   const warmupRounds = values.warmup === undefined ? queriesOptions.warmupRounds : positiveInt(values.warmup, '--warmup');
-  queriesOptions = { ...queriesOptions, sizes, runs, warmupRounds, keep: values.keep ?? false };
+  const baseline = process.env.BENCH_BASELINE_CORE ? baselineCore(process.env.BENCH_BASELINE_CORE) : undefined;
+  queriesOptions = { ...queriesOptions, sizes, runs, warmupRounds, keep: values.keep ?? false, baseline };
   return positionals;
+}
+
+/** The query library built in another checkout (bench/README.md, "Before and after"): its core folder, built. */
+function baselineCore(folder: string): QueryLibrary {
+  const entry = join(resolve(folder), 'dist', 'index.js');
+  if (!existsSync(entry)) throw new Error(`BENCH_BASELINE_CORE: no ${entry}; build that checkout's core first (npx tsc -b core there)`);
+  // Loaded at run time from a path the operator names: not a module this build knows.
+  return createRequire(__filename)(entry) as QueryLibrary;
 }
 
 function positiveInt(text: string, flag: string): number {
