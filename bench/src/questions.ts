@@ -5,9 +5,9 @@ import { simulatedHost, hostName, type FleetState } from './fleet-load';
 /**
  * Every question the benchmark times, in one array, and the only place the
  * bench calls the query library: each entry calls the public core function
- * the way the CLI command of the same name does (the catalogue's `run`, in
- * core/src/questions, for the fleet questions); when a query's signature
- * changes, only its entry here changes.
+ * the way the CLI command of the same name does (for a fleet question, the
+ * function its catalogue entry in core/src/questions runs); when a query's
+ * signature changes, only its entry here changes.
  *
  * `fleet` questions go over every host (their cost must follow the answer,
  * not the fleet); `history` calls are about one host's file.
