@@ -78,6 +78,8 @@ export function questions(s: Subject, lib: QueryLibrary = core): Question[] {
     fleet('hosts --file /etc/hosts --larger-than 4k', () => findHosts(client, prefix, { file: '/etc/hosts', largerThan: '4k' })),
     fleet('hosts --stale 1d', () => findHosts(client, prefix, { stale: '1d', now: s.asOf })),
     fleet('hosts --os ubuntu --kernel 4.4 --package zsh', () => findHosts(client, prefix, { os: 'ubuntu', kernel: '4.4', package: 'zsh' })),
+    // Two broad conditions (about half the fleet each): the join's cost follows a first list of half the fleet.
+    fleet('hosts --os ubuntu --package zsh', () => findHosts(client, prefix, { os: 'ubuntu', package: 'zsh' })),
     fleet('values vm.swappiness', () => settingValues(client, prefix, { key: 'vm.swappiness' })),
     fleet('values vm.swappiness --value (first 100 hosts of the most common)', () => valueHosts(client, prefix, { key: 'vm.swappiness' })),
     fleet('drift /etc/hosts', () => fileDrift(client, prefix, { path: '/etc/hosts' })),
