@@ -2,16 +2,20 @@ import { allHosts, findHosts } from '@mitra/core';
 import { countingSearches, testCluster, type TestCluster } from './support/cluster';
 
 /**
- * A combination whose smallest condition still lists thousands of hosts is
- * narrowed in two halves side by side (core/src/fleet/hosts.ts, intersect):
- * the answer must be exactly the hosts meeting every condition, whichever
- * half a host fell in, and pages must run across the halves' seam. Every
- * condition here lists more than 4,000 hosts so that the halves are taken.
+ * How a combination is joined (core/src/fleet/hosts.ts, intersect): a
+ * smallest condition that still lists thousands of hosts is narrowed in two
+ * halves side by side, and conditions about as broad as the smallest are
+ * listed in full beside it instead of asked about its hosts. Either way the
+ * answer must be exactly the hosts meeting every condition, and pages must
+ * run across the halves' seam. kernel 4.4 lists 4,200 hosts (so the halves
+ * are taken), OS and package more than twice that (so they are narrowed),
+ * and OS and package are within twice each other (so, asked together, both
+ * are listed).
  */
 const AT = '2026-11-30T11:55:00.000Z';
-const HOSTS = 6_000;
+const HOSTS = 10_000;
 const name = (i: number) => `h${String(i).padStart(5, '0')}`;
-const onKernel44 = (i: number) => i < 5_000;
+const onKernel44 = (i: number) => i < 4_200;
 const onUbuntu = (i: number) => i % 7 !== 0;
 const hasZsh = (i: number) => i % 11 !== 0;
 
@@ -26,9 +30,11 @@ const hostDocs = (i: number) => [
   snap(name(i), '/etc/os-release', onUbuntu(i) ? 'ID=ubuntu\nVERSION_ID="16.04"\n' : 'ID=debian\nVERSION_ID="12"\n'),
   snap(name(i), 'mitra:packages', `bash\t5.0-6\tamd64\n${hasZsh(i) ? 'zsh\t5.8-3\tamd64\n' : ''}`),
 ];
-const expected = Array.from({ length: HOSTS }, (_, i) => i)
-  .filter((i) => onKernel44(i) && onUbuntu(i) && hasZsh(i))
-  .map(name);
+const hostsWhere = (meets: (i: number) => boolean) =>
+  Array.from({ length: HOSTS }, (_, i) => i)
+    .filter(meets)
+    .map(name);
+const expected = hostsWhere((i) => onKernel44(i) && onUbuntu(i) && hasZsh(i));
 const QUESTION = { kernel: '4.4', os: 'ubuntu', package: 'zsh' };
 
 let c: TestCluster;
@@ -57,8 +63,16 @@ test('every host meeting the three conditions, from halves asked side by side', 
   const { client, requests } = countingSearches(c.client);
   const all = await allHosts(client, c.prefix, QUESTION);
   expect(all.hosts).toEqual(expected);
-  // kernel 4.4 is the smallest condition (5,000 hosts): each later condition is asked about each half once
-  expect(narrowedTo(requests())).toEqual([2_500, 2_500, expect.any(Number), expect.any(Number)]);
+  // kernel 4.4 is the smallest condition (4,200 hosts): each later condition is asked about each half once
+  expect(narrowedTo(requests())).toEqual([2_100, 2_100, expect.any(Number), expect.any(Number)]);
+});
+
+test('two conditions of about the same breadth are both listed, and only the hosts in both lists answer', async () => {
+  const { client, requests } = countingSearches(c.client);
+  const all = await allHosts(client, c.prefix, { os: 'ubuntu', package: 'zsh' });
+  expect(all.hosts).toEqual(hostsWhere((i) => onUbuntu(i) && hasZsh(i)));
+  // 8,571 and 9,091 hosts: neither is asked about the other's hosts
+  expect(narrowedTo(requests())).toEqual([]);
 });
 
 test('pages run across the seam between the halves and add up to the total', async () => {

@@ -126,12 +126,17 @@ interface Condition {
 const HOST_CHUNK = 50_000;
 /** Hosts in each half when a first condition's list is narrowed in two (intersect); a shorter list takes one request a step. */
 const SPLIT_FROM = 2_000;
+/** A condition with at most this many times the smallest condition's documents is listed in full beside it (intersect). */
+const LIST_ALONGSIDE = 2;
 /**
  * Host names per composite page. Each page reads every matching document again
  * (the index is not sorted by host name), so pages are as large as the
- * default bucket limit allows (search.max_buckets, 65,535 since 7.9).
+ * default bucket limit allows (search.max_buckets: 65,535 on 7.9+ and
+ * OpenSearch, 65,536 on 8), less a margin: the per-host sub-aggregations
+ * asked with a host list are single-bucket or metric ones, which do not
+ * count, and detail's terms run on a page of at most 10,000 hosts.
  */
-const PAGE = 50_000;
+const PAGE = 65_000;
 /** Hosts per answer when the caller names no size: a page a person reads. Alerts and saved searches take every host (allHosts). */
 export const HOST_PAGE = 100;
 /** Hosts with two matching documents (os-release in /etc and /usr/lib) counted apart; more than this and the hosts are listed instead. */
@@ -431,20 +436,38 @@ const hostOf = (b: CompositeBucket) => String(b.key.host);
 
 /**
  * The hosts meeting every condition. The condition with the fewest matching
- * documents is listed in full; every other one only for the hosts still in
- * the answer. A long first list is narrowed in two halves side by side: each
- * request is one search thread on a shard, so one request a step keeps one
- * core busy while the other waits (the three-condition question at 100,000
- * hosts: p50 -15 to -25%, bench/README.md). Undefined when there is no
- * condition (stale or missing-package alone).
+ * documents is listed in full, and so is every condition with at most
+ * LIST_ALONGSIDE times as many, side by side (the lists are intersected
+ * here); every broader one is asked only about the hosts still in the answer.
+ * Listing reads a condition's documents; asking about a list costs a lookup
+ * of each name in every segment, about twice a listed document (measured at
+ * 100,000 hosts: 52,600 documents listed in 37 ms, 26,000 names asked about
+ * in 40-56 ms), so two conditions of about half the fleet each are cheaper
+ * listed at once than one listed and the other asked about half the fleet
+ * (bench/README.md, the broad pair). A long list still to narrow is narrowed
+ * in two halves side by side: each request is one search thread on a shard,
+ * so one request a step keeps one core busy while the other waits (the
+ * three-condition question at 100,000 hosts: p50 -15 to -25%). Undefined
+ * when there is no condition (stale or missing-package alone).
  */
 async function intersect(client: MitraClient, index: string, ask: Ask, conditions: Condition[]): Promise<Set<string> | undefined> {
   if (!conditions.length) return undefined;
-  const [first, ...rest] = conditions.length === 1 ? conditions : await bySize(client, index, conditions);
-  const listed = (await ask(first.filter, undefined)).map(hostOf);
+  const sized = conditions.length === 1 ? [{ c: conditions[0], n: 0 }] : await bySize(client, index, conditions);
+  const [first, ...others] = sized;
+  const alongside = (n: number) => n <= LIST_ALONGSIDE * first.n;
+  const toList = [first, ...others.filter((x) => alongside(x.n))];
+  const lists = await Promise.all(toList.map((x) => ask(x.c.filter, undefined)));
+  const listed = inAll(lists.map((buckets) => buckets.map(hostOf)));
+  const rest = others.filter((x) => !alongside(x.n)).map((x) => x.c);
   const halves = listed.length >= 2 * SPLIT_FROM ? chunk(listed, Math.ceil(listed.length / 2)) : [listed];
   const narrowed = await Promise.all(halves.map((hosts) => narrow(ask, rest, hosts)));
   return new Set(narrowed.flat());
+}
+
+/** The names in every list, in the first list's order. */
+function inAll([first, ...others]: string[][]): string[] {
+  const sets = others.map((names) => new Set(names));
+  return first.filter((name) => sets.every((set) => set.has(name)));
 }
 
 /** The hosts of `hosts` that meet every one of `conditions`, one condition at a time. */
@@ -457,12 +480,10 @@ async function narrow(ask: Ask, conditions: Condition[], hosts: string[]): Promi
   return found;
 }
 
-async function bySize(client: MitraClient, index: string, conditions: Condition[]): Promise<Condition[]> {
+/** The conditions with their matching document counts, fewest first. */
+async function bySize(client: MitraClient, index: string, conditions: Condition[]): Promise<{ c: Condition; n: number }[]> {
   const counts = await Promise.all(conditions.map((c) => countMatching(client, index, c.filter)));
-  return conditions
-    .map((c, i) => ({ c, n: counts[i] }))
-    .sort((a, b) => a.n - b.n)
-    .map((x) => x.c);
+  return conditions.map((c, i) => ({ c, n: counts[i] })).sort((a, b) => a.n - b.n);
 }
 
 /**
