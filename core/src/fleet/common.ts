@@ -47,13 +47,14 @@ export async function search<T = unknown>(
   } catch (e) {
     throw explainSearchError(e, client, String(request.index), userQuery);
   }
-  if (res._shards?.failed) {
-    throw new ClusterError(
-      `${res._shards.failed} of ${res._shards.total} shards of ${String(request.index)} failed to answer at ${clusterUrl(client)}: the answer would be incomplete; retry when the cluster is healthy`,
-    );
-  }
+  if (res._shards?.failed) throw shardsFailed(res._shards.failed, res._shards.total, client, String(request.index));
   return res;
 }
+
+export const shardsFailed = (failed: number, total: number, client: MitraClient, index: string) =>
+  new ClusterError(
+    `${failed} of ${total} shards of ${index} failed to answer at ${clusterUrl(client)}: the answer would be incomplete; retry when the cluster is healthy`,
+  );
 
 export function explainSearchError(e: unknown, client: MitraClient, index: string, userQuery?: string): Error {
   const status = responseStatus(e);

@@ -20,6 +20,7 @@ import {
   type PageParams,
   type Query,
 } from './common';
+import { compositeHostNames } from './host-names';
 import { parseDuration, parseSize } from '../parse';
 import { parseVersionRange, satisfies, type VersionConstraint } from './version';
 import { currentIndex } from '../names';
@@ -160,7 +161,7 @@ interface Plan {
 export async function findHosts(client: MitraClient, prefix: string, q: HostQuery): Promise<HostsResult> {
   const index = currentIndex(prefix);
   const plan = await planQuestion(client, index, q);
-  const ask: Ask = (filter, hosts, aggs) => hostBuckets(client, index, filter, hosts, aggs);
+  const ask = asker(client, index);
   const size = q.size ?? HOST_PAGE;
   const lastSeen = new Map<string, string | null>();
   const single = singleCondition(plan);
@@ -192,7 +193,7 @@ export async function findHosts(client: MitraClient, prefix: string, q: HostQuer
 export async function allHosts(client: MitraClient, prefix: string, q: HostQuery): Promise<{ count: number; hosts: string[] }> {
   const index = currentIndex(prefix);
   const plan = await planQuestion(client, index, q);
-  const { names } = await matchingHosts(client, index, (f, h, a) => hostBuckets(client, index, f, h, a), plan, new Map());
+  const { names } = await matchingHosts(client, index, asker(client, index), plan, new Map());
   return { count: names.length, hosts: names };
 }
 
@@ -410,25 +411,39 @@ async function pageDetails(ask: Ask, conditions: Condition[], hosts: string[]): 
   const out = new Map<string, Detail>();
   if (!hosts.length) return out;
   const withDetail = conditions.filter((c) => c.detail);
-  const answers = await Promise.all(withDetail.map((c) => ask(c.filter, hosts, c.aggs)));
+  const answers = await Promise.all(withDetail.map((c) => ask.buckets(c.filter, hosts, c.aggs ?? {})));
   answers.forEach((buckets, i) => {
     for (const b of buckets) out.set(hostOf(b), { ...out.get(hostOf(b)), ...withDetail[i].detail!(b) });
   });
   return out;
 }
 
-/** Per-host buckets of the documents matching `filter`, optionally only for the given hosts. */
-type Ask = (filter: Query, hosts: string[] | undefined, aggs?: Aggs) => Promise<CompositeBucket[]>;
+/** Questions about the hosts of the current-state index, optionally only about the given hosts (HOST_CHUNK names a request). */
+interface Ask {
+  /** The names of the hosts with a document matching `filter`, in name order. */
+  names(filter: Query, hosts?: string[]): Promise<string[]>;
+  /** One bucket per such host, with `aggs` over its matching documents. */
+  buckets(filter: Query, hosts: string[] | undefined, aggs: Aggs): Promise<CompositeBucket[]>;
+}
 
-async function hostBuckets(client: MitraClient, index: string, filter: Query, hosts: string[] | undefined, aggs: Aggs = {}) {
-  const chunks = hosts === undefined ? [undefined] : chunk(hosts, HOST_CHUNK);
-  const out: CompositeBucket[] = [];
-  for (const names of chunks) {
-    const query: Query = names ? { bool: { filter: [filter, terms('host.name', names)] } } : filter;
-    const request = { index, query, sources: [{ host: { terms: { field: 'host.name' } } }], aggs };
-    out.push(...(await allCompositeBuckets(client, request, { pageSize: PAGE })).buckets);
-  }
-  return out;
+function asker(client: MitraClient, index: string): Ask {
+  const among = (filter: Query, names?: string[]): Query => (names ? { bool: { filter: [filter, terms('host.name', names)] } } : filter);
+  const chunks = (hosts?: string[]) => (hosts === undefined ? [undefined] : chunk(hosts, HOST_CHUNK));
+  return {
+    async names(filter, hosts) {
+      const out: string[] = [];
+      for (const names of chunks(hosts)) out.push(...(await compositeHostNames(client, index, among(filter, names), PAGE)));
+      return out;
+    },
+    async buckets(filter, hosts, aggs) {
+      const out: CompositeBucket[] = [];
+      for (const names of chunks(hosts)) {
+        const request = { index, query: among(filter, names), sources: [{ host: { terms: { field: 'host.name' } } }], aggs };
+        out.push(...(await allCompositeBuckets(client, request, { pageSize: PAGE })).buckets);
+      }
+      return out;
+    },
+  };
 }
 
 const chunk = <T>(xs: T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, (i + 1) * n));
@@ -456,8 +471,7 @@ async function intersect(client: MitraClient, index: string, ask: Ask, condition
   const [first, ...others] = sized;
   const alongside = (n: number) => n <= LIST_ALONGSIDE * first.n;
   const toList = [first, ...others.filter((x) => alongside(x.n))];
-  const lists = await Promise.all(toList.map((x) => ask(x.c.filter, undefined)));
-  const listed = inAll(lists.map((buckets) => buckets.map(hostOf)));
+  const listed = inAll(await Promise.all(toList.map((x) => ask.names(x.c.filter))));
   const rest = others.filter((x) => !alongside(x.n)).map((x) => x.c);
   const halves = listed.length >= 2 * SPLIT_FROM ? chunk(listed, Math.ceil(listed.length / 2)) : [listed];
   const narrowed = await Promise.all(halves.map((hosts) => narrow(ask, rest, hosts)));
@@ -475,7 +489,7 @@ async function narrow(ask: Ask, conditions: Condition[], hosts: string[]): Promi
   let found = hosts;
   for (const c of conditions) {
     if (!found.length) break;
-    found = (await ask(c.filter, found)).map(hostOf);
+    found = await ask.names(c.filter, found);
   }
   return found;
 }
@@ -498,7 +512,7 @@ async function keepStale(
   before: number,
   lastSeen: Map<string, string | null>,
 ): Promise<Set<string>> {
-  const old = found ?? new Set((await ask({ range: { '@timestamp': { lt: before } } }, undefined)).map(hostOf));
+  const old = found ?? new Set(await ask.names({ range: { '@timestamp': { lt: before } } }));
   await fillLastSeen(ask, [...old], lastSeen);
   return new Set(
     [...old].filter((host) => {
@@ -522,10 +536,10 @@ async function splitByInventory(
 ): Promise<{ found: Set<string>; unknown: Set<string> }> {
   const lacking = { filter: { bool: { must_not: [hasPackage(name)] } } };
   if (found === undefined) {
-    const lacks = await ask({ bool: { filter: [inventoryFilter()], must_not: [hasPackage(name)] } }, undefined);
-    return { found: new Set(lacks.map(hostOf)), unknown: await hostsWithoutInventory(client, index, ask) };
+    const lacks = await ask.names({ bool: { filter: [inventoryFilter()], must_not: [hasPackage(name)] } });
+    return { found: new Set(lacks), unknown: await hostsWithoutInventory(client, index, ask) };
   }
-  const inventories = await ask(inventoryFilter(), [...found], { lacking });
+  const inventories = await ask.buckets(inventoryFilter(), [...found], { lacking });
   const withInventory = new Set(inventories.map(hostOf));
   const lackingHosts = new Set(inventories.filter((b) => count(b, 'lacking') > 0).map(hostOf));
   return {
@@ -549,12 +563,12 @@ async function splitByInventory(
 async function hostsWithoutInventory(client: MitraClient, index: string, ask: Ask): Promise<Set<string>> {
   if (await everyHostWritesHostDoc(client, index)) {
     const listsNone: Query = { bool: { filter: [pathIs(HOST_DOC_PATH), present], must_not: [terms('mitra.reports', INVENTORY_PATHS)] } };
-    const candidates = (await ask(listsNone, undefined)).map(hostOf);
+    const candidates = await ask.names(listsNone);
     if (!candidates.length) return new Set();
-    const withInventory = new Set((await ask(inventoryFilter(), candidates)).map(hostOf));
+    const withInventory = new Set(await ask.names(inventoryFilter(), candidates));
     return new Set(candidates.filter((h) => !withInventory.has(h)));
   }
-  const buckets = await ask({ match_all: {} }, undefined, {
+  const buckets = await ask.buckets({ match_all: {} }, undefined, {
     inventory: { filter: inventoryFilter() },
     keep: { bucket_selector: { buckets_path: { inventory: 'inventory>_count' }, script: 'params.inventory == 0' } },
   });
@@ -563,7 +577,7 @@ async function hostsWithoutInventory(client: MitraClient, index: string, ask: As
 
 async function fillLastSeen(ask: Ask, hosts: string[], into: Map<string, string | null>): Promise<void> {
   if (!hosts.length) return;
-  const buckets = await ask({ match_all: {} }, hosts, { last_seen: { max: { field: '@timestamp' } } });
+  const buckets = await ask.buckets({ match_all: {} }, hosts, { last_seen: { max: { field: '@timestamp' } } });
   for (const b of buckets) into.set(hostOf(b), maxDate(b.last_seen));
 }
 
