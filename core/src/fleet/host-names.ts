@@ -1,7 +1,7 @@
 import type { estypes } from '@elastic/elasticsearch';
 import { unzipSync } from 'node:zlib';
 import type { MitraClient } from '../client';
-import { explainSearchError, shardsFailed, type Query } from './common';
+import { explainSearchError, search, shardsFailed, type Query } from './common';
 
 /**
  * Every host name among the documents matching `query`, in name order: a
@@ -71,9 +71,14 @@ function parsedPage(res: estypes.SearchResponse): NamePage {
 
 /**
  * One page of names: the answer read as text (or parsed, from a client that
- * ignores `asStream`); an error answer is parsed and explained as `search`
- * explains it, and a shard that failed on every copy is an error, never a
- * shorter list.
+ * ignores `asStream`), and a shard that failed on every copy is an error,
+ * never a shorter list. An error answer is asked again through `search`, so
+ * it is the error `search` gives, and the client's own handling of it
+ * applies: Kibana's transport refreshes an expired session's credentials on a
+ * 401 and retries, but returns a streamed 401 as it came
+ * (src/core/packages/elasticsearch/client-server-internal/src/create_transport.ts,
+ * KibanaTransport.request: "Without this flag, streamed 401 responses are
+ * returned as-is to the caller").
  */
 async function namePage(client: MitraClient, request: estypes.SearchRequest): Promise<NamePage> {
   const index = String(request.index);
@@ -88,7 +93,13 @@ async function namePage(client: MitraClient, request: estypes.SearchRequest): Pr
   } catch (e) {
     throw explainSearchError(e, client, index);
   }
-  const page = isReadable(res.body) ? await textPage(res, client, index) : parsedPage(res.body as estypes.SearchResponse);
+  if (!isReadable(res.body)) return checked(parsedPage(res.body as estypes.SearchResponse), client, index);
+  const text = await readText(res.body, String(res.headers?.['content-encoding'] ?? ''));
+  if ((res.statusCode ?? 200) >= 400) return checked(parsedPage(await search(client, request)), client, index);
+  return checked(scanPage(text), client, index);
+}
+
+function checked(page: NamePage, client: MitraClient, index: string): NamePage {
   if (page.failedShards) throw shardsFailed(page.failedShards, page.totalShards, client, index);
   return page;
 }
@@ -100,13 +111,6 @@ interface Answer {
   body: unknown;
 }
 
-async function textPage(res: Answer, client: MitraClient, index: string): Promise<NamePage> {
-  const text = await readText(res.body as AsyncIterable<Buffer | string>, String(res.headers?.['content-encoding'] ?? ''));
-  const status = res.statusCode ?? 200;
-  if (status < 400) return scanPage(text);
-  throw explainSearchError({ name: 'ResponseError', message: text, meta: { statusCode: status, body: parseOr(text) } }, client, index);
-}
-
 const isReadable = (body: unknown): body is AsyncIterable<Buffer | string> =>
   typeof body === 'object' && body !== null && Symbol.asyncIterator in body;
 
@@ -116,12 +120,4 @@ async function readText(body: AsyncIterable<Buffer | string>, encoding: string):
   for await (const chunk of body) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   const bytes = Buffer.concat(chunks);
   return (/gzip|deflate/i.test(encoding) ? unzipSync(bytes) : bytes).toString('utf8');
-}
-
-function parseOr(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }
