@@ -430,18 +430,19 @@ function asker(client: MitraClient, index: string): Ask {
   const among = (filter: Query, names?: string[]): Query => (names ? { bool: { filter: [filter, terms('host.name', names)] } } : filter);
   const chunks = (hosts?: string[]) => (hosts === undefined ? [undefined] : chunk(hosts, HOST_CHUNK));
   return {
+    // Lists are joined with flat(), never push(...list): spreading 200,000 names overflows the call stack.
     async names(filter, hosts) {
-      const out: string[] = [];
-      for (const names of chunks(hosts)) out.push(...(await compositeHostNames(client, index, among(filter, names), PAGE)));
-      return out;
+      const lists: string[][] = [];
+      for (const names of chunks(hosts)) lists.push(await compositeHostNames(client, index, among(filter, names), PAGE));
+      return lists.flat();
     },
     async buckets(filter, hosts, aggs) {
-      const out: CompositeBucket[] = [];
+      const lists: CompositeBucket[][] = [];
       for (const names of chunks(hosts)) {
         const request = { index, query: among(filter, names), sources: [{ host: { terms: { field: 'host.name' } } }], aggs };
-        out.push(...(await allCompositeBuckets(client, request, { pageSize: PAGE })).buckets);
+        lists.push((await allCompositeBuckets(client, request, { pageSize: PAGE })).buckets);
       }
-      return out;
+      return lists.flat();
     },
   };
 }
