@@ -94,9 +94,12 @@ async function namePage(client: MitraClient, request: estypes.SearchRequest): Pr
     throw explainSearchError(e, client, index);
   }
   if (!isReadable(res.body)) return checked(parsedPage(res.body as estypes.SearchResponse), client, index);
-  const text = await readText(res.body, String(res.headers?.['content-encoding'] ?? ''));
-  if ((res.statusCode ?? 200) >= 400) return checked(parsedPage(await search(client, request)), client, index);
-  return checked(scanPage(text), client, index);
+  if ((res.statusCode ?? 200) >= 400) {
+    // Read to the end so the connection is free again; search throws its own error (or answers after the client's retry).
+    for await (const chunk of res.body) void chunk;
+    return parsedPage(await search(client, request));
+  }
+  return checked(scanPage(await readText(res.body, String(res.headers?.['content-encoding'] ?? ''))), client, index);
 }
 
 function checked(page: NamePage, client: MitraClient, index: string): NamePage {
