@@ -121,7 +121,8 @@ export class Shipper {
         const failure = e instanceof Unsent ? e : new Unsent((e as Error).message, false);
         outcome.error = failure.message;
         outcome.retryable = failure.retryable;
-        outcome.unsent.push(...batches.slice(i).flatMap((b) => b.map((x) => x.doc)));
+        // One by one, never push(...list): a cycle can hold 200,000 documents, which a spread overflows the call stack with.
+        for (const left of batches.slice(i)) for (const x of left) outcome.unsent.push(x.doc);
         await this.disconnect();
         break;
       }

@@ -121,7 +121,8 @@ export async function allCompositeBuckets(
     const aggs = (res.aggregations ?? {}) as Record<string, unknown>;
     if (first) top = aggs;
     const groups = aggs.groups as { buckets: CompositeBucket[]; after_key?: Record<string, string | number> } | undefined;
-    buckets.push(...(groups?.buckets ?? []));
+    // A page holds up to 65,000 buckets: appended one by one, since a spread of that many arguments is near the call-stack limit.
+    for (const b of groups?.buckets ?? []) buckets.push(b);
     if (!groups?.after_key || (groups.buckets.length === 0 && groups.after_key === after)) break;
     // Without a selector a short page is the last one: asking again would read every matching document once more for nothing.
     if (!selects && groups.buckets.length < pageSize) break;

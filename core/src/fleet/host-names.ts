@@ -23,7 +23,7 @@ export async function compositeHostNames(client: MitraClient, index: string, que
       ...(after === undefined ? {} : { after: { host: after } }),
     };
     const page = await namePage(client, { index, size: 0, track_total_hits: false, query, aggs: { groups: { composite } } });
-    names.push(...page.names);
+    for (const name of page.names) names.push(name);
     if (page.after === undefined || page.names.length < pageSize) return names;
     after = page.after;
   }
