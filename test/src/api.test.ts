@@ -272,6 +272,17 @@ describe('HTTP API (mitra serve)', () => {
     expect((await get('/api/mitra/nothing-here')).status).toBe(404);
   });
 
+  it('refuses a parameter named like an object member (__proto__, constructor, toString) as unknown, not a 500', async () => {
+    for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      const res = await get(`/api/mitra/hosts?stale=2h&${name}=x`);
+      expect({ name, status: res.status, body: res.body }).toEqual({
+        name,
+        status: 400,
+        body: { error: 'bad_request', message: expect.stringMatching(new RegExp(`^parameter ${name} is not known: use kernel, os, `)) },
+      });
+    }
+  });
+
   it('serves the UI folder at its mount point', async () => {
     const res = await fetch(`${base}/`);
     expect(res.headers.get('content-type')).toMatch(/text\/html/);

@@ -50,7 +50,8 @@ async function serve(req: IncomingMessage, res: ServerResponse, routes: ApiRoute
     const auth = await authenticate(req, opts.ctx, opts.security);
     if (auth.refused) return refuse(req, res, auth.refused);
     const ctx = auth.ctx;
-    const query: Record<string, string[]> = {};
+    // No prototype: a parameter named __proto__ or constructor is a name like any other (then refused as unknown).
+    const query: Record<string, string[]> = Object.create(null);
     for (const [k, v] of url.searchParams) (query[k] ??= []).push(v);
     let body: unknown;
     try {

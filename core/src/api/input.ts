@@ -20,7 +20,8 @@ export function queryShape<T extends z.ZodRawShape>(fields: T) {
 function normaliseQuery(raw: unknown, ctx: z.RefinementCtx): unknown {
   if (raw === undefined || raw === null) return {};
   if (typeof raw !== 'object' || Array.isArray(raw)) return raw;
-  const out: Record<string, unknown> = {};
+  // No prototype, so a parameter named __proto__ is kept (and refused as unknown), not swallowed as the object's prototype.
+  const out: Record<string, unknown> = Object.create(null);
   for (const [name, value] of Object.entries(raw as Raw)) {
     if (Array.isArray(value) && value.length > 1) {
       ctx.addIssue({ code: 'custom', path: [name], message: `is given ${value.length} times: give it once` });
