@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -287,6 +287,30 @@ describe('HTTP API (mitra serve)', () => {
     const res = await fetch(`${base}/`);
     expect(res.headers.get('content-type')).toMatch(/text\/html/);
     expect(await res.text()).toBe('<h1>mitra</h1>');
+  });
+
+  it('a UI file that cannot be read is an error for that request, not the end of the server', async () => {
+    // Listed as a file but unreadable, as a file of the UI folder is when the UI is rebuilt (or re-owned) under a
+    // running server: /proc/self/mem stats as a regular file and its first read fails (EIO), deterministically.
+    const ui = mkdtempSync(join(tmpdir(), 'mitra-ui-'));
+    writeFileSync(join(ui, 'index.html'), '<h1>mitra</h1>');
+    symlinkSync('/proc/self/mem', join(ui, 'unreadable.js'));
+    const lines: string[] = [];
+    const uiServer = createApiServer({ ctx: { client: c.client, prefix: c.prefix }, staticDir: ui, log: (l) => lines.push(l) });
+    await new Promise<void>((r) => uiServer.listen(0, '127.0.0.1', r));
+    const uiBase = `http://127.0.0.1:${(uiServer.address() as AddressInfo).port}`;
+    try {
+      const res = await fetch(`${uiBase}/unreadable.js`);
+      expect({ status: res.status, body: await res.json() }).toEqual({
+        status: 500,
+        body: { error: 'internal', message: 'internal error: the server log has the details' },
+      });
+      expect(lines.join('\n')).toMatch(/EIO/);
+      // Still serving.
+      expect(await (await fetch(`${uiBase}/`)).text()).toBe('<h1>mitra</h1>');
+    } finally {
+      await new Promise<void>((r) => uiServer.close(() => r()));
+    }
   });
 
   it('mitra serve listens on 127.0.0.1, answers, logs each request and stops on SIGINT', async () => {

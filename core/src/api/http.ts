@@ -67,7 +67,7 @@ async function serve(req: IncomingMessage, res: ServerResponse, routes: ApiRoute
     return;
   }
   if (opts.staticDir && (method === 'GET' || method === 'HEAD')) {
-    serveStatic(res, opts.staticDir, url.pathname);
+    serveStatic(res, opts.staticDir, url.pathname, log);
     return;
   }
   send(res, { status: 404, body: { error: 'not_found', message: `nothing at ${url.pathname}: the API is under /api/mitra` } });
@@ -112,7 +112,7 @@ const TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
 };
 
-function serveStatic(res: ServerResponse, dir: string, pathname: string): void {
+function serveStatic(res: ServerResponse, dir: string, pathname: string, log: (line: string) => void): void {
   const root = resolve(dir);
   let file = resolve(root, `.${safeDecode(pathname)}`);
   if (file !== root && !file.startsWith(root + sep)) {
@@ -125,8 +125,15 @@ function serveStatic(res: ServerResponse, dir: string, pathname: string): void {
     send(res, { status: 404, body: { error: 'not_found', message: `nothing at ${pathname}: the UI folder ${root} has no index.html` } });
     return;
   }
-  res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-  createReadStream(file).pipe(res);
+  // Headers go out with the first byte read: a file that cannot be read (removed or re-owned since the check) is still answered.
+  res.setHeader('content-type', TYPES[extname(file)] ?? 'application/octet-stream');
+  const stream = createReadStream(file);
+  stream.on('error', (e) => {
+    log(`error: ${e.stack ?? String(e)}`);
+    if (!res.headersSent) send(res, errorResponse(e));
+    else res.destroy();
+  });
+  stream.pipe(res);
 }
 
 function isFile(path: string): boolean {
