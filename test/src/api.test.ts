@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -279,6 +279,27 @@ describe('HTTP API (mitra serve)', () => {
         name,
         status: 400,
         body: { error: 'bad_request', message: expect.stringMatching(new RegExp(`^parameter ${name} is not known: use kernel, os, `)) },
+      });
+    }
+  });
+
+  it('answers a request target that is not a URL with a 400, not a 500', async () => {
+    // fetch sends only paths; node:http sends any target, as a hand-written or hostile client does.
+    const { port } = new URL(base);
+    for (const target of ['http://[', 'http://x:99999/api/mitra', 'http://%/api/mitra']) {
+      const res = await new Promise<{ status: number; body: unknown }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path: target, headers: { host: `127.0.0.1:${port}` }, agent: false }, (r) => {
+          let text = '';
+          r.on('data', (d) => (text += d));
+          r.on('end', () => resolve({ status: r.statusCode ?? 0, body: JSON.parse(text) }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect({ target, ...res }).toEqual({
+        target,
+        status: 400,
+        body: { error: 'bad_request', message: `request target "${target}" is not a URL: request a path, such as /api/mitra` },
       });
     }
   });

@@ -40,7 +40,16 @@ export function createApiServer(opts: ApiServerOptions): Server {
 }
 
 async function serve(req: IncomingMessage, res: ServerResponse, routes: ApiRoute[], opts: ApiServerOptions, log: (line: string) => void) {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    const target = (req.url ?? '').slice(0, 100);
+    return refuse(req, res, {
+      status: 400,
+      body: { error: 'bad_request', message: `request target "${target}" is not a URL: request a path, such as /api/mitra` },
+    });
+  }
   const method = req.method ?? 'GET';
   const misdirected = checkHost(req, opts.security);
   if (misdirected) return refuse(req, res, misdirected);
