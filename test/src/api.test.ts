@@ -265,6 +265,9 @@ describe('HTTP API (mitra serve)', () => {
     const nullQuery = await call('POST', '/api/mitra/saved', { name: 'typed-badly', kind: 'lucene', params: { query: null } });
     expect(nullQuery).toMatchObject({ status: 400, body: { message: 'parameter query must be text, not null' } });
     expect((await get('/api/mitra/saved/typed-badly')).status).toBe(404);
+    // Lists nested past what String() can print (a 400 KB body) are named, not a stack overflow (500).
+    const deep = await call('POST', '/api/mitra/saved', `{"name":${'['.repeat(200_000)}${']'.repeat(200_000)}}`);
+    expect(deep).toEqual({ status: 400, body: { error: 'bad_request', message: 'field name must be text, not […]' } });
     const badJson = await call('POST', '/api/mitra/saved', '{not json');
     expect(badJson).toMatchObject({ status: 400, body: { error: 'bad_request' } });
     expect(badJson.body.message).toMatch(/request body is not valid JSON/);

@@ -56,7 +56,8 @@ function shown(value: unknown): string {
   try {
     s = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   } catch {
-    s = String(value);
+    // Too deep for JSON.stringify; String() recurses into nested lists too, so those are only named.
+    s = Array.isArray(value) ? '[…]' : String(value);
   }
   if (s.length > 60) s = `${s.slice(0, 57)}…${s.startsWith('"') ? '"' : ''}`;
   return `${s} `;

@@ -1,5 +1,6 @@
 import { API_ROUTES } from '../api/router';
-import { check, cliFlag, queryParam } from './check';
+import { z } from 'zod';
+import { bodyField, check, cliFlag, queryParam } from './check';
 import { hostsQuestion } from '../questions/hosts';
 import { COMMAND_FLAGS, commandShape, questionCommandShape, type CommandName } from '../commands';
 import { fieldInfo, int, size, time } from './fields';
@@ -48,5 +49,11 @@ describe('declared input shapes', () => {
     expect(() => check(questionCommandShape(hostsQuestion), { 'larger-than': '1e23' }, cliFlag)).toThrow(
       /^--larger-than "1e23" is not a size/,
     );
+  });
+
+  it('quotes a value too deeply nested to print (a JSON body of 200,000 nested lists) without overflowing the stack', () => {
+    let deep: unknown = [];
+    for (let i = 0; i < 200_000; i++) deep = [deep];
+    expect(() => check(z.object({ name: z.string() }), { name: deep }, bodyField)).toThrow(/^field name must be text, not \[…\]$/);
   });
 });
