@@ -259,6 +259,13 @@ test('stale: every document old; one forgotten old document does not make a live
   );
 });
 
+test('stale longer than the time since 1970 (5200w, within the 100 years allowed): no host, not the engine refusing a negative time', async () => {
+  // The engine (7.10) refuses a negative epoch_millis with a millisecond part: now as a clock gives one.
+  const now = new Date('2026-11-30T12:00:00.507Z');
+  expect(await run({ stale: '5200w', now })).toMatchObject({ total: 0, hosts: [] });
+  expect(await run({ stale: '5200w', kernel: '4.4', now })).toMatchObject({ total: 0, hosts: [] });
+});
+
 test('a prefix with no index is one ClusterError naming mitra setup, for one condition and for several', async () => {
   for (const q of [{ kernel: '4.4' }, { kernel: '4.4', os: 'ubuntu' }, { missingPackage: 'zsh' }, { stale: '1d' }]) {
     await expect(findHosts(c.client, 'no-such-prefix-', q)).rejects.toThrow(/index no-such-prefix-current does not exist .*mitra setup/);

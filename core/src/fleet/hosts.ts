@@ -201,7 +201,8 @@ async function planQuestion(client: MitraClient, index: string, q: HostQuery): P
   const range = q.versionRange === undefined ? undefined : parseVersionRange(q.versionRange, 'version range');
   if (range && !q.package) throw new UsageError('a version range needs a package: pass --package NAME with --version-range');
   const conditions = buildConditions(q);
-  const staleBefore = q.stale === undefined ? undefined : (q.now ?? new Date()).getTime() - parseDuration(q.stale, 'stale');
+  // Not before 1970: a stale of up to 100 years is allowed, and the engine refuses a negative time (no host is older anyway).
+  const staleBefore = q.stale === undefined ? undefined : Math.max(0, (q.now ?? new Date()).getTime() - parseDuration(q.stale, 'stale'));
   const missing = q.missingPackage === undefined ? undefined : requireName(q.missingPackage, 'missing package');
   if (!conditions.length && staleBefore === undefined && missing === undefined)
     throw new UsageError('no condition given: pass at least one of kernel, os, missing-package, package, file with a size, stale');
