@@ -46,4 +46,13 @@ describe('parseTime', () => {
   test.each(['yesterday', '27/11/2026', '-2x', '2026-13-45'])('"%s" is a UsageError naming the parameter', (text) =>
     expect(() => parseTime(text, 'at', now)).toThrow(/^at ".*" is not a (time|duration)/),
   );
+  // Date.parse rolls a day past the month's end over into the next month: 2026-02-30 would be read as 2 March.
+  test.each(['2026-02-30T00:00:00Z', '2026-02-29', '2026-04-31', '2026-11-31T03:00:00Z', '2026-11-00'])(
+    '"%s", a day the month does not have, is a UsageError, not a day of the next month',
+    (text) => expect(() => parseTime(text, 'at', now)).toThrow(/^at ".*" is not a time/),
+  );
+  test('the last day of a month and 29 February of a leap year are days', () => {
+    expect(parseTime('2028-02-29', 'at').toISOString()).toBe('2028-02-29T00:00:00.000Z');
+    expect(parseTime('2026-04-30T23:59:59Z', 'at').toISOString()).toBe('2026-04-30T23:59:59.000Z');
+  });
 });

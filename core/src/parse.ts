@@ -35,9 +35,17 @@ export function parseTime(text: string, param = 'time', now: Date = new Date()):
   if (t === 'now') return new Date(now);
   const relative = /^(?:now)?-(.+)$/.exec(t);
   if (relative && /^\d/.test(relative[1])) return new Date(now.getTime() - parseDuration(relative[1], param));
-  if (/^\d{4}-\d{2}-\d{2}/.test(t)) {
+  const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(t);
+  if (day) {
     const ms = Date.parse(t);
-    if (!Number.isNaN(ms)) return new Date(ms);
+    if (!Number.isNaN(ms) && isCalendarDay(Number(day[1]), Number(day[2]), Number(day[3]))) return new Date(ms);
   }
   throw new UsageError(`${param} "${text}" is not a time: use an ISO date (2026-11-27T03:00:00Z) or a relative time like -2h or -3d`);
+}
+
+/** Whether the month has that day: Date.parse reads 2026-02-30 as 2 March instead of refusing it. */
+function isCalendarDay(year: number, month: number, dayOfMonth: number): boolean {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, dayOfMonth);
+  return d.getUTCMonth() === month - 1 && d.getUTCDate() === dayOfMonth;
 }
