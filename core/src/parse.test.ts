@@ -42,6 +42,8 @@ describe('parseTime', () => {
   test('ISO dates', () => {
     expect(parseTime('2026-11-27T03:00:00Z', 'at').toISOString()).toBe('2026-11-27T03:00:00.000Z');
     expect(parseTime('2026-11-26', 'at').toISOString()).toBe('2026-11-26T00:00:00.000Z');
+    expect(parseTime('2026-11-27T03:00:00', 'at').toISOString()).toBe('2026-11-27T03:00:00.000Z');
+    expect(parseTime('2026-11-27 03:00', 'at').toISOString()).toBe('2026-11-27T03:00:00.000Z');
   });
   test.each(['yesterday', '27/11/2026', '-2x', '2026-13-45'])('"%s" is a UsageError naming the parameter', (text) =>
     expect(() => parseTime(text, 'at', now)).toThrow(/^at ".*" is not a (time|duration)/),

@@ -27,7 +27,7 @@ export function parseDuration(text: string, param = 'duration'): number {
 }
 
 /**
- * A point in time from an ISO date (`2026-11-27T03:00:00Z`, `2026-11-27`),
+ * A point in time from an ISO date (`2026-11-27T03:00:00Z`, `2026-11-27`; without a zone, UTC),
  * `now`, or a time relative to now: `-2h`, `now-2h`, `-3d`.
  */
 export function parseTime(text: string, param = 'time', now: Date = new Date()): Date {
@@ -37,7 +37,8 @@ export function parseTime(text: string, param = 'time', now: Date = new Date()):
   if (relative && /^\d/.test(relative[1])) return new Date(now.getTime() - parseDuration(relative[1], param));
   const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(t);
   if (day) {
-    const ms = Date.parse(t);
+    // Date.parse reads a date-time without a zone in the machine's zone; Mitra's times without one are UTC.
+    const ms = Date.parse(/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/i.test(t) ? `${t}Z` : t);
     if (!Number.isNaN(ms) && isCalendarDay(Number(day[1]), Number(day[2]), Number(day[3]))) return new Date(ms);
   }
   throw new UsageError(`${param} "${text}" is not a time: use an ISO date (2026-11-27T03:00:00Z) or a relative time like -2h or -3d`);

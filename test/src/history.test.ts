@@ -172,6 +172,15 @@ describe('history, content at a time, diff', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^mitra: --at "yesterday" is not a time/)]);
   });
+
+  it('a time without a zone is UTC, whatever the zone of the machine running mitra', async () => {
+    // 17:00 UTC is after T2 and before T3 (version 2); 17:00 in Tokyo is 08:00 UTC, before T2 (version 1).
+    const env = { TZ: 'Asia/Tokyo' };
+    for (const at of ['2026-11-21T17:00:00', '2026-11-21T17:00', '2026-11-21 17:00:00']) {
+      const res = await runMitra(['history', 'web-01', '/etc/hosts', '--at', at, '--prefix', c.prefix], env);
+      expect([at, res.code, res.stdout]).toEqual([at, 0, HOSTS_V2]);
+    }
+  });
 });
 
 /**
