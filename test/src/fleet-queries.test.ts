@@ -340,6 +340,12 @@ test('get: a current document by id, including a missing file', async () => {
   expect((await getSnapshot(cluster.client, cluster.prefix, { host: 'nosuchhost', path: '/etc/hosts' })).doc).toBeNull();
 });
 
+test('get: a prefix with no current-state index is the one-line setup error, not "no such snapshot"', async () => {
+  await expect(getSnapshot(cluster.client, 'no-such-prefix-', { host: hostName(4), path: '/etc/hosts' })).rejects.toThrow(
+    /^index no-such-prefix-current does not exist at .*: run mitra setup \(or check --prefix\)$/,
+  );
+});
+
 describe('mitra CLI against the loaded fleet', () => {
   const BIN = resolve(__dirname, '..', '..', 'cli', 'bin', 'mitra.js');
   const exec = promisify(execFile);
