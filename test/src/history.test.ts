@@ -173,6 +173,19 @@ describe('history, content at a time, diff', () => {
     expect(bad.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^mitra: --at "yesterday" is not a time/)]);
   });
 
+  it('a prefix without a current-state index is the one-line setup error, not "0 versions"', async () => {
+    const none = { client: c.client, prefix: 'no-such-prefix-' };
+    const missing = /^index no-such-prefix-current does not exist at .*: run mitra setup \(or check --prefix\)$/;
+    await expect(listVersions(none, { host: 'web-01', path: '/etc/hosts' })).rejects.toThrow(missing);
+    await expect(contentAt(none, { host: 'web-01', path: '/etc/hosts', at: T4 })).rejects.toThrow(missing);
+    const cli = await runMitra(['history', 'web-01', '/etc/hosts', '--prefix', 'no-such-prefix-']);
+    expect([cli.code, cli.stdout, cli.stderr.trim().split('\n')]).toEqual([
+      3,
+      '',
+      [expect.stringMatching(/^mitra: index no-such-prefix-current does not exist/)],
+    ]);
+  });
+
   it('a time without a zone is UTC, whatever the zone of the machine running mitra', async () => {
     // 17:00 UTC is after T2 and before T3 (version 2); 17:00 in Tokyo is 08:00 UTC, before T2 (version 1).
     const env = { TZ: 'Asia/Tokyo' };

@@ -1,4 +1,5 @@
-import { clusterUrl, type LogLine, type MitraClient } from '../client';
+import { clusterUrl, responseStatus, type EsResponseError, type LogLine, type MitraClient } from '../client';
+import { explainSearchError } from '../fleet/common';
 import { explainError } from '../connection';
 import { UsageError } from '../errors';
 import { currentStateId } from '../ids';
@@ -40,11 +41,20 @@ function readPath(source: unknown, path: string): unknown {
  * answers are valid up to this instant; null when the host never sent the file.
  */
 export async function lastSeen(scope: IndexScope, host: string, path: string): Promise<string | null> {
-  const res = await scope.client.get<Record<string, unknown>>(
-    { index: currentIndex(scope.prefix), id: currentStateId(host, path), _source_includes: ['@timestamp'] },
-    { ignore: [404] },
-  );
-  return res.found ? String(sourcePath(res._source, '@timestamp')) : null;
+  const index = currentIndex(scope.prefix);
+  try {
+    const res = await scope.client.get<Record<string, unknown>>({
+      index,
+      id: currentStateId(host, path),
+      _source_includes: ['@timestamp'],
+    });
+    return res.found ? String(sourcePath(res._source, '@timestamp')) : null;
+  } catch (e) {
+    // A 404 means the host never sent the file (found: false) only when the index exists: a missing index is the setup error.
+    if (responseStatus(e) === 404 && (e as EsResponseError & { meta: { body?: { found?: boolean } } }).meta.body?.found === false)
+      return null;
+    throw explainSearchError(e, scope.client, index);
+  }
 }
 
 /** Runs cluster work, turning client errors into one-line Mitra errors that name the cluster (for the CLI). */
