@@ -66,6 +66,29 @@ describe('errors from another copy of the client', () => {
     expect(explainError(plain(401, {}), 'the cluster').message).toMatch(/^authentication failed/);
   });
 
+  it('an index with another mapping (not made by mitra setup) is named as such, not blamed on the query', () => {
+    const client = {} as MitraClient;
+    const failure = (type: string, reason: string) => ({
+      error: { type: 'search_phase_execution_exception', reason: 'all shards failed', root_cause: [{ type, reason }] },
+    });
+    const answers = [
+      failure('query_shard_exception', 'No mapping found for [host.name] in order to sort on'),
+      failure(
+        'illegal_argument_exception',
+        'Text fields are not optimised for operations that require per-document field data like aggregations and sorting, so these operations are disabled by default. Please use a keyword field instead.',
+      ),
+      failure('illegal_argument_exception', 'Field [host.name] of type [text] is not supported for aggregation [composite]'),
+    ];
+    for (const body of answers)
+      for (const query of ['*', undefined]) {
+        const e = explainSearchError(foreign(400, body), client, 'logs-current', query);
+        expect(e).toBeInstanceOf(ClusterError);
+        expect(e.message).toMatch(
+          /^index logs-current at the cluster is not a Mitra index \(.+\): check --prefix \(mitra setup makes a new prefix's indices\)$/,
+        );
+      }
+  });
+
   it('a 409 from another copy is "already exists", not a crash', async () => {
     const client = {
       index: async () => {

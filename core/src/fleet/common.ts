@@ -56,6 +56,13 @@ export const shardsFailed = (failed: number, total: number, client: MitraClient,
     `${failed} of ${total} shards of ${index} failed to answer at ${clusterUrl(client)}: the answer would be incomplete; retry when the cluster is healthy`,
   );
 
+/**
+ * What Elasticsearch answers when Mitra's own sorts and aggregations meet an index with another mapping (an index
+ * of that name that mitra setup did not make): never a fault of the user's query, which neither sorts nor aggregates.
+ */
+const NOT_MITRA_MAPPING =
+  /No mapping found for \[[^\]]*\] in order to sort on|Text fields are not optimised for operations|of type \[[^\]]*\] is not supported for aggregation/;
+
 export function explainSearchError(e: unknown, client: MitraClient, index: string, userQuery?: string): Error {
   const status = responseStatus(e);
   if (status !== undefined) {
@@ -64,6 +71,12 @@ export function explainSearchError(e: unknown, client: MitraClient, index: strin
     const type = JSON.stringify(err.meta.body ?? '');
     if (status === 404 && /index_not_found/.test(type)) {
       return new ClusterError(`index ${index} does not exist at ${clusterUrl(client)}: run mitra setup (or check --prefix)`, { cause: e });
+    }
+    if (status === 400 && NOT_MITRA_MAPPING.test(reason)) {
+      return new ClusterError(
+        `index ${index} at ${clusterUrl(client)} is not a Mitra index (${oneLine(reason)}): check --prefix (mitra setup makes a new prefix's indices)`,
+        { cause: e },
+      );
     }
     if (userQuery !== undefined && status === 400) {
       return new UsageError(
