@@ -89,6 +89,37 @@ describe('errors from another copy of the client', () => {
       }
   });
 
+  it('a query over the clause limit says so, not "does not parse" (the syntax is fine)', () => {
+    const client = {} as MitraClient;
+    const query = Array.from({ length: 1100 }, (_, i) => `content:w${i}`).join(' OR ');
+    const body = {
+      error: {
+        type: 'search_phase_execution_exception',
+        reason: 'all shards failed',
+        root_cause: [{ type: 'query_shard_exception', reason: `Failed to parse query [${query}]` }],
+        failed_shards: [
+          {
+            reason: {
+              type: 'query_shard_exception',
+              reason: `Failed to parse query [${query}]`,
+              caused_by: {
+                type: 'parse_exception',
+                reason: `Cannot parse '${query}': too many boolean clauses`,
+                caused_by: { type: 'too_many_clauses', reason: 'maxClauseCount is set to 1024' },
+              },
+            },
+          },
+        ],
+      },
+      status: 400,
+    };
+    const e = explainSearchError(foreign(400, body), client, 'p-current', query);
+    expect(e).toBeInstanceOf(UsageError);
+    expect(e.message).toBe(
+      `query "${query}" has too many clauses (maxClauseCount is set to 1024): use fewer terms, or split it into several searches`,
+    );
+  });
+
   it('a 409 from another copy is "already exists", not a crash', async () => {
     const client = {
       index: async () => {

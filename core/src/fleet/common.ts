@@ -78,6 +78,15 @@ export function explainSearchError(e: unknown, client: MitraClient, index: strin
         { cause: e },
       );
     }
+    // The parse error Elasticsearch reports first hides this cause, deeper in the shard failure: the syntax is fine.
+    const clauses =
+      userQuery !== undefined && status === 400 ? /"type":"too_many(?:_nested)?_clauses","reason":"([^"]*)"/.exec(type) : null;
+    if (clauses) {
+      return new UsageError(
+        `query "${userQuery}" has too many clauses (${clauses[1]}): use fewer terms, or split it into several searches`,
+        { cause: e },
+      );
+    }
     if (userQuery !== undefined && status === 400) {
       return new UsageError(
         `query "${userQuery}" does not parse: ${oneLine(reason)}; check the Lucene syntax (quote paths: filename:"/etc/fstab")`,
