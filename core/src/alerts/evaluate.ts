@@ -281,8 +281,14 @@ export async function runEvery<T>(
     onRound(await round());
     const wait = Math.max(0, intervalMs - (Date.now() - started));
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, wait);
-      signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+      // The listener goes with its wait: left on the long-lived signal, one per round would pile up for as long as it runs.
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, wait);
+      signal.addEventListener('abort', done, { once: true });
     });
   }
 }
