@@ -61,6 +61,16 @@ test('--dry-run lists exactly the expired days and deletes nothing', async () =>
   expect(await names()).toEqual(before);
 });
 
+test('an argument (mitra prune 365d, meaning --retention 365d) is refused, and nothing is deleted', async () => {
+  const before = await names();
+  for (const args of [['365d'], ['off'], ['--dry-run', 'extra']]) {
+    const res = await runMitra(['prune', ...args, '--prefix', c.prefix]);
+    expect({ args, code: res.code, stdout: res.stdout }).toEqual({ args, code: 2, stdout: '' });
+    expect(res.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^mitra: prune takes no arguments, got "[^"]+": .*--retention/)]);
+  }
+  expect(await names()).toEqual(before);
+});
+
 test('prune deletes the expired days; recent days, current state and other prefixes stay', async () => {
   const res = await runMitra(['prune', '--prefix', c.prefix, '--retention', '90d']);
   expect(res.code).toBe(0);
