@@ -41,6 +41,13 @@ test('client errors become one actionable line', () => {
     /^TLS verification failed .*\(self-signed certificate\)/,
   );
   expect(explainError(new errors.TimeoutError('Request timed out'), url).message).toMatch(/did not answer in time/);
+  // https:// to a cluster that serves plain HTTP: no CA would help.
+  const plainHttp = new errors.ConnectionError(
+    '80AC67F0327F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:350:',
+  );
+  expect(explainError(plainHttp, 'https://es:9200').message).toBe(
+    'https://es:9200 does not answer TLS (the server speaks plain HTTP?): write the URL with http:// (--es, MITRA_ES_URL), or check the port',
+  );
   expect(explainError(response(401, { error: { type: 'security_exception' } }), url).message).toMatch(/^authentication failed/);
   const forbidden = explainError(
     response(403, { error: { type: 'security_exception', reason: 'action [indices:data/read/search] is unauthorized for user [bob]' } }),

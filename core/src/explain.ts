@@ -73,6 +73,13 @@ export function explainError(e: unknown, rawUrl: string): MitraError {
     });
   }
   const text = chain(e);
+  // OpenSSL's answer to a peer that is not speaking TLS at all: no CA or --insecure would help.
+  if (/wrong version number|ERR_SSL_WRONG_VERSION_NUMBER/.test(text)) {
+    return new ClusterError(
+      `${url} does not answer TLS (the server speaks plain HTTP?): write the URL with http:// (--es, MITRA_ES_URL), or check the port`,
+      { cause: e },
+    );
+  }
   const tls = [...TLS_CODES].find((code) => text.includes(code)) ?? tlsMessage(e);
   if (tls) {
     return new ClusterError(
