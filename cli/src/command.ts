@@ -1,4 +1,4 @@
-import type { CommandName, CommandValues } from '@mitra/core';
+import { UsageError, type CommandName, type CommandValues } from '@mitra/core';
 import { parseCommand } from './args';
 import { stdio, type Command } from './output';
 import { attachRelativeTimes } from './time-flags';
@@ -11,6 +11,8 @@ export interface CommandSpec<N extends CommandName> {
   usage: string;
   /** Flags that take a time, so a relative one like `-2h` reads as their value. */
   times?: string[];
+  /** The command takes no arguments, only flags: what to write instead of one (a stray word is refused, never ignored). */
+  noArguments?: string;
   /** Runs with the declared flags checked (core/src/commands.ts); returns the exit code. */
   run(values: CommandValues<N>, positionals: string[]): Promise<number>;
 }
@@ -27,6 +29,10 @@ export function defineCommand<N extends CommandName>(spec: CommandSpec<N>): Comm
         stdio.out(spec.usage);
         return 0;
       }
+      if (spec.noArguments !== undefined && positionals.length)
+        throw new UsageError(
+          `${spec.name} takes no arguments, got "${positionals.join(' ')}": ${spec.noArguments}; see mitra ${spec.name} --help`,
+        );
       return spec.run(values, positionals);
     },
   };

@@ -12,7 +12,7 @@ export function table(headers: string[], rows: (string | number | null | undefin
 }
 
 export const footer = (count: number, noun: string, asOf: string | null): string =>
-  `${count} ${count === 1 ? noun : `${noun}s`}${asOf ? `, as of ${asOf}` : ''}`;
+  `${count} ${count === 1 ? noun : noun.endsWith('h') ? `${noun}es` : `${noun}s`}${asOf ? `, as of ${asOf}` : ''}`;
 
 /** A list of names, cut after `max` with a count of the rest. */
 export function nameList(names: string[], max = 8): string {

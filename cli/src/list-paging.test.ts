@@ -37,6 +37,25 @@ describe('list commands take the questions’ paging flags', () => {
     expect(() => parseCommand('history', ['web-01', '/etc/hosts', '--page', '2'])).toThrow(/Unknown option '--page'/);
   });
 
+  it.each([
+    [['prune', '365d'], /^mitra: prune takes no arguments, got "365d": give the retention as --retention 90d/],
+    [['setup', 'extra'], /^mitra: setup takes no arguments, got "extra": /],
+    [['serve', '8080'], /^mitra: serve takes no arguments, got "8080": give the port as --port N/],
+    [['agent', 'runner.yaml'], /^mitra: agent takes no arguments, got "runner.yaml": give the config as -c runner.yaml/],
+    [['saved', 'list', 'mine'], /^mitra: saved list: unexpected argument "mine"$/],
+    [['alerts', 'list', 'mine'], /^mitra: alerts list: unexpected argument "mine"$/],
+  ])('mitra %j: a stray word is exit 2 before anything connects, never ignored', async (argv, message) => {
+    const lines: string[] = [];
+    jest.spyOn(stdio, 'err').mockImplementation((line) => void lines.push(line));
+    jest.spyOn(stdio, 'out').mockImplementation((line) => void lines.push(line));
+    try {
+      expect(await main([...argv, '--es', 'http://127.0.0.1:1'])).toBe(2);
+    } finally {
+      jest.restoreAllMocks();
+    }
+    expect(lines).toEqual([expect.stringMatching(message)]);
+  });
+
   it('a bad size is exit 2 before anything connects', async () => {
     const lines: string[] = [];
     jest.spyOn(stdio, 'err').mockImplementation((line) => void lines.push(line));

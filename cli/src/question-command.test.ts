@@ -57,6 +57,15 @@ describe('question commands: flags derived from the catalog', () => {
     },
   );
 
+  it.each(QUESTIONS.filter((q) => !Object.values(q.params).some((p) => p.positional)).map((q) => [q.id, q] as const))(
+    'mitra %s refuses a stray argument (mitra hosts zsh meant --package zsh): no answer to another question',
+    (_id, q) => {
+      expect(() => parseQuestionArgs(q, [...argvWith(q, '', ''), 'zsh'])).toThrow(
+        new RegExp(`^${q.id} takes no arguments, got "zsh": give every condition as a flag; see mitra ${q.id} --help$`),
+      );
+    },
+  );
+
   it('a value that starts with "-" (a sysctl value of -1, a generated password) is refused with the spelling that passes it', () => {
     const values = QUESTIONS.find((q) => q.id === 'values')!;
     expect(() => parseQuestionArgs(values, ['kernel.perf_event_paranoid', '--value', '-1'])).toThrow(

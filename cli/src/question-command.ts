@@ -95,7 +95,12 @@ export function parseQuestionArgs(q: Question, argv: string[]): { values: Record
     if (parsed.positionals.length > 1 && q.params[pos[0]].positional === 'one')
       throw new UsageError(`${q.id} takes one ${pos[1]}, got ${parsed.positionals.length}: ${parsed.positionals.join(' ')}`);
     raw._ = parsed.positionals.join(' ');
-  } else if (parsed.positionals.length) stdio.err(`mitra ${q.id}: ignoring unexpected argument(s) ${parsed.positionals.join(' ')}`);
+  } else if (parsed.positionals.length) {
+    // Refused, not ignored: mitra hosts zsh --os ubuntu meant --package zsh, and an answer without it would be another question's.
+    throw new UsageError(
+      `${q.id} takes no arguments, got "${parsed.positionals.join(' ')}": give every condition as a flag; see mitra ${q.id} --help`,
+    );
+  }
   let values: Record<string, unknown>;
   try {
     values = check(questionCommandShape(q), raw, cliFlag);

@@ -25,11 +25,16 @@ spools to disk and resends when it is back.
 ${CONNECTION_HELP}`,
   async run(argv) {
     // Not parseCommand: the agent loads only the client-free part of core (see cli/src/agent-main.ts).
-    const values = parseFlags('agent', AGENT_FLAGS, argv).values as AgentValues;
+    const parsed = parseFlags('agent', AGENT_FLAGS, argv);
+    const values = parsed.values as AgentValues;
     if (values.help) {
       stdio.out(this.usage);
       return 0;
     }
+    if (parsed.positionals.length)
+      throw new UsageError(
+        `agent takes no arguments, got "${parsed.positionals.join(' ')}": give the config as -c runner.yaml; see mitra agent --help`,
+      );
     if (!values.config) throw new UsageError('mitra agent: -c runner.yaml is required (the agent takes its file list from it)');
     if (values.once && values.status) throw new UsageError('mitra agent: --once and --status do not go together: pick one');
     const agent = Agent.fromFile(values.config, { flags: connectionFlags(values), stateDir: values['state-dir'] });

@@ -53,6 +53,8 @@ follow they print the --cursor of the next page.
 ${CONNECTION_HELP}`,
   async run(values, positionals) {
     const [action, name, ...extra] = positionals;
+    // list takes no name: a word after it is refused, never ignored, like any argument too many.
+    if (action === 'list' && name !== undefined) extra.unshift(name);
     if (!action)
       throw new UsageError('alerts needs an action: list, get, create, update, delete, eval, run or history; see mitra alerts --help');
     if (['get', 'create', 'update', 'delete'].includes(action) && !name) throw new UsageError(`alerts ${action} needs a rule name`);

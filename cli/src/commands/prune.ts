@@ -1,4 +1,4 @@
-import { explainError, pruneHistory, pruneSummary, resolveRetention, UsageError } from '@mitra/core';
+import { explainError, pruneHistory, pruneSummary, resolveRetention } from '@mitra/core';
 import { CONNECTION_HELP, withCluster } from '../args';
 import { defineCommand, printJson, stdio } from '../command';
 
@@ -18,12 +18,9 @@ it every hour. Prints one summary line.
 --dry-run      list what would be deleted, delete nothing
 
 ${CONNECTION_HELP}`,
-  async run(values, positionals) {
-    // It deletes: a word it would ignore (mitra prune 365d) must not leave the default retention to decide what goes.
-    if (positionals.length)
-      throw new UsageError(
-        `prune takes no arguments, got "${positionals.join(' ')}": give the retention as --retention 90d (or off); see mitra prune --help`,
-      );
+  // It deletes: a word it would ignore (mitra prune 365d) must not leave the default retention to decide what goes.
+  noArguments: 'give the retention as --retention 90d (or off)',
+  async run(values) {
     return withCluster(values, async ({ connection, prefix, file }) => {
       const days = resolveRetention(values.retention, file);
       if (days === undefined) {

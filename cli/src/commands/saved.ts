@@ -40,6 +40,8 @@ list shows 100 by name (--size, 1 to 10000); when more follow it prints the --cu
 ${CONNECTION_HELP}`,
   async run(values, positionals) {
     const [action, name, ...extra] = positionals;
+    // list takes no name: a word after it is refused, never ignored, like any argument too many.
+    if (action === 'list' && name !== undefined) extra.unshift(name);
     if (!action) throw new UsageError('saved needs an action: list, get, create, update, delete or run; see mitra saved --help');
     if (action !== 'list' && !name) throw new UsageError(`saved ${action} needs a name, e.g. mitra saved ${action} my-search`);
     if (extra.length) throw new UsageError(`saved ${action}: unexpected argument "${extra[0]}"`);

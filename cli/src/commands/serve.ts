@@ -47,6 +47,7 @@ header, and are refused from other origins. Webhook targets follow the config
 file's webhooks: block (https, public addresses only by default).
 
 ${CONNECTION_HELP}`,
+  noArguments: 'give the port as --port N and the UI folder as --ui DIR',
   async run(values) {
     const port = values.port ?? 5601;
     const host = values.host ?? '127.0.0.1';

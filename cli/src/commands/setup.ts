@@ -18,6 +18,7 @@ Indices get 1 replica when the cluster has more than one data node, 0 otherwise.
                policy on OpenSearch with ISM; elsewhere mitra prune applies it.
 
 ${CONNECTION_HELP}`,
+  noArguments: 'give the prefix as --prefix P and the retention as --retention 90d',
   async run(values) {
     return withCluster(values, async ({ connection, prefix, file }) => {
       const retentionDays = resolveRetention(values.retention, file);
