@@ -258,6 +258,9 @@ describe('alert rules', () => {
     await expect(
       createRule(scope, { name: 'r', condition: { type: 'file_changed', path: '/etc/x' }, actions: [{ type: 'webhook', url: 'ftp://x' }] }),
     ).rejects.toThrow(UsageError);
+    await expect(
+      createRule(scope, { name: 'r', query: { kind: 'lucene', params: { query: 'content:(ext4' } }, condition: { type: 'hosts_changed' } }),
+    ).rejects.toThrow(/^query "content:\(ext4" does not parse/);
     const orphan = await createRule(scope, { name: 'orphan', search: 'gone', condition: { type: 'hosts_changed' } });
     const res = await evaluator().evaluateSafely(orphan);
     expect(res.error).toMatch(/no saved search named "gone"/);

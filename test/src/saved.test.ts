@@ -57,6 +57,21 @@ describe('saved searches', () => {
     expect(await getSaved(scope, 'fstab-with')).toEqual(created);
   });
 
+  it('a Lucene query that does not parse is refused when saved or updated, not at every run; with a {{var}} in it, when run', async () => {
+    await expect(createSaved(scope, { name: 'broken', kind: 'lucene', params: { query: 'content:(ext4' } })).rejects.toThrow(
+      /^query "content:\(ext4" does not parse: Cannot parse/,
+    );
+    await expect(getSaved(scope, 'broken')).rejects.toThrow(NotFoundError);
+    const good = await createSaved(scope, { name: 'fixable', kind: 'lucene', params: { query: 'content:ext4' } });
+    await expect(updateSaved(scope, 'fixable', { params: { query: 'content:ext4 AND (' } })).rejects.toThrow(/does not parse/);
+    expect(await getSaved(scope, 'fixable')).toEqual(good);
+    // Filled in at run time: only then is there a query to parse.
+    await createSaved(scope, { name: 'later', kind: 'lucene', params: { query: 'content:{{fs}}' } });
+    await expect(runSaved(scope, 'later', { fs: '(ext4' })).rejects.toThrow(/does not parse/);
+    await deleteSaved(scope, 'fixable');
+    await deleteSaved(scope, 'later');
+  });
+
   it('runs with {{var}} substituted, and names a missing variable', async () => {
     const run = await runSaved(scope, 'fstab-with', { fs: 'ext4' });
     expect(run.params).toEqual({ query: 'filename:"/etc/fstab" AND content:ext4' });
@@ -94,8 +109,9 @@ describe('saved searches', () => {
     );
     await expect(createSaved(scope, { name: 'k', kind: 'lucene', params: {} })).rejects.toThrow(/needs parameter query/);
     await expect(createSaved(scope, { name: 'no spaces', kind: 'lucene', params: { query: 'x' } })).rejects.toThrow(UsageError);
-    await createSaved(scope, { name: 'broken', kind: 'lucene', params: { query: 'content:(unclosed' } });
-    await expect(runSaved(scope, 'broken')).rejects.toThrow(UsageError);
+    await expect(createSaved(scope, { name: 'broken', kind: 'lucene', params: { query: 'content:(unclosed' } })).rejects.toThrow(
+      UsageError,
+    );
   });
 
   it('mitra saved create/run/delete from the command line', async () => {

@@ -3,7 +3,7 @@ import type { IndexScope } from '../history/scope';
 import { rulesIndex, stateIndex } from '../names';
 import type { PageRequest } from '../sorted-page';
 import { checkName, definedFields, namedDocuments } from '../saved/documents';
-import { checkParams } from '../saved/kinds';
+import { checkParams, checkStoredParams } from '../saved/kinds';
 
 /**
  * When a rule is active:
@@ -50,12 +50,20 @@ export async function listRules(scope: IndexScope, page: PageRequest = {}) {
 export const getRule = (scope: IndexScope, name: string): Promise<AlertRule> => store(scope).get(name);
 
 export async function createRule(scope: IndexScope, input: AlertRuleInput, now = new Date()): Promise<AlertRule> {
-  return store(scope).create(validRule(input, now.toISOString(), now.toISOString()));
+  return store(scope).create(await checkedOnEngine(scope, validRule(input, now.toISOString(), now.toISOString())));
 }
 
 export async function updateRule(scope: IndexScope, name: string, patch: Partial<AlertRuleInput>, now = new Date()): Promise<AlertRule> {
   const old = await getRule(scope, name);
-  return store(scope).put(validRule({ ...old, ...definedFields(patch), name: old.name }, old.created, now.toISOString()));
+  return store(scope).put(
+    await checkedOnEngine(scope, validRule({ ...old, ...definedFields(patch), name: old.name }, old.created, now.toISOString())),
+  );
+}
+
+/** An inline query the engine would refuse at every evaluation is refused now (a saved search was checked when saved). */
+async function checkedOnEngine(scope: IndexScope, rule: AlertRule): Promise<AlertRule> {
+  if (rule.query) await checkStoredParams(scope.client, scope.prefix, rule.query.kind, rule.query.params);
+  return rule;
 }
 
 /** Deletes the rule and its state (its event history stays). */

@@ -255,9 +255,10 @@ async function groupedAt(
  * only on shards it searches: with no history in the window it would answer
  * "0 matches" to a query that does not parse. The current-state index exists
  * from `mitra setup` on and shares the history mapping, so asking it to
- * validate the query always parses it.
+ * validate the query always parses it. Saved searches and alert rules ask
+ * the same before they store one.
  */
-async function validateQuery(client: MitraClient, prefix: string, query: string): Promise<void> {
+export async function validateQuery(client: MitraClient, prefix: string, query: string): Promise<void> {
   const index = currentIndex(prefix);
   let res: estypes.IndicesValidateQueryResponse;
   try {

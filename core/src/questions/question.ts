@@ -53,6 +53,12 @@ export interface Question<R = unknown> {
    * (values: every host behind every value, not one page of one value).
    */
   runForMatches?(client: MitraClient, prefix: string, params: Record<string, unknown>): Promise<{ count: number; hosts: string[] }>;
+  /**
+   * What the engine would refuse at every run, checked once when a saved search
+   * or alert rule is stored, so it is refused there (search: a Lucene query that
+   * does not parse). Not called while a parameter still holds a {{var}}.
+   */
+  checkStored?(client: MitraClient, prefix: string, params: Record<string, unknown>): Promise<void>;
   /** The CLI's human output. */
   text(result: R, f: TextFormat): string[];
   /** CLI exit 1 when nothing matched (default true). */

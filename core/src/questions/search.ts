@@ -1,4 +1,4 @@
-import { SEARCH_PARAMS, searchSnapshots, type SearchResult } from '../fleet/search';
+import { SEARCH_PARAMS, searchSnapshots, validateQuery, type SearchResult } from '../fleet/search';
 import { defineQuestion, unique } from './question';
 
 export const searchQuestion = defineQuestion<SearchResult>({
@@ -17,6 +17,7 @@ export const searchQuestion = defineQuestion<SearchResult>({
       size: p.size as number | undefined,
       cursor: p.cursor as string | undefined,
     }),
+  checkStored: (client, prefix, p) => validateQuery(client, prefix, String(p.query).trim()),
   columns: [
     { name: 'host', help: 'host name' },
     { name: 'path', help: 'file path' },
@@ -34,7 +35,7 @@ export const searchQuestion = defineQuestion<SearchResult>({
         ),
       );
     const shown = r.next ? ` (${r.hits.length} shown; more: --cursor ${r.next})` : '';
-    lines.push(`${f.footer(r.total, 'match', r.asOf).replace('matchs', 'matches')}${shown}`);
+    lines.push(`${f.footer(r.total, 'match', r.asOf)}${shown}`);
     return lines;
   },
   forms: [{ id: 'lucene', label: 'Lucene query', params: ['query'] }],

@@ -1,7 +1,7 @@
 import type { MitraClient } from '../client';
 import { z } from 'zod';
 import { UsageError } from '../errors';
-import { QUESTIONS, type Catalog } from '../questions';
+import { QUESTIONS, type Catalog, type Question } from '../questions';
 import { fieldsSpelled } from '../questions/derive';
 import { check, type Namer } from '../shapes/check';
 import { fieldInfo, withInfo } from '../shapes/fields';
@@ -22,6 +22,8 @@ export interface QueryKind {
   run(client: MitraClient, prefix: string, params: Record<string, unknown>): Promise<unknown>;
   /** How many things matched and on which hosts. */
   matches(result: unknown): { count: number; hosts: string[] };
+  /** The question's check of parameters about to be stored (Question.checkStored). */
+  checkStored?: Question['checkStored'];
 }
 
 const PLACEHOLDER = /\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}/;
@@ -42,7 +44,13 @@ function param<T extends z.ZodTypeAny>(shape: T) {
   return info ? withInfo(wrapped, info) : wrapped;
 }
 
-function kind(description: string, fields: z.ZodRawShape, run: QueryKind['run'], matches: QueryKind['matches']): QueryKind {
+function kind(
+  description: string,
+  fields: z.ZodRawShape,
+  run: QueryKind['run'],
+  matches: QueryKind['matches'],
+  checkStored?: QueryKind['checkStored'],
+): QueryKind {
   const shape = z
     .object(Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, f.isOptional() ? param(f).optional() : param(f)])))
     .strict();
@@ -55,6 +63,7 @@ function kind(description: string, fields: z.ZodRawShape, run: QueryKind['run'],
       .map(([k]) => k),
     run,
     matches,
+    ...(checkStored ? { checkStored } : {}),
   };
 }
 
@@ -70,6 +79,7 @@ export function kindsOf(catalog: Catalog): Record<string, QueryKind> {
             fieldsSpelled(q, (n) => n),
             q.runForMatches ?? q.run,
             (r) => (q.runForMatches ? (r as { count: number; hosts: string[] }) : q.matches(r)),
+            q.checkStored,
           ),
         ] as const,
     ),
@@ -106,6 +116,17 @@ export function checkParams(kind: string, params: unknown): Record<string, unkno
   }
   check(k.shape, p, paramName);
   return p;
+}
+
+/**
+ * The engine's check of parameters checked by checkParams and about to be
+ * stored: a query that would fail every run is refused now. With a {{var}}
+ * still in them they are checked when run, once it is filled in.
+ */
+export async function checkStoredParams(client: MitraClient, prefix: string, kind: string, params: Record<string, unknown>): Promise<void> {
+  const k = queryKind(kind);
+  if (!k.checkStored || Object.values(params).some((v) => typeof v === 'string' && PLACEHOLDER.test(v))) return;
+  await k.checkStored(client, prefix, params);
 }
 
 /** Runs a query of a kind with concrete (substituted) parameters, parsed by the kind's shape. */

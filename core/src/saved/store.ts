@@ -3,7 +3,7 @@ import type { IndexScope } from '../history/scope';
 import { savedIndex } from '../names';
 import type { PageRequest } from '../sorted-page';
 import { checkName, definedFields, namedDocuments } from './documents';
-import { checkParams, queryKind, runQuery } from './kinds';
+import { checkParams, checkStoredParams, queryKind, runQuery } from './kinds';
 import { substitute } from './params';
 
 /** A named, parameterised query stored in `<prefix>saved-searches` (_id = name). */
@@ -34,7 +34,9 @@ export async function listSaved(scope: IndexScope, page: PageRequest = {}) {
 export const getSaved = (scope: IndexScope, name: string): Promise<SavedSearch> => store(scope).get(name);
 
 export async function createSaved(scope: IndexScope, input: SavedSearchInput, now = new Date()): Promise<SavedSearch> {
-  return store(scope).create(validated(input, now.toISOString(), now.toISOString()));
+  const saved = validated(input, now.toISOString(), now.toISOString());
+  await checkStoredParams(scope.client, scope.prefix, saved.kind, saved.params);
+  return store(scope).create(saved);
 }
 
 /** Replaces description, kind or params; the name and creation time stay. */
@@ -45,7 +47,9 @@ export async function updateSaved(
   now = new Date(),
 ): Promise<SavedSearch> {
   const old = await getSaved(scope, name);
-  return store(scope).put(validated({ ...old, ...definedFields(patch), name: old.name }, old.created, now.toISOString()));
+  const saved = validated({ ...old, ...definedFields(patch), name: old.name }, old.created, now.toISOString());
+  await checkStoredParams(scope.client, scope.prefix, saved.kind, saved.params);
+  return store(scope).put(saved);
 }
 
 export const deleteSaved = (scope: IndexScope, name: string): Promise<{ deleted: string }> => store(scope).remove(name);
