@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import fs, { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from './log';
@@ -56,6 +56,25 @@ describe('Spool', () => {
     // Just enough to fit: the oldest file goes, the next one stays.
     expect(lines[0]).toContain('DROPPED the 1 oldest spool file(s), 2 snapshot(s) lost: /etc/a (history), /etc/a (current);');
     expect(spool.files().map((x) => x.collectedAt)).toEqual([2, 3]);
+  });
+
+  it('writes a whole file when the disk takes it in pieces (a short write near a full disk is not success)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mitra-spool-'));
+    dirs.push(dir);
+    const spool = new Spool(dir, 1e9, new Logger({ level: 'error', maxBytes: Infinity, stderr: () => {} }));
+    const real = fs.writeSync;
+    // As write(2) does near a full disk or a file size limit: takes the first 100 bytes and says so.
+    const short = jest.spyOn(fs, 'writeSync').mockImplementationOnce((fd: number, data: unknown) => {
+      const bytes = Buffer.from(data as string);
+      return real(fd, bytes, 0, Math.min(100, bytes.length));
+    });
+    try {
+      const docs = [doc('/etc/a', 'a'.repeat(500)), doc('/etc/b', 'b'.repeat(500))];
+      const name = spool.write(docs, 1);
+      expect(spool.read(name).map((d) => d.file.path)).toEqual(['/etc/a', '/etc/b']);
+    } finally {
+      short.mockRestore();
+    }
   });
 
   it('describes repeated losses with a count', () => {

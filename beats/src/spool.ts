@@ -1,4 +1,15 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { PRIVATE_DIR, PRIVATE_FILE, type Logger } from './log';
 import type { WireDoc } from '@mitra/core/dist/base';
@@ -96,7 +107,8 @@ export class Spool {
     const tmp = join(this.dir, `.${name}.tmp`);
     const fd = openSync(tmp, 'w', PRIVATE_FILE);
     try {
-      writeSync(fd, text);
+      // writeSync may write only part (disk nearly full); writeFileSync writes on until all is written or throws.
+      writeFileSync(fd, text);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
