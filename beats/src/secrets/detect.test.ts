@@ -130,6 +130,17 @@ describe('redactSecrets', () => {
     expect(red('passwd: files\n', '/etc/other.conf')).toBe(`passwd: ${R}\n`);
   });
 
+  it.each([
+    ['a JWT', 'eyJ-'.repeat(50_000), 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2ln'],
+    ['a .netrc password', 'default '.repeat(100_000), 'machine h login u password n3trc'],
+  ])('redacts %s after a hostile line of lookalikes in linear time (no backtracking hang)', (_kind, hostile, secret) => {
+    const started = Date.now();
+    const out = red(`${hostile}\n${secret}\n`);
+    expect(Date.now() - started).toBeLessThan(2000); // quadratic: 20+ s
+    expect(out).toContain(R);
+    expect(out).not.toContain(secret.split(' ').pop());
+  });
+
   it('gives the marker the secret itself, so equal secrets get equal markers and a change shows', () => {
     const seen: string[] = [];
     redactSecrets('password = one\ntoken: two\n', (s) => (seen.push(s), R));

@@ -113,7 +113,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
   {
     id: 'netrc',
     kind: 'value',
-    pattern: /\b(?:machine\s+\S+|default)\s.*?\bpassword\s+(\S+)/g,
+    // The scan stops at the next machine/default (which starts a scan of its own), so a line of them costs linear time, not quadratic.
+    pattern: /\b(?:machine\s+\S+|default)\s(?:(?!\b(?:machine\s+(?!\S*\bpassword\s)\S+|default)\s).)*?\bpassword\s+(\S+)/g,
     why: '`machine h login u password p` on one line, in any file',
   },
   {
@@ -144,7 +145,9 @@ export const SECRET_RULES: readonly SecretRule[] = [
   {
     id: 'jwt',
     kind: 'value',
-    pattern: /\b(eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*)/g,
+    // Tried once per run of token characters (the lookahead checks the run's end), so `eyJ-eyJ-...` costs linear time, not quadratic.
+    pattern:
+      /(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]{8,}\.)[A-Za-z0-9_-]*?\b(eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*)/g,
     why: 'JSON web tokens (Kubernetes service account tokens, OIDC)',
   },
   {
