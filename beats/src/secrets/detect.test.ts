@@ -141,6 +141,16 @@ describe('redactSecrets', () => {
     expect(out).not.toContain(secret.split(' ').pop());
   });
 
+  it.each([
+    ['a run of dashed words', `password ${'a-'.repeat(40_000)}`, 'x --api-key=inl1neS3cret "db-password": "qu0tedS3cret"'],
+    ['one long upper-case key', `PASS${'A'.repeat(40_000)}=x`, 'SECRET_KEY=upperS3cret'],
+  ])('redacts keys after a hostile line of %s in linear time (no backtracking hang)', (_kind, hostile, secrets) => {
+    const started = Date.now();
+    const out = red(`${hostile}\n${secrets}\n`);
+    expect(Date.now() - started).toBeLessThan(2000); // quadratic: 8+ s
+    expect(out).not.toMatch(/S3cret/);
+  });
+
   it('gives the marker the secret itself, so equal secrets get equal markers and a change shows', () => {
     const seen: string[] = [];
     redactSecrets('password = one\ntoken: two\n', (s) => (seen.push(s), R));

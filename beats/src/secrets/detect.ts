@@ -42,11 +42,14 @@ export function refusedContent(text: string): string | undefined {
   return found && !/\S/.test(rest) ? 'contains a private key and nothing else' : undefined;
 }
 
-/** `DB_PASSWORD`, `dbPassword`, `"db-password"`, `APIKey` → `db_password`, ..., `api_key`. */
+/**
+ * `DB_PASSWORD`, `dbPassword`, `"db-password"`, `APIKey` → `db_password`, ..., `api_key`.
+ * An upper-case run is split from its start only: retried at every letter, `PASSAAAA…=x` took quadratic time.
+ */
 export function normaliseKey(key: string): string {
   return key
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')
+    .replace(/(?<![A-Z])([A-Z]+)([A-Z][a-z])/g, '$1_$2')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '');
@@ -86,8 +89,14 @@ function replaceGroup(text: string, re: RegExp, mark: Mark): string {
 }
 
 const KEY = String.raw`[A-Za-z_][\w.-]*`;
+/**
+ * Where a KEY may start: only the first place in a run of key characters (`a-b-c`) that could,
+ * since the key runs to the run's end from any of them: without this, `a-a-a-…` (one long line)
+ * retried every one and took quadratic time.
+ */
+const FIRST_IN_RUN = String.raw`(?=[A-Za-z_])(?<=^|[^\w.-]|(?<![\w.-])(?:(?:[\d.]|-(?![A-Za-z_]))(?:[\w.]|-(?![A-Za-z_]))*)?-)`;
 /** `"k": "v"`, `k = 'v'`, `k="v"` (XML attributes too), anywhere on a line. */
-const QUOTED = new RegExp(String.raw`(?<![\w.])(["']?)(${KEY})\1(\s*(?::=|=|:)\s*)(["'])((?:\\.|(?!\4)[^\\])*)\4`, 'g');
+const QUOTED = new RegExp(String.raw`(?<![\w.])(["']?)${FIRST_IN_RUN}(${KEY})\1(\s*(?::=|=|:)\s*)(["'])((?:\\.|(?!\4)[^\\])*)\4`, 'g');
 /** PHP `define('DB_PASSWORD', 'x')` (wp-config.php). */
 const DEFINE = /\bdefine\((\s*)(["'])(\w+)\2(\s*,\s*)(["'])((?:\\.|(?!\5)[^\\])*)\5/g;
 /** `k = v`, `k: v`, `K=V`, `export K=V`, `- K=V`, `# k = v` (a commented-out password is still one): the rest of the line. */
@@ -95,7 +104,7 @@ const ASSIGNMENT = new RegExp(
   String.raw`^(\s*(?:(?:#+|;+|//)\s*)?(?:export\s+|set\s+|-\s+)?)(["']?)(${KEY})\2(\s*(?::=|=|:)\s*)((?:.*\S)?)(\s*)$`,
 );
 /** `k=v` without spaces inside a line: `--password=x`, `user=a password=b` (libpq), `?token=x&`. */
-const INLINE = new RegExp(String.raw`(?<![\w.])(${KEY})=(?!["'])([^\s"';&]+)`, 'g');
+const INLINE = new RegExp(String.raw`(?<![\w.])${FIRST_IN_RUN}(${KEY})=(?!["'])([^\s"';&]+)`, 'g');
 const ELEMENT = /<([A-Za-z_][\w.:-]*)(\s[^>]*)?>([^<]+)<\/\1>/g;
 const SPACE_FORM = new RegExp(String.raw`^(\s*)(${KEY})([ \t]+)(\S(?:.*\S)?)(\s*)$`);
 const YAML_BLOCK = /^[|>][+-]?\d*[+-]?$/;
