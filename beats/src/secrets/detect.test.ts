@@ -144,6 +144,11 @@ describe('redactSecrets', () => {
   it.each([
     ['a run of dashed words', `password ${'a-'.repeat(40_000)}`, 'x --api-key=inl1neS3cret "db-password": "qu0tedS3cret"'],
     ['one long upper-case key', `PASS${'A'.repeat(40_000)}=x`, 'SECRET_KEY=upperS3cret'],
+    [
+      'unclosed XML tags',
+      `password ${'<a b'.repeat(40_000)}>x</c>`,
+      '<password>xmlS3cret</password> <db:secret a="1">nsS3cret</db:secret>',
+    ],
   ])('redacts keys after a hostile line of %s in linear time (no backtracking hang)', (_kind, hostile, secrets) => {
     const started = Date.now();
     const out = red(`${hostile}\n${secrets}\n`);

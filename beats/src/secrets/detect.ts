@@ -105,7 +105,6 @@ const ASSIGNMENT = new RegExp(
 );
 /** `k=v` without spaces inside a line: `--password=x`, `user=a password=b` (libpq), `?token=x&`. */
 const INLINE = new RegExp(String.raw`(?<![\w.])${FIRST_IN_RUN}(${KEY})=(?!["'])([^\s"';&]+)`, 'g');
-const ELEMENT = /<([A-Za-z_][\w.:-]*)(\s[^>]*)?>([^<]+)<\/\1>/g;
 const SPACE_FORM = new RegExp(String.raw`^(\s*)(${KEY})([ \t]+)(\S(?:.*\S)?)(\s*)$`);
 const YAML_BLOCK = /^[|>][+-]?\d*[+-]?$/;
 
@@ -144,7 +143,7 @@ function redactLine(input: string, mark: Mark): { line: string; continued?: stri
   const value = (key: string, v: string) => (isSecretKey(key) && !keep(v) ? mark(v) : v);
   let line = input.replace(QUOTED, (_m, q1, key, sep, q2, v) => `${q1}${key}${q1}${sep}${q2}${value(key, v)}${q2}`);
   line = line.replace(DEFINE, (_m, sp, q1, key, sep, q2, v) => `define(${sp}${q1}${key}${q1}${sep}${q2}${value(key, v)}${q2}`);
-  line = line.replace(ELEMENT, (_m, tag: string, attrs = '', v) => `<${tag}${attrs}>${value(tag.split(':').pop()!, v)}</${tag}>`);
+  line = replaceElements(line, (tag, attrs, v) => `<${tag}${attrs}>${value(tag.split(':').pop()!, v)}</${tag}>`);
   const a = ASSIGNMENT.exec(line);
   const triple = a && isSecretKey(a[3]) ? /^("""|''')(.*)$/.exec(a[5]) : null;
   if (a && triple) {
@@ -166,4 +165,35 @@ function redactLine(input: string, mark: Mark): { line: string; continued?: stri
   const s = SPACE_FORM.exec(line);
   if (s && SPACED.some((r) => r.key.test(normaliseKey(s[2]))) && !keep(s[4])) line = `${s[1]}${s[2]}${s[3]}${mark(s[4])}${s[5]}`;
   return { line };
+}
+
+const TAG = /[A-Za-z_][\w.:-]*/y;
+
+/**
+ * `<tag attrs>value</tag>` elements replaced as `line.replace(/<([A-Za-z_][\w.:-]*)(\s[^>]*)?>([^<]+)<\/\1>/g, …)`
+ * would, in linear time: that regex scanned from every `<` to the next `>`, so one line of
+ * `<a <a <a …` took quadratic time (an 120 KB line, 8 s).
+ */
+function replaceElements(line: string, replace: (tag: string, attrs: string, value: string) => string): string {
+  let out = '';
+  let done = 0;
+  // The first `>` at or after the current tag's end, and the first `<` after that `>`: both only move forward.
+  let gt = -1;
+  let lt = -1;
+  for (let s = line.indexOf('<'); s >= 0; s = line.indexOf('<', s + 1)) {
+    TAG.lastIndex = s + 1;
+    const tag = TAG.exec(line)?.[0];
+    if (!tag) continue;
+    const end = s + 1 + tag.length;
+    if (line[end] !== '>' && !/\s/.test(line[end] ?? '')) continue;
+    if (gt < end) gt = line.indexOf('>', end);
+    if (gt < 0) break;
+    if (lt <= gt) lt = line.indexOf('<', gt + 1);
+    if (lt < 0) break;
+    if (lt === gt + 1 || !line.startsWith(`</${tag}>`, lt)) continue;
+    out += line.slice(done, s) + replace(tag, line.slice(end, gt), line.slice(gt + 1, lt));
+    done = lt + tag.length + 3;
+    s = done - 1;
+  }
+  return out + line.slice(done);
 }
