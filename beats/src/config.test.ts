@@ -122,6 +122,9 @@ elasticsearch: {url: 'https://es:9200', api_key: abc}
     ['spool: {max: 3}', /unknown key "spool.max"/],
     ['frequency: soon', /"frequency" must be a number of seconds, not "soon"/],
     ['frequency: 0', /"frequency" must be a number of seconds greater than 0/],
+    // Beyond 2^31 - 1 ms a timer fires after 1 ms: a cycle every millisecond instead of once a month.
+    ['frequency: 2592000', /"frequency" must be at most 2147483 seconds \(24 days\), not 2592000/],
+    ['memory_interval: 2592000s', /"memory_interval" must be at most 2147483 seconds \(24 days\), not 2592000/],
     ['indexer: {maxsize: big}', /"indexer.maxsize" must be a size in MB/],
     ['files: [etc/hosts]', /"files" entry "etc\/hosts" must be an absolute path/],
     ['output: kafka', /"output" must be one of elasticsearch, spool, not "kafka"/],

@@ -92,6 +92,8 @@ export const DEFAULT_SYSCTL_KEYS = [
 
 const MB = 1024 * 1024;
 export const DEFAULT_FREQUENCY_S = 300;
+/** The longest wait a Node.js timer takes (2^31 - 1 ms), in whole seconds. */
+export const MAX_TIMER_S = Math.floor(0x7fffffff / 1000);
 export const DEFAULT_MAXSIZE_MB = 10;
 export const DEFAULT_SPOOL_MB = 100;
 /** One document's content travels twice per change (current + history) through the pipeline's heap. */
@@ -126,7 +128,7 @@ export function parseAgentConfig(raw: RawConfigFile, sources: ConfigSources = {}
     files: raw.files === undefined || raw.files === null ? DEFAULT_FILES : check.paths(raw.files, 'files'),
     include: check.stringList(raw.include, 'include').map(globToRegExp),
     exclude: check.stringList(raw.exclude, 'exclude').map(globToRegExp),
-    frequencyMs: check.positive(raw.frequency, 'frequency', DEFAULT_FREQUENCY_S, 'a number of seconds') * 1000,
+    frequencyMs: check.timer(check.positive(raw.frequency, 'frequency', DEFAULT_FREQUENCY_S, 'a number of seconds'), 'frequency') * 1000,
     memoryIntervalMs: check.interval(raw.memory_interval, 'memory_interval'),
     maxFileBytes: maxsize < 0 ? Infinity : maxsize * MB,
     maxContentBytes: check.positive(indexer.max_content_mb, 'indexer.max_content_mb', DEFAULT_MAX_CONTENT_MB, 'a size in MB') * MB,
@@ -193,7 +195,13 @@ class Checker {
     const m = typeof value === 'number' ? [String(value), String(value), 's'] : /^(\d+(?:\.\d+)?)\s*(s|m)?$/.exec(String(value).trim());
     const seconds = m ? Number(m[1]) * (m[2] === 'm' ? 60 : 1) : NaN;
     if (!(seconds >= 1)) this.fail(`"${key}" must be off or an interval of at least 1 s like 10 or 10s, not ${JSON.stringify(value)}`);
-    return seconds * 1000;
+    return this.timer(seconds, key) * 1000;
+  }
+
+  /** Seconds a timer can wait: a longer setTimeout/setInterval fires after 1 ms, so the agent would loop without pause. */
+  timer(seconds: number, key: string): number {
+    if (seconds > MAX_TIMER_S) this.fail(`"${key}" must be at most ${MAX_TIMER_S} seconds (24 days), not ${seconds}`);
+    return seconds;
   }
 
   boolean(value: unknown, key: string, fallback: boolean): boolean {
