@@ -1,4 +1,4 @@
-import fs, { mkdtempSync, rmSync } from 'node:fs';
+import fs, { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from './log';
@@ -75,6 +75,23 @@ describe('Spool', () => {
     } finally {
       short.mockRestore();
     }
+  });
+
+  it('skips lines that parse but are not documents (a damaged key, null), as it skips lines that do not parse', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mitra-spool-'));
+    dirs.push(dir);
+    const lines: string[] = [];
+    const spool = new Spool(dir, 1e9, new Logger({ level: 'error', maxBytes: Infinity, stderr: (l) => lines.push(l) }));
+    const name = spool.write([doc('/etc/a', 'a'), doc('/etc/b', 'b')], 1);
+    const [a, b] = readFileSync(join(dir, name), 'utf8').split('\n');
+    writeFileSync(join(dir, name), [a, a.replace('"mitra"', '"mitrb"'), 'null', '{"x"', b, ''].join('\n'));
+    // Kept, any of them would throw wherever the document is used (bulk ids), at every resend and at start.
+    expect(spool.read(name).map((d) => d.file.path)).toEqual(['/etc/a', '/etc/b']);
+    expect(lines.map((l) => l.trimEnd().replace(/^\S+ /, ''))).toEqual([
+      `ERROR spool: ${name} line 2 is not a Mitra document; skipping that line`,
+      `ERROR spool: ${name} line 3 is not a Mitra document; skipping that line`,
+      `ERROR spool: ${name} line 4 is not JSON; skipping that line`,
+    ]);
   });
 
   it('describes repeated losses with a count', () => {

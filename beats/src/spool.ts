@@ -117,17 +117,22 @@ export class Spool {
     syncDir(this.dir);
   }
 
-  /** The documents of one spool file; lines that do not parse (a damaged disk) are logged and skipped. */
+  /** The documents of one spool file; lines that do not parse or are not documents (a damaged disk) are logged and skipped. */
   read(name: string): WireDoc[] {
     const docs: WireDoc[] = [];
     const lines = readFileSync(join(this.dir, name), 'utf8').split('\n');
     lines.forEach((line, i) => {
       if (!line.trim()) return;
+      let doc: unknown;
       try {
-        docs.push(JSON.parse(line) as WireDoc);
+        doc = JSON.parse(line);
       } catch {
         this.log.error(`spool: ${name} line ${i + 1} is not JSON; skipping that line`);
+        return;
       }
+      // JSON that is not a document (null, or a key damaged) would throw wherever it is used, at every resend.
+      if (isWireDoc(doc)) docs.push(doc);
+      else this.log.error(`spool: ${name} line ${i + 1} is not a Mitra document; skipping that line`);
     });
     return docs;
   }
@@ -178,6 +183,17 @@ export class Spool {
       return [];
     }
   }
+}
+
+/** What shipping a spooled document needs: its host name, path, timestamp and target. */
+function isWireDoc(doc: unknown): doc is WireDoc {
+  const d = doc as Partial<WireDoc> | null;
+  return (
+    typeof d?.['@timestamp'] === 'string' &&
+    typeof d.host?.name === 'string' &&
+    typeof d.file?.path === 'string' &&
+    (d.mitra?.target === 'current' || d.mitra?.target === 'history')
+  );
 }
 
 /** "/etc/a (history) ×3, /etc/b (current)" — every path named, counted. */
