@@ -245,7 +245,7 @@ export class Agent {
 
   private async collect(trigger: CycleSummary['trigger'], only: string[] | undefined, started: number): Promise<Collected> {
     const timestamp = new Date(started).toISOString();
-    const files = only ? only.filter((p) => isConfigured(p, this.config)) : expandFiles(this.config);
+    const files = only ? only.filter((p) => isConfigured(p, this.config)) : expandFiles(this.config, (line) => this.log.warn(line));
     if (!only && this.watcher) this.watcher.update(watchPlan(this.config, files));
     const { hostfs } = this.config;
     const { maxBytes, limitName } = contentLimit(this.config);

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { currentStateId, historyId } from '@mitra/core';
 import { decide, fingerprint } from './changes';
 import { expandFiles, isConfigured, watchPlan } from './filelist';
-import { globToRegExp } from './glob';
+import { GLOB_LIMIT, globToRegExp } from './glob';
 import { batch, documentId } from './shipper';
 import { toWireDoc, type Snapshot } from './wire';
 
@@ -110,6 +113,26 @@ describe('globs and file lists', () => {
     expect(isConfigured('/nonexistent/a', config)).toBe(true);
     expect(isConfigured('/nonexistent/b.conf', config)).toBe(false);
     expect(isConfigured('/nonexistent/c', config)).toBe(false);
+  });
+
+  it('says so when a glob walk stops at the limit, instead of leaving files out silently', () => {
+    const root = mkdtempSync(join(tmpdir(), 'mitra-glob-'));
+    try {
+      for (const dir of ['a', 'b']) mkdirSync(join(root, dir));
+      for (let i = 0; i < GLOB_LIMIT; i++) writeFileSync(join(root, 'a', `${i}.conf`), '');
+      writeFileSync(join(root, 'b', 'last.conf'), '');
+      const warnings: string[] = [];
+      const config = { files: [`${root}/**/*.conf`], include: [], exclude: [], hostfs: '' };
+      expect(expandFiles(config, (line) => warnings.push(line))).toHaveLength(GLOB_LIMIT);
+      expect(warnings).toEqual([
+        `files: ${root}/**/*.conf matches ${GLOB_LIMIT} files or more; its walk stopped there and files in directories not yet walked are not read: narrow the pattern or list its directories as separate globs`,
+      ]);
+      warnings.length = 0;
+      expect(expandFiles({ ...config, files: [`${root}/b/*.conf`] }, (line) => warnings.push(line))).toEqual([`${root}/b/last.conf`]);
+      expect(warnings).toEqual([]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('watches directories of regular files and of last-segment globs, never /proc, under hostfs', () => {

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { AgentConfig } from './config';
-import { expandGlob, globToRegExp, hasGlob, matchesAny } from './glob';
+import { expandGlob, GLOB_LIMIT, globToRegExp, hasGlob, matchesAny } from './glob';
 
 /** Paths polled every cycle and never watched: their content changes without file events. */
 export const isPolled = (path: string): boolean => path.startsWith('/proc/') || path.startsWith('/sys/');
@@ -8,12 +8,20 @@ export const isPolled = (path: string): boolean => path.startsWith('/proc/') || 
 /**
  * Which files a cycle reads: configured paths (absent ones too: they become
  * `missing` snapshots) plus whatever the globs match now, filtered by
- * include/exclude. Host-visible paths, in configuration order.
+ * include/exclude. Host-visible paths, in configuration order. `warn` hears
+ * of a glob whose walk stopped at GLOB_LIMIT matches, leaving files out.
  */
-export function expandFiles(config: Pick<AgentConfig, 'files' | 'include' | 'exclude' | 'hostfs'>): string[] {
+export function expandFiles(
+  config: Pick<AgentConfig, 'files' | 'include' | 'exclude' | 'hostfs'>,
+  warn?: (line: string) => void,
+): string[] {
   const seen = new Set<string>();
   for (const pattern of config.files) {
-    for (const path of hasGlob(pattern) ? expandGlob(pattern, config.hostfs) : [pattern]) seen.add(path);
+    const stopped = () =>
+      warn?.(
+        `files: ${pattern} matches ${GLOB_LIMIT} files or more; its walk stopped there and files in directories not yet walked are not read: narrow the pattern or list its directories as separate globs`,
+      );
+    for (const path of hasGlob(pattern) ? expandGlob(pattern, config.hostfs, GLOB_LIMIT, stopped) : [pattern]) seen.add(path);
   }
   return [...seen].filter((p) => selected(p, config));
 }

@@ -38,14 +38,18 @@ export function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${out}$`);
 }
 
+/** Matches after which a glob's walk stops (directories not yet walked are left out). */
+export const GLOB_LIMIT = 10_000;
+
 export const matchesAny = (path: string, patterns: RegExp[]): boolean => patterns.some((p) => p.test(path));
 
 /**
  * Expands a pattern against the file system under `root` (the hostfs mount,
  * or "" for this host). Returns host-visible paths, sorted. Walks only the
- * directories the pattern can reach; `**` walks are bounded by `limit`.
+ * directories the pattern can reach; `**` walks are bounded by `limit`, and
+ * `onLimit` is told when the walk stopped there (some matches are left out).
  */
-export function expandGlob(pattern: string, root = '', limit = 10_000): string[] {
+export function expandGlob(pattern: string, root = '', limit = GLOB_LIMIT, onLimit?: () => void): string[] {
   const re = globToRegExp(pattern);
   const segments = pattern.split('/').filter(Boolean);
   const firstGlob = segments.findIndex(hasGlob);
@@ -53,8 +57,13 @@ export function expandGlob(pattern: string, root = '', limit = 10_000): string[]
   const recursive = pattern.includes('**');
   const maxDepth = recursive ? 32 : segments.length - firstGlob;
   const found: string[] = [];
+  let stopped = false;
   const walk = (dir: string, depth: number): void => {
-    if (depth > maxDepth || found.length >= limit) return;
+    if (depth > maxDepth) return;
+    if (found.length >= limit) {
+      stopped = true;
+      return;
+    }
     let entries;
     try {
       entries = readdirSync(root + dir, { withFileTypes: true });
@@ -68,5 +77,6 @@ export function expandGlob(pattern: string, root = '', limit = 10_000): string[]
     }
   };
   walk(base, 1);
+  if (stopped) onLimit?.();
   return found.sort();
 }
