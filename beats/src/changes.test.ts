@@ -102,6 +102,14 @@ describe('globs and file lists', () => {
     expect(globToRegExp('/etc/a.b').test('/etc/aXb')).toBe(false);
   });
 
+  it('matches names with a newline with ** as with *, so an exclude holds for them too', () => {
+    // A file named "x\ny.conf" matched files: /srv/**/*.conf but escaped exclude: /srv/private/**, and was shipped.
+    expect(globToRegExp('/srv/private/**').test('/srv/private/x\ny.conf')).toBe(true);
+    expect(globToRegExp('/srv/**').test('/srv/a\nb/c.conf')).toBe(true);
+    expect(globToRegExp('/srv/*.conf').test('/srv/x\ny.conf')).toBe(true);
+    expect(globToRegExp('/srv/*.conf').test('/srv/a/y.conf')).toBe(false);
+  });
+
   it('keeps configured-but-absent literal paths and applies include/exclude', () => {
     const config = {
       files: ['/nonexistent/a', '/nonexistent/b.conf'],

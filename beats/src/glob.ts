@@ -35,7 +35,8 @@ export function globToRegExp(pattern: string): RegExp {
       }
     } else out += c.replace(/[.+^${}()|\\]/g, '\\$&');
   }
-  return new RegExp(`^${out}$`);
+  // s: `**` (.*) matches names with a newline in them too, as `*` ([^/]*) does.
+  return new RegExp(`^${out}$`, 's');
 }
 
 /** Matches after which a glob's walk stops (directories not yet walked are left out). */
