@@ -117,6 +117,22 @@ describe('agent: collection never waits for shipping', () => {
     expect(agent.spool.files()).toEqual([]);
   });
 
+  it('--once ships a cycle bigger than the in-memory queue, which went straight to the spool with no error', async () => {
+    // A queue of 100 bytes: every cycle is bigger, as 100 files of 200 KB are for the default 16 MB.
+    const { agent, write, calls } = setup(100);
+    write('x\n');
+    const shipper = (agent as unknown as { shipper: { ship: (d: WireDoc[]) => Promise<ShipOutcome> } }).shipper;
+    shipper.ship = async (docs) => {
+      calls.push({ docs, answer: () => {} });
+      return { shipped: docs.length, rejected: 0, rejectedDocs: [], unsent: [] };
+    };
+    (agent as unknown as { sleep: (ms: number) => Promise<void> }).sleep = async () => {};
+    const summary = await agent.runOnce();
+    expect(summary).toMatchObject({ spooled: 4, resent: 4, rejected: 0 });
+    expect(summary.error).toBeUndefined();
+    expect(agent.spool.files()).toEqual([]);
+  });
+
   it('--once does not retry what waiting cannot fix (a missing pipeline, 403)', async () => {
     const { agent, write } = setup(1e9);
     write('x\n');

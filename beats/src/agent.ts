@@ -169,7 +169,9 @@ export class Agent {
   }
 
   private worthResending(summary: CycleSummary): boolean {
-    return this.config.output === 'elasticsearch' && !!summary.error && !!this.down?.retryable && this.spool.files().length > 0;
+    // No error, yet spooled: a cycle bigger than the in-memory queue goes straight to the spool, to be sent from there.
+    const waiting = !summary.error || !!this.down?.retryable;
+    return this.config.output === 'elasticsearch' && waiting && this.spool.files().length > 0;
   }
 
   /** Long-lived mode: a cycle now, then every `frequency`, plus file events in between. */
