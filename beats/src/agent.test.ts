@@ -94,6 +94,34 @@ describe('agent: collection never waits for shipping', () => {
     expect(await second).toMatchObject({ changed: 0, shipped: 2 });
   });
 
+  it('resends what was spooled before a newer change even when the clock was stepped back in between', async () => {
+    const { agent, write } = setup(1e9);
+    const shipped: string[] = [];
+    let away = true;
+    const shipper = (agent as unknown as { shipper: { ship: (d: WireDoc[]) => Promise<ShipOutcome> } }).shipper;
+    shipper.ship = async (docs) => {
+      if (away) return { shipped: 0, rejected: 0, rejectedDocs: [], unsent: docs, error: 'cluster away', retryable: true };
+      for (const d of docs) if (d.file.path !== HOST_DOC_PATH && d.mitra.target === 'current') shipped.push(d.mitra.content!);
+      return { shipped: docs.length, rejected: 0, rejectedDocs: [], unsent: [] };
+    };
+    const now = jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-11-27T03:00:00Z'));
+    try {
+      write('v1\n');
+      expect(await agent.runCycle()).toMatchObject({ spooled: 4, error: 'cluster away' });
+      // NTP steps the clock back an hour; the cluster is back; the file changes.
+      now.mockReturnValue(Date.parse('2026-11-27T02:00:00Z'));
+      away = false;
+      write('v2\n');
+      await agent.runCycle();
+      await agent.runPaths([], 'resend');
+      // v1 after v2 would leave the cluster's current state at v1 (last write wins).
+      expect(shipped).toEqual(['v1\n', 'v2\n']);
+      expect(agent.spool.files()).toEqual([]);
+    } finally {
+      now.mockRestore();
+    }
+  });
+
   it('--once resends what was refused for now with exponential backoff, then reports success', async () => {
     const { agent, write, calls } = setup(1e9);
     write('x\n');

@@ -79,6 +79,8 @@ export class Agent {
   private cycleTimer?: NodeJS.Timeout;
   private resendTimer?: NodeJS.Timeout;
   private resendDelayMs: number;
+  /** The collection order (epoch ms, never going back) of the last cycle, or of the newest spool file at start. */
+  private lastCollectedAt = 0;
   private running = false;
   private readonly shipOptions: ShipOptions;
   private readonly queueCapBytes: number;
@@ -111,6 +113,7 @@ export class Agent {
     this.onCycle = options.onCycle;
     this.spool.removeTemporaries();
     this.recoverFromSpool();
+    for (const file of this.spool.files()) this.lastCollectedAt = Math.max(this.lastCollectedAt, file.collectedAt);
     this.sampler = this.memorySampler();
   }
 
@@ -238,14 +241,16 @@ export class Agent {
   /** Collects on the collecting chain, then hands the documents over; resolves once they are shipped or spooled. */
   private async cycle(trigger: CycleSummary['trigger'], only?: string[]): Promise<CycleSummary> {
     const started = Date.now();
-    const batch = await this.serial('collecting', () => this.collect(trigger, only, started));
+    // Spool files sort by collection order: it only moves forward, so a clock stepped back cannot put a newer batch before an older one.
+    const order = (this.lastCollectedAt = Math.max(started, this.lastCollectedAt + 1));
+    const batch = await this.serial('collecting', () => this.collect(trigger, only, started, order));
     const summary = await this.handOver(batch);
     summary.tookMs = Date.now() - started;
     this.finish(summary);
     return summary;
   }
 
-  private async collect(trigger: CycleSummary['trigger'], only: string[] | undefined, started: number): Promise<Collected> {
+  private async collect(trigger: CycleSummary['trigger'], only: string[] | undefined, started: number, order: number): Promise<Collected> {
     const timestamp = new Date(started).toISOString();
     const files = only ? only.filter((p) => isConfigured(p, this.config)) : expandFiles(this.config, (line) => this.log.warn(line));
     if (!only && this.watcher) this.watcher.update(watchPlan(this.config, files));
@@ -258,7 +263,7 @@ export class Agent {
       snapshots.push(hostDocument(snapshots));
     }
     const outgoing = snapshots.map((s) => this.prepare(s, timestamp));
-    return { outgoing, summary: newSummary(outgoing, trigger, timestamp), started };
+    return { outgoing, summary: newSummary(outgoing, trigger, timestamp), started: order };
   }
 
   /**
@@ -476,7 +481,7 @@ export class Agent {
 interface Collected {
   outgoing: Outgoing[];
   summary: CycleSummary;
-  /** Collection time (epoch ms): also the spool file's name, so the spool stays in collection order. */
+  /** Collection order (epoch ms, never going back): the spool file's name, so the spool stays in collection order. */
   started: number;
 }
 
