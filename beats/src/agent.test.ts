@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from './agent';
 import { parseAgentConfig } from './config';
-import { silentLogger } from './log';
+import { Logger, silentLogger } from './log';
 import type { ShipOutcome } from './shipper';
 import { HOST_DOC_PATH, type WireDoc } from '@mitra/core/dist/base';
 
@@ -179,5 +179,23 @@ describe('agent: collection never waits for shipping', () => {
     };
     expect(await agent.runOnce()).toMatchObject({ spooled: 4, error: 'pipeline missing' });
     expect(waits).toEqual([]);
+  });
+});
+
+describe('agent: a state directory it cannot write', () => {
+  it('stops cleanly, logging one line, instead of rejecting stop() (a crash with a stack trace at SIGTERM)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mitra-agent-unit-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'file'), '');
+    const lines: string[] = [];
+    const config = parseAgentConfig(
+      { files: [join(dir, 'a.conf')], packages: 'off', sysctl: 'off', host_name: 'h', output: 'spool' },
+      { env: {}, stateDir: join(dir, 'file', 'state') },
+    );
+    const agent = new Agent(config, { log: new Logger({ level: 'error', maxBytes: Infinity, stderr: (l) => lines.push(l.trimEnd()) }) });
+    await expect(agent.stop()).resolves.toBeUndefined();
+    expect(lines.map((l) => l.replace(/^\S+ /, ''))).toEqual([
+      `ERROR state: cannot save ${join(dir, 'file', 'state')}/state.json (ENOTDIR): changes may be re-sent after a restart`,
+    ]);
   });
 });

@@ -205,7 +205,7 @@ export class Agent {
     await this.collecting.catch(() => undefined);
     await this.shipping.catch(() => undefined);
     await this.shipper.close();
-    this.state.save();
+    this.saveState();
   }
 
   status(): AgentStatus {
@@ -423,6 +423,17 @@ export class Agent {
   private finish(summary: CycleSummary): void {
     const ok = isSuccess(summary, this.config.output) && this.spoolEmptyOrOwnedByFilebeat();
     this.state.recordCycle(summary, ok);
+    this.saveState();
+    // A resend attempt that moved nothing is only interesting when debugging.
+    const quiet = summary.trigger === 'resend' && !summary.resent;
+    (quiet ? this.log.debug : this.log.info)(describe(summary));
+    if (summary.error) (quiet ? this.log.debug : this.log.warn)(`ship: ${summary.error}`);
+    this.scheduleResend();
+    this.onCycle?.(summary);
+  }
+
+  /** Saves state.json; a state directory that cannot be written is logged, never thrown (also when stopping). */
+  private saveState(): void {
     try {
       this.state.save();
     } catch (e) {
@@ -430,12 +441,6 @@ export class Agent {
         `state: cannot save ${this.state.dir}/state.json (${(e as NodeJS.ErrnoException).code}): changes may be re-sent after a restart`,
       );
     }
-    // A resend attempt that moved nothing is only interesting when debugging.
-    const quiet = summary.trigger === 'resend' && !summary.resent;
-    (quiet ? this.log.debug : this.log.info)(describe(summary));
-    if (summary.error) (quiet ? this.log.debug : this.log.warn)(`ship: ${summary.error}`);
-    this.scheduleResend();
-    this.onCycle?.(summary);
   }
 
   private spoolEmptyOrOwnedByFilebeat(): boolean {
