@@ -1,4 +1,4 @@
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from './agent';
@@ -197,5 +197,34 @@ describe('agent: a state directory it cannot write', () => {
     expect(lines.map((l) => l.replace(/^\S+ /, ''))).toEqual([
       `ERROR state: cannot save ${join(dir, 'file', 'state')}/state.json (ENOTDIR): changes may be re-sent after a restart`,
     ]);
+  });
+});
+
+describe('agent: a spool file it cannot read', () => {
+  it('starts, keeps the file, and spools new documents behind it with one line saying what to do', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mitra-agent-unit-'));
+    dirs.push(dir);
+    // What cannot be read: a directory under a spool file's name here; as a service user, a file root wrote (EACCES).
+    const blocked = join(dir, 'state', 'spool', 'spool-000000000000001-1-000000.ndjson');
+    mkdirSync(blocked, { recursive: true });
+    writeFileSync(join(dir, 'a.conf'), 'x\n');
+    const config = parseAgentConfig(
+      { files: [join(dir, 'a.conf')], packages: 'off', sysctl: 'off', host_name: 'h' },
+      { env: {}, stateDir: join(dir, 'state') },
+    );
+    const shipped: WireDoc[] = [];
+    const shipper = {
+      ship: async (docs: WireDoc[]): Promise<ShipOutcome> => {
+        for (const d of docs) shipped.push(d);
+        return { shipped: docs.length, rejected: 0, rejectedDocs: [], unsent: [] };
+      },
+      close: async () => {},
+    };
+    const agent = new Agent(config, { log: silentLogger(), shipper }); // threw EISDIR: the agent would not start
+    const summary = await agent.runCycle();
+    expect(summary).toMatchObject({ spooled: 4, shipped: 0 });
+    expect(summary.error).toBe(`spool: cannot read ${blocked}: make it readable by the agent's user, or remove it`);
+    expect(shipped).toEqual([]);
+    expect(agent.spool.files().map((f) => f.name)).toHaveLength(2);
   });
 });

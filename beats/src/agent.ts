@@ -400,7 +400,13 @@ export class Agent {
   private async resend(summary: CycleSummary, until = Infinity): Promise<boolean> {
     for (const file of this.spool.files()) {
       if (file.collectedAt > until) break;
-      const docs = this.spool.read(file.name);
+      const docs = this.readSpoolFile(file.name);
+      if (!docs) {
+        // Kept, not skipped: later files wait behind it (collection order), and new documents go to the spool meanwhile.
+        summary.error = `spool: cannot read ${join(this.spool.dir, file.name)}: make it readable by the agent's user, or remove it`;
+        this.down = { error: summary.error, retryable: false };
+        return false;
+      }
       const outcome = await this.shipper.ship(docs);
       summary.resent += outcome.shipped;
       summary.rejected += outcome.rejected;
@@ -466,6 +472,17 @@ export class Agent {
     }, delay);
   }
 
+  /** A spool file's documents, or undefined (logged) when it cannot be read (permissions, not a file). */
+  private readSpoolFile(name: string): WireDoc[] | undefined {
+    try {
+      return this.spool.read(name);
+    } catch (e) {
+      const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      this.log.error(`spool: cannot read ${join(this.spool.dir, name)} (${why}): make it readable by the agent's user, or remove it`);
+      return undefined;
+    }
+  }
+
   /**
    * After a crash, the spool may hold changes the state file never recorded
    * (killed between the spool write and the state save). Adopting them keeps
@@ -473,7 +490,7 @@ export class Agent {
    */
   private recoverFromSpool(): void {
     for (const file of this.spool.files()) {
-      for (const doc of this.spool.read(file.name)) {
+      for (const doc of this.readSpoolFile(file.name) ?? []) {
         if (doc.mitra?.target !== 'current' || !doc.mitra.changed_at) continue;
         const known = this.state.memory(doc.host.name, doc.file.path);
         if (known && known.changedAt >= doc.mitra.changed_at) continue;
