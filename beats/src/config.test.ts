@@ -127,6 +127,9 @@ elasticsearch: {url: 'https://es:9200', api_key: abc}
     ['memory_interval: 2592000s', /"memory_interval" must be at most 2147483 seconds \(24 days\), not 2592000/],
     ['indexer: {maxsize: big}', /"indexer.maxsize" must be a size in MB/],
     ['files: [etc/hosts]', /"files" entry "etc\/hosts" must be an absolute path/],
+    // Compiled at every cycle, these failed every cycle ('unexpected error: Invalid regular expression' with --once).
+    ['files: ["/etc/[z-a].conf"]', /"files" entry "\/etc\/\[z-a\].conf" is not a valid glob \(Range out of order in character class\)/],
+    ['exclude: ["/etc/[z-a]"]', /"exclude" entry "\/etc\/\[z-a\]" is not a valid glob/],
     ['output: kafka', /"output" must be one of elasticsearch, spool, not "kafka"/],
     ['packages: apt', /"packages" must be one of auto, dpkg, rpm, off/],
     ['log: {level: loud}', /"log.level" must be one of debug, info, warn, error/],

@@ -8,7 +8,7 @@ import {
   type ConnectionFlags,
   type RawConfigFile,
 } from '@mitra/core/dist/base';
-import { globToRegExp } from './glob';
+import { globToRegExp, hasGlob } from './glob';
 import { compileRedactions, redactDefaults, type RedactRule } from './redact';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -126,8 +126,8 @@ export function parseAgentConfig(raw: RawConfigFile, sources: ConfigSources = {}
   const env = sources.env ?? process.env;
   return {
     files: raw.files === undefined || raw.files === null ? DEFAULT_FILES : check.paths(raw.files, 'files'),
-    include: check.stringList(raw.include, 'include').map(globToRegExp),
-    exclude: check.stringList(raw.exclude, 'exclude').map(globToRegExp),
+    include: check.stringList(raw.include, 'include').map((p) => check.glob(p, 'include')),
+    exclude: check.stringList(raw.exclude, 'exclude').map((p) => check.glob(p, 'exclude')),
     frequencyMs: check.timer(check.positive(raw.frequency, 'frequency', DEFAULT_FREQUENCY_S, 'a number of seconds'), 'frequency') * 1000,
     memoryIntervalMs: check.interval(raw.memory_interval, 'memory_interval'),
     maxFileBytes: maxsize < 0 ? Infinity : maxsize * MB,
@@ -229,7 +229,18 @@ class Checker {
     const list = this.stringList(value, key);
     const relative = list.find((p) => !p.startsWith('/'));
     if (relative) this.fail(`"${key}" entry "${relative}" must be an absolute path (start with /)`);
+    // Globs are expanded every cycle: one that cannot be compiled would fail every cycle, so it fails here.
+    for (const p of list) if (hasGlob(p)) this.glob(p, key);
     return list;
+  }
+
+  glob(pattern: string, key: string): RegExp {
+    try {
+      return globToRegExp(pattern);
+    } catch (e) {
+      const why = (e as Error).message.replace(/^.*: /, '');
+      return this.fail(`"${key}" entry "${pattern}" is not a valid glob (${why}): fix its [...] part (ranges go low to high, like [a-z])`);
+    }
   }
 
   oneOf<T extends string>(value: unknown, key: string, allowed: readonly T[], fallback: T): T {
