@@ -4,7 +4,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, symlinkSync, truncateSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretGuard } from '../secrets';
-import { collectFile, documentPath, readBounded, snapshotsByPath } from './files';
+import { collectFile, documentPath, readBounded, snapshotsByPath, UNKNOWN_SIZE_READ_LIMIT } from './files';
 
 const MB = 1024 * 1024;
 const dirs: string[] = [];
@@ -113,6 +113,19 @@ describe('states of a file, on real files and /proc', () => {
       expect(s).toMatchObject({ state: 'binary' });
       expect(s.content).toBeUndefined();
     }
+  });
+
+  it('a /proc file that never ends in practice is too_large after a bounded read, not read for minutes', () => {
+    // /proc/<pid>/pagemap reports st_size 0 and holds 8 bytes per page of the address space: 256 GB.
+    const started = Date.now();
+    const s = collectFile('/proc/self/pagemap', options);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(s).toMatchObject({
+      state: 'too_large',
+      reason: `more than ${UNKNOWN_SIZE_READ_LIMIT} bytes (not read further: its size is not known ahead) is over maxsize 1 MB`,
+      stat: { size: UNKNOWN_SIZE_READ_LIMIT },
+    });
+    expect(s.stat?.hash).toBeUndefined();
   });
 
   it('a FIFO is unreadable at once (never opened blocking), a directory too', () => {

@@ -52,8 +52,9 @@ function readOpen(path: string, resolved: string, fd: number, options: FileReadO
   const same = options.secrets.identity(path, st);
   if (same) return { path, state: 'refused', reason: same, stat };
   if (!st.isFile()) return { path, state: 'unreadable', reason: `not a regular file (${kind(st)})`, stat };
-  // /proc files report st_size 0, so the limit is applied to what is read, not to st_size alone.
-  const read = readBounded(fd, options.maxBytes, Number(st.size) > options.maxBytes);
+  // /proc files report st_size 0, so the limit is applied to what is read, not to st_size alone;
+  // and some never end in practice (/proc/<pid>/pagemap: 256 GB), so those are read only so far.
+  const read = readBounded(fd, options.maxBytes, Number(st.size) > options.maxBytes, st.size === 0n ? UNKNOWN_SIZE_READ_LIMIT : Infinity);
   if (!read.bytes) return tooLarge(path, read, options, stat);
   const bytes = read.bytes;
   stat.size = bytes.length;
@@ -68,20 +69,25 @@ interface BoundedRead {
   /** The content, or undefined when it is over the limit (then only size and hash are known). */
   bytes?: Buffer;
   size: number;
-  sha256: string;
+  /** Of all of it; undefined when reading stopped at `maxRead` (then `size` is what was read). */
+  sha256?: string;
 }
+
+/** How far a file whose size is not known ahead (st_size 0: /proc, /sys) is read past the limit to size and hash it. */
+export const UNKNOWN_SIZE_READ_LIMIT = 256 * 1024 * 1024;
 
 /**
  * Reads to EOF, hashing as it goes. Content is kept only while it fits the
  * limit; past it (or from the start, when st_size already says so) the rest is
  * hashed chunk by chunk and dropped, so a 500 MB file costs one chunk of memory.
  */
-export function readBounded(fd: number, limit: number, knownTooLarge = false): BoundedRead {
+export function readBounded(fd: number, limit: number, knownTooLarge = false, maxRead = Infinity): BoundedRead {
   const hash = createHash('sha256');
   let chunks: Buffer[] | undefined = knownTooLarge ? undefined : [];
   let total = 0;
   let buf = Buffer.allocUnsafe(CHUNK);
   for (;;) {
+    if (total >= maxRead) return { size: total };
     const n = readSync(fd, buf, 0, buf.length, null);
     if (n === 0) break;
     const chunk = buf.subarray(0, n);
@@ -115,7 +121,12 @@ function failed(path: string, e: unknown): Snapshot {
 }
 
 function tooLarge(path: string, read: BoundedRead, options: FileReadOptions, stat: FileStat): Snapshot {
-  const reason = `${read.size} bytes is over ${options.limitName ?? 'maxsize'} ${formatMb(options.maxBytes)}`;
+  const limit = `${options.limitName ?? 'maxsize'} ${formatMb(options.maxBytes)}`;
+  if (read.sha256 === undefined) {
+    const reason = `more than ${read.size} bytes (not read further: its size is not known ahead) is over ${limit}`;
+    return { path, state: 'too_large', reason, stat: { ...stat, size: read.size } };
+  }
+  const reason = `${read.size} bytes is over ${limit}`;
   return { path, state: 'too_large', reason, stat: { ...stat, size: read.size, hash: { sha256: read.sha256 } } };
 }
 
