@@ -94,6 +94,21 @@ describe('Spool', () => {
     ]);
   });
 
+  it('writes and reads back a file bigger than the longest string V8 makes (512 MB), as one cycle of 4 MB files can be', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mitra-spool-'));
+    dirs.push(dir);
+    const spool = new Spool(dir, 1e10, new Logger({ level: 'error', maxBytes: Infinity, stderr: () => {} }));
+    const content = 'x'.repeat(4 * 1024 * 1024);
+    // 130 × 4 MB: joined, 'Invalid string length', so such a cycle could never be spooled (nor shipped, being over the queue).
+    const docs = Array.from({ length: 130 }, (_, i) => doc(`/var/log/${i}.log`, content));
+    const name = spool.write(docs, 1);
+    expect(spool.files()[0].bytes).toBeGreaterThan(512 * 1024 * 1024);
+    const read = spool.read(name);
+    expect(read).toHaveLength(130);
+    expect(read[129]).toMatchObject({ file: { path: '/var/log/129.log' }, mitra: { content } });
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('describes repeated losses with a count', () => {
     expect(describeLost(['/etc/a (history)', '/etc/a (history)', '/etc/b (current)'])).toBe('/etc/a (history) x2, /etc/b (current)');
   });

@@ -36,6 +36,7 @@ export interface SpoolStats {
 }
 
 const SPOOL_FILE = /^spool-\d+-\d+-\d+\.ndjson$/;
+const WRITE_CHUNK = 4 * 1024 * 1024;
 
 /**
  * Which files to drop, oldest first, so that existing + incoming fits the cap.
@@ -91,24 +92,35 @@ export class Spool {
    */
   write(docs: WireDoc[], collectedAt = Date.now()): string {
     mkdirSync(this.dir, { recursive: true, mode: PRIVATE_DIR });
-    const text = docs.map((d) => `${JSON.stringify(d)}\n`).join('');
-    this.evict(Buffer.byteLength(text));
+    const lines = docs.map((d) => `${JSON.stringify(d)}\n`);
+    this.evict(lines.reduce((n, line) => n + Buffer.byteLength(line), 0));
     const name = `spool-${String(collectedAt).padStart(15, '0')}-${process.pid}-${String(this.seq++).padStart(6, '0')}.ndjson`;
-    this.writeDurably(name, text);
+    this.writeDurably(name, lines);
     return name;
   }
 
   /** Rewrites a spool file with fewer documents (the rest were delivered), atomically. */
   replace(name: string, docs: WireDoc[]): void {
-    this.writeDurably(name, docs.map((d) => `${JSON.stringify(d)}\n`).join(''));
+    this.writeDurably(
+      name,
+      docs.map((d) => `${JSON.stringify(d)}\n`),
+    );
   }
 
-  private writeDurably(name: string, text: string): void {
+  /** Lines are written a few MB at a time, never joined: a cycle's documents can exceed the longest string V8 makes (512 MB). */
+  private writeDurably(name: string, lines: string[]): void {
     const tmp = join(this.dir, `.${name}.tmp`);
     const fd = openSync(tmp, 'w', PRIVATE_FILE);
     try {
       // writeSync may write only part (disk nearly full); writeFileSync writes on until all is written or throws.
-      writeFileSync(fd, text);
+      let chunk = '';
+      for (const line of lines) {
+        chunk += line;
+        if (chunk.length < WRITE_CHUNK) continue;
+        writeFileSync(fd, chunk);
+        chunk = '';
+      }
+      writeFileSync(fd, chunk);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
@@ -120,20 +132,25 @@ export class Spool {
   /** The documents of one spool file; lines that do not parse or are not documents (a damaged disk) are logged and skipped. */
   read(name: string): WireDoc[] {
     const docs: WireDoc[] = [];
-    const lines = readFileSync(join(this.dir, name), 'utf8').split('\n');
-    lines.forEach((line, i) => {
-      if (!line.trim()) return;
+    // Line by line from the bytes: the whole file as one string fails past 512 MB.
+    const bytes = readFileSync(join(this.dir, name));
+    for (let start = 0, i = 0; start < bytes.length; i++) {
+      const newline = bytes.indexOf(10, start);
+      const end = newline < 0 ? bytes.length : newline;
+      const line = bytes.toString('utf8', start, end);
+      start = end + 1;
+      if (!line.trim()) continue;
       let doc: unknown;
       try {
         doc = JSON.parse(line);
       } catch {
         this.log.error(`spool: ${name} line ${i + 1} is not JSON; skipping that line`);
-        return;
+        continue;
       }
       // JSON that is not a document (null, or a key damaged) would throw wherever it is used, at every resend.
       if (isWireDoc(doc)) docs.push(doc);
       else this.log.error(`spool: ${name} line ${i + 1} is not a Mitra document; skipping that line`);
-    });
+    }
     return docs;
   }
 
