@@ -88,7 +88,8 @@ export class AgentState {
 function load(file: string): StateFile {
   try {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as StateFile;
-    if (parsed?.version === 1 && typeof parsed.files === 'object') return parsed;
+    // typeof null is 'object' too: "files": null would throw at every lookup, so every cycle.
+    if (parsed?.version === 1 && typeof parsed.files === 'object' && parsed.files !== null) return parsed;
   } catch {
     // First start, or a damaged file: start afresh (worst case one extra history document per file).
   }
