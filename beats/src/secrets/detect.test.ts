@@ -169,6 +169,7 @@ describe('refusedContent', () => {
     ['shadow with a comment', '# backup\nroot:!:19000::::::\n', /shadow format/],
     ['gshadow', 'root:*::\nsudo:!::bob\nadm:$6$x$y:bob:\n', /gshadow format/],
     ['opasswd', 'bob:1000:2:$6$a$b,$6$c$d\n', /opasswd format/],
+    ['a .pgpass copy', '# app\ndb.example.com:5432:app:app_user:s3cr3t\n*:*:*:replicator:p\\:ss w\\\\rd\n', /\.pgpass format/],
     ['PEM key', '-----BEGIN PRIVATE KEY-----\nMIIEvQ\n-----END PRIVATE KEY-----\n', /private key and nothing else/],
     ['OpenSSH key', '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk\n-----END OPENSSH PRIVATE KEY-----\n', /private key/],
     ['PGP key', '-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nlQOYBF\n=abcd\n-----END PGP PRIVATE KEY BLOCK-----\n', /private key/],
@@ -189,6 +190,9 @@ describe('refusedContent', () => {
     ['a public key', 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI bob@host\n'],
     ['an empty file', ''],
     ['login.defs', 'PASS_MAX_DAYS\t99999\nPASS_MIN_DAYS\t0\n'],
+    ['a list of IPv6 addresses', 'fe80:0:0:0:0:0:0:1\n2001:1234:abcd:ef01:0:0:0:5\n'],
+    ['times of day', '12:30:45\n08:00:00:000\n'],
+    ['host:port lines', 'db1:5432\ndb2:5432:standby\n'],
   ])('accepts %s', (_name, text) => expect(refusedContent(text)).toBeUndefined());
 });
 

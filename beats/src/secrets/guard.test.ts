@@ -1,4 +1,4 @@
-import { linkSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretGuard, loadSalt } from './guard';
@@ -17,6 +17,10 @@ beforeAll(() => {
   symlinkSync('loop-b', join(root, 'srv/loop-a'));
   symlinkSync('loop-a', join(root, 'srv/loop-b'));
   linkSync(join(root, 'etc/shadow'), join(root, 'srv/hard'));
+  mkdirSync(join(root, 'home/bob'), { recursive: true });
+  writeFileSync(join(root, 'home/bob/.pgpass'), 'db.example.com:5432:app:bob:s3cr3t\n');
+  linkSync(join(root, 'home/bob/.pgpass'), join(root, 'srv/pg-link.txt'));
+  copyFileSync(join(root, 'home/bob/.pgpass'), join(root, 'srv/pg-copy.conf'));
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -56,6 +60,16 @@ describe('SecretGuard', () => {
     const st = statSync(join(root, 'srv/hard'), { bigint: true });
     expect(guard().identity('/srv/hard', st)).toBe('/srv/hard is the same file as /etc/shadow');
     expect(guard().identity('/etc/app/app.conf', statSync(join(root, 'etc/app/app.conf'), { bigint: true }))).toBeUndefined();
+  });
+
+  it('refuses a .pgpass hard-linked or copied under another name by its content (per-user files: no identity to compare)', () => {
+    expect(guard().target('/home/bob/.pgpass')).toEqual({ refused: '/home/bob/.pgpass is a PostgreSQL password file' });
+    for (const path of ['/srv/pg-link.txt', '/srv/pg-copy.conf']) {
+      const target = guard().target(path);
+      expect(target).toEqual({ resolved: path, file: `${root}${path}` });
+      const text = readFileSync(`${root}${path}`, 'utf8');
+      expect(guard().inspect(path, path, text)).toEqual({ refused: `${path} content is in .pgpass format (PostgreSQL passwords)` });
+    }
   });
 
   it('marks a value with a salted hash: stable for one salt, different for another, never the value', () => {

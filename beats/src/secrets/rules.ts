@@ -63,6 +63,14 @@ export const SECRET_RULES: readonly SecretRule[] = [
     why: 'is in gshadow format (group password hashes)',
   },
   { id: 'opasswd-content', kind: 'file', line: /^[^:\s]+:\d+:\d+:\$[^\s]+$/, why: 'is in opasswd format (old password hashes)' },
+  {
+    id: 'pgpass-content',
+    kind: 'file',
+    // host:port:database:user:password, port a number or *, ':' and '\' escaped inside a field (libpq): a copy or hard link of a
+    // .pgpass anywhere (the path rule covers the name only). Exactly four bare colons, so /etc/passwd, /etc/group and IPv6 lists differ.
+    line: /^(?:[^:\s\\]|\\.)+:(?:[1-9]\d{0,4}|\*):(?:[^:\s\\]|\\.)+:(?:[^:\s\\]|\\.)+:(?:[^:\\]|\\.)+$/,
+    why: 'is in .pgpass format (PostgreSQL passwords)',
+  },
   { id: 'putty-key', kind: 'marker', pattern: /^PuTTY-User-Key-File-\d+:/m, why: 'contains a PuTTY private key' },
 
   // --- redacted in place ------------------------------------------------------------
