@@ -75,6 +75,35 @@ describe('values with a form are checked, never guessed', () => {
     expect(resolveConnection({}, {}, { MITRA_ES_VERIFY_TLS: 'yes' }).verifyTls).toBe(true);
   });
 
+  it.each([
+    ['127.0.0.1:9233', '"127.0.0.1:9233"'],
+    ['http://es:9200', '"http://es:9200"'],
+    ['elastic:hunter2@es', '"…@es"'],
+  ])('refuses es_host %j, naming the key and how to write it (never the password)', (host, shown) => {
+    const message = (() => {
+      try {
+        resolveConnection({}, { indexer: { es_host: host, es_port: 9200 } }, {});
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    expect(message).toBe(
+      `config indexer.es_host ${shown} is not a host name: give the name or address alone (es_host: 127.0.0.1) and the port as es_port, or the whole URL as elasticsearch.url`,
+    );
+  });
+
+  it('an IPv6 es_host goes in brackets', () => {
+    expect(resolveConnection({}, { indexer: { es_host: '::1', es_port: 9201 } }, {}).nodes).toEqual(['http://[::1]:9201']);
+    expect(resolveConnection({}, { indexer: { es_host: 'fd00:1::5' } }, {}).nodes).toEqual(['http://[fd00:1::5]:9200']);
+  });
+
+  it('an empty MITRA_PREFIX is unset; a bad prefix names where it came from', () => {
+    expect(resolveIndexConfig({}, { indexer: { prefix: 'mitra_' } }, { MITRA_PREFIX: '' }).prefix).toBe('mitra_');
+    expect(() => resolveIndexConfig({}, {}, { MITRA_PREFIX: 'Bad' })).toThrow(/^index prefix "Bad" .* \(from MITRA_PREFIX\)$/);
+    expect(() => resolveIndexConfig({ prefix: 'Bad' }, {}, {})).toThrow(/\(from --prefix\)$/);
+    expect(() => resolveIndexConfig({}, { indexer: { prefix: 'Bad' } }, {})).toThrow(/\(from indexer.prefix in the config file\)$/);
+  });
+
   it('refuses es_port without es_host instead of ignoring it', () => {
     expect(() => resolveConnection({}, { indexer: { es_port: 9201 } }, {})).toThrow(/es_port is set without indexer.es_host/);
     expect(() => checkConfigFile({ indexer: { es_port: 9201 } }, 'r.yaml')).toThrow(

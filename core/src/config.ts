@@ -126,9 +126,16 @@ export function prefixProblem(prefix: string): string | undefined {
 }
 
 export function resolveIndexConfig(flags: ConnectionFlags = {}, file: RawConfigFile = {}, env = process.env): IndexConfig {
-  const prefix = flags.prefix ?? env.MITRA_PREFIX ?? file.indexer?.prefix ?? DEFAULT_PREFIX;
+  // An empty MITRA_PREFIX is unset, as an empty MITRA_ES_URL is.
+  const sources: [string | undefined, string][] = [
+    [flags.prefix, '--prefix'],
+    [env.MITRA_PREFIX || undefined, 'MITRA_PREFIX'],
+    [file.indexer?.prefix, 'indexer.prefix in the config file'],
+    [DEFAULT_PREFIX, 'the default'],
+  ];
+  const [prefix, from] = sources.find(([value]) => value !== undefined) as [string, string];
   const problem = prefixProblem(prefix);
-  if (problem) throw new ConfigError(problem);
+  if (problem) throw new ConfigError(`${problem} (from ${from})`);
   return { prefix };
 }
 
@@ -144,6 +151,15 @@ function fileUrl(file: RawConfigFile): string | string[] | undefined {
     return undefined;
   }
   const port = file.indexer?.es_port ?? 9200;
+  // An IPv6 address (two colons or more) goes in brackets; one colon is a port written into the host.
+  if (/^[0-9a-f.]*:[0-9a-f.]*:[0-9a-f:.]*$/i.test(host)) return `http://[${host}]:${port}`;
+  if (/[:/@\s]/.test(host)) {
+    // Never quote credentials written into it (user:password@host).
+    const shown = host.includes('@') ? `…${host.slice(host.lastIndexOf('@'))}` : host;
+    throw new ConfigError(
+      `config indexer.es_host "${shown}" is not a host name: give the name or address alone (es_host: 127.0.0.1) and the port as es_port, or the whole URL as elasticsearch.url`,
+    );
+  }
   return `http://${host}:${port}`;
 }
 
