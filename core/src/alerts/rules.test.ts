@@ -26,6 +26,24 @@ describe('alert rule validation', () => {
     });
   });
 
+  it.each([[-1], [1.5], ['99999999999999999999'], [1e20], [null], [''], [true], ['3 hosts']])(
+    'refuses threshold %j (not a whole number it can keep exactly)',
+    (threshold) => {
+      const rule = { name: 'r', search: 's', condition: { type: 'matches_above', threshold } } as unknown as Parameters<
+        typeof validRule
+      >[0];
+      expect(() => validRule(rule, at, at)).toThrow(/^condition threshold ".*" is not a whole number from 0 to 9007199254740991/);
+    },
+  );
+
+  it('keeps threshold 0, 7 and "7" as numbers', () => {
+    for (const threshold of [0, 7, '7'])
+      expect(validRule({ name: 'r', search: 's', condition: { type: 'matches_above', threshold } } as never, at, at).condition).toEqual({
+        type: 'matches_above',
+        threshold: Number(threshold),
+      });
+  });
+
   it('rejects ambiguous or incomplete rules, naming the problem', () => {
     const q = { kind: 'lucene', params: { query: 'x' } };
     expect(() => validRule({ name: 'r', search: 's', query: q, condition: { type: 'hosts_changed' } }, at, at)).toThrow(/not both/);

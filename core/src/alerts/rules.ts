@@ -104,9 +104,13 @@ function validCondition(c: unknown): AlertCondition {
   const cond = (c ?? {}) as { type?: unknown; threshold?: unknown; path?: unknown };
   switch (cond.type) {
     case 'matches_above': {
-      const n = Number(cond.threshold);
-      if (cond.threshold === undefined || !Number.isInteger(n) || n < 0) {
-        throw new UsageError(`condition threshold "${String(cond.threshold)}" is not a whole number: matches_above needs threshold N ≥ 0`);
+      const t = cond.threshold;
+      // A number or its digits, never Number(null | '' | true); and a safe integer: 99999999999999999999 would be stored as 1e20.
+      const n = typeof t === 'number' || (typeof t === 'string' && /^\s*\d+\s*$/.test(t)) ? Number(t) : NaN;
+      if (!Number.isSafeInteger(n) || n < 0) {
+        throw new UsageError(
+          `condition threshold "${String(cond.threshold)}" is not a whole number from 0 to ${Number.MAX_SAFE_INTEGER}: matches_above needs threshold N`,
+        );
       }
       return { type: 'matches_above', threshold: n };
     }
