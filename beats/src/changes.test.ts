@@ -143,6 +143,29 @@ describe('globs and file lists', () => {
     }
   });
 
+  it('leaves out and names a file or directory whose name is not valid UTF-8, instead of reporting it missing', () => {
+    const root = mkdtempSync(join(tmpdir(), 'mitra-glob-'));
+    const rootBytes = Buffer.from(root);
+    const at = (...parts: Buffer[]) => Buffer.concat([rootBytes, ...parts]);
+    try {
+      writeFileSync(join(root, 'good.conf'), 'a');
+      // Latin-1 bytes, as an old tarball leaves them: \xff and \xfe are never UTF-8.
+      writeFileSync(at(Buffer.from('/bad'), Buffer.from([0xff]), Buffer.from('.conf')), 'b');
+      mkdirSync(at(Buffer.from('/dir'), Buffer.from([0xfe])));
+      writeFileSync(at(Buffer.from('/dir'), Buffer.from([0xfe]), Buffer.from('/in.conf')), 'c');
+      const warnings: string[] = [];
+      const files = expandFiles({ files: [`${root}/**/*.conf`], include: [], exclude: [], hostfs: '' }, (line) => warnings.push(line));
+      expect(files).toEqual([`${root}/good.conf`]);
+      // Directory order is the file system's: compare sorted.
+      expect(warnings.sort()).toEqual([
+        `files: "${root}/bad\ufffd.conf" (matched by ${root}/**/*.conf) has a name that is not valid UTF-8: not read; rename it to collect it`,
+        `files: "${root}/dir\ufffd" (matched by ${root}/**/*.conf) has a name that is not valid UTF-8: not read; rename it to collect it`,
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('watches directories of regular files and of last-segment globs, never /proc, under hostfs', () => {
     const plan = watchPlan({ files: ['/etc/hosts', '/etc/sysctl.d/*.conf', '/proc/meminfo'], hostfs: '/h' }, [
       '/etc/hosts',

@@ -9,7 +9,8 @@ export const isPolled = (path: string): boolean => path.startsWith('/proc/') || 
  * Which files a cycle reads: configured paths (absent ones too: they become
  * `missing` snapshots) plus whatever the globs match now, filtered by
  * include/exclude. Host-visible paths, in configuration order. `warn` hears
- * of a glob whose walk stopped at GLOB_LIMIT matches, leaving files out.
+ * of a glob whose walk stopped at GLOB_LIMIT matches, leaving files out, and
+ * of a name that is not valid UTF-8 (left out).
  */
 export function expandFiles(
   config: Pick<AgentConfig, 'files' | 'include' | 'exclude' | 'hostfs'>,
@@ -21,7 +22,11 @@ export function expandFiles(
       warn?.(
         `files: ${pattern} matches ${GLOB_LIMIT} files or more; its walk stopped there and files in directories not yet walked are not read: narrow the pattern or list its directories as separate globs`,
       );
-    for (const path of hasGlob(pattern) ? expandGlob(pattern, config.hostfs, GLOB_LIMIT, stopped) : [pattern]) seen.add(path);
+    const badName = (path: string) =>
+      warn?.(
+        `files: ${JSON.stringify(path)} (matched by ${pattern}) has a name that is not valid UTF-8: not read; rename it to collect it`,
+      );
+    for (const path of hasGlob(pattern) ? expandGlob(pattern, config.hostfs, GLOB_LIMIT, stopped, badName) : [pattern]) seen.add(path);
   }
   return [...seen].filter((p) => selected(p, config));
 }

@@ -49,8 +49,17 @@ export const matchesAny = (path: string, patterns: RegExp[]): boolean => pattern
  * or "" for this host). Returns host-visible paths, sorted. Walks only the
  * directories the pattern can reach; `**` walks are bounded by `limit`, and
  * `onLimit` is told when the walk stopped there (some matches are left out).
+ * A name that is not valid UTF-8 cannot be a path in a document (text): it is
+ * left out and told to `onBadName` (shown with U+FFFD), never read under a
+ * name that does not exist (which would report the file missing).
  */
-export function expandGlob(pattern: string, root = '', limit = GLOB_LIMIT, onLimit?: () => void): string[] {
+export function expandGlob(
+  pattern: string,
+  root = '',
+  limit = GLOB_LIMIT,
+  onLimit?: () => void,
+  onBadName?: (path: string) => void,
+): string[] {
   const re = globToRegExp(pattern);
   const segments = pattern.split('/').filter(Boolean);
   const firstGlob = segments.findIndex(hasGlob);
@@ -67,12 +76,17 @@ export function expandGlob(pattern: string, root = '', limit = GLOB_LIMIT, onLim
     }
     let entries;
     try {
-      entries = readdirSync(root + dir, { withFileTypes: true });
+      entries = readdirSync(root + dir, { withFileTypes: true, encoding: 'buffer' });
     } catch {
       return; // a directory we cannot list simply contributes nothing
     }
     for (const entry of entries) {
-      const path = posix.join(dir, entry.name);
+      const name = entry.name.toString('utf8');
+      const path = posix.join(dir, name);
+      if (!Buffer.from(name, 'utf8').equals(entry.name)) {
+        if (re.test(path) || (entry.isDirectory() && depth < maxDepth)) onBadName?.(path);
+        continue;
+      }
       if (!entry.isDirectory() && re.test(path)) found.push(path);
       if (entry.isDirectory() && depth < maxDepth) walk(path, depth + 1);
     }
