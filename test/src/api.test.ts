@@ -286,6 +286,18 @@ describe('HTTP API (mitra serve)', () => {
     }
   });
 
+  it('answers HEAD on a GET route as GET without the body (as Kibana does), and a change route still refuses it', async () => {
+    const [head, full] = await Promise.all([fetch(`${base}/api/mitra/overview`, { method: 'HEAD' }), fetch(`${base}/api/mitra/overview`)]);
+    expect({ status: head.status, type: head.headers.get('content-type'), body: await head.text() }).toEqual({
+      status: 200,
+      type: full.headers.get('content-type'),
+      body: '',
+    });
+    expect(full.status).toBe(200);
+    const onPost = await fetch(`${base}/api/mitra/saved/x/run`, { method: 'HEAD' });
+    expect({ status: onPost.status, allow: onPost.headers.get('allow') }).toEqual({ status: 405, allow: 'POST' });
+  });
+
   it('answers a request target that is not a URL with a 400, not a 500', async () => {
     // fetch sends only paths; node:http sends any target, as a hand-written or hostile client does.
     const { port } = new URL(base);

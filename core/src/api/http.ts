@@ -69,9 +69,11 @@ async function serve(req: IncomingMessage, res: ServerResponse, routes: ApiRoute
       send(res, errorResponse(e));
       return;
     }
+    // HEAD is GET without the body (Node drops it), as Kibana's router (hapi) answers HEAD on every GET route.
+    const asMethod = method === 'HEAD' ? 'GET' : method;
     send(
       res,
-      await handleApi(routes, ctx, method, url.pathname, { query, body }, (e) => log(`error: ${(e as Error)?.stack ?? String(e)}`)),
+      await handleApi(routes, ctx, asMethod, url.pathname, { query, body }, (e) => log(`error: ${(e as Error)?.stack ?? String(e)}`)),
     );
     return;
   }
