@@ -16,19 +16,27 @@ function fakeSystem(commands: string[], output: Awaited<ReturnType<PackageSystem
 }
 
 const DPKG = 'bash\t5.2.15-2\tamd64\nopenssl\t3.0.11-1\tamd64\n';
+/** What dpkg-query prints for DPKG: each line after its Status. */
+const DPKG_OUT = 'install ok installed\tbash\t5.2.15-2\tamd64\nhold ok installed\topenssl\t3.0.11-1\tamd64\n';
 
 describe('PackageCollector (injected system)', () => {
   it('runs dpkg-query without a shell and reuses the list until the database changes', async () => {
-    const { system, mtimes, runs } = fakeSystem(['dpkg-query', 'rpm'], { stdout: DPKG });
+    const { system, mtimes, runs } = fakeSystem(['dpkg-query', 'rpm'], { stdout: DPKG_OUT });
     const c = new PackageCollector('auto', '', system);
     const first = await c.collect();
     expect(first).toEqual({ path: PACKAGES_PATH, state: 'present', format: 'dpkg', content: DPKG, stat: { size: DPKG.length } });
-    expect(runs).toEqual(['dpkg-query -W -f=${binary:Package}\t${Version}\t${Architecture}\n']);
+    expect(runs).toEqual(['dpkg-query -W -f=${Status}\t${binary:Package}\t${Version}\t${Architecture}\n']);
     expect(await c.collect()).toBe(first);
     expect(runs).toHaveLength(1);
     mtimes['/var/lib/dpkg/status'] = '2';
     await c.collect();
     expect(runs).toHaveLength(2);
+  });
+
+  it('sends only installed packages: dpkg-query -W also lists removed ones whose conffiles remain (rc)', async () => {
+    const stdout = `${DPKG_OUT}deinstall ok config-files\tfoo\t1.2-3\tamd64\ninstall ok half-installed\tbar\t2.0-1\tamd64\n`;
+    const snapshot = await new PackageCollector('dpkg', '', fakeSystem(['dpkg-query'], { stdout }).system).collect();
+    expect(snapshot).toEqual({ path: PACKAGES_PATH, state: 'present', format: 'dpkg', content: DPKG, stat: { size: DPKG.length } });
   });
 
   it('with hostfs: dpkg reads the host database (--admindir), rpm its root (--root)', async () => {

@@ -14,6 +14,8 @@ interface Manager {
   args: (hostfs: string) => string[];
   /** Database files whose mtimes say whether the inventory can have changed. */
   databases: string[];
+  /** The inventory sent, from the command's output (the output itself when absent). */
+  inventory?: (stdout: string) => string;
 }
 
 const MANAGERS: Manager[] = [
@@ -23,9 +25,10 @@ const MANAGERS: Manager[] = [
     args: (hostfs) => [
       ...(hostfs ? [`--admindir=${hostfs}/var/lib/dpkg`] : []),
       '-W',
-      '-f=${binary:Package}\t${Version}\t${Architecture}\n',
+      '-f=${Status}\t${binary:Package}\t${Version}\t${Architecture}\n',
     ],
     databases: ['/var/lib/dpkg/status'],
+    inventory: installedOnly,
   },
   {
     format: 'rpm',
@@ -84,7 +87,22 @@ async function run(manager: Manager, hostfs: string, system: PackageSystem): Pro
     const why = error.killed ? `timed out after ${TIMEOUT_MS / 1000} s` : error.stderr.trim().split('\n')[0] || error.message;
     return { path: PACKAGES_PATH, state: 'unreadable', format: manager.format, reason: `${manager.command} failed: ${why}` };
   }
-  return { path: PACKAGES_PATH, state: 'present', format: manager.format, content: stdout, stat: { size: Buffer.byteLength(stdout) } };
+  const content = manager.inventory ? manager.inventory(stdout) : stdout;
+  return { path: PACKAGES_PATH, state: 'present', format: manager.format, content, stat: { size: Buffer.byteLength(content) } };
+}
+
+/**
+ * dpkg-query -W lists every package the status file knows, also removed ones whose
+ * conffiles remain (Status `deinstall ok config-files`, `rc` in dpkg -l): only the
+ * installed ones (`install|hold ok installed`) are sent, without the status column.
+ */
+function installedOnly(stdout: string): string {
+  let out = '';
+  for (const line of stdout.split('\n')) {
+    const tab = line.indexOf('\t');
+    if (tab > 0 && line.slice(0, tab).split(' ')[2] === 'installed') out += `${line.slice(tab + 1)}\n`;
+  }
+  return out;
 }
 
 /** Without a shell, with a timeout and an output bound. */
