@@ -107,6 +107,13 @@ describe('states of a file, on real files and /proc', () => {
     expect(collectFile(at('nope.conf'), options)).toMatchObject({ state: 'missing' });
   });
 
+  it('a UTF-8 BOM is content: kept, so content, size and sha256 are those of the bytes on disk', () => {
+    const bytes = Buffer.from('\ufeff127.0.0.1 localhost\n');
+    const s = collectFile(at('bom', bytes), options);
+    expect(s).toMatchObject({ state: 'present', content: bytes.toString('utf8'), stat: { size: bytes.length } });
+    expect(sha256(Buffer.from(s.content!))).toBe(sha256(bytes));
+  });
+
   it('binary: a NUL byte, or bytes that are not UTF-8, ship no content', () => {
     for (const bytes of [Buffer.from('a\0b'), Buffer.from([0xc3, 0x28])]) {
       const s = collectFile(at('bin', bytes), options);

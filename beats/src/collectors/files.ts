@@ -17,7 +17,8 @@ export interface FileReadOptions {
 }
 
 const CHUNK = 64 * 1024;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a UTF-8 BOM is part of the file (its bytes, size and sha256), not something to drop.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Snapshots one file. Never throws: every way a read can fail becomes a
