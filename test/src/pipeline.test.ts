@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { testCluster, type TestCluster } from './support/cluster';
-import { currentIndex, currentStateId, historyIndices, type WireInput } from '@mitra/core';
+import { currentIndex, currentStateId, historyIndices, samplePipeline, type WireInput } from '@mitra/core';
 
 /**
  * The snapshot pipeline end to end on the real engine: real bulk requests,
@@ -118,6 +118,22 @@ test('the original fstab query runs verbatim and returns the right hosts', async
     { device: 'UUID=0a1b', mount_point: '/', fstype: 'ext4', options: ['errors=remount-ro'], dump: 0, pass: 1 },
     { device: '/dev/sdb1', mount_point: '/data', fstype: 'ext4', options: ['defaults', 'noatime'], dump: 0, pass: 2 },
   ]);
+});
+
+test('a memory sample stores only what its parsers made: numbers a sender put beside the contents are dropped', async () => {
+  const sample = { meminfo: '<html>502</html>\n', vmstat: 'pgfault 7\n' };
+  const planted = { meminfo: { MemTotal: 999 }, zoneinfo: { node0: { normal: { free: 1 } } }, error: { tag: 'none' } };
+  const res = await c.client.bulk({
+    pipeline: samplePipeline(c.prefix),
+    operations: [{ index: { _index: 'anything' } }, { '@timestamp': T1, host: { name: 'sample-planted' }, mitra: { sample, ...planted } }],
+    refresh: true,
+  });
+  expect(res.errors).toBe(false);
+  const doc = await c.client.get<Snapshot>({ index: res.items[0].index!._index, id: res.items[0].index!._id! });
+  expect(doc._source!.mitra).toEqual({
+    vmstat: { pgfault: 7 },
+    error: { processor: 'script', tag: 'parse_meminfo', message: 'meminfo line 1 is not Key: value [<html>502</html>]' },
+  });
 });
 
 test('a snapshot without host.name is rejected with a message naming the field', async () => {
