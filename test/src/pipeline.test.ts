@@ -136,6 +136,27 @@ test('a memory sample stores only what its parsers made: numbers a sender put be
   });
 });
 
+test('a memory sample takes @timestamp as a snapshot does: without a zone it is UTC, a bad one is one line naming the field', async () => {
+  const sample = { vmstat: 'pgfault 7\n' };
+  const res = await c.client.bulk({
+    pipeline: samplePipeline(c.prefix),
+    operations: ['2026-11-20T23:30:00', '2026-11-20t10:00:00z', 'not a date'].flatMap((at) => [
+      { index: { _index: 'anything' } },
+      { '@timestamp': at, host: { name: 'sample-time' }, mitra: { sample } },
+    ]),
+  });
+  expect(res.items[0].index?.error).toBeUndefined();
+  expect(res.items[0].index?._index).toBe(`${c.prefix}samples-2026.11.20`);
+  for (const [i, at] of [
+    [1, '2026-11-20t10:00:00z'],
+    [2, 'not a date'],
+  ] as const) {
+    expect(res.items[i].index?.error?.reason).toBe(
+      `sample rejected by script [route]: @timestamp must be an ISO-8601 date-time such as 2026-11-27T03:00:00.000Z (or epoch milliseconds), not [${at}]`,
+    );
+  }
+});
+
 test('a snapshot without host.name is rejected with a message naming the field', async () => {
   const res = await c.client.bulk({
     pipeline: c.pipeline,
