@@ -244,4 +244,31 @@ describe('the agent seals the versions it ships', () => {
     const closed = docs.map((d) => (d.mitra as { superseded_at?: string }).superseded_at);
     expect(closed).toEqual([docs[1]['@timestamp'], docs[2]['@timestamp'], OPEN_UNTIL]);
   });
+
+  it('a change collected in the same millisecond as the version it replaces stays in force', async () => {
+    // Two cycles can start in the same millisecond (a file event and the periodic cycle): both versions get the
+    // same @timestamp, so the same history id, and the newer overwrites the older; it must not then be closed at its own start.
+    const dir = tempDir('history-at-same-ms');
+    const file = join(dir, 'watched.conf');
+    const agent = testAgent(c, { files: [file] }, join(dir, 'state'));
+    const host = hostname();
+    const at = '2026-10-07T12:00:00.000Z';
+    const now = jest.spyOn(Date, 'now').mockReturnValue(Date.parse(at));
+    try {
+      for (const text of ['first\n', 'second\n']) {
+        writeFileSync(file, text);
+        expect(await agent.runOnce()).toMatchObject({ changed: 1, rejected: 0, spooled: 0 });
+      }
+    } finally {
+      now.mockRestore();
+      await agent.stop();
+    }
+    await c.refresh();
+    const docs = await historyDocs(c, host, file);
+    expect(docs.map((d) => [d['@timestamp'], d.mitra.content, (d.mitra as { superseded_at?: string }).superseded_at])).toEqual([
+      [at, 'second\n', OPEN_UNTIL],
+    ]);
+    const found = await searchSnapshots(c.client, c.prefix, { query: `filename:"${file}"`, at: '2026-10-07T13:00:00.000Z' });
+    expect(found.hits.map((h) => [h.path, h.timestamp])).toEqual([[file, at]]);
+  });
 });

@@ -14,4 +14,9 @@ describe('historyIndexAt: the pipeline’s daily index rule', () => {
       supersedeOperation('mitra-', { host: 'h', path: '/p', previousAt: 'yesterday', at: '2026-10-06T00:00:00.000Z' }),
     ).toBeUndefined();
   });
+
+  it('a version with the same timestamp as the one it replaces closes nothing (it has the same id: it replaced it)', () => {
+    const at = '2026-10-06T00:00:00.000Z';
+    expect(supersedeOperation('mitra-', { host: 'h', path: '/p', previousAt: at, at })).toBeUndefined();
+  });
 });

@@ -47,6 +47,8 @@ export interface Supersession {
  * gone (pruned by retention, never delivered) is a 404 that changes nothing.
  */
 export function supersedeOperation(prefix: string, s: Supersession): [object, object] | undefined {
+  // The same timestamp is the same history id: the new version has replaced the old document, and must not close itself.
+  if (s.previousAt === s.at) return undefined;
   const index = historyIndexAt(prefix, s.previousAt);
   if (!index) return undefined;
   return [
