@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Shipper, toWireDoc, type Snapshot } from '@mitra/beats';
 import { historyId, historyIndexAt, OPEN_UNTIL, resolveConnection, searchSnapshots, type WireDoc } from '@mitra/core';
 import { historyDocs, memoryLogger, removeTempDirs, tempDir, testAgent } from './agent-helpers';
+import { runMitra } from './support/cli';
 import { testCluster, type TestCluster } from './support/cluster';
 
 // About 80 searches per answer check: a shared, loaded machine needs more than the default minute.
@@ -211,6 +212,31 @@ describe('search --at over versions without superseded_at (Filebeat, older agent
     ]);
     // h2's alpha version, never closed by Filebeat, was closed by the upgraded agent's first change.
     expect(await hits(later.at)).toEqual([`h1 /etc/app.conf ${D2}T05:00:00.000Z`]);
+  });
+
+  it('a @timestamp sent without a zone is UTC, whatever the zone of the machine running mitra', async () => {
+    // The pipeline takes such a time as UTC (curl, a hand-made sender); read in Tokyo's zone it was another instant,
+    // and the grouped answer dropped the version it had counted: '1 match' with no hit listed.
+    const sent = (at: string, content: string, target: 'current' | 'history') => ({
+      '@timestamp': at,
+      host: { name: 'h-zoneless' },
+      file: { path: '/etc/zoneless.conf' },
+      mitra: { content, target },
+    });
+    expect(
+      await c.ingest([
+        sent('2026-10-08T10:00:00', 'zoneless one\n', 'history'),
+        sent('2026-10-08T11:00:00', 'zoneless two\n', 'history'),
+        sent('2026-10-08T11:00:00', 'zoneless two\n', 'current'),
+      ]),
+    ).toEqual([]);
+    const args = ['--prefix', c.prefix, '--json'];
+    const found = await runMitra(['search', 'content:zoneless', '--at', '2026-10-08T12:00:00Z', ...args], { TZ: 'Asia/Tokyo' });
+    expect(found.code).toBe(0);
+    const answer = JSON.parse(found.stdout) as { total: number; hits: { host: string; timestamp: string }[] };
+    expect([answer.total, answer.hits.map((h) => [h.host, h.timestamp])]).toEqual([1, [['h-zoneless', '2026-10-08T11:00:00.000Z']]]);
+    const got = await runMitra(['get', 'h-zoneless', '/etc/zoneless.conf', ...args], { TZ: 'Asia/Tokyo' });
+    expect(JSON.parse(got.stdout)).toMatchObject({ doc: { timestamp: '2026-10-08T11:00:00.000Z' } });
   });
 });
 

@@ -1,7 +1,7 @@
 import { responseStatus, type EsResponseError, type MitraClient } from '../client';
 import { UsageError } from '../errors';
 import { currentStateId } from '../ids';
-import { explainSearchError } from './common';
+import { explainSearchError, storedInstant } from './common';
 import { currentIndex } from '../names';
 
 /** One host's current snapshot of one path, fetched by its id: sha256(host + "_" + path). */
@@ -51,7 +51,7 @@ export async function getSnapshot(client: MitraClient, prefix: string, params: G
     file?: { path?: string; size?: number; hash?: { sha256?: string } };
     mitra?: { state?: string; reason?: string; content?: string; changed_at?: string };
   };
-  const timestamp = s['@timestamp'] ? new Date(s['@timestamp']).toISOString() : '';
+  const timestamp = s['@timestamp'] ? storedInstant(s['@timestamp']) : '';
   const doc: SnapshotDoc = {
     id,
     host: s.host?.name ?? params.host,

@@ -1,7 +1,16 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { MitraClient } from '../client';
 import { UsageError } from '../errors';
-import { allCompositeBuckets, explainSearchError, hitCount, maxDate, search, type CompositeBucket, type Query } from './common';
+import {
+  allCompositeBuckets,
+  explainSearchError,
+  hitCount,
+  maxDate,
+  search,
+  storedInstant,
+  type CompositeBucket,
+  type Query,
+} from './common';
 import { parseTime } from '../parse';
 import { currentIndex, historyIndices } from '../names';
 import { text, time } from '../shapes/fields';
@@ -325,7 +334,7 @@ async function fetchVersions(client: MitraClient, prefix: string, keys: VersionK
 }
 
 function keyOf(src: { host?: { name?: string }; file?: { path?: string }; '@timestamp'?: string }): string {
-  return `${src.host?.name}\u0000${src.file?.path}\u0000${new Date(src['@timestamp'] ?? 0).toISOString()}`;
+  return `${src.host?.name}\u0000${src.file?.path}\u0000${storedInstant(src['@timestamp'] ?? 0)}`;
 }
 
 const MAX_NARROWING_PATHS = 1000;
@@ -360,7 +369,7 @@ function toHit(id: string, index: string, src: Record<string, unknown>): SearchH
     host: s.host?.name ?? '',
     path: s.file?.path ?? '',
     state: s.mitra?.state ?? 'present',
-    timestamp: s['@timestamp'] ? new Date(s['@timestamp']).toISOString() : '',
+    timestamp: s['@timestamp'] ? storedInstant(s['@timestamp']) : '',
   };
   if (s.mitra?.format) hit.format = s.mitra.format;
   if (s.file?.size !== undefined) hit.size = s.file.size;
