@@ -50,3 +50,17 @@ function isCalendarDay(year: number, month: number, dayOfMonth: number): boolean
   d.setUTCFullYear(year, month - 1, dayOfMonth);
   return d.getUTCMonth() === month - 1 && d.getUTCDate() === dayOfMonth;
 }
+
+/**
+ * A stored date (@timestamp, changed_at) as epoch milliseconds, read as the pipeline and Elasticsearch read it:
+ * a date-time without a zone is UTC (Date.parse would read it in the machine's zone), a number is epoch
+ * milliseconds. NaN for anything else.
+ */
+export function storedMillis(value: unknown): number {
+  if (typeof value === 'number') return value;
+  if (typeof value !== 'string') return NaN;
+  return Date.parse(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/i.test(value) ? `${value}Z` : value);
+}
+
+/** A stored date as an ISO instant (storedMillis). */
+export const storedInstant = (value: string | number): string => new Date(storedMillis(value)).toISOString();

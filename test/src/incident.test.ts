@@ -199,6 +199,20 @@ describe('incident replay on the 2016-09-10 fixtures, through the real pipeline'
     expect(JSON.parse(json.stdout).verdict).toEqual(report.verdict);
   });
 
+  it('a @timestamp sent without a zone is UTC, whatever the zone of the machine running mitra incident', async () => {
+    // The pipeline stores such a time as UTC (curl, a hand-made sender); read in Tokyo's zone every observation was 9 h earlier:
+    // 'Cached 12.8 GiB at 01:53:32.927Z', outside the window asked for.
+    const host = 'incident-zoneless';
+    await sendHistory(
+      c,
+      host,
+      INCIDENT.snapshots.map((s) => ({ ...s, at: s.at.replace(/Z$/, '') })),
+    );
+    const json = await runMitra(['incident', host, '--from', FROM, '--to', TO, '--json'], { MITRA_PREFIX: c.prefix, TZ: 'Asia/Tokyo' });
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout).verdict).toEqual(report.verdict);
+  });
+
   it('mitra incident: bad or empty input is one line and the right exit code', async () => {
     const env = { MITRA_PREFIX: c.prefix };
     const cases: [string[], number, RegExp][] = [

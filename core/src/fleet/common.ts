@@ -13,15 +13,6 @@ export const INVENTORY_FORMATS = ['dpkg', 'rpm'];
  */
 export const INVENTORY_PATHS = ['mitra:packages', '/tmp/pkgs'];
 
-/**
- * A stored @timestamp as an ISO instant, read as the pipeline and Elasticsearch read it: a date-time
- * without a zone is UTC (Date would read it in the machine's zone), a number is epoch milliseconds.
- */
-export function storedInstant(value: string | number): string {
-  const utc = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/i.test(value);
-  return new Date(utc ? `${value}Z` : value).toISOString();
-}
-
 export type Query = estypes.QueryDslQueryContainer;
 export type Aggs = Record<string, estypes.AggregationsAggregationContainer>;
 

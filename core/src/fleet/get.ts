@@ -1,7 +1,8 @@
 import { responseStatus, type EsResponseError, type MitraClient } from '../client';
 import { UsageError } from '../errors';
 import { currentStateId } from '../ids';
-import { explainSearchError, storedInstant } from './common';
+import { explainSearchError } from './common';
+import { storedInstant } from '../parse';
 import { currentIndex } from '../names';
 
 /** One host's current snapshot of one path, fetched by its id: sha256(host + "_" + path). */

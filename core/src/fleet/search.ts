@@ -1,17 +1,8 @@
 import type { estypes } from '@elastic/elasticsearch';
 import type { MitraClient } from '../client';
 import { UsageError } from '../errors';
-import {
-  allCompositeBuckets,
-  explainSearchError,
-  hitCount,
-  maxDate,
-  search,
-  storedInstant,
-  type CompositeBucket,
-  type Query,
-} from './common';
-import { parseTime } from '../parse';
+import { allCompositeBuckets, explainSearchError, hitCount, maxDate, search, type CompositeBucket, type Query } from './common';
+import { parseTime, storedInstant } from '../parse';
 import { currentIndex, historyIndices } from '../names';
 import { text, time } from '../shapes/fields';
 import type { ParamInput, Params } from '../shapes/param';

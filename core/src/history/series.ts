@@ -2,6 +2,7 @@ import { UsageError } from '../errors';
 import { isDeclaredField, type FieldRef } from '../schema';
 import { lastSeen, LENIENT, readAll, sourcePath, type IndexScope } from './scope';
 import { historyIndices } from '../names';
+import { storedMillis } from '../parse';
 
 /** The /proc files whose parsed numbers can be read as a series, by field prefix. */
 const SERIES_SOURCES: Record<string, string> = {
@@ -129,7 +130,7 @@ function observed(docs: unknown[], field: FieldRef): Observed[] {
     const t = String(sourcePath(doc, '@timestamp'));
     const raw = sourcePath(doc, field);
     const value = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() ? Number(raw) : NaN;
-    const ms = Date.parse(t);
+    const ms = storedMillis(sourcePath(doc, '@timestamp'));
     if (Number.isFinite(value) && Number.isFinite(ms)) out.push({ t, ms, value });
   }
   return out.sort((a, b) => a.ms - b.ms);

@@ -5,6 +5,7 @@ import { readKernel, readSettings } from './settings';
 import type { Observation } from './types';
 import { DEFAULT_THRESHOLDS, isCacheEviction, type PatternThresholds } from './verdict';
 import { historyIndices, samplesIndices } from '../names';
+import { storedMillis } from '../parse';
 
 /** A fleet-wide window reads more documents than one host's, but still only three numbers each. */
 const FLEET_MAX_DOCUMENTS = 1_000_000;
@@ -62,7 +63,7 @@ export async function fleetIncident(scope: IndexScope, q: FleetIncidentQuery): P
     for (const doc of docs) {
       const host = sourcePath(doc, 'host.name');
       const values = sourcePath(doc, 'mitra.meminfo');
-      const ms = Date.parse(String(sourcePath(doc, '@timestamp')));
+      const ms = storedMillis(sourcePath(doc, '@timestamp'));
       if (typeof host !== 'string' || !values || typeof values !== 'object' || !Number.isFinite(ms)) continue;
       if (!byHost.has(host)) byHost.set(host, new Map());
       byHost.get(host)!.set(ms, { t: new Date(ms).toISOString(), ms, source, values: values as Record<string, number> });

@@ -1,5 +1,6 @@
 import { readAll, sourcePath, type IndexScope } from '../history/scope';
 import { historyIndices, samplesIndices } from '../names';
+import { storedMillis } from '../parse';
 import { MEMORY_PATHS, type MemoryFile, type Observation, type Observations, type PerZone } from './types';
 
 /** A window is read whole; past this many documents the answer would be slow and huge, so the caller narrows it. */
@@ -39,8 +40,7 @@ export async function readObservations(
     Map<number, Observation<unknown>>
   >;
   const add = (source: Observation<unknown>['source'], doc: unknown, files: MemoryFile[]) => {
-    const t = String(sourcePath(doc, '@timestamp'));
-    const ms = Date.parse(t);
+    const ms = storedMillis(sourcePath(doc, '@timestamp'));
     if (!Number.isFinite(ms)) return;
     for (const f of files) {
       const values = sourcePath(doc, `mitra.${f}`);

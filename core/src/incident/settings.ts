@@ -2,6 +2,7 @@ import { currentStateId } from '../ids';
 import { LENIENT, sourcePath, type IndexScope } from '../history/scope';
 import type { Window } from './read';
 import { currentIndex, historyIndices } from '../names';
+import { storedMillis } from '../parse';
 
 /** The live settings that change how memory pressure reads: reclaim balance, reserves, writeback. */
 export const MEMORY_SETTINGS = /^vm\.(swappiness|min_free_kbytes|watermark_scale_factor|zone_reclaim_mode|vfs_cache_pressure|dirty_\w+)$/;
@@ -39,7 +40,7 @@ export async function inForce(scope: IndexScope, w: Window, path: string, fields
   for (const h of res.hits.hits) {
     const t = String(sourcePath(h._source, '@timestamp'));
     versions.unshift({ t, source: h._source });
-    if (Date.parse(t) <= Date.parse(w.from)) break;
+    if (storedMillis(t) <= Date.parse(w.from)) break;
   }
   if (versions.length) return { versions };
   const current = await scope.client.get(
@@ -51,7 +52,8 @@ export async function inForce(scope: IndexScope, w: Window, path: string, fields
     { ignore: [404] },
   );
   const changedAt = current.found ? sourcePath(current._source, 'mitra.changed_at') : undefined;
-  if (typeof changedAt === 'string' && Date.parse(changedAt) <= Date.parse(w.to)) versions.push({ t: changedAt, source: current._source });
+  if (typeof changedAt === 'string' && storedMillis(changedAt) <= Date.parse(w.to))
+    versions.push({ t: changedAt, source: current._source });
   return { versions };
 }
 
