@@ -31,7 +31,7 @@ export interface AgentOptions {
   /** How --once waits between resends (tests record the backoff instead of sleeping). */
   sleep?: (ms: number) => Promise<void>;
   /** Replaces the bulk shipper (unit tests: a cluster that hangs or fails on cue). */
-  shipper?: Pick<Shipper, 'ship' | 'close'>;
+  shipper?: Pick<Shipper, 'ship' | 'close'> & Partial<Pick<Shipper, 'recall'>>;
 }
 
 export interface AgentStatus {
@@ -60,7 +60,7 @@ export class Agent {
   readonly log: Logger;
   readonly state: AgentState;
   readonly spool: Spool;
-  private readonly shipper: Pick<Shipper, 'ship' | 'close'>;
+  private readonly shipper: Pick<Shipper, 'ship' | 'close'> & Partial<Pick<Shipper, 'recall'>>;
   private readonly packages: PackageCollector;
   private readonly identity: HostIdentity;
   private readonly secrets: SecretGuard;
@@ -76,6 +76,8 @@ export class Agent {
   private down?: { error: string; retryable: boolean };
   /** What was handed to delivery per (host, path) but is not durable yet, so the next cycle compares against it. */
   private readonly pending = new Map<string, FileMemory>();
+  /** Paths with no memory that the cluster was asked about in this run (recall), so it is asked once. */
+  private readonly recalled = new Set<string>();
   private cycleTimer?: NodeJS.Timeout;
   private resendTimer?: NodeJS.Timeout;
   private resendDelayMs: number;
@@ -262,6 +264,7 @@ export class Agent {
       // A full cycle only: the host document lists what the host sends, so a watched file alone must not rewrite it.
       snapshots.push(hostDocument(snapshots));
     }
+    await this.recall(snapshots);
     const outgoing = snapshots.map((s) => this.prepare(s, timestamp));
     return { outgoing, summary: newSummary(outgoing, trigger, timestamp), started: order };
   }
@@ -298,6 +301,25 @@ export class Agent {
     const packages = await this.packages.collect();
     if (packages) out.push(packages);
     return out;
+  }
+
+  /**
+   * A path this agent has no memory of may still be in the cluster (state directory lost, agent reinstalled):
+   * what the cluster holds becomes the memory, once per path and run. Without it, every file went out as a new
+   * version that closed nothing, so the version already there stayed in force too (search --at answered both).
+   */
+  private async recall(snapshots: Snapshot[]): Promise<void> {
+    if (this.config.output !== 'elasticsearch' || !this.shipper.recall || this.down) return;
+    const host = this.identity.name;
+    const unknown = snapshots
+      .map((s) => s.path)
+      .filter((path) => {
+        const key = AgentState.key(host, path);
+        return !this.recalled.has(key) && !this.pending.has(key) && !this.state.memory(host, path);
+      });
+    if (!unknown.length) return;
+    for (const path of unknown) this.recalled.add(AgentState.key(host, path));
+    for (const [path, memory] of await this.shipper.recall(host, unknown)) this.state.remember(host, path, memory);
   }
 
   /** Change detection: a changed snapshot goes out twice (current + history), an unchanged one once. */

@@ -23,6 +23,13 @@ export function fingerprint(s: Pick<Snapshot, 'state' | 'content' | 'stat'>): st
 
 export const fingerprintOfDoc = (d: WireDoc): string => fingerprint({ state: d.mitra.state, content: d.mitra.content, stat: d.file });
 
+/** The same fingerprint from a stored document: its state and the sha256 the pipeline gave its content (or, too_large, the agent sent). */
+export function storedFingerprint(state: string, sha256: string | undefined): string {
+  if (state === 'present' && sha256) return `present:${sha256}`;
+  if (state === 'too_large' && sha256) return `too_large:${sha256}`;
+  return state;
+}
+
 export interface Decision {
   changed: boolean;
   /** changed_at to put on the current-state document. */

@@ -13,6 +13,7 @@ import {
   type WireDoc,
 } from '@mitra/core/dist/base';
 import { assetsInPlace, installAssetsWithClient } from './assets';
+import { storedFingerprint, type FileMemory } from './changes';
 import { HttpTransport, type BulkItem, type Transport } from './http';
 import type { Logger } from './log';
 import { sealed, sealOutcome } from './seal';
@@ -56,6 +57,13 @@ export class Unsent extends Error {
 }
 
 const IDLE_RELEASE_MS = 5000;
+/** Ids per _mget when recalling what the cluster holds. */
+const RECALL_IDS = 1000;
+
+interface StoredCurrent {
+  mitra?: { state?: unknown; changed_at?: unknown };
+  file?: { hash?: { sha256?: unknown } };
+}
 
 /**
  * Bulk indexing through the <prefix>snapshot pipeline, one attempt per call:
@@ -91,6 +99,43 @@ export class Shipper {
     } finally {
       this.releaseWhenIdle();
     }
+  }
+
+  /**
+   * What the cluster holds of these paths of `host`, as the agent remembers a file: the current-state
+   * document's state and content hash, and its changed_at (the @timestamp of the history version in
+   * force). For paths the agent has no memory of (a new state directory: reinstalled, state lost), so
+   * an unchanged file does not become a second version and a changed one closes the version it replaces.
+   * Empty for what the cluster cannot say (unreachable, no index, not sent by an agent).
+   */
+  async recall(host: string, paths: string[]): Promise<Map<string, FileMemory>> {
+    const out = new Map<string, FileMemory>();
+    if (!paths.length) return out;
+    clearTimeout(this.idleTimer);
+    try {
+      const transport = await this.connected();
+      const fields = 'mitra.state,mitra.changed_at,file.hash.sha256';
+      for (let i = 0; i < paths.length; i += RECALL_IDS) {
+        const chunk = paths.slice(i, i + RECALL_IDS);
+        const res = await transport.request<{ docs?: { found?: boolean; _source?: StoredCurrent }[] }>(
+          'POST',
+          `/${currentIndex(this.prefix)}/_mget?_source_includes=${fields}`,
+          { ids: chunk.map((path) => currentStateId(host, path)) },
+          { ignore: [404] },
+        );
+        (res?.docs ?? []).forEach((d, j) => {
+          const { state, changed_at: changedAt } = d._source?.mitra ?? {};
+          const sha = d._source?.file?.hash?.sha256;
+          if (!d.found || typeof state !== 'string' || typeof changedAt !== 'string') return;
+          out.set(chunk[j], { fingerprint: storedFingerprint(state, typeof sha === 'string' ? sha : undefined), changedAt });
+        });
+      }
+    } catch {
+      // Not known, then: the agent goes on as with a new file.
+    } finally {
+      this.releaseWhenIdle();
+    }
+    return out;
   }
 
   /**

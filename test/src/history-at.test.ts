@@ -271,6 +271,49 @@ describe('the agent seals the versions it ships', () => {
     expect(closed).toEqual([docs[1]['@timestamp'], docs[2]['@timestamp'], OPEN_UNTIL]);
   });
 
+  it('an agent that lost its state (reinstalled) closes the version the cluster holds, and adds none for an unchanged file', async () => {
+    // It remembered nothing, so every file went out as a new version closing nothing: the version already
+    // in the cluster stayed in force too, and search --at answered each file twice.
+    const dir = tempDir('history-at-state-lost');
+    const kept = join(dir, 'kept.conf');
+    const edited = join(dir, 'edited.conf');
+    const host = hostname();
+    writeFileSync(kept, 'kept\n');
+    writeFileSync(edited, 'before\n');
+    const first = testAgent(c, { files: [kept, edited] }, join(dir, 'state'));
+    try {
+      expect(await first.runOnce()).toMatchObject({ changed: 2, rejected: 0 });
+    } finally {
+      await first.stop();
+    }
+    await new Promise((r) => setTimeout(r, 5));
+    writeFileSync(edited, 'after\n');
+    const reinstalled = testAgent(c, { files: [kept, edited] }, join(dir, 'new-state'));
+    try {
+      expect(await reinstalled.runOnce()).toMatchObject({ changed: 1, rejected: 0, spooled: 0 });
+    } finally {
+      await reinstalled.stop();
+    }
+    await c.refresh();
+    const versions = async (file: string) =>
+      (await historyDocs(c, host, file)).map((d) => [d.mitra.content, (d.mitra as { superseded_at?: string }).superseded_at]);
+    expect(await versions(kept)).toEqual([['kept\n', OPEN_UNTIL]]);
+    const [keptVersion] = await historyDocs(c, host, kept);
+    const [, after] = await historyDocs(c, host, edited);
+    expect(await versions(edited)).toEqual([
+      ['before\n', after['@timestamp']],
+      ['after\n', OPEN_UNTIL],
+    ]);
+    const query = `filename:"${kept}" OR filename:"${edited}"`;
+    const now = await searchSnapshots(c.client, c.prefix, { query, at: new Date().toISOString() });
+    expect(now.hits.map((h) => [h.path, h.timestamp]).sort()).toEqual(
+      [
+        [edited, after['@timestamp']],
+        [kept, keptVersion['@timestamp']],
+      ].sort(),
+    );
+  });
+
   it('a change collected in the same millisecond as the version it replaces stays in force', async () => {
     // Two cycles can start in the same millisecond (a file event and the periodic cycle): both versions get the
     // same @timestamp, so the same history id, and the newer overwrites the older; it must not then be closed at its own start.
