@@ -15,6 +15,7 @@ import {
   onlyDeclared,
   responseFactory,
   standinFeatures,
+  standinRouter,
   standinTaskManager,
   startPlugin,
   type ServerEntry,
@@ -612,6 +613,30 @@ describe('the stand-in offers nothing Kibana lacks', () => {
     await expect(tm.start.ensureScheduled({ id: 'a', taskType: 'x:three', params: {}, state: {} })).rejects.toThrow(
       'Unsupported task type "x:three". Supported types are x:one',
     );
+  });
+
+  it('parses the query string as hapi and Kibana do: __proto__ and constructor are parameters, elasticInternalOrigin is the origin', async () => {
+    // hapi's query object has no prototype: these names reach the route's own check, which refuses them by name.
+    for (const name of ['__proto__', 'constructor']) {
+      const res = await get(`/api/mitra/overview?${name}=x`);
+      expect(res.status).toBe(400);
+      expect(messageOf(res.body)).toMatch(new RegExp(`${name}\\b.*is not known`));
+    }
+    // Kibana takes ?elasticInternalOrigin for the header and removes it before validation; 'false' means not internal.
+    expect((await kibana.http.request('GET', '/api/mitra/overview?elasticInternalOrigin=true', undefined, {})).status).toBe(200);
+    expect((await get('/api/mitra/overview?elasticInternalOrigin=false')).status).toBe(400);
+    // A validation function that throws is a 400, as one that answers badRequest.
+    const { router, request } = standinRouter(cluster.client as unknown as ElasticsearchClient);
+    const throwing = () => {
+      throw new Error('not this');
+    };
+    router.get({ path: '/t', validate: { query: throwing }, security: { authz: { requiredPrivileges: ['x'] } } }, async (_c, _r, res) =>
+      res.ok({ body: 1 }),
+    );
+    expect(await request('GET', '/t')).toEqual({
+      status: 400,
+      body: { statusCode: 400, error: 'Bad Request', message: '[request query]: not this' },
+    });
   });
 
   it('its features registry refuses the 8.17 string form of alerting', () => {

@@ -170,6 +170,8 @@ export interface StandinResponse {
 }
 
 const INTERNAL_ORIGIN = 'x-elastic-internal-origin';
+/** ELASTIC_INTERNAL_ORIGIN_QUERY_PARAM, src/core/packages/http/common/src/constants.ts. */
+const INTERNAL_ORIGIN_QUERY_PARAM = 'elasticInternalOrigin';
 /** What Kibana's own browser code sends on every request (core's http service). */
 export const KIBANA_BROWSER_HEADERS = { [INTERNAL_ORIGIN]: 'Kibana' };
 
@@ -235,18 +237,40 @@ export function standinRouter(client: ElasticsearchClient) {
     const found = match(method.toLowerCase(), parsed.pathname);
     if (!found) return { status: 404, body: errorBody(404, 'Not Found') };
     const { route, params } = found;
-    if ((route.config.options?.access ?? 'internal') === 'internal' && !headers[INTERNAL_ORIGIN]) {
+    // isInternalApiRequest: the header, or the elasticInternalOrigin query parameter unless it is 'false'
+    // (src/core/packages/http/router-server-internal/src/request.ts; refused in
+    // src/core/packages/http/server-internal/src/lifecycle_handlers.ts, createRestrictInternalRoutesPostAuthHandler).
+    const internalOrigin =
+      parsed.searchParams.get(INTERNAL_ORIGIN_QUERY_PARAM) === 'false'
+        ? false
+        : INTERNAL_ORIGIN in headers || parsed.searchParams.has(INTERNAL_ORIGIN_QUERY_PARAM);
+    if ((route.config.options?.access ?? 'internal') === 'internal' && !internalOrigin) {
       const message = `uri [${parsed.pathname}] with method [${route.method}] exists but is not available with the current configuration`;
       return { status: 400, body: errorBody(400, message) };
     }
-    const query: Record<string, string | string[]> = {};
-    for (const [k, v] of parsed.searchParams) query[k] = k in query ? ([] as string[]).concat(query[k], v) : v;
+    // hapi builds request.query on Object.create(null), a repeated name becoming [].concat(first, next)
+    // (hapijs/hapi lib/request.js, _parseQuery); Kibana drops elasticInternalOrigin and copies the rest into a
+    // plain object (src/core/packages/http/router-server-internal/src/request.ts, sanitizeRequest), so `__proto__`
+    // or `constructor` reach validation as ordinary parameters.
+    const hapiQuery: Record<string, string | string[]> = Object.create(null);
+    for (const [k, v] of parsed.searchParams) {
+      const entry = hapiQuery[k];
+      hapiQuery[k] = entry !== undefined ? ([] as string[]).concat(entry, v) : v;
+    }
+    const query = Object.fromEntries(Object.entries(hapiQuery).filter(([k]) => k !== INTERNAL_ORIGIN_QUERY_PARAM));
     const raw: Record<Part, unknown> = { params, query, body };
     const validated: Record<Part, unknown> = { params: {}, query: {}, body: {} };
     for (const part of ['params', 'query', 'body'] as const) {
       const fn = route.config.validate ? route.config.validate[part] : undefined;
       if (!fn) continue; // Kibana hands an unvalidated part to the handler as {}.
-      const result = fn(raw[part], validationResult(part));
+      // A validation function that throws is a 400 like one that answers badRequest
+      // (src/core/packages/http/router-server-internal/src/validator.ts, validateFunction).
+      let result: ReturnType<typeof fn>;
+      try {
+        result = fn(raw[part], validationResult(part));
+      } catch (e) {
+        result = validationResult(part).badRequest(e instanceof Error ? e : String(e));
+      }
       if (result.error) return { status: 400, body: errorBody(400, result.error.message) };
       validated[part] = result.value;
     }
