@@ -145,6 +145,16 @@ describe('Fleet screen', () => {
     ]);
   });
 
+  it('does not pass one page of hosts off as the whole answer in its kernel facet', async () => {
+    const api = stubApi(async (_p, q) => hostsAnswer(120, q!.cursor, Number(q!.size)));
+    const { container } = renderAt('#/fleet?type=kernel&value=4.4', api);
+    expect(await screen.findByText('120 hosts, as of 2026-11-27 03:00 UTC')).toBeTruthy();
+    // 120 hosts run 4.4; the facet counts the 50 on this page, and must say it is this page's.
+    const facet = container.querySelector('[data-test-subj="facet-kernel"]')!;
+    expect(facet.textContent).toBe('4.4: 50');
+    expect(facet.getAttribute('aria-label')).toBe('This page (50 of 120 hosts): Hosts per kernel');
+  });
+
   it('checks the form before asking: an incomplete question shows why and sends nothing', async () => {
     const api = stubApi(async () => hostsAnswer(0, undefined, 50));
     renderAt('#/fleet', api);

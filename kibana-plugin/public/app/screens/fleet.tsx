@@ -216,7 +216,13 @@ function AnswerView({
         </>
       )}
       <EuiSpacer size="m" />
-      <Facets distribution={answer.distribution} kernel={kernel} os={os} />
+      {/* Kernel and OS facets count the rows at hand: one page when the server pages, so say so rather than pass it off as the answer. */}
+      <Facets
+        distribution={answer.distribution}
+        kernel={kernel}
+        os={os}
+        titlePrefix={answer.rows.length < answer.total ? `This page (${answer.rows.length} of ${answer.total} hosts): ` : ''}
+      />
       {answer.total === 0 ? (
         <Empty title="No host matches">Nothing in the current state answers this question.</Empty>
       ) : (
