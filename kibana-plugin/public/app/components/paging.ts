@@ -28,8 +28,9 @@ export async function pageByCursor<T extends { next?: string }>(
     cursors.set(p + 1, body.next);
     return body;
   };
-  let known = page;
-  while (known > 1 && !cursors.has(known)) known--;
+  // The nearest known page at or before `page`, from the pages known (a page number from the URL can be 10^14).
+  let known = 1;
+  for (const p of cursors.keys()) if (p <= page && p > known) known = p;
   for (let p = known; p < page; p++) if ((await at(p)).next === undefined) return at(p);
   return at(page);
 }
