@@ -236,6 +236,22 @@ describe('Host screen', () => {
     const links = screen.getAllByRole('link').filter((a) => a.getAttribute('href')?.startsWith('#/host/'));
     expect(links.map((a) => a.textContent)).toEqual(expect.arrayContaining(['/etc/hosts', '/etc/shadow']));
   });
+
+  it('says so when the host reports more files than the list holds (1000)', async () => {
+    const hits = Array.from({ length: 1000 }, (_, i) => ({
+      id: String(i),
+      index: 'i',
+      host: 'big',
+      path: `/etc/many/f${String(i).padStart(4, '0')}`,
+      state: 'present',
+      size: 3,
+      timestamp: T,
+    }));
+    const api = stubApi(async () => ({ query: '', asOf: T, total: 1108, page: 0, size: 1000, hits }));
+    const { container } = renderAt('#/host/big', api);
+    expect(await screen.findByText('/etc/many/f0000')).toBeTruthy();
+    expect(container.querySelector('[data-test-subj="host-files-partial"]')?.textContent).toBe('Showing 1000 of 1108 files');
+  });
 });
 
 /**

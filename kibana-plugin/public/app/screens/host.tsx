@@ -106,19 +106,31 @@ function FilesView({ route, navigate }: { route: HostRoute; navigate: (r: Route)
             r.total === 0 ? (
               <Empty title={`No snapshots from ${route.host}`}>Check the host name, or whether its agent ships to this cluster.</Empty>
             ) : (
-              <EuiBasicTable
-                tableCaption={`Files of ${route.host}`}
-                data-test-subj="host-files"
-                items={pageRows(
-                  [...r.hits].sort((a, b) => a.path.localeCompare(b.path)),
-                  page,
-                  20,
+              <>
+                {/* As Compare says it: the list holds at most 1000 files, and a host may report more. */}
+                {r.total > r.hits.length && (
+                  <EuiCallOut
+                    size="s"
+                    color="warning"
+                    iconType="warning"
+                    title={`Showing ${r.hits.length} of ${r.total} files`}
+                    data-test-subj="host-files-partial"
+                  />
                 )}
-                columns={columns}
-                rowHeader="path"
-                pagination={{ pageIndex: page - 1, pageSize: 20, totalItemCount: r.hits.length, showPerPageOptions: false }}
-                onChange={onPageChange(setPage)}
-              />
+                <EuiBasicTable
+                  tableCaption={`Files of ${route.host}`}
+                  data-test-subj="host-files"
+                  items={pageRows(
+                    [...r.hits].sort((a, b) => a.path.localeCompare(b.path)),
+                    page,
+                    20,
+                  )}
+                  columns={columns}
+                  rowHeader="path"
+                  pagination={{ pageIndex: page - 1, pageSize: 20, totalItemCount: r.hits.length, showPerPageOptions: false }}
+                  onChange={onPageChange(setPage)}
+                />
+              </>
             )
           }
         </Async>
