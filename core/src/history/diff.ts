@@ -41,6 +41,12 @@ export function diffLines(a: string[], b: string[]): EditOp[] {
   return [...a.slice(0, start).map(keep), ...middle, ...a.slice(endA).map(keep)];
 }
 
+/**
+ * Cells of V the search may remember (64 MiB of Int32). Each edit distance d keeps a copy of V (2(n+m)+3 cells),
+ * so two 10,000-line files that differ everywhere would keep 20,000 copies (1.6 GB) and take half a minute.
+ */
+const TRACE_CELLS = 2 ** 24;
+
 /** Myers 1986: walk diagonals by edit distance d, remembering each V to backtrack the path. */
 function myers(a: string[], b: string[]): EditOp[] {
   const n = a.length;
@@ -51,6 +57,10 @@ function myers(a: string[], b: string[]): EditOp[] {
   const trace: Int32Array[] = [];
   let found = max === 0;
   for (let d = 0; d <= max && !found; d++) {
+    // Past the budget the script is no longer searched for: the middle is removed and added whole (still a
+    // correct diff, as GNU diff gives up on minimality for large inputs).
+    if ((d + 1) * v.length > TRACE_CELLS)
+      return [...a.map((line): EditOp => ({ op: '-', line })), ...b.map((line): EditOp => ({ op: '+', line }))];
     trace.push(v.slice());
     for (let k = -d; k <= d; k += 2) {
       const down = k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1]);
