@@ -423,6 +423,22 @@ describe('Kibana plugin server in a Kibana stand-in, on the real engine', () => 
     expect(messageOf(res.body)).toMatch(/exists but is not available with the current configuration/);
   });
 
+  it('a change needs kbn-xsrf or the kbn-version the browser sends, and an old browser is told to refresh, as in Kibana', async () => {
+    const origin = { 'x-elastic-internal-origin': 'Kibana' };
+    const body = { name: 'xsrf-check', kind: 'hosts', params: { kernel: '4.4' } };
+    const bare = await kibana.http.request('POST', '/api/mitra/saved', body, origin);
+    expect([bare.status, messageOf(bare.body)]).toEqual([400, 'Request must contain a kbn-xsrf header.']);
+    const old = await kibana.http.request('POST', '/api/mitra/saved', body, { ...origin, 'kbn-version': '8.0.0' });
+    expect([old.status, messageOf(old.body)]).toEqual([
+      400,
+      expect.stringMatching(/^Browser client is out of date, please refresh the page/),
+    ]);
+    // A script with kbn-xsrf (Kibana's documented way for API callers), then the browser's own headers.
+    expect((await kibana.http.request('POST', '/api/mitra/saved', body, { ...origin, 'kbn-xsrf': 'true' })).status).toBe(201);
+    expect((await kibana.http.request('DELETE', '/api/mitra/saved/xsrf-check')).status).toBe(200);
+    expect((await kibana.http.request('GET', '/api/mitra/overview', undefined, origin)).status).toBe(200);
+  });
+
   it('answers each route with valid input and rejects invalid input with a 400/404 message, never a 500', async () => {
     const all = cases();
     const covered = new Set(all.map((c) => `${c.method} ${c.route}`));

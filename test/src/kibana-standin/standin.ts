@@ -35,6 +35,8 @@ import type {
   TaskManagerStartContract,
   TaskRegisterDefinition,
 } from '../../../kibana-plugin/kibana_api/server';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * A STAND-IN for the parts of Kibana 9.2 the Mitra server plugin talks to —
@@ -172,8 +174,14 @@ export interface StandinResponse {
 const INTERNAL_ORIGIN = 'x-elastic-internal-origin';
 /** ELASTIC_INTERNAL_ORIGIN_QUERY_PARAM, src/core/packages/http/common/src/constants.ts. */
 const INTERNAL_ORIGIN_QUERY_PARAM = 'elasticInternalOrigin';
-/** What Kibana's own browser code sends on every request (core's http service). */
-export const KIBANA_BROWSER_HEADERS = { [INTERNAL_ORIGIN]: 'Kibana' };
+/** The Kibana this plugin is built for (kibana.json), which its browser code names in kbn-version. */
+const KIBANA_VERSION: string = JSON.parse(readFileSync(join(__dirname, '../../../kibana-plugin/kibana.json'), 'utf8')).kibanaVersion;
+/**
+ * What Kibana's own browser code sends on every request: kbn-version (src/core/packages/http/browser-internal/src/fetch.ts,
+ * createRequest) and the internal origin (core's http service).
+ */
+export const KIBANA_BROWSER_HEADERS = { [INTERNAL_ORIGIN]: 'Kibana', 'kbn-version': KIBANA_VERSION };
+const SAFE_METHODS = ['get', 'head', 'options'];
 
 const validationResult = (part: Part): RouteValidationResultFactory => ({
   ok: (value) => ({ value }),
@@ -237,6 +245,16 @@ export function standinRouter(client: ElasticsearchClient) {
     const found = match(method.toLowerCase(), parsed.pathname);
     if (!found) return { status: 404, body: errorBody(404, 'Not Found') };
     const { route, params } = found;
+    // src/core/packages/http/server-internal/src/lifecycle_handlers.ts: createXsrfPostAuthHandler (a change needs
+    // kbn-xsrf or kbn-version, unless the route sets xsrfRequired: false), then createVersionCheckPostAuthHandler.
+    const has = (name: string) => Object.keys(headers).some((h) => h.toLowerCase() === name);
+    if (!SAFE_METHODS.includes(route.method) && route.config.options?.xsrfRequired !== false && !has('kbn-xsrf') && !has('kbn-version'))
+      return { status: 400, body: errorBody(400, 'Request must contain a kbn-xsrf header.') };
+    const version = Object.entries(headers).find(([h]) => h.toLowerCase() === 'kbn-version')?.[1];
+    if (version && version !== KIBANA_VERSION) {
+      const message = `Browser client is out of date, please refresh the page ("kbn-version" header was "${version}" but should be "${KIBANA_VERSION}")`;
+      return { status: 400, body: errorBody(400, message) };
+    }
     // isInternalApiRequest: the header, or the elasticInternalOrigin query parameter unless it is 'false'
     // (src/core/packages/http/router-server-internal/src/request.ts; refused in
     // src/core/packages/http/server-internal/src/lifecycle_handlers.ts, createRestrictInternalRoutesPostAuthHandler).
