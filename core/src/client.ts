@@ -41,6 +41,18 @@ export function responseStatus(e: unknown): number | undefined {
   return typeof status === 'number' && status > 0 ? status : undefined;
 }
 
+/**
+ * A 404 for a document that does not exist (`found: false`), not for a missing index: a GET that ignored
+ * every 404 answered "no such document" for a prefix with no index at all.
+ */
+export function isMissingDocument(e: unknown): boolean {
+  return (
+    responseStatus(e) === 404 &&
+    isObject((e as EsResponseError).meta.body) &&
+    (e as { meta: { body: { found?: unknown } } }).meta.body.found === false
+  );
+}
+
 export function isResponseError(e: unknown): e is EsResponseError {
   return responseStatus(e) !== undefined;
 }

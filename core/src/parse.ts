@@ -37,8 +37,7 @@ export function parseTime(text: string, param = 'time', now: Date = new Date()):
   if (relative && /^\d/.test(relative[1])) return new Date(now.getTime() - parseDuration(relative[1], param));
   const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(t);
   if (day) {
-    // Date.parse reads a date-time without a zone in the machine's zone; Mitra's times without one are UTC.
-    const ms = Date.parse(/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/i.test(t) ? `${t}Z` : t);
+    const ms = parseUtc(t);
     if (!Number.isNaN(ms) && isCalendarDay(Number(day[1]), Number(day[2]), Number(day[3]))) return new Date(ms);
   }
   throw new UsageError(`${param} "${text}" is not a time: use an ISO date (2026-11-27T03:00:00Z) or a relative time like -2h or -3d`);
@@ -59,8 +58,14 @@ function isCalendarDay(year: number, month: number, dayOfMonth: number): boolean
 export function storedMillis(value: unknown): number {
   if (typeof value === 'number') return value;
   if (typeof value !== 'string') return NaN;
-  return Date.parse(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/i.test(value) ? `${value}Z` : value);
+  return parseUtc(value);
 }
+
+/** A date-time without a zone, which Date.parse would read in the machine's zone. */
+const ZONELESS = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/i;
+
+/** Date.parse, with a date-time that names no zone read as UTC: Mitra's times (typed or stored) without one are UTC. */
+const parseUtc = (text: string): number => Date.parse(ZONELESS.test(text) ? `${text}Z` : text);
 
 /** A stored date as an ISO instant (storedMillis). */
 export const storedInstant = (value: string | number): string => new Date(storedMillis(value)).toISOString();

@@ -1,4 +1,4 @@
-import { responseStatus, type EsResponseError, type MitraClient } from '../client';
+import { isMissingDocument, type MitraClient } from '../client';
 import { UsageError } from '../errors';
 import { currentStateId } from '../ids';
 import { explainSearchError } from './common';
@@ -41,8 +41,7 @@ export async function getSnapshot(client: MitraClient, prefix: string, params: G
     res = await client.get<Record<string, unknown>>({ index, id });
   } catch (e) {
     // A 404 means no such document (found: false) only when the index exists: a missing index is the setup error.
-    if (responseStatus(e) === 404 && (e as EsResponseError & { meta: { body?: { found?: boolean } } }).meta.body?.found === false)
-      return { asOf: null, total: 0, doc: null };
+    if (isMissingDocument(e)) return { asOf: null, total: 0, doc: null };
     throw explainSearchError(e, client, index);
   }
   if (!res.found || !res._source) return { asOf: null, total: 0, doc: null };

@@ -1,4 +1,4 @@
-import { clusterUrl, responseStatus, type EsResponseError, type LogLine, type MitraClient } from '../client';
+import { clusterUrl, isMissingDocument, type LogLine, type MitraClient } from '../client';
 import { explainSearchError } from '../fleet/common';
 import { explainError } from '../connection';
 import { UsageError } from '../errors';
@@ -51,8 +51,7 @@ export async function lastSeen(scope: IndexScope, host: string, path: string): P
     return res.found ? String(sourcePath(res._source, '@timestamp')) : null;
   } catch (e) {
     // A 404 means the host never sent the file (found: false) only when the index exists: a missing index is the setup error.
-    if (responseStatus(e) === 404 && (e as EsResponseError & { meta: { body?: { found?: boolean } } }).meta.body?.found === false)
-      return null;
+    if (isMissingDocument(e)) return null;
     throw explainSearchError(e, scope.client, index);
   }
 }
