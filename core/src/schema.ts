@@ -1,3 +1,5 @@
+import { HOST_JOIN } from './wire';
+
 /**
  * The Mitra field schema, declared once. Index template mappings
  * (`buildMappings`), the `FieldName` type used by queries, and FIELDS.md
@@ -5,7 +7,20 @@
  */
 
 export type FieldType =
-  'keyword' | 'text' | 'long' | 'integer' | 'double' | 'float' | 'date' | 'boolean' | 'ip' | 'nested' | 'object' | 'alias' | 'data';
+  | 'keyword'
+  | 'text'
+  | 'long'
+  | 'integer'
+  | 'double'
+  | 'float'
+  | 'date'
+  | 'boolean'
+  | 'ip'
+  | 'nested'
+  | 'object'
+  | 'alias'
+  | 'data'
+  | 'join';
 
 export interface FieldSpec {
   readonly name: string;
@@ -13,6 +28,8 @@ export interface FieldSpec {
   readonly description: string;
   /** For `alias`: the field it points to. */
   readonly path?: string;
+  /** For `join`: parent relation name → child relation name. */
+  readonly relations?: Readonly<Record<string, string>>;
   /** For `object`: a /proc key/value map whose every leaf is of this type. */
   readonly leaves?: 'long' | 'double';
   /**
@@ -555,6 +572,15 @@ export const FIELDS = [
     example: 'mitra:packages',
   },
 
+  // --- the host join: the current state only (see HOST_JOIN in wire.ts) ---
+  {
+    name: HOST_JOIN.field,
+    type: 'join',
+    relations: { [HOST_JOIN.parent]: HOST_JOIN.child },
+    description:
+      "Current state only, set by the pipeline: `host` on the host document (mitra:host), `{name: file, parent: <the host document's _id>}` on every other snapshot, routed by host.name. Lets a host question combine its conditions in one query (has_child). A top-level field: the engine allows a join nowhere else.",
+  },
+
   // --- aliases: the original Mitra field names, so old Lucene queries run verbatim ---
   { name: 'hostname', type: 'alias', path: 'host.name', description: 'Original Mitra name for host.name.' },
   { name: 'filename', type: 'alias', path: 'file.path', description: 'Original Mitra name for file.path.' },
@@ -626,6 +652,8 @@ function leafMapping(spec: FieldSpec): Mapping {
       return { type: 'object', dynamic: false };
     case 'data':
       return { type: 'object', enabled: false };
+    case 'join':
+      return { type: 'join', relations: spec.relations };
     case 'text':
       return spec.keywordSubfield ? { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 1024 } } } : { type: 'text' };
     case 'keyword':

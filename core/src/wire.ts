@@ -51,6 +51,18 @@ export interface WireDoc {
 export const HOST_DOC_PATH = 'mitra:host';
 
 /**
+ * The host join: in the current state the pipeline makes each host's host
+ * document (HOST_DOC_PATH) the parent of every other snapshot of that host
+ * (the join field `mitra_join`, routed by host name). A host question is
+ * then one query over the host documents, a `has_child` per condition,
+ * whose cost follows the documents that match rather than a list of every
+ * matching host's name. The pipeline (ingest-pipelines/assets/pipelines/
+ * snapshot.yml, "route") writes these names; test/src/hosts-joined.test.ts
+ * fails if the two disagree. See docs/architecture.md "Host questions".
+ */
+export const HOST_JOIN = { field: 'mitra_join', parent: 'host', child: 'file' } as const;
+
+/**
  * The least any sender must give (Filebeat, curl, a test): the pipeline fills
  * the rest — `mitra.state` (present when there is content, else missing) and
  * `mitra.target` (current).

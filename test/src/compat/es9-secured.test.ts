@@ -109,6 +109,8 @@ test('mitra setup over TLS with an API key installs the templates natively and s
   const pipelines = out.assets.filter((a) => a.kind === 'pipeline');
   expect(templates.length).toBeGreaterThan(0);
   expect(templates.every((a) => a.action === 'installed')).toBe(true);
+  // This build has no parent-join module: the snapshot templates go without the host join, and say so.
+  expect(templates.find((a) => a.id === `${prefix}current`)?.reason).toMatch(/^without mitra_join: this cluster has no parent-join module/);
   expect(pipelines.map((a) => a.id)).toContain(snapshotPipeline(prefix));
   for (const p of pipelines) {
     expect([p.id, p.action]).toEqual([p.id, 'skipped']);
