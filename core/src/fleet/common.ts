@@ -3,6 +3,7 @@ import { clusterUrl, responseStatus, type EsResponseError, type MitraClient } fr
 import { explainError, responseReason } from '../connection';
 import { ClusterError, UsageError } from '../errors';
 import type { FieldRef } from '../schema';
+import { HOST_JOIN } from '../wire';
 
 /** Paths that hold a package inventory are recognised by their parsed format, not their name. */
 export const INVENTORY_FORMATS = ['dpkg', 'rpm'];
@@ -166,6 +167,28 @@ export async function everyHostWritesHostDoc(client: MitraClient, index: string)
     terminate_after: 1,
     track_total_hits: true,
     query: { bool: { must_not: [term('mitra.agent.host_doc', true)] } },
+  });
+  return hitCount(res.hits.total) === 0;
+}
+
+/**
+ * Every current document is stamped by an agent that writes host documents and
+ * joined to its host's host document (HOST_JOIN): then a host question is one
+ * filter over the host documents (a has_child per condition). One request,
+ * stopped at the first document that is not. A fleet with documents from the
+ * original tool or Filebeat, or written before the join existed, is not.
+ */
+export async function everyHostJoined(client: MitraClient, index: string): Promise<boolean> {
+  const unjoined: Query[] = [
+    { bool: { must_not: [term('mitra.agent.host_doc', true)] } },
+    { bool: { must_not: [{ exists: { field: HOST_JOIN.field } }] } },
+  ];
+  const res = await search(client, {
+    index,
+    size: 0,
+    terminate_after: 1,
+    track_total_hits: true,
+    query: { bool: { should: unjoined, minimum_should_match: 1 } },
   });
   return hitCount(res.hits.total) === 0;
 }

@@ -7,7 +7,7 @@ import { runMitra } from '../support/cli';
 import { ENGINE_START_TIMEOUT_MS, useEngine, type FlavorEngine } from '../support/engines';
 
 /**
- * The integration suite's pipeline, fixture, agent, fleet-query and host-document tests,
+ * The integration suite's pipeline, fixture, agent, fleet-query, host-document and host-join tests,
  * unchanged, against OpenSearch: a nested jest
  * run whose global setup finds the OpenSearch flavour on MITRA_TEST_ES_PORT
  * (and would start that flavour itself, through MITRA_ENGINE_FLAVOR).
@@ -21,6 +21,7 @@ const SUITE_ON_OPENSEARCH = [
   'test/src/agent-files.test.ts',
   'test/src/fleet-queries.test.ts',
   'test/src/host-document.test.ts',
+  'test/src/hosts-joined.test.ts',
   'test/src/values-host-document.test.ts',
 ];
 
