@@ -9,7 +9,8 @@ import { FIXTURES_DIR } from './assets';
  * unsearchable. Every field of every fixture's expected output must therefore
  * be declared, or be a key of a /proc map whose schema entry says, with
  * `otherKeys: 'source-only'`, that undeclared keys are kept as data on purpose,
- * or sit under a field declared `type: 'data'` (kept whole in `_source`).
+ * or sit under a field declared `type: 'data'` (kept whole in `_source`) or
+ * `type: 'join'` (the host join's {name, parent} is one field).
  */
 
 type Json = Record<string, unknown>;
@@ -19,7 +20,8 @@ const byName = new Map(specs.map((s) => [s.name, s]));
 /** Every leaf path of a document: arrays (nested lists, keyword lists) add no path segment. */
 function leafPaths(node: unknown, path: string): string[] {
   const spec = byName.get(path);
-  if (spec?.type === 'data') return [path];
+  // A join's value is the relation, or {name, parent}: one field, whatever its shape.
+  if (spec?.type === 'data' || spec?.type === 'join') return [path];
   if (spec?.keys) return mapKeys(node, '').map((k) => `${path}\u0000${k}`);
   if (Array.isArray(node)) return node.flatMap((n) => leafPaths(n, path));
   if (node && typeof node === 'object') return Object.entries(node).flatMap(([k, v]) => leafPaths(v, path ? `${path}.${k}` : k));
