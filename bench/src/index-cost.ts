@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Client } from '@elastic/elasticsearch';
 import { buildMappings, snapshotPipeline, type WireInput } from '@mitra/core';
 import { installAssets } from '@mitra/ingest-pipelines';
-import { median, mixedDocuments } from './ingest';
+import { joinRouting, median, mixedDocuments } from './ingest';
 
 /**
  * What indexing the pipeline's output costs, mapping before vs after issue 13's
@@ -24,7 +24,7 @@ async function rate(client: Client, docs: object[], index: string): Promise<numb
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < docs.length; i += 500) {
     const res = await client.bulk({
-      operations: docs.slice(i, i + 500).flatMap((d, j) => [{ index: { _index: index, _id: String(i + j) } }, d]),
+      operations: docs.slice(i, i + 500).flatMap((d, j) => [{ index: { _index: index, _id: String(i + j), ...joinRouting(d) } }, d]),
     });
     if (res.errors) throw new Error(`bulk errors in ${index}`);
   }

@@ -51,7 +51,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   ingest: async () => {
     const { client } = await connect(resolveConnection());
     try {
-      return await benchIngest(client, Number(process.env.BENCH_HOSTS) || 1000);
+      return await benchIngest(client, Number(process.env.BENCH_HOSTS) || 1000, Number(process.env.BENCH_ROUNDS) || 3);
     } finally {
       await client.close();
     }
