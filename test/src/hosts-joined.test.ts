@@ -156,3 +156,31 @@ test('the joined filter and the host lists give the same answers, page by page',
     expect({ q, pages: listed.pages, all: listed.all }).toEqual({ q, pages: joined[i].pages, all: joined[i].all });
   }
 }, 120_000);
+
+test('a stamped document written before the join (an agent of that era, an index set up again since) is not lost: the host lists answer', async () => {
+  await cluster.client.deleteByQuery({ index: `${cluster.prefix}current`, query: { term: { 'file.path': '/etc/motd' } }, refresh: true });
+  const q: HostQuery = { os: 'ubuntu', kernel: '4.4' };
+  const before = await askAll(q);
+  expect(hasChild(before.requests)).toBe(true);
+
+  // What the pipeline made of a new host's cycle before the join existed: its output, less the join, indexed as it was.
+  const host = 'pre-join-host';
+  const agent = { version: '1.0.0', host_doc: true };
+  const at = new Date(NOW.getTime() - 60_000).toISOString();
+  const cycle = [
+    ['/proc/version', 'Linux version 4.4.0-210-generic (buildd@lgw01) (gcc 5.4.0) #242-Ubuntu SMP Fri Apr 16 09:57:56 UTC 2021\n'],
+    ['/etc/os-release', 'NAME="Ubuntu"\nID=ubuntu\nVERSION_ID="16.04"\nPRETTY_NAME="Ubuntu 16.04.7 LTS"\n'],
+    [HOST_DOC_PATH, '/proc/version\n/etc/os-release\n'],
+  ].map(([path, content]) => ({ '@timestamp': at, host: { name: host }, file: { path }, mitra: { content, agent } }));
+  const simulated = await cluster.client.ingest.simulate({ id: cluster.pipeline, docs: cycle.map((d) => ({ _source: d })) });
+  const operations = simulated.docs.flatMap((r) => {
+    const { [HOST_JOIN.field]: join, ...source } = r.doc!._source as Record<string, unknown>;
+    expect(join).toBeDefined();
+    return [{ index: { _index: r.doc!._index, _id: r.doc!._id } }, source];
+  });
+  expect((await cluster.client.bulk({ operations, refresh: true })).errors).toBe(false);
+
+  const after = await askAll(q);
+  expect(hasChild(after.requests)).toBe(false);
+  expect(after.all).toEqual([...before.all, host].sort());
+});
