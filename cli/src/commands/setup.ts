@@ -58,11 +58,13 @@ ${CONNECTION_HELP}`,
 
 function describe(r: InstallResult): string {
   const what = `${r.kind === 'pipeline' ? 'pipeline' : 'index template'} ${r.id}`;
+  // An installed template can carry a caveat: installed without the host join, or existing indices kept their mappings.
+  const caveat = r.reason ? `: ${r.reason}` : '';
   switch (r.action) {
     case 'installed':
-      return `  installed ${what} v${r.version}`;
+      return `  installed ${what} v${r.version}${caveat}`;
     case 'upgraded':
-      return `  upgraded  ${what} v${r.previous} -> v${r.version}`;
+      return `  upgraded  ${what} v${r.previous} -> v${r.version}${caveat}`;
     case 'unchanged':
       return `  unchanged ${what} v${r.version}`;
     case 'skipped':

@@ -116,10 +116,15 @@ test('mitra setup over TLS with an API key installs the templates natively and s
     expect([p.id, p.action]).toEqual([p.id, 'skipped']);
     expect(p.reason).toMatch(/No processor type exists with name \[(script|set|grok|kv|split|foreach|fail|pipeline)\]/);
   }
-  // Without --json the skipped assets are named with their reason and summed up on stderr.
-  const text = await runMitra(['setup', ...tls(), '--api-key', creds.apiKey!, '--prefix', prefix]);
+  // Without --json the skipped assets are named with their reason and summed up on stderr, and a template installed
+  // without the host join says so (a prefix of its own, so it is installed, not unchanged).
+  const textPrefix = `${prefix}text-`;
+  const text = await runMitra(['setup', ...tls(), '--api-key', creds.apiKey!, '--prefix', textPrefix]);
   expect(text.code).toBe(0);
-  expect(text.stdout).toContain(`skipped   pipeline ${prefix}snapshot: No processor type exists`);
+  expect(text.stdout).toContain(`skipped   pipeline ${textPrefix}snapshot: No processor type exists`);
+  expect(text.stdout).toMatch(
+    new RegExp(`installed index template ${textPrefix}current v\\d+: without mitra_join: this cluster has no parent-join`),
+  );
   expect(text.stderr).toMatch(/asset\(s\) skipped: this cluster cannot run them .* ingest-common and painless/);
 });
 
