@@ -157,38 +157,31 @@ export async function allCompositeBuckets(
 /**
  * No current document lacks the agent's stamp (`mitra.agent.host_doc`, see
  * HOST_DOC_PATH): then every host has a host document, one per host, and
- * questions about the set of hosts can read those. One request, stopped at
- * the first unstamped document.
+ * questions about the set of hosts can read those.
  */
-export async function everyHostWritesHostDoc(client: MitraClient, index: string): Promise<boolean> {
-  const res = await search(client, {
-    index,
-    size: 0,
-    terminate_after: 1,
-    track_total_hits: true,
-    query: { bool: { must_not: [term('mitra.agent.host_doc', true)] } },
-  });
-  return hitCount(res.hits.total) === 0;
-}
+export const everyHostWritesHostDoc = (client: MitraClient, index: string): Promise<boolean> =>
+  noDocumentMatches(client, index, [{ bool: { must_not: [term('mitra.agent.host_doc', true)] } }]);
 
 /**
- * Every current document is stamped by an agent that writes host documents and
- * joined to its host's host document (HOST_JOIN): then a host question is one
- * filter over the host documents (a has_child per condition). One request,
- * stopped at the first document that is not. A fleet with documents from the
+ * Every current document is stamped as above and joined to its host's host
+ * document (HOST_JOIN): then a host question is one filter over the host
+ * documents (a has_child per condition). A fleet with documents from the
  * original tool or Filebeat, or written before the join existed, is not.
  */
-export async function everyHostJoined(client: MitraClient, index: string): Promise<boolean> {
-  const unjoined: Query[] = [
+export const everyHostJoined = (client: MitraClient, index: string): Promise<boolean> =>
+  noDocumentMatches(client, index, [
     { bool: { must_not: [term('mitra.agent.host_doc', true)] } },
     { bool: { must_not: [{ exists: { field: HOST_JOIN.field } }] } },
-  ];
+  ]);
+
+/** No current document matches any of `exceptions`: one request, stopped at the first that does. */
+async function noDocumentMatches(client: MitraClient, index: string, exceptions: Query[]): Promise<boolean> {
   const res = await search(client, {
     index,
     size: 0,
     terminate_after: 1,
     track_total_hits: true,
-    query: { bool: { should: unjoined, minimum_should_match: 1 } },
+    query: { bool: { should: exceptions, minimum_should_match: 1 } },
   });
   return hitCount(res.hits.total) === 0;
 }
