@@ -22,6 +22,9 @@ Flavors (--flavor or MITRA_ENGINE_FLAVOR):
   es9            Elasticsearch 9.x, security on: https://127.0.0.1:9210, CA, users and
                  an API key in engine/.data/es9-<port>/credentials.json
   opensearch     OpenSearch 2.19.1 with its modules, http://127.0.0.1:9220
+  opensearch-ism OpenSearch 2.19.1 with the job scheduler and Index State Management,
+                 http://127.0.0.1:9230; ISM is built from source on the first start:
+                 MITRA_ISM_SOURCE names a checkout of index-management at tag 2.19.1.0
 
 Environment: MITRA_ENGINE_PORT (default: the flavor's), MITRA_ENGINE_HEAP (default 1g),
 MITRA_ENGINE_JAVA_HOME (default: Java 17, or Temurin 25 for es9, under /usr/lib/jvm).`;

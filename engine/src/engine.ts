@@ -14,7 +14,18 @@ import {
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { launchDistribution } from './distribution';
-import { buildMarker, FLAVORS, flavorDataDir, flavorJavaHome, flavorPath, parseFlavor, type Flavor, type FlavorName } from './flavors';
+import {
+  buildMarker,
+  FLAVORS,
+  flavorDataDir,
+  flavorJavaHome,
+  flavorPath,
+  parseFlavor,
+  pluginSourceNeeded,
+  type Flavor,
+  type FlavorName,
+  type PluginBuild,
+} from './flavors';
 import { requestJson, type EngineHttp } from './http';
 import { provisionUsers, readCredentials } from './security';
 
@@ -82,20 +93,37 @@ export function engineHttp(o: EngineOptions): EngineHttp | undefined {
 /** Provisions the flavour with Maven once (jars, or the unpacked distribution); later starts reuse it. */
 export function ensureBuilt(o: EngineOptions): void {
   const flavor = flavorOf(o);
+  const env = { ...process.env, ...(o.javaHome ? { JAVA_HOME: o.javaHome } : {}) };
   const marker = buildMarker(flavor);
   const pom = flavorPath(flavor.pom);
   // The launcher's Java sources count too: a changed LocalEngine.java must be recompiled.
-  const inputs = [statSync(pom).mtimeMs, ...javaSources(flavorPath(flavor.launch.kind === 'runner' ? 'src/main/java' : 'flavors'))];
-  const stale = !existsSync(marker) || Math.max(...inputs) > statSync(marker).mtimeMs;
-  if (!stale) return;
-  o.log(`engine: provisioning ${flavor.label} with Maven (first run only)...`);
-  const env = { ...process.env, ...(o.javaHome ? { JAVA_HOME: o.javaHome } : {}) };
-  const mvn = spawnSync('mvn', ['-q', '-B', '-f', pom, 'package', '-DskipTests'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const inputs = [statSync(pom).mtimeMs, ...javaSources(join(dirname(pom), 'src', 'main', 'java'))];
+  if (!existsSync(marker) || Math.max(...inputs) > statSync(marker).mtimeMs) {
+    o.log(`engine: provisioning ${flavor.label} with Maven (first run only)...`);
+    runMaven(pom, ['package'], env);
+    // Maven may leave an up-to-date output untouched; the marker's time says "provisioned for this pom".
+    if (existsSync(marker)) utimesSync(marker, new Date(), new Date());
+  }
+  if (flavor.launch.kind === 'runner' && flavor.launch.plugins) ensurePluginsBuilt(o, flavor.launch.plugins, env);
+}
+
+/** Builds a runner flavour's plugins from their source checkout once; later starts reuse them. */
+function ensurePluginsBuilt(o: EngineOptions, plugins: PluginBuild, env: NodeJS.ProcessEnv): void {
+  const marker = flavorPath(plugins.marker);
+  const pom = flavorPath(plugins.pom);
+  if (existsSync(marker) && statSync(pom).mtimeMs <= statSync(marker).mtimeMs) return;
+  const source = process.env[plugins.source.env];
+  if (!source) throw new EngineError(pluginSourceNeeded(flavorOf(o).label, plugins));
+  o.log(`engine: building the plugins of ${flavorOf(o).label} from ${source} with Maven (first run only, ~2 min)...`);
+  for (const goals of [plugins.prepare, ['package']]) runMaven(pom, [...goals, `-D${plugins.source.property}=${resolve(source)}`], env);
+  if (existsSync(marker)) utimesSync(marker, new Date(), new Date());
+}
+
+function runMaven(pom: string, args: string[], env: NodeJS.ProcessEnv): void {
+  const mvn = spawnSync('mvn', ['-q', '-B', '-f', pom, ...args, '-DskipTests'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   if (mvn.error)
     throw new EngineError(`cannot run mvn (${(mvn.error as NodeJS.ErrnoException).code}): install Maven (apt-get install maven)`);
-  if (mvn.status !== 0) throw new EngineError(`mvn package failed (exit ${mvn.status}): see the Maven output above`);
-  // Maven may leave an up-to-date output untouched; the marker's time says "provisioned for this pom".
-  if (existsSync(marker)) utimesSync(marker, new Date(), new Date());
+  if (mvn.status !== 0) throw new EngineError(`mvn ${args[0]} failed (exit ${mvn.status}): see the Maven output above`);
 }
 
 function javaSources(dir: string): number[] {
@@ -215,6 +243,7 @@ export function launch(o: EngineOptions, clusterArgs: string[] = []): ChildProce
       '-XX:+UseG1GC',
       '-Djava.awt.headless=true',
       '-Dlog4j2.formatMsgNoLookups=true',
+      ...pluginProperties(flavor.launch.plugins),
       '-cp',
       runnerClasspath(flavor.launch.buildDir),
       flavor.launch.mainClass,
@@ -227,6 +256,13 @@ export function launch(o: EngineOptions, clusterArgs: string[] = []): ChildProce
   closeSync(out);
   if (child.pid) writeFileSync(pidFile(o), String(child.pid));
   return child;
+}
+
+/** The launcher's -D properties for a flavour's plugins (LocalOpenSearch.java reads them). */
+function pluginProperties(plugins: PluginBuild | undefined): string[] {
+  if (!plugins) return [];
+  const settings = Object.entries(plugins.settings).map(([key, value]) => `-Dmitra.setting.${key}=${value}`);
+  return [`-Dmitra.plugins=${flavorPath(plugins.dir)}`, ...settings];
 }
 
 /** A node that came up but could not be finished is stopped: never leave a JVM behind. */

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
  * provisioned from Maven Central by its own pom and started on 127.0.0.1 with
  * its own default port, so several can run side by side.
  */
-export type FlavorName = 'es7' | 'es9' | 'opensearch';
+export type FlavorName = 'es7' | 'es9' | 'opensearch' | 'opensearch-ism';
 
 interface RunnerLaunch {
   /** A small Java launcher that runs the node in-process on a Maven-resolved classpath. */
@@ -14,6 +14,26 @@ interface RunnerLaunch {
   mainClass: string;
   /** Maven build directory (holds classes/ and classpath.txt), relative to engine/. */
   buildDir: string;
+  /** Plugins built by a pom of their own and loaded from a folder (LocalOpenSearch.java says why). */
+  plugins?: PluginBuild;
+}
+
+/**
+ * Plugins compiled from a source checkout that no package registry here serves:
+ * the pom takes the checkout as a -D property, named by an environment variable.
+ */
+export interface PluginBuild {
+  /** The Maven project, relative to engine/. */
+  pom: string;
+  /** The plugins folder it writes, relative to engine/. */
+  dir: string;
+  /** A file in `dir` whose presence (newer than the pom) says the plugins are built. */
+  marker: string;
+  /** Goals run on their own before `package` (Maven checks a system-scope path before any phase). */
+  prepare: string[];
+  source: { env: string; property: string; what: string };
+  /** Node settings the plugins define, which a node without them would refuse. */
+  settings: Record<string, string>;
 }
 
 interface DistributionLaunch {
@@ -70,6 +90,32 @@ export const FLAVORS: Record<FlavorName, Flavor> = {
     secured: false,
     launch: { kind: 'runner', mainClass: 'dev.mitra.engine.opensearch.LocalOpenSearch', buildDir: 'target/opensearch' },
   },
+  'opensearch-ism': {
+    name: 'opensearch-ism',
+    label: 'OpenSearch 2.19.1 with Index State Management',
+    defaultPort: 9230,
+    pom: 'flavors/opensearch/pom.xml',
+    javaHomes: JAVA_17,
+    secured: false,
+    launch: {
+      kind: 'runner',
+      mainClass: 'dev.mitra.engine.opensearch.LocalOpenSearch',
+      buildDir: 'target/opensearch',
+      plugins: {
+        pom: 'flavors/opensearch-ism/pom.xml',
+        dir: 'target/opensearch-ism/plugins',
+        marker: 'target/opensearch-ism/plugins/opensearch-index-management/plugin-descriptor.properties',
+        prepare: ['dependency:unpack@job-scheduler'],
+        source: {
+          env: 'MITRA_ISM_SOURCE',
+          property: 'ism.source',
+          what: 'a checkout of opensearch-project/index-management at tag 2.19.1.0 (git clone -b 2.19.1.0 https://github.com/opensearch-project/index-management)',
+        },
+        // ISM checks its managed indices every job_interval minutes (default 5): 1 lets a test see a policy act.
+        settings: { 'plugins.index_state_management.job_interval': '1' },
+      },
+    },
+  },
 };
 
 export class UnknownFlavorError extends Error {}
@@ -99,3 +145,16 @@ export function buildMarker(flavor: Flavor): string {
 }
 
 export const flavorPath = (relative: string): string => join(ENGINE_DIR, relative);
+
+/**
+ * Why the flavour's plugins cannot be built here (not built yet, and no source
+ * checkout named), or undefined when they are built or can be.
+ */
+export function missingPluginSource(flavor: Flavor): string | undefined {
+  const plugins = flavor.launch.kind === 'runner' ? flavor.launch.plugins : undefined;
+  if (!plugins || process.env[plugins.source.env] || existsSync(flavorPath(plugins.marker))) return undefined;
+  return pluginSourceNeeded(flavor.label, plugins);
+}
+
+export const pluginSourceNeeded = (label: string, plugins: PluginBuild): string =>
+  `${label} builds its plugins from source, which no package registry serves: set ${plugins.source.env} to ${plugins.source.what}`;
