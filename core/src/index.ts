@@ -137,6 +137,7 @@ export {
   activeLifecycle,
   applyLifecycle,
   DEFAULT_RETENTION_DAYS,
+  lifecycleDeletesLateDays,
   formatRetention,
   historyIndexDay,
   parseRetention,

@@ -1,11 +1,20 @@
-import { activeLifecycle, formatRetention, pruneHistory, pruneSummary, responseStatus, type RetentionDays } from '@mitra/core';
+import {
+  activeLifecycle,
+  formatRetention,
+  lifecycleDeletesLateDays,
+  pruneHistory,
+  pruneSummary,
+  responseStatus,
+  type RetentionDays,
+} from '@mitra/core';
 import type { ElasticsearchClient, Logger, TaskDefinitionRegistry, TaskInstanceWithId } from '../kibana_api/server';
 
 /**
  * Retention inside Kibana: a Task Manager task that runs `mitra prune`'s
  * pruneHistory every hour, as `mitra serve` does standalone. It deletes only
- * where the engine's own lifecycle does not: with Mitra's ILM (Elasticsearch
- * 8/9) or ISM (OpenSearch) policy installed for the prefix, a run is a no-op.
+ * where the engine's own lifecycle does not: with Mitra's ILM policy
+ * (Elasticsearch 8/9) installed for the prefix, a run is a no-op; with ISM
+ * (OpenSearch) it still runs, for the days ISM would keep too long.
  * It runs as Kibana's internal user (a task has no user request), which on a
  * secured cluster may not delete Mitra's indices: the error names the fix.
  */
@@ -31,7 +40,7 @@ export function pruneTaskDefinition(deps: PruneTaskDeps): TaskDefinitionRegistry
   return {
     [PRUNE_TASK_TYPE]: {
       title: 'Mitra: delete daily history past retention',
-      description: `Deletes <prefix>history-YYYY.MM.DD indices older than mitra.retention (${formatRetention(deps.days)}) where no ILM/ISM policy does`,
+      description: `Deletes <prefix>history-YYYY.MM.DD indices older than mitra.retention (${formatRetention(deps.days)}) where no ILM policy does`,
       timeout: '10m',
       maxAttempts: 3,
       createTaskRunner: () => ({ run: () => runPrune(deps) }),
@@ -45,7 +54,7 @@ async function runPrune({ prefix, days, logger, client }: PruneTaskDeps) {
   const es = client();
   if (!es) throw new Error('mitra prune task ran before the plugin started');
   const lifecycle = await activeLifecycle(es, prefix);
-  if (lifecycle !== 'none') {
+  if (lifecycleDeletesLateDays(lifecycle)) {
     logger.debug(`prune: the engine's ${lifecycle.toUpperCase()} policy deletes old history of "${prefix}"; nothing to do`);
     return { state: { ranAt, skipped: lifecycle } };
   }

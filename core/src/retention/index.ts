@@ -8,4 +8,11 @@ export {
   type RetentionDays,
 } from './retention';
 export { pruneHistory, pruneSummary, type PruneClient, type PruneResult } from './prune';
-export { activeLifecycle, applyLifecycle, detectLifecycle, type LifecycleKind, type LifecycleResult } from './lifecycle';
+export {
+  activeLifecycle,
+  applyLifecycle,
+  detectLifecycle,
+  lifecycleDeletesLateDays,
+  type LifecycleKind,
+  type LifecycleResult,
+} from './lifecycle';

@@ -1,14 +1,15 @@
-import { activeLifecycle, applyLifecycle } from './lifecycle';
+import { activeLifecycle, applyLifecycle, lifecycleDeletesLateDays } from './lifecycle';
 
 /**
  * The request sequence applyLifecycle sends, against a recording transport.
  * The local engines have neither ILM nor ISM (docs/compatibility.md), so this
  * checks Mitra's side only: the bodies follow the documented APIs
  * (PUT _ilm/policy, index.lifecycle.*; PUT _plugins/_ism/policies with ism_template).
+ * ISM is also checked against the real plugin in test/src/compat/opensearch-ism.test.ts.
  */
 type Call = { method: string; path: string; body?: unknown; querystring?: unknown };
 
-function fakeClient(has: { ilm: boolean; ism: boolean; existingIsm?: boolean }) {
+function fakeClient(has: { ilm: boolean; ism: boolean; existingIsm?: boolean; ismDescription?: string }) {
   const calls: Call[] = [];
   const fail = (statusCode: number) => Object.assign(new Error(`status ${statusCode}`), { meta: { statusCode } });
   const transport = {
@@ -18,8 +19,10 @@ function fakeClient(has: { ilm: boolean; ism: boolean; existingIsm?: boolean }) 
       if (params.path === '/_plugins/_ism/policies') if (!has.ism) throw fail(404);
       if (params.method === 'GET' && params.path.startsWith('/_plugins/_ism/policies/')) {
         if (!has.existingIsm) throw fail(404);
-        return { statusCode: 200, body: { _seq_no: 7, _primary_term: 2 } };
+        return { statusCode: 200, body: { _seq_no: 7, _primary_term: 2, policy: { description: has.ismDescription } } };
       }
+      if (params.path.startsWith('/_cat/indices/')) return { statusCode: 200, body: [{ index: 'mitra-history-2026.12.01' }] };
+      if (params.path.startsWith('/_plugins/_ism/change_policy/')) return { statusCode: 200, body: { updated_indices: 1 } };
       return { statusCode: 200, body: {} };
     },
   };
@@ -49,6 +52,37 @@ test('ISM: a policy claiming new history indices, updated with its sequence numb
   const policy = (put?.body as { policy: { states: { transitions: { conditions?: unknown }[] }[]; ism_template: unknown } }).policy;
   expect(policy.states[0].transitions[0].conditions).toEqual({ min_index_age: '31d' });
   expect(policy.ism_template).toEqual([{ index_patterns: ['mitra-history-*'], priority: 100 }]);
+  // Existing managed indices keep the old version of a policy until told to change.
+  const change = calls.find((c) => c.path === '/_plugins/_ism/change_policy/mitra-history-*');
+  expect(change?.body).toEqual({ policy_id: 'mitra-history-retention' });
+  expect(r.note).toMatch(/updated; 1 existing history index\(es\) switch to it/);
+});
+
+test('ISM: the same retention again writes nothing but adds unmanaged history indices', async () => {
+  const { client, calls } = fakeClient({
+    ilm: false,
+    ism: true,
+    existingIsm: true,
+    ismDescription: 'Mitra: delete daily history after 30 days',
+  });
+  await applyLifecycle(client, 'mitra-', 30);
+  expect(calls.filter((c) => c.method !== 'GET').map((c) => `${c.method} ${c.path}`)).toEqual(['POST /_plugins/_ism/add/mitra-history-*']);
+});
+
+test('ISM: retention off takes the policy off the history indices and deletes it', async () => {
+  const { client, calls } = fakeClient({ ilm: false, ism: true, existingIsm: true });
+  const r = await applyLifecycle(client, 'mitra-', undefined);
+  expect(calls.filter((c) => c.method !== 'GET').map((c) => `${c.method} ${c.path}`)).toEqual([
+    'POST /_plugins/_ism/remove/mitra-history-*',
+    'DELETE /_plugins/_ism/policies/mitra-history-retention',
+  ]);
+  expect(r.note).toBe('retention off: ISM policy mitra-history-retention removed from mitra-history-*');
+});
+
+test('only ILM ages a day by its name: with ISM, prune still has late days to delete', () => {
+  expect(lifecycleDeletesLateDays('ilm')).toBe(true);
+  expect(lifecycleDeletesLateDays('ism')).toBe(false);
+  expect(lifecycleDeletesLateDays('none')).toBe(false);
 });
 
 test('neither: nothing is written, and the note says to schedule mitra prune', async () => {

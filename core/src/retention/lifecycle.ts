@@ -10,12 +10,16 @@ import { formatRetention, type RetentionDays } from './retention';
  *   parsed from the index name (`index.lifecycle.parse_origination_date`,
  *   elastic/elasticsearch#46755: `<name>-yyyy.MM.dd` with optional `-N`).
  * - OpenSearch with the Index Management plugin: an ISM policy whose
- *   `ism_template` claims new history indices; ISM ages an index from its
- *   creation, which for a daily index is its day.
+ *   `ism_template` claims new history indices. ISM ages an index from its
+ *   creation only (index-management ManagedIndexUtils.kt, `min_index_age`
+ *   against the index's creation date), which is its day only when the day's
+ *   data arrived on that day: see `lifecycleDeletesLateDays`.
  * - Neither (Elasticsearch 7.10 OSS, the integ-test 9.x build, OpenSearch
  *   without the plugin): nothing here; `mitra prune` does it.
  * Both policies delete at `days + 1` days from the start of the index's day,
  * the same age `mitra prune` uses (retention.ts `expired`).
+ * Checked against a real ISM (the opensearch-ism engine flavour,
+ * test/src/compat/opensearch-ism.test.ts); ILM only against its documented API.
  */
 export type LifecycleKind = 'ilm' | 'ism' | 'none';
 
@@ -50,6 +54,16 @@ async function hasApi(client: LifecycleClient, path: string): Promise<boolean> {
     throw e;
   }
 }
+
+/**
+ * Whether the lifecycle deletes every old day by itself, so a scheduled prune
+ * has nothing to do. ILM ages a history index from the date in its name. ISM
+ * ages it from its creation: a day written late (an agent back from a long
+ * outage, a backfill, an incident replay) is created late and would outlive
+ * the retention by that delay, so on ISM prune keeps running and deletes such
+ * days by name.
+ */
+export const lifecycleDeletesLateDays = (kind: LifecycleKind): boolean => kind === 'ilm';
 
 export async function detectLifecycle(client: LifecycleClient): Promise<LifecycleKind> {
   if (await hasApi(client, '/_ilm/status')) return 'ilm';
@@ -121,17 +135,28 @@ async function installLifecycle(client: LifecycleClient, prefix: string, days: R
     await request(client, 'PUT', `/${history}/_settings`, { index: templateSettings }, { allow_no_indices: true });
     return { kind, policy, templateSettings, note: `retention ${days}d: ILM policy ${policy} on ${history}` };
   }
-  if (days === undefined)
-    return { kind, templateSettings: {}, note: `retention off: remove ISM policy ${policy} by hand if one was installed` };
-  await putIsmPolicy(client, policy, history, days);
-  await request(client, 'POST', `/_plugins/_ism/add/${history}`, { policy_id: policy }).catch(() => undefined);
-  return { kind, policy, templateSettings: {}, note: `retention ${days}d: ISM policy ${policy} on ${history}` };
+  if (days === undefined) {
+    // Managed indices keep running a policy until it is removed from them.
+    await request(client, 'POST', `/_plugins/_ism/remove/${history}`);
+    await request(client, 'DELETE', `/_plugins/_ism/policies/${policy}`).catch(ignoreStatus(404));
+    return { kind, templateSettings: {}, note: `retention off: ISM policy ${policy} removed from ${history}` };
+  }
+  const change = await putIsmPolicy(client, policy, history, days);
+  // An index created before the policy (or its ism_template) is not claimed by it: add it.
+  await request(client, 'POST', `/_plugins/_ism/add/${history}`, { policy_id: policy });
+  return { kind, policy, templateSettings: {}, note: `retention ${days}d: ISM policy ${policy} on ${history}${change}` };
 }
 
-async function putIsmPolicy(client: LifecycleClient, policy: string, pattern: string, days: number): Promise<void> {
+const ignoreStatus = (status: number) => (e: unknown) => {
+  if (responseStatus(e) !== status) throw e;
+};
+
+/** Installs or updates the ISM policy; returns what the note adds about an update. */
+async function putIsmPolicy(client: LifecycleClient, policy: string, pattern: string, days: number): Promise<string> {
+  const description = `Mitra: delete daily history after ${days} days`;
   const body = {
     policy: {
-      description: `Mitra: delete daily history after ${days} days`,
+      description,
       default_state: 'keep',
       states: [
         { name: 'keep', actions: [], transitions: [{ state_name: 'delete', conditions: { min_index_age: `${days + 1}d` } }] },
@@ -140,13 +165,32 @@ async function putIsmPolicy(client: LifecycleClient, policy: string, pattern: st
       ism_template: [{ index_patterns: [pattern], priority: 100 }],
     },
   };
+  const existing = await getIsmPolicy(client, policy);
+  // The description carries the days: the same one means this retention is in place already.
+  if (existing?.policy?.description === description) return '';
   // ISM updates a policy only with its sequence number (optimistic concurrency).
-  let existing: { _seq_no?: number; _primary_term?: number } | undefined;
-  try {
-    existing = (await request(client, 'GET', `/_plugins/_ism/policies/${policy}`)).body as typeof existing;
-  } catch (e) {
-    if (responseStatus(e) !== 404) throw e;
-  }
-  const qs = existing?._seq_no !== undefined ? { if_seq_no: existing._seq_no, if_primary_term: existing._primary_term } : undefined;
+  const qs = existing ? { if_seq_no: existing._seq_no, if_primary_term: existing._primary_term } : undefined;
   await request(client, 'PUT', `/_plugins/_ism/policies/${policy}`, body, qs);
+  if (!existing) return '';
+  // ISM answers change_policy on a pattern that matches no index with a 400.
+  const indices = (await request(client, 'GET', `/_cat/indices/${pattern}`, undefined, { format: 'json', h: 'index' })).body;
+  if (!Array.isArray(indices) || indices.length === 0) return ' (updated)';
+  // A managed index runs the policy version it started with until told to change (verified on ISM 2.19.1).
+  const changed = (await request(client, 'POST', `/_plugins/_ism/change_policy/${pattern}`, { policy_id: policy })).body;
+  return ` (updated; ${Number(changed.updated_indices) || 0} existing history index(es) switch to it)`;
+}
+
+interface IsmPolicyDoc {
+  _seq_no?: number;
+  _primary_term?: number;
+  policy?: { description?: string };
+}
+
+async function getIsmPolicy(client: LifecycleClient, policy: string): Promise<IsmPolicyDoc | undefined> {
+  try {
+    return (await request(client, 'GET', `/_plugins/_ism/policies/${policy}`)).body as IsmPolicyDoc;
+  } catch (e) {
+    if (responseStatus(e) === 404) return undefined;
+    throw e;
+  }
 }

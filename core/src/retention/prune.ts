@@ -21,8 +21,9 @@ const BATCH = 50;
 
 /**
  * Deletes the prefix's daily history indices whose day is past retention, by
- * the date in their name (the engine's own ILM/ISM does this where it exists;
- * this is for the 7.10 engine, which has neither). Only exact
+ * the date in their name: on engines without ILM or ISM (the 7.10 engine), and
+ * on ISM for the days written late, which ISM ages from their creation
+ * (lifecycle.ts `lifecycleDeletesLateDays`). Only exact
  * `<prefix>history-YYYY.MM.DD` names are candidates: never the current-state
  * index, never another prefix's indices, never a name it cannot date.
  */
