@@ -21,7 +21,15 @@ function fakeClient(has: { ilm: boolean; ism: boolean; existingIsm?: boolean; is
         if (!has.existingIsm) throw fail(404);
         return { statusCode: 200, body: { _seq_no: 7, _primary_term: 2, policy: { description: has.ismDescription } } };
       }
-      if (params.path.startsWith('/_cat/indices/')) return { statusCode: 200, body: [{ index: 'mitra-history-2026.12.01' }] };
+      if (params.path.startsWith('/_cat/indices/'))
+        return { statusCode: 200, body: [{ index: 'mitra-history-2026.12.01' }, { index: 'mitra-history-2026.12.02' }] };
+      if (params.path.startsWith('/_plugins/_ism/explain/')) {
+        const own = { policy_id: 'an-operators-own' };
+        return {
+          statusCode: 200,
+          body: { 'mitra-history-2026.12.01': { policy_id: 'mitra-history-retention' }, 'mitra-history-2026.12.02': own },
+        };
+      }
       if (params.path.startsWith('/_plugins/_ism/change_policy/')) return { statusCode: 200, body: { updated_indices: 1 } };
       return { statusCode: 200, body: {} };
     },
@@ -53,8 +61,14 @@ test('ISM: a policy claiming new history indices, updated with its sequence numb
   expect(policy.states[0].transitions[0].conditions).toEqual({ min_index_age: '31d' });
   expect(policy.ism_template).toEqual([{ index_patterns: ['mitra-history-*'], priority: 100 }]);
   // Existing managed indices keep the old version of a policy until told to change.
-  const change = calls.find((c) => c.path === '/_plugins/_ism/change_policy/mitra-history-*');
-  expect(change?.body).toEqual({ policy_id: 'mitra-history-retention' });
+  // Only the days on Mitra's policy switch, not one an operator put on a policy of their own.
+  const changes = calls.filter((c) => c.path.startsWith('/_plugins/_ism/change_policy/'));
+  expect(changes).toEqual([
+    expect.objectContaining({
+      path: '/_plugins/_ism/change_policy/mitra-history-2026.12.01',
+      body: { policy_id: 'mitra-history-retention' },
+    }),
+  ]);
   expect(r.note).toMatch(/updated; 1 existing history index\(es\) switch to it/);
 });
 

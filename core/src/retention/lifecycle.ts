@@ -172,12 +172,36 @@ async function putIsmPolicy(client: LifecycleClient, policy: string, pattern: st
   const qs = existing ? { if_seq_no: existing._seq_no, if_primary_term: existing._primary_term } : undefined;
   await request(client, 'PUT', `/_plugins/_ism/policies/${policy}`, body, qs);
   if (!existing) return '';
-  // ISM answers change_policy on a pattern that matches no index with a 400.
-  const indices = (await request(client, 'GET', `/_cat/indices/${pattern}`, undefined, { format: 'json', h: 'index' })).body;
-  if (!Array.isArray(indices) || indices.length === 0) return ' (updated)';
   // A managed index runs the policy version it started with until told to change (verified on ISM 2.19.1).
-  const changed = (await request(client, 'POST', `/_plugins/_ism/change_policy/${pattern}`, { policy_id: policy })).body;
-  return ` (updated; ${Number(changed.updated_indices) || 0} existing history index(es) switch to it)`;
+  const ours = await indicesOnPolicy(client, pattern, policy);
+  let switched = 0;
+  for (let i = 0; i < ours.length; i += BATCH) {
+    const names = ours.slice(i, i + BATCH).join(',');
+    const res = await request(client, 'POST', `/_plugins/_ism/change_policy/${names}`, { policy_id: policy });
+    switched += Number(res.body.updated_indices) || 0;
+  }
+  return ` (updated; ${switched} existing history index(es) switch to it)`;
+}
+
+/** Index names per request: keeps the URL short on a cluster with years of history. */
+const BATCH = 50;
+
+/**
+ * The history indices ISM manages with Mitra's policy: only those switch to its
+ * new version, never a day an operator put on a policy of their own.
+ */
+async function indicesOnPolicy(client: LifecycleClient, pattern: string, policy: string): Promise<string[]> {
+  // ISM answers explain (and change_policy) on a pattern that matches no index with a 400.
+  const indices = (await request(client, 'GET', `/_cat/indices/${pattern}`, undefined, { format: 'json', h: 'index' })).body;
+  if (!Array.isArray(indices) || indices.length === 0) return [];
+  const explained = (await request(client, 'GET', `/_plugins/_ism/explain/${pattern}`)).body as Record<
+    string,
+    { policy_id?: string | null }
+  >;
+  return Object.entries(explained)
+    .filter(([, e]) => typeof e === 'object' && e !== null && e.policy_id === policy)
+    .map(([index]) => index)
+    .sort();
 }
 
 interface IsmPolicyDoc {

@@ -30,6 +30,9 @@ if (unavailable) process.stderr.write(`opensearch-ism.test.ts skipped: ${unavail
 const describeIsm = unavailable ? describe.skip : describe;
 
 const DAY = 86_400_000;
+const OWN_POLICY = {
+  policy: { description: 'an operator', default_state: 'hot', states: [{ name: 'hot', actions: [], transitions: [] }] },
+};
 const ISM_RUNS_MS = 300_000;
 const dayOf = (t: number) => new Date(t).toISOString().slice(0, 10).replace(/-/g, '.');
 
@@ -94,7 +97,8 @@ describeIsm('retention on OpenSearch with ISM', () => {
   afterAll(async () => {
     if (!c) return os?.release();
     await c.client.transport.request({ method: 'POST', path: `/_plugins/_ism/remove/${prefix}*` }).catch(() => undefined);
-    await c.client.transport.request({ method: 'DELETE', path: `/_plugins/_ism/policies/${policy}` }, { ignore: [404] });
+    for (const id of [policy, `${prefix}own`])
+      await c.client.transport.request({ method: 'DELETE', path: `/_plugins/_ism/policies/${id}` }, { ignore: [404] });
     await c.client.indices.delete({ index: `${prefix}*` }, { ignore: [404] });
     await c.client.indices.deleteIndexTemplate({ name: `${prefix}*` }, { ignore: [404] });
     await c.client.ingest.deletePipeline({ id: `${prefix}*` }, { ignore: [404] });
@@ -152,7 +156,17 @@ describeIsm('retention on OpenSearch with ISM', () => {
       const versions = async () => Object.values(await explain()).map((e) => e.policy_seq_no ?? null);
       // Yesterday's and today's indices; current state is not managed (null).
       await until('start both history indices on the policy', async () => (await versions()).filter((v) => v !== null).length === 2);
+      // A day an operator put on a policy of their own: a new retention of Mitra's must leave it there.
+      const own = `${prefix}own`;
+      const theirs = `${prefix}history-2026.01.01`;
+      await c.client.transport.request({ method: 'PUT', path: `/_plugins/_ism/policies/${own}`, body: OWN_POLICY });
+      await c.client.indices.create({ index: theirs });
+      await until("claim the operator's day", async () => (await explain())[theirs]?.policy_id === policy);
+      await c.client.transport.request({ method: 'POST', path: `/_plugins/_ism/remove/${theirs}` });
+      await c.client.transport.request({ method: 'POST', path: `/_plugins/_ism/add/${theirs}`, body: { policy_id: own } });
       const lifecycle = await setup('5d');
+      expect((await explain())[theirs]?.policy_id).toBe(own);
+      await c.client.indices.delete({ index: theirs });
       expect(lifecycle.note).toBe(
         `retention 5d: ISM policy ${policy} on ${historyIndices(prefix)} (updated; 2 existing history index(es) switch to it)`,
       );
