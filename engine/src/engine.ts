@@ -22,6 +22,7 @@ import {
   flavorPath,
   parseFlavor,
   pluginSourceNeeded,
+  pluginsBuilt,
   type Flavor,
   type FlavorName,
   type PluginBuild,
@@ -109,13 +110,13 @@ export function ensureBuilt(o: EngineOptions): void {
 
 /** Builds a runner flavour's plugins from their source checkout once; later starts reuse them. */
 function ensurePluginsBuilt(o: EngineOptions, plugins: PluginBuild, env: NodeJS.ProcessEnv): void {
-  const marker = flavorPath(plugins.marker);
-  const pom = flavorPath(plugins.pom);
-  if (existsSync(marker) && statSync(pom).mtimeMs <= statSync(marker).mtimeMs) return;
+  if (pluginsBuilt(plugins)) return;
   const source = process.env[plugins.source.env];
   if (!source) throw new EngineError(pluginSourceNeeded(flavorOf(o).label, plugins));
   o.log(`engine: building the plugins of ${flavorOf(o).label} from ${source} with Maven (first run only, ~2 min)...`);
+  const pom = flavorPath(plugins.pom);
   for (const goals of [plugins.prepare, ['package']]) runMaven(pom, [...goals, `-D${plugins.source.property}=${resolve(source)}`], env);
+  const marker = flavorPath(plugins.marker);
   if (existsSync(marker)) utimesSync(marker, new Date(), new Date());
 }
 

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /**
@@ -152,8 +152,14 @@ export const flavorPath = (relative: string): string => join(ENGINE_DIR, relativ
  */
 export function missingPluginSource(flavor: Flavor): string | undefined {
   const plugins = flavor.launch.kind === 'runner' ? flavor.launch.plugins : undefined;
-  if (!plugins || process.env[plugins.source.env] || existsSync(flavorPath(plugins.marker))) return undefined;
+  if (!plugins || process.env[plugins.source.env] || pluginsBuilt(plugins)) return undefined;
   return pluginSourceNeeded(flavor.label, plugins);
+}
+
+/** Built, and for the pom as it is now (a newer pom rebuilds them). */
+export function pluginsBuilt(plugins: PluginBuild): boolean {
+  const marker = flavorPath(plugins.marker);
+  return existsSync(marker) && statSync(flavorPath(plugins.pom)).mtimeMs <= statSync(marker).mtimeMs;
 }
 
 export const pluginSourceNeeded = (label: string, plugins: PluginBuild): string =>
