@@ -1,7 +1,7 @@
 import type { Client } from '@elastic/elasticsearch';
 import { responseStatus } from '../client';
 import { historyIndices, lifecyclePolicyId } from '../names';
-import { formatRetention, type RetentionDays } from './retention';
+import { formatRetention, inUrlSizedGroups, type RetentionDays } from './retention';
 
 /**
  * Retention by the engine's own lifecycle, where it has one:
@@ -175,16 +175,12 @@ async function putIsmPolicy(client: LifecycleClient, policy: string, pattern: st
   // A managed index runs the policy version it started with until told to change (verified on ISM 2.19.1).
   const ours = await indicesOnPolicy(client, pattern, policy);
   let switched = 0;
-  for (let i = 0; i < ours.length; i += BATCH) {
-    const names = ours.slice(i, i + BATCH).join(',');
-    const res = await request(client, 'POST', `/_plugins/_ism/change_policy/${names}`, { policy_id: policy });
+  for (const names of inUrlSizedGroups(ours)) {
+    const res = await request(client, 'POST', `/_plugins/_ism/change_policy/${names.join(',')}`, { policy_id: policy });
     switched += Number(res.body.updated_indices) || 0;
   }
   return ` (updated; ${switched} existing history index(es) switch to it)`;
 }
-
-/** Index names per request: keeps the URL short on a cluster with years of history. */
-const BATCH = 50;
 
 /**
  * The history indices ISM manages with Mitra's policy: only those switch to its

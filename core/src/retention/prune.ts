@@ -1,6 +1,6 @@
 import type { Client } from '@elastic/elasticsearch';
 import { historyIndices } from '../names';
-import { expired, historyIndexDay } from './retention';
+import { expired, historyIndexDay, inUrlSizedGroups } from './retention';
 
 /** What prune needs of the client: list the history indices, delete some. */
 export type PruneClient = Pick<Client, 'transport'> & {
@@ -15,9 +15,6 @@ export interface PruneResult {
   kept: string[];
   dryRun: boolean;
 }
-
-/** Index names per DELETE request: keeps the URL short on a cluster with years of history. */
-const BATCH = 50;
 
 /**
  * Deletes the prefix's daily history indices whose day is past retention, by
@@ -52,10 +49,8 @@ export async function pruneHistory(
   deleted.sort((a, b) => a.index.localeCompare(b.index));
   kept.sort();
   if (!dryRun) {
-    for (let i = 0; i < deleted.length; i += BATCH) {
-      // Named indices only, never a wildcard: works with action.destructive_requires_name.
-      await client.indices.delete({ index: deleted.slice(i, i + BATCH).map((d) => d.index), ignore_unavailable: true });
-    }
+    // Named indices only, never a wildcard: works with action.destructive_requires_name.
+    for (const index of inUrlSizedGroups(deleted.map((d) => d.index))) await client.indices.delete({ index, ignore_unavailable: true });
   }
   return { deleted, kept, dryRun };
 }

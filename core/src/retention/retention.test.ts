@@ -1,5 +1,5 @@
 import { UsageError } from '../errors';
-import { DEFAULT_RETENTION_DAYS, expired, historyIndexDay, parseRetention, resolveRetention } from './retention';
+import { DEFAULT_RETENTION_DAYS, expired, historyIndexDay, inUrlSizedGroups, parseRetention, resolveRetention } from './retention';
 
 test('retention is days or off; anything else is a usage error', () => {
   expect(parseRetention('90d')).toBe(90);
@@ -33,4 +33,13 @@ test('a day expires once all of it is older than the retention', () => {
   const day = new Date('2026-01-01T00:00:00Z');
   expect(expired(day, 90, new Date('2026-04-01T23:59:59Z'))).toBe(false);
   expect(expired(day, 90, new Date('2026-04-02T00:00:00Z'))).toBe(true);
+});
+
+test('index names go in groups of at most 50, in order, none lost', () => {
+  const names = Array.from({ length: 120 }, (_, i) => `mitra-history-${i}`);
+  const groups = inUrlSizedGroups(names);
+  expect(groups.map((g) => g.length)).toEqual([50, 50, 20]);
+  expect(groups.flat()).toEqual(names);
+  expect(inUrlSizedGroups(names.slice(0, 50))).toHaveLength(1);
+  expect(inUrlSizedGroups([])).toEqual([]);
 });

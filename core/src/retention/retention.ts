@@ -65,3 +65,13 @@ export function historyIndexDay(prefix: string, index: string): Date | undefined
 export function expired(day: Date, days: number, now: Date): boolean {
   return day.getTime() + (days + 1) * DAY_MS <= now.getTime();
 }
+
+/**
+ * Index names in groups for one request each (a DELETE, an ISM change_policy):
+ * keeps the URL short on a cluster with years of daily history.
+ */
+export function inUrlSizedGroups(names: string[]): string[][] {
+  const groups: string[][] = [];
+  for (let i = 0; i < names.length; i += 50) groups.push(names.slice(i, i + 50));
+  return groups;
+}
