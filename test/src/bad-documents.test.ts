@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES_DIR } from '@mitra/ingest-pipelines';
+import { classifyItem } from '@mitra/beats';
 import { testCluster, type TestCluster } from './support/cluster';
 import { currentIndex, currentStateId, historyIndex, historyIndices } from '@mitra/core';
 
@@ -32,6 +33,8 @@ interface Case {
   values?: Record<string, unknown>;
 }
 interface Outcome {
+  /** The bulk item's HTTP status. */
+  status: number;
   error?: { type: string; reason: string };
   index?: string;
   id?: string;
@@ -150,6 +153,12 @@ test('after 10,000 junk keys, a normal host still indexes and its meminfo is rea
 async function check(k: Case, doc: Json, o: Outcome): Promise<void> {
   if (k.expect === 'reject') {
     expect(o.error).toBeDefined();
+    // Refused for good, as the agent reads the answer: not a failure it resends forever
+    // (Elasticsearch 7 and OpenSearch answer the pipeline's own refusal with 500 fail_processor_exception).
+    expect({ verdict: classifyItem({ status: o.status, error: o.error }).kind, reason: o.error!.reason }).toEqual({
+      verdict: 'rejected',
+      reason: o.error!.reason,
+    });
     expect(o.error!.reason).toMatch(new RegExp(k.reason!));
     expect(o.error!.reason).toContain(k.field!);
     expect(o.error!.reason).not.toMatch(JAVA_INTERNALS);
@@ -163,6 +172,11 @@ async function check(k: Case, doc: Json, o: Outcome): Promise<void> {
   }
   expect(o.error).toBeUndefined();
   const src = o.source!;
+  // Whatever the sender planted (_id, _index, _routing), a current snapshot has the id rule's id in the current index.
+  if (pick(src, 'mitra.target') === 'current') {
+    const id = currentStateId(String(pick(src, 'host.name')), String(pick(src, 'file.path')));
+    expect({ id: o.id, index: o.index }).toEqual({ id, index: currentIndex(c.prefix) });
+  }
   const error = pick(src, 'mitra.error') as Json | undefined;
   for (const f of k.absent ?? []) expect({ field: f, value: pick(src, f) }).toEqual({ field: f, value: undefined });
   if (k.expect === 'stored') {
@@ -198,12 +212,12 @@ async function bulk(docs: Json[]): Promise<Outcome[]> {
     path: '/_bulk',
     querystring: { pipeline: c.pipeline, refresh: 'true' },
     bulkBody: `${lines.join('\n')}\n`,
-  })) as { items: { index: { _index: string; _id: string; error?: { type: string; reason: string } } }[] };
+  })) as { items: { index: { _index: string; _id: string; status: number; error?: { type: string; reason: string } } }[] };
   return Promise.all(
     res.items.map(async ({ index: item }): Promise<Outcome> => {
-      if (item.error) return { error: { type: item.error.type, reason: item.error.reason } };
+      if (item.error) return { status: item.status, error: { type: item.error.type, reason: item.error.reason } };
       const got = await c.client.get<Json>({ index: item._index, id: item._id });
-      return { index: item._index, id: item._id, source: got._source! };
+      return { status: item.status, index: item._index, id: item._id, source: got._source! };
     }),
   );
 }
