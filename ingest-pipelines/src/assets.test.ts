@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import {
   alertsIndex,
   buildMappings,
+  FIELDS,
   currentIndex,
   historyIndex,
   historyIndices,
@@ -101,6 +102,12 @@ describe('rendering for a prefix', () => {
     expect(typeof snapshot.version).toBe('number');
     expect(snapshot.body.version).toBe(snapshot.version);
     expect(scriptSource(snapshot, 'validate').params.version).toBe(snapshot.version);
+  });
+
+  test('the aliases validate refuses in a document are the schema\'s aliases (the original field names)', () => {
+    const aliases = Object.fromEntries(FIELDS.flatMap((f) => (f.type === 'alias' ? [[f.name, f.path]] : [])));
+    expect(Object.keys(aliases)).toEqual(['hostname', 'filename', 'content']);
+    expect(scriptSource(snapshot, 'validate').params.aliases).toEqual(aliases);
   });
 
   test('index templates get the mappings built from the field schema', () => {
