@@ -104,7 +104,7 @@ describe('rendering for a prefix', () => {
     expect(scriptSource(snapshot, 'validate').params.version).toBe(snapshot.version);
   });
 
-  test('the aliases validate refuses in a document are the schema\'s aliases (the original field names)', () => {
+  test("the aliases validate refuses in a document are the schema's aliases (the original field names)", () => {
     const aliases = Object.fromEntries(FIELDS.flatMap((f) => (f.type === 'alias' ? [[f.name, f.path]] : [])));
     expect(Object.keys(aliases)).toEqual(['hostname', 'filename', 'content']);
     expect(scriptSource(snapshot, 'validate').params.aliases).toEqual(aliases);
