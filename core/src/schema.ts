@@ -417,6 +417,13 @@ export const FIELDS = [
     description:
       'History documents: when the next version of the same (host, path) arrived (9999-12-31T23:59:59.999Z while none has); missing when the sender does not seal versions (Filebeat, older agents).',
   },
+  {
+    name: 'mitra.supersedes',
+    type: 'date',
+    description:
+      "History documents shipped by Filebeat from the agent's spool: the @timestamp of the version this one replaces, as the agent knew it (kept for a job that would close that version; the agent's own bulk closes it with an update instead).",
+    indexed: false,
+  },
   { name: 'mitra.tags', type: 'keyword', description: 'Free tags from the agent configuration.' },
   { name: 'mitra.agent.version', type: 'keyword', description: 'Version of the agent that sent the snapshot.' },
   {
