@@ -7,7 +7,7 @@ import { runMitra } from '../support/cli';
 import { ENGINE_START_TIMEOUT_MS, useEngine, type FlavorEngine } from '../support/engines';
 
 /**
- * The integration suite's pipeline, fixture, bad-document, agent, fleet-query, host-document and host-join tests,
+ * The integration suite's pipeline, fixture, bad-document, pipeline-fuzz, agent, fleet-query, host-document and host-join tests,
  * unchanged, against OpenSearch: a nested jest
  * run whose global setup finds the OpenSearch flavour on MITRA_TEST_ES_PORT
  * (and would start that flavour itself, through MITRA_ENGINE_FLAVOR).
@@ -17,6 +17,7 @@ const SUITE_ON_OPENSEARCH = [
   'test/src/pipeline.test.ts',
   'test/src/pipeline-fixtures.test.ts',
   'test/src/bad-documents.test.ts',
+  'test/src/pipeline-fuzz.test.ts',
   'test/src/agent.test.ts',
   'test/src/agent-spool.test.ts',
   'test/src/agent-files.test.ts',
