@@ -9,7 +9,7 @@ import { collectSysctl } from './collectors/sysctl';
 import { hostDocument, withoutRefused } from './collectors/host';
 import { secretGuardFor, type SecretGuard } from './secrets';
 import { parseAgentConfig, type AgentConfig, type ConfigSources } from './config';
-import { expandFiles, isConfigured, watchPlan } from './filelist';
+import { expandFiles, isConfigured, shippable, watchPlan } from './filelist';
 import { AGENT_VERSION, hostName, resolveFqdn, type HostIdentity } from './identity';
 import { Logger } from './log';
 import { DEFAULT_SHIP_OPTIONS, Shipper, type ShipOptions, type ShipOutcome } from './shipper';
@@ -254,7 +254,8 @@ export class Agent {
 
   private async collect(trigger: CycleSummary['trigger'], only: string[] | undefined, started: number, order: number): Promise<Collected> {
     const timestamp = new Date(started).toISOString();
-    const files = only ? only.filter((p) => isConfigured(p, this.config)) : expandFiles(this.config, (line) => this.log.warn(line));
+    const warn = (line: string) => this.log.warn(line);
+    const files = only ? only.filter((p) => isConfigured(p, this.config) && shippable(p, warn)) : expandFiles(this.config, warn);
     if (!only && this.watcher) this.watcher.update(watchPlan(this.config, files));
     const { hostfs } = this.config;
     const { maxBytes, limitName } = contentLimit(this.config);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { currentStateId, historyId } from '@mitra/core';
 import { decide, fingerprint } from './changes';
-import { expandFiles, isConfigured, watchPlan } from './filelist';
+import { expandFiles, isConfigured, shippable, watchPlan } from './filelist';
 import { GLOB_LIMIT, globToRegExp } from './glob';
 import { batch, documentId } from './shipper';
 import { toWireDoc, type Snapshot } from './wire';
@@ -161,6 +161,47 @@ describe('globs and file lists', () => {
         `files: "${root}/bad\ufffd.conf" (matched by ${root}/**/*.conf) has a name that is not valid UTF-8: not read; rename it to collect it`,
         `files: "${root}/dir\ufffd" (matched by ${root}/**/*.conf) has a name that is not valid UTF-8: not read; rename it to collect it`,
       ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves out and names a file whose name has a control character (the pipeline refuses that path), keeping lookalikes', () => {
+    const root = mkdtempSync(join(tmpdir(), 'mitra-glob-'));
+    try {
+      // Lookalikes that must stay: a space, a non-ASCII letter, a tab-free name with "\t" spelled out.
+      const kept = ['good.conf', 'with space.conf', 'café.conf', 'back\\tslash.conf'];
+      const left: [string, number][] = [
+        ['new\nline.conf', 10],
+        ['bell\u0007.conf', 7],
+        ['del\u007f.conf', 127],
+        ['esc\u001b[31m.conf', 27],
+      ];
+      for (const name of [...kept, ...left.map(([n]) => n)]) writeFileSync(join(root, name), 'a');
+      mkdirSync(join(root, 'dir\tx'));
+      writeFileSync(join(root, 'dir\tx', 'in.conf'), 'b');
+      // A literal path in the configuration is checked too.
+      const literal = `${root}/lit\u0001.conf`;
+      const warnings: string[] = [];
+      const config = { files: [`${root}/**/*.conf`, literal], include: [], exclude: [], hostfs: '' };
+      const files = expandFiles(config, (line) => warnings.push(line));
+      expect(files.sort()).toEqual(kept.map((n) => `${root}/${n}`).sort());
+      const named: [string, number][] = [
+        ...left.map(([n, code]): [string, number] => [`${root}/${n}`, code]),
+        [`${root}/dir\tx/in.conf`, 9],
+        [literal, 1],
+      ];
+      expect(warnings.sort()).toEqual(
+        named
+          .map(
+            ([p, code]) =>
+              `files: ${JSON.stringify(p)} has a control character in its name (code ${code}), which the snapshot pipeline refuses: not read; rename it to collect it`,
+          )
+          .sort(),
+      );
+      // What the watcher reports goes through the same check (agent.ts).
+      expect(shippable(`${root}/new\nline.conf`)).toBe(false);
+      expect(shippable(`${root}/good.conf`)).toBe(true);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import type { AgentConfig } from './config';
 import { expandGlob, GLOB_LIMIT, globToRegExp, hasGlob, matchesAny } from './glob';
+import { controlCharacter } from './wire';
 
 /** Paths polled every cycle and never watched: their content changes without file events. */
 export const isPolled = (path: string): boolean => path.startsWith('/proc/') || path.startsWith('/sys/');
@@ -10,7 +11,7 @@ export const isPolled = (path: string): boolean => path.startsWith('/proc/') || 
  * `missing` snapshots) plus whatever the globs match now, filtered by
  * include/exclude. Host-visible paths, in configuration order. `warn` hears
  * of a glob whose walk stopped at GLOB_LIMIT matches, leaving files out, and
- * of a name that is not valid UTF-8 (left out).
+ * of a name that is not valid UTF-8 or has a control character (left out).
  */
 export function expandFiles(
   config: Pick<AgentConfig, 'files' | 'include' | 'exclude' | 'hostfs'>,
@@ -28,7 +29,17 @@ export function expandFiles(
       );
     for (const path of hasGlob(pattern) ? expandGlob(pattern, config.hostfs, GLOB_LIMIT, stopped, badName) : [pattern]) seen.add(path);
   }
-  return [...seen].filter((p) => selected(p, config));
+  return [...seen].filter((p) => selected(p, config) && shippable(p, warn));
+}
+
+/** False, and `warn` told why, for a path the snapshot pipeline would refuse as a document's file.path. */
+export function shippable(path: string, warn?: (line: string) => void): boolean {
+  const code = controlCharacter(path);
+  if (code === undefined) return true;
+  warn?.(
+    `files: ${JSON.stringify(path)} has a control character in its name (code ${code}), which the snapshot pipeline refuses: not read; rename it to collect it`,
+  );
+  return false;
 }
 
 const selected = (path: string, config: Pick<AgentConfig, 'include' | 'exclude'>): boolean =>

@@ -11,6 +11,17 @@ export interface Snapshot {
   stat?: FileStat;
 }
 
+/**
+ * The first control character (U+0000–U+001F, U+007F) of a path, as its code, or undefined. The snapshot
+ * pipeline refuses such a file.path, and through Filebeat a refused line is resent forever; any local user can
+ * make such a name (a newline, an escape) where a glob looks.
+ */
+export function controlCharacter(path: string): number | undefined {
+  // eslint-disable-next-line no-control-regex
+  const at = path.search(/[\u0000-\u001f\u007f]/);
+  return at < 0 ? undefined : path.charCodeAt(at);
+}
+
 export interface DocContext {
   host: { name: string; fqdn?: string };
   timestamp: string;

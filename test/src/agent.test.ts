@@ -3,7 +3,7 @@ import { hostname, release } from 'node:os';
 import { join } from 'node:path';
 import type { Agent } from '@mitra/beats';
 import { CONFIG_TOP_KEYS, contentHash, currentIndex, HOST_DOC_PATH } from '@mitra/core';
-import { currentDoc, cycleFeed, historyDocs, runMitra, removeTempDirs, tempDir, testAgent } from './agent-helpers';
+import { currentDoc, cycleFeed, historyDocs, memoryLogger, runMitra, removeTempDirs, tempDir, testAgent } from './agent-helpers';
 import { testCluster, type TestCluster } from './support/cluster';
 
 let cluster: TestCluster;
@@ -130,8 +130,10 @@ describe('change detection by file events', () => {
     const app = join(dir, 'app.conf');
     writeFileSync(app, 'mode = one\n');
     const feed = cycleFeed();
+    const { log, lines: logged } = memoryLogger();
     agent = testAgent(cluster, { files: [app, `${dir}/conf.d/*.conf`], frequency: 3600, host_name: 'watch-host' }, join(dir, 'state'), {
       onCycle: feed.onCycle,
+      log,
     });
     const first = feed.next((s) => s.trigger === 'cycle', 10_000);
     agent.start();
@@ -152,6 +154,18 @@ describe('change detection by file events', () => {
     await created;
     await cluster.refresh();
     expect((await currentDoc(cluster, 'watch-host', join(dir, 'conf.d', '10-new.conf')))?.mitra.content).toBe('x = 1\n');
+
+    // A name with a control character, made where the glob looks: left out and named, never sent for the cluster to refuse.
+    const bad = join(dir, 'conf.d', '20-evil\n.conf');
+    const next = feed.next((s) => s.trigger === 'watch' && s.changed === 1, 5000);
+    writeFileSync(bad, 'y = 2\n');
+    writeFileSync(join(dir, 'conf.d', '30-next.conf'), 'z = 3\n');
+    expect(await next).toMatchObject({ read: 1, shipped: 2, rejected: 0 });
+    expect(logged.filter((l) => l.includes(`${JSON.stringify(bad)} has a control character in its name (code 10)`)).length).toBeGreaterThan(
+      0,
+    );
+    await cluster.refresh();
+    expect(await currentDoc(cluster, 'watch-host', bad)).toBeUndefined();
   });
 });
 

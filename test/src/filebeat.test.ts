@@ -9,7 +9,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
-import { testAgent } from './agent-helpers';
+import { memoryLogger, testAgent } from './agent-helpers';
 import { testCluster, type TestCluster } from './support/cluster';
 import { currentIndex, currentStateId, historyId, historyIndex, HOST_DOC_PATH, type Target, type WireDoc } from '@mitra/core';
 
@@ -341,6 +341,52 @@ describeWithGo('Filebeat ships the agent spool through the snapshot pipeline', (
     expect(find(docs, 'db-1', '/etc/hosts', 'history', T4)?._index).toBe(`${cluster.prefix}history-2026.03.16`);
     for (const field of ['agent', 'ecs', 'log', 'input', 'event', 'fileset', 'service']) expect(cur?._source).not.toHaveProperty(field);
     expect(cur?._source.host).toEqual({ name: 'db-1' });
+  });
+
+  it('a file named with a control character in a watched folder does not hold up the spool', async () => {
+    // Any local user can make such a name where a glob looks. The pipeline refuses its path (HTTP 500, which Filebeat
+    // resends forever, so its registry never passes that line): the agent must not spool it.
+    const folder = join(WORK, 'ctl-files');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'ok.conf'), 'a = 1\n');
+    for (const name of ['bad\u0001.conf', 'new\nline.conf', 'esc\u001b[31m.conf']) writeFileSync(join(folder, name), 'b = 2\n');
+    const agentSpool = join(WORK, 'ctl-spool');
+    const host = 'fb-ctl-1';
+    const { log, lines: logged } = memoryLogger();
+    const agent = testAgent(
+      cluster,
+      { files: [join(folder, '*.conf')], host_name: host, output: 'spool', spool: { dir: agentSpool } },
+      join(WORK, 'ctl-state'),
+      { log },
+    );
+    try {
+      await agent.runCycle();
+    } finally {
+      await agent.stop();
+    }
+    const spooled = readdirSync(agentSpool)
+      .filter((n) => n.endsWith('.ndjson'))
+      .flatMap((n) => readFileSync(join(agentSpool, n), 'utf8').split('\n').filter(Boolean))
+      .map((l) => JSON.parse(l) as WireDoc);
+    expect(spooled.map((l) => `${l.file.path} ${l.mitra.target}`).sort()).toEqual([
+      `${folder}/ok.conf current`,
+      `${folder}/ok.conf history`,
+      `${HOST_DOC_PATH} current`,
+      `${HOST_DOC_PATH} history`,
+    ]);
+    // Each left-out file is named once, escaped, with what to do.
+    const skipped = logged.filter((l) => l.includes('has a control character'));
+    expect(skipped).toHaveLength(3);
+    expect(skipped.join('\n')).toContain(JSON.stringify(join(folder, 'new\nline.conf')));
+
+    const fb = startFilebeat(bin, join(WORK, 'ctl-data'), { ...env, MITRA_SPOOL_DIR: agentSpool });
+    try {
+      await waitFor(cluster, fb, (d) => d.filter((x) => x._source.host.name === host).length === spooled.length);
+    } finally {
+      await stopFilebeat(fb);
+    }
+    // Every spooled line was acknowledged: nothing is left for Filebeat to resend.
+    expect(ackedEvents(fb.stderr())).toBe(spooled.length);
   });
 
   it('ships what the real agent spooled from this machine', async () => {

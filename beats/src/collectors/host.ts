@@ -1,5 +1,5 @@
 import { HOST_DOC_PATH, type WireDoc } from '@mitra/core/dist/base';
-import type { Snapshot } from '../wire';
+import { controlCharacter, type Snapshot } from '../wire';
 
 /**
  * The host document of a full cycle: the paths the cycle sends as present,
@@ -9,16 +9,13 @@ import type { Snapshot } from '../wire';
  * `mitra:packages`), and the parser refuses any other control character.
  */
 export function hostDocument(snapshots: Snapshot[]): Snapshot {
-  const paths = new Set(snapshots.filter((s) => s.state === 'present' && !hasControl(s.path)).map((s) => s.path));
+  const paths = new Set(snapshots.filter((s) => s.state === 'present' && controlCharacter(s.path) === undefined).map((s) => s.path));
   const content = [...paths]
     .sort()
     .map((p) => `${p}\n`)
     .join('');
   return { path: HOST_DOC_PATH, state: 'present', content, stat: { size: Buffer.byteLength(content) } };
 }
-
-// eslint-disable-next-line no-control-regex
-const hasControl = (path: string): boolean => /[\u0000-\u001f\u007f]/.test(path);
 
 /**
  * The current host documents among `shipped`, again, without the paths whose current document the cluster
