@@ -70,6 +70,20 @@ describe('parseAgentConfig', () => {
     expect(() => parseYaml('indexer: {max_content_mb: lots}')).toThrow(/"indexer.max_content_mb" must be a size in MB/);
   });
 
+  it('refuses a host_name or tag the pipeline would refuse on every document, naming the key', () => {
+    expect(parseYaml('host_name: web-01.example.com').hostName).toBe('web-01.example.com');
+    expect(() => parseYaml(`host_name: ${'h'.repeat(256)}`)).toThrow(
+      'config file runner.yaml: "host_name" is 256 bytes long; host names are at most 255 bytes (RFC 1035)',
+    );
+    expect(() => parseYaml('host_name: "web\\tx"')).toThrow(
+      'config file runner.yaml: "host_name" "web\\tx" has control characters or surrounding spaces: give the plain name',
+    );
+    expect(parseYaml(`tags: [${'t'.repeat(1024)}]`).tags).toEqual(['t'.repeat(1024)]);
+    expect(() => parseYaml(`tags: [ok, ${'t'.repeat(1025)}]`)).toThrow(
+      `config file runner.yaml: "tags" entry "${'t'.repeat(40)}"… is 1025 bytes long; a tag is at most 1024 bytes`,
+    );
+  });
+
   it('reads every extension', () => {
     const c = parseYaml(`
 files: [/etc/sysctl.d/*.conf]

@@ -9,6 +9,7 @@ import {
   type RawConfigFile,
 } from '@mitra/core/dist/base';
 import { globToRegExp, hasGlob } from './glob';
+import { controlCharacter } from './wire';
 import { compileRedactions, redactDefaults, type RedactRule } from './redact';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -98,6 +99,9 @@ export const DEFAULT_MAXSIZE_MB = 10;
 export const DEFAULT_SPOOL_MB = 100;
 /** One document's content travels twice per change (current + history) through the pipeline's heap. */
 export const DEFAULT_MAX_CONTENT_MB = 4;
+/** The snapshot pipeline's bounds (ingest-pipelines/assets/pipelines/snapshot.yml, tag validate); test/src/agent.test.ts checks they agree. */
+const MAX_HOST_NAME_BYTES = 255;
+const MAX_TAG_BYTES = 1024;
 
 export interface ConfigSources {
   /** Where the config came from, for messages (the -c path). */
@@ -139,11 +143,11 @@ export function parseAgentConfig(raw: RawConfigFile, sources: ConfigSources = {}
     },
     prefix: resolveIndexConfig(sources.flags, raw, env).prefix,
     connection: resolveConnection(sources.flags, raw, env),
-    tags: check.stringList(raw.tags, 'tags'),
+    tags: check.tags(raw.tags),
     redact: compileRedactions(raw.redact, where),
     redactDefaults: redactDefaults(raw.redact, where),
     hostfs: (check.optionalString(raw.hostfs, 'hostfs') ?? '').replace(/\/+$/, ''),
-    hostName: check.optionalString(raw.host_name, 'host_name'),
+    hostName: check.hostName(raw.host_name),
     fqdn: check.boolean(raw.fqdn, 'fqdn', false),
     sysctl: check.sysctl(raw.sysctl),
     packages: check.oneOf(raw.packages, 'packages', ['auto', 'dpkg', 'rpm', 'off'] as const, 'auto'),
@@ -214,6 +218,33 @@ class Checker {
     if (value === undefined || value === null) return undefined;
     if (typeof value !== 'string' || value === '') this.fail(`"${key}" must be a non-empty string, not ${JSON.stringify(value)}`);
     return value;
+  }
+
+  /**
+   * The snapshot pipeline refuses every document of a host whose name breaks these rules (and through Filebeat
+   * resends each refused line forever), so such a name fails here, before anything is collected.
+   */
+  hostName(value: unknown): string | undefined {
+    const name = this.optionalString(value, 'host_name');
+    if (name === undefined) return undefined;
+    const bytes = Buffer.byteLength(name);
+    if (bytes > MAX_HOST_NAME_BYTES)
+      this.fail(`"host_name" is ${bytes} bytes long; host names are at most ${MAX_HOST_NAME_BYTES} bytes (RFC 1035)`);
+    if (controlCharacter(name) !== undefined || name.trim() !== name) {
+      this.fail(`"host_name" ${JSON.stringify(name)} has control characters or surrounding spaces: give the plain name`);
+    }
+    return name;
+  }
+
+  /** Tags travel on every document: one the pipeline refuses would refuse them all. */
+  tags(value: unknown): string[] {
+    const tags = this.stringList(value, 'tags');
+    for (const tag of tags) {
+      const bytes = Buffer.byteLength(tag);
+      if (bytes > MAX_TAG_BYTES)
+        this.fail(`"tags" entry ${JSON.stringify(tag.slice(0, 40))}… is ${bytes} bytes long; a tag is at most ${MAX_TAG_BYTES} bytes`);
+    }
+    return tags;
   }
 
   stringList(value: unknown, key: string): string[] {

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, release } from 'node:os';
 import { join } from 'node:path';
-import type { Agent } from '@mitra/beats';
+import { parseAgentConfig, type Agent } from '@mitra/beats';
 import { CONFIG_TOP_KEYS, contentHash, currentIndex, HOST_DOC_PATH } from '@mitra/core';
 import { currentDoc, cycleFeed, historyDocs, memoryLogger, runMitra, removeTempDirs, tempDir, testAgent } from './agent-helpers';
 import { testCluster, type TestCluster } from './support/cluster';
@@ -116,6 +116,53 @@ frequency: 300  # seconds
     expect(run.code).toBe(2);
     expect(run.stderr.trim()).toBe(
       `mitra: config file ${dir}/runner.yaml: unknown key "frequncy": remove it or use one of ${CONFIG_TOP_KEYS.join(', ')}`,
+    );
+  });
+
+  it('refuses to start with a host_name or tag the pipeline would refuse on every document, and only those', async () => {
+    // Agreement with the real pipeline: each candidate goes both through the config check and, on a document, through _bulk.
+    const hostNames = [
+      'web-01',
+      'web-01.example.com',
+      'Ünïcode-host',
+      'h'.repeat(255),
+      'h'.repeat(256),
+      'é'.repeat(128),
+      ' web',
+      'web ',
+      'we\tb',
+      'web\n',
+      'a\u007fb',
+    ];
+    const tags = [['a'], ['x'.repeat(1024)], ['x'.repeat(1025)], ['é'.repeat(512)], ['é'.repeat(513)]];
+    const accepted = (raw: Record<string, unknown>) => {
+      try {
+        parseAgentConfig({ files: ['/etc/hosts'], ...raw }, { env: {}, stateDir: '/nonexistent' });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const doc = (host: string, tagList?: string[]) => ({
+      '@timestamp': new Date().toISOString(),
+      host: { name: host },
+      file: { path: '/etc/hosts' },
+      mitra: { content: '127.0.0.1 localhost\n', ...(tagList ? { tags: tagList } : {}) },
+    });
+    const sent = [...hostNames.map((h) => doc(h)), ...tags.map((t) => doc('tag-host', t))];
+    const res = await cluster.client.bulk({ pipeline: cluster.pipeline, operations: sent.flatMap((d) => [{ index: { _index: 'x' } }, d]) });
+    const byPipeline = res.items.map((i) => !i.index?.error);
+    const byConfig = [...hostNames.map((h) => accepted({ host_name: h })), ...tags.map((t) => accepted({ tags: t }))];
+    expect(byConfig).toEqual(byPipeline);
+    expect(byPipeline.filter((ok) => !ok).length).toBe(9);
+
+    // And in the real command: one line naming the key, exit 2, before anything is collected.
+    const dir = tempDir('agent-badhost');
+    writeFileSync(join(dir, 'runner.yaml'), 'files: [/etc/hosts]\nhost_name: "web-01 "\n');
+    const run = await runMitra(['agent', '--once', '-c', join(dir, 'runner.yaml'), '--state-dir', dir]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toBe(
+      `mitra: config file ${dir}/runner.yaml: "host_name" "web-01 " has control characters or surrounding spaces: give the plain name`,
     );
   });
 });
