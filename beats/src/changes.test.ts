@@ -202,6 +202,14 @@ describe('globs and file lists', () => {
       // What the watcher reports goes through the same check (agent.ts).
       expect(shippable(`${root}/new\nline.conf`)).toBe(false);
       expect(shippable(`${root}/good.conf`)).toBe(true);
+      // Deeper than open() can reach, which a walk can still list: the pipeline's bound is PATH_MAX.
+      const deep = `/${'d'.repeat(250)}`.repeat(16);
+      const told: string[] = [];
+      expect(shippable(`${deep}/${'f'.repeat(79)}`, (l) => told.push(l))).toBe(true);
+      expect(shippable(`${deep}/${'f'.repeat(80)}`, (l) => told.push(l))).toBe(false);
+      expect(told).toEqual([
+        `files: ${JSON.stringify(`${deep}/${'f'.repeat(80)}`.slice(0, 80))}… is 4097 bytes long, and the snapshot pipeline takes paths of at most 4096 bytes (PATH_MAX): not read`,
+      ]);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -32,12 +32,22 @@ export function expandFiles(
   return [...seen].filter((p) => selected(p, config) && shippable(p, warn));
 }
 
+/** The snapshot pipeline's bound on file.path (PATH_MAX); a walk can reach a longer path than open() takes. */
+const MAX_PATH_BYTES = 4096;
+
 /** False, and `warn` told why, for a path the snapshot pipeline would refuse as a document's file.path. */
 export function shippable(path: string, warn?: (line: string) => void): boolean {
   const code = controlCharacter(path);
-  if (code === undefined) return true;
+  if (code !== undefined) {
+    warn?.(
+      `files: ${JSON.stringify(path)} has a control character in its name (code ${code}), which the snapshot pipeline refuses: not read; rename it to collect it`,
+    );
+    return false;
+  }
+  const bytes = Buffer.byteLength(path);
+  if (bytes <= MAX_PATH_BYTES) return true;
   warn?.(
-    `files: ${JSON.stringify(path)} has a control character in its name (code ${code}), which the snapshot pipeline refuses: not read; rename it to collect it`,
+    `files: ${JSON.stringify(path.slice(0, 80))}… is ${bytes} bytes long, and the snapshot pipeline takes paths of at most ${MAX_PATH_BYTES} bytes (PATH_MAX): not read`,
   );
   return false;
 }

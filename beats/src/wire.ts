@@ -22,6 +22,16 @@ export function controlCharacter(path: string): number | undefined {
   return at < 0 ? undefined : path.charCodeAt(at);
 }
 
+/** The snapshot pipeline's bound on mitra.reason; an error message that quotes a long path can pass it. */
+export const MAX_REASON_BYTES = 4096;
+
+/** `text` cut to at most `maxBytes` of UTF-8, ending in … when cut; encodeInto never splits a character. */
+export function withinBytes(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text;
+  const { read } = new TextEncoder().encodeInto(text, new Uint8Array(maxBytes - 3)); // 3: the ellipsis in UTF-8
+  return `${text.slice(0, read)}…`;
+}
+
 export interface DocContext {
   host: { name: string; fqdn?: string };
   timestamp: string;
@@ -40,7 +50,7 @@ export function toWireDoc(s: Snapshot, ctx: DocContext, target: Target, changedA
   const stamp = ctx.confirmsHostDoc === false ? {} : { host_doc: true };
   const mitra: WireDoc['mitra'] = { state: s.state, target, agent: { version: ctx.agentVersion, ...stamp } };
   if (s.content !== undefined && s.state === 'present') mitra.content = s.content;
-  if (s.reason) mitra.reason = s.reason;
+  if (s.reason) mitra.reason = withinBytes(s.reason, MAX_REASON_BYTES);
   if (s.format) mitra.format = s.format;
   if (changedAt) mitra.changed_at = changedAt;
   if (supersedes && target === 'history') mitra.supersedes = supersedes;

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, release } from 'node:os';
 import { join } from 'node:path';
-import { parseAgentConfig, type Agent } from '@mitra/beats';
+import { parseAgentConfig, shippable, toWireDoc, type Agent } from '@mitra/beats';
 import { CONFIG_TOP_KEYS, contentHash, currentIndex, HOST_DOC_PATH } from '@mitra/core';
 import { currentDoc, cycleFeed, historyDocs, memoryLogger, runMitra, removeTempDirs, tempDir, testAgent } from './agent-helpers';
 import { testCluster, type TestCluster } from './support/cluster';
@@ -119,7 +119,7 @@ frequency: 300  # seconds
     );
   });
 
-  it('refuses to start with a host_name or tag the pipeline would refuse on every document, and only those', async () => {
+  it('refuses to start with a host_name or tag the pipeline would refuse on every document, and leaves out paths it would refuse, and only those', async () => {
     // Agreement with the real pipeline: each candidate goes both through the config check and, on a document, through _bulk.
     const hostNames = [
       'web-01',
@@ -155,6 +155,38 @@ frequency: 300  # seconds
     const byConfig = [...hostNames.map((h) => accepted({ host_name: h })), ...tags.map((t) => accepted({ tags: t }))];
     expect(byConfig).toEqual(byPipeline);
     expect(byPipeline.filter((ok) => !ok).length).toBe(9);
+
+    // The same for the paths a walk can find: the agent leaves out exactly the paths the pipeline refuses.
+    const deep = `/${'d'.repeat(250)}`.repeat(16);
+    const paths = [
+      `${deep}/${'f'.repeat(79)}`,
+      `${deep}/${'f'.repeat(80)}`,
+      '/etc/a b.conf',
+      '/etc/café',
+      '/etc/new\nline',
+      '/etc/esc\u001b',
+      '/etc/del\u007f',
+    ];
+    const pathRes = await cluster.client.bulk({
+      pipeline: cluster.pipeline,
+      operations: paths.flatMap((path) => [{ index: { _index: 'x' } }, { ...doc('path-host'), file: { path } }]),
+    });
+    expect(paths.map((p) => shippable(p))).toEqual(pathRes.items.map((i) => !i.index?.error));
+    expect(paths.filter((p) => !shippable(p))).toHaveLength(4);
+
+    // A reason quoting a long path: refused as it is, taken once the agent bounds it (beats/src/wire.ts).
+    const ctx = { host: { name: 'reason-host' }, timestamp: new Date().toISOString(), tags: [], agentVersion: 'test' };
+    const reason = `EACCES: permission denied, open '/${'d'.repeat(4090)}'`;
+    const bounded = toWireDoc({ path: '/etc/x', state: 'unreadable', reason }, ctx, 'current');
+    const raw = { ...bounded, file: { path: '/etc/y' }, mitra: { ...bounded.mitra, reason } };
+    const reasonRes = await cluster.client.bulk({
+      pipeline: cluster.pipeline,
+      operations: [bounded, raw].flatMap((d) => [{ index: { _index: 'x' } }, d]),
+    });
+    expect(reasonRes.items.map((i) => i.index?.error?.reason ?? 'ok')).toEqual([
+      'ok',
+      expect.stringMatching(/mitra\.reason is \d+ bytes long; at most 4096 bytes are accepted/),
+    ]);
 
     // And in the real command: one line naming the key, exit 2, before anything is collected.
     const dir = tempDir('agent-badhost');
