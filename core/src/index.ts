@@ -137,6 +137,8 @@ export {
   activeLifecycle,
   applyLifecycle,
   DEFAULT_RETENTION_DAYS,
+  ilmIndexSettings,
+  ilmPolicy,
   lifecycleDeletesLateDays,
   formatRetention,
   historyIndexDay,

@@ -12,6 +12,8 @@ export {
   activeLifecycle,
   applyLifecycle,
   detectLifecycle,
+  ilmIndexSettings,
+  ilmPolicy,
   lifecycleDeletesLateDays,
   type LifecycleKind,
   type LifecycleResult,

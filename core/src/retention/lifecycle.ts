@@ -19,7 +19,9 @@ import { formatRetention, inUrlSizedGroups, type RetentionDays } from './retenti
  * Both policies delete at `days + 1` days from the start of the index's day,
  * the same age `mitra prune` uses (retention.ts `expired`).
  * Checked against a real ISM (the opensearch-ism engine flavour,
- * test/src/compat/opensearch-ism.test.ts); ILM only against its documented API.
+ * test/src/compat/opensearch-ism.test.ts); ILM against its own code in
+ * x-pack-core 8.19.0 and 9.2.4 (the policy parser and validation, the index
+ * settings, the index-name date: test/src/ilm-code.test.ts), not a running ILM.
  */
 export type LifecycleKind = 'ilm' | 'ism' | 'none';
 
@@ -108,6 +110,20 @@ export async function applyLifecycle(client: LifecycleClient, prefix: string, da
   }
 }
 
+/**
+ * The body of `PUT _ilm/policy/<policy>`: delete a history day once it is `days + 1` days old, aged from the day in
+ * its name (ilmIndexSettings). test/src/ilm-code.test.ts runs it through Elasticsearch's own ILM parser and checks.
+ */
+export const ilmPolicy = (days: number) => ({
+  policy: {
+    _meta: { managed_by: 'mitra', retention_days: days },
+    phases: { delete: { min_age: `${days + 1}d`, actions: { delete: {} } } },
+  },
+});
+
+/** The `index` settings a history index carries under ILM: the policy, and its age taken from the date in its name. */
+export const ilmIndexSettings = (policy: string) => ({ lifecycle: { name: policy, parse_origination_date: true } });
+
 async function installLifecycle(client: LifecycleClient, prefix: string, days: RetentionDays): Promise<LifecycleResult> {
   const kind = await detectLifecycle(client);
   const policy = lifecyclePolicyId(prefix);
@@ -124,13 +140,8 @@ async function installLifecycle(client: LifecycleClient, prefix: string, days: R
       await request(client, 'PUT', `/${history}/_settings`, { 'index.lifecycle.name': null }, { allow_no_indices: true });
       return { kind, templateSettings: {}, note: 'retention off: history indices leave ILM' };
     }
-    await request(client, 'PUT', `/_ilm/policy/${policy}`, {
-      policy: {
-        _meta: { managed_by: 'mitra', retention_days: days },
-        phases: { delete: { min_age: `${days + 1}d`, actions: { delete: {} } } },
-      },
-    });
-    const templateSettings = { lifecycle: { name: policy, parse_origination_date: true } };
+    await request(client, 'PUT', `/_ilm/policy/${policy}`, ilmPolicy(days));
+    const templateSettings = ilmIndexSettings(policy);
     // Existing days join the policy too; the template covers the days to come.
     await request(client, 'PUT', `/${history}/_settings`, { index: templateSettings }, { allow_no_indices: true });
     return { kind, policy, templateSettings, note: `retention ${days}d: ILM policy ${policy} on ${history}` };
