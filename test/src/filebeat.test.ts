@@ -39,6 +39,14 @@ function wire(host: string, path: string, content: string, at: string, target: T
   };
 }
 
+/** Every line of the agent's spool files in `dir`. */
+function spooled(dir: string): WireDoc[] {
+  return readdirSync(dir)
+    .filter((n) => n.endsWith('.ndjson'))
+    .flatMap((n) => readFileSync(join(dir, n), 'utf8').split('\n').filter(Boolean))
+    .map((l) => JSON.parse(l) as WireDoc);
+}
+
 /** A complete spool file, written the agent's way: a hidden temporary name, then a rename. Strings are written verbatim. */
 function writeSpool(dir: string, name: string, lines: (WireDoc | string)[]): void {
   mkdirSync(dir, { recursive: true });
@@ -364,11 +372,8 @@ describeWithGo('Filebeat ships the agent spool through the snapshot pipeline', (
     } finally {
       await agent.stop();
     }
-    const spooled = readdirSync(agentSpool)
-      .filter((n) => n.endsWith('.ndjson'))
-      .flatMap((n) => readFileSync(join(agentSpool, n), 'utf8').split('\n').filter(Boolean))
-      .map((l) => JSON.parse(l) as WireDoc);
-    expect(spooled.map((l) => `${l.file.path} ${l.mitra.target}`).sort()).toEqual([
+    const lines = spooled(agentSpool);
+    expect(lines.map((l) => `${l.file.path} ${l.mitra.target}`).sort()).toEqual([
       `${folder}/ok.conf current`,
       `${folder}/ok.conf history`,
       `${HOST_DOC_PATH} current`,
@@ -381,12 +386,12 @@ describeWithGo('Filebeat ships the agent spool through the snapshot pipeline', (
 
     const fb = startFilebeat(bin, join(WORK, 'ctl-data'), { ...env, MITRA_SPOOL_DIR: agentSpool });
     try {
-      await waitFor(cluster, fb, (d) => d.filter((x) => x._source.host.name === host).length === spooled.length);
+      await waitFor(cluster, fb, (d) => d.filter((x) => x._source.host.name === host).length === lines.length);
     } finally {
       await stopFilebeat(fb);
     }
     // Every spooled line was acknowledged: nothing is left for Filebeat to resend.
-    expect(ackedEvents(fb.stderr())).toBe(spooled.length);
+    expect(ackedEvents(fb.stderr())).toBe(lines.length);
   });
 
   it('ships what the real agent spooled from this machine', async () => {
@@ -402,10 +407,7 @@ describeWithGo('Filebeat ships the agent spool through the snapshot pipeline', (
     } finally {
       await agent.stop();
     }
-    const lines = readdirSync(agentSpool)
-      .filter((n) => n.endsWith('.ndjson'))
-      .flatMap((n) => readFileSync(join(agentSpool, n), 'utf8').split('\n').filter(Boolean))
-      .map((l) => JSON.parse(l) as WireDoc);
+    const lines = spooled(agentSpool);
     // First sight of both files and of the host document: a current and a history document each.
     expect(lines.map((l) => `${l.file.path} ${l.mitra.target}`).sort()).toEqual([
       '/etc/hosts current',
