@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { historyIndex, historyIndexDay, ilmIndexSettings, ilmPolicy, lifecyclePolicyId } from '@mitra/core';
 import { FLAVORS, flavorJavaHome } from '@mitra/engine';
@@ -8,30 +8,65 @@ import { FLAVORS, flavorJavaHome } from '@mitra/engine';
  * History retention on Elasticsearch 8 and 9 with ILM, checked against ILM's own code. No regular
  * distribution resolves from Maven Central, so no ILM runs here; but the integration-test
  * distributions of 8.19.0 and 9.2.4 do, and their x-pack-core module holds what ILM runs on Mitra's
- * input: the policy parser and its validation, the lifecycle index settings, and the parser of the
- * date in an index name (InitializePolicyContextStep, also in x-pack-core, calls it when ILM first
- * takes an index on, new or existing). test/ilm-code/ builds a small Java program that feeds
- * them what `mitra setup` writes. Not covered: ILM's scheduler and its delete step (the ILM
- * module, which no registry serves).
+ * input: the policy parser and its validation, the lifecycle index settings, the parser of the date
+ * in an index name, and the policy's first step (InitializePolicyContextStep: what ILM runs when it
+ * takes an index on, new or existing). test/ilm-code/ holds a small Java program, compiled here
+ * against each version, that feeds them what `mitra setup` writes. Not covered: ILM's scheduler,
+ * its runner and its delete step (the ILM module, which no registry serves).
  */
 
 const REPO = resolve(__dirname, '..', '..');
-const POM = join(REPO, 'test', 'ilm-code', 'pom.xml');
-const SOURCE = join(REPO, 'test', 'ilm-code', 'src', 'main', 'java', 'dev', 'mitra', 'ilmcode', 'IlmCode.java');
+const HOME = join(REPO, 'test', 'ilm-code');
+const POM = join(HOME, 'pom.xml');
 const WORK = join(REPO, 'test', '.work', 'ilm-code');
-const JAR = join(WORK, 'build', 'mitra-ilm-code-1.0.0.jar');
 const VERSIONS = ['8.19.0', '9.2.4'] as const;
+type Version = (typeof VERSIONS)[number];
 const DAY_MS = 86_400_000;
+// Both versions run on the JDK the es9 flavour runs on (9.x needs Java 21 or newer).
+const JDK = flavorJavaHome(FLAVORS.es9) ?? '';
+
+const distribution = (v: Version) => join(WORK, `elasticsearch-${v}`);
+const classes = (v: Version) => join(WORK, `classes-${v}`);
+const classpath = (v: Version) =>
+  [classes(v), join(distribution(v), 'lib', '*'), join(distribution(v), 'modules', 'x-pack-core', '*')].join(':');
+/** The common sources, and the Initialize.java of the version's major (steps act on a cluster state in 8, on a project in 9). */
+const sources = (v: Version) =>
+  [join(HOME, 'src', 'common'), join(HOME, 'src', `es${v.split('.')[0]}`)].flatMap((dir) =>
+    readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.java'))
+      .map((f) => join(dir, f)),
+  );
+const newer = (a: string, b: string) => existsSync(a) && statSync(a).mtimeMs >= statSync(b).mtimeMs;
+
+function spawnOrThrow(what: string, command: string, args: string[]): string {
+  const run = spawnSync(command, args, { encoding: 'utf8', timeout: 10 * 60_000 });
+  if (run.status !== 0) throw new Error(`${what} failed (${run.status ?? run.error?.message}):\n${run.stdout}${run.stderr}`.slice(-4000));
+  return run.stdout;
+}
+
+beforeAll(() => {
+  if (!VERSIONS.every((v) => newer(distribution(v), POM)))
+    spawnOrThrow('mvn package of test/ilm-code', 'mvn', ['-q', '-B', '-f', POM, 'package']);
+  for (const v of VERSIONS) {
+    const marker = join(classes(v), 'compiled');
+    if (sources(v).every((f) => newer(marker, f))) continue;
+    rmSync(classes(v), { recursive: true, force: true });
+    spawnOrThrow(`javac against ${v}`, join(JDK, 'bin', 'javac'), ['-nowarn', '-d', classes(v), '-cp', classpath(v), ...sources(v)]);
+    writeFileSync(marker, '');
+  }
+}, 11 * 60_000);
+
+interface PolicyAnswer {
+  error?: string;
+  name?: string;
+  type?: string;
+  meta?: Record<string, unknown>;
+  phases?: Record<string, { min_age_millis: number; actions: string[] }>;
+}
 
 interface Answer {
   version: string;
-  policy: {
-    error?: string;
-    name?: string;
-    type?: string;
-    meta?: Record<string, unknown>;
-    phases?: Record<string, { min_age_millis: number; actions: string[] }>;
-  };
+  policies: PolicyAnswer[];
   settings: {
     keys: string[];
     lifecycle_name_key: string;
@@ -40,43 +75,32 @@ interface Answer {
     parse_origination_date: boolean;
     should_parse_index_name: boolean;
   };
-  origination: Record<string, { millis?: number; error?: string }>;
+  origination: Record<
+    string,
+    { millis?: number; error?: string; first_step?: { origination_date: number | null; lifecycle_date: number }; first_step_error?: string }
+  >;
 }
 
 interface Request {
-  /** PUT _ilm/policy/<name> requests. */
+  /** PUT _ilm/policy/<name> requests; the first one that parses is the policy whose first step runs. */
   policies: { name: string; body: unknown }[];
   indexSettings: unknown;
   indices: string[];
+  /** When each history index was created (epoch ms), for the first step. */
+  createdAt: number;
 }
 
-const newer = (a: string, b: string) => existsSync(a) && statSync(a).mtimeMs >= statSync(b).mtimeMs;
-
-beforeAll(() => {
-  if (newer(JAR, SOURCE) && newer(JAR, POM) && VERSIONS.every((v) => existsSync(join(WORK, `elasticsearch-${v}`)))) return;
-  const mvn = spawnSync('mvn', ['-q', '-B', '-f', POM, 'package', '-DskipTests'], { encoding: 'utf8', timeout: 10 * 60_000 });
-  if (mvn.status !== 0)
-    throw new Error(`mvn package of test/ilm-code failed (${mvn.status ?? mvn.error?.message}):\n${mvn.stdout}${mvn.stderr}`.slice(-4000));
-}, 11 * 60_000);
-
 /** The request, through ILM's code of one Elasticsearch version. */
-function throughIlm(version: (typeof VERSIONS)[number], request: Request): Answer {
-  mkdirSync(WORK, { recursive: true });
+function throughIlm(version: Version, request: Request): Answer {
   const file = join(WORK, `request-${process.pid}.json`);
   writeFileSync(file, JSON.stringify(request));
-  const home = join(WORK, `elasticsearch-${version}`);
-  // Both versions run on the JDK the es9 flavour runs on (9.x needs Java 21 or newer).
-  const java = join(flavorJavaHome(FLAVORS.es9) ?? '', 'bin', 'java');
-  const run = spawnSync(
-    java,
-    ['-cp', [JAR, join(home, 'lib', '*'), join(home, 'modules', 'x-pack-core', '*')].join(':'), 'dev.mitra.ilmcode.IlmCode', file],
-    {
-      encoding: 'utf8',
-      timeout: 60_000,
-    },
-  );
-  if (run.status !== 0) throw new Error(`IlmCode on ${version} failed (${run.status ?? run.error?.message}):\n${run.stderr}`.slice(-4000));
-  const answer = JSON.parse(run.stdout.trim().split('\n').pop()!) as Answer;
+  const stdout = spawnOrThrow(`IlmCode on ${version}`, join(JDK, 'bin', 'java'), [
+    '-cp',
+    classpath(version),
+    'dev.mitra.ilmcode.IlmCode',
+    file,
+  ]);
+  const answer = JSON.parse(stdout.trim().split('\n').pop()!) as Answer;
   expect(answer.version).toBe(version);
   return answer;
 }
@@ -91,6 +115,7 @@ function request(prefix: string, days = RETENTIONS): Request {
     policies: days.map((d) => ({ name, body: ilmPolicy(d) })),
     indexSettings: { index: ilmIndexSettings(name) },
     indices: ['2026.11.20', '2024.02.29', '2000.01.01', '2099.12.31'].map((day) => historyIndex(prefix, day)),
+    createdAt: Date.now(),
   };
 }
 
@@ -138,18 +163,38 @@ describe.each(VERSIONS)('Elasticsearch %s ILM code', (version) => {
     });
   });
 
-  test('ILM dates every history index at the start of the day in its name, the day mitra prune reads, so a late day is as old as its name', () => {
-    // A day ten days old, written today (a backfill, an agent back from an outage).
-    const tenDaysAgo = new Date(Date.now() - 10 * DAY_MS).toISOString().slice(0, 10).replaceAll('-', '.');
+  test('ILM dates every history index at the start of the day in its name, the day mitra prune reads', () => {
     for (const prefix of PREFIXES) {
       const req = request(prefix, [5]);
-      const late = historyIndex(prefix, tenDaysAgo);
-      const { origination, policies } = throughIlm(version, { ...req, indices: [...req.indices, late] });
-      for (const index of [...req.indices, late]) {
+      const { origination } = throughIlm(version, req);
+      for (const index of req.indices) {
         expect({ index, millis: origination[index].millis }).toEqual({ index, millis: historyIndexDay(prefix, index)!.getTime() });
       }
-      // ILM's age is now minus that origination, so the delete phase (6 days) is due at its next run, whatever the creation date.
-      expect(Date.now() - origination[late].millis!).toBeGreaterThanOrEqual(policies[0].phases!.delete.min_age_millis);
     }
+  });
+
+  test("ILM's first step on a history index created today for a day ten days ago dates it by its name, so the delete phase is due", () => {
+    // A backfill, or an agent back from an outage: the day's index is created now.
+    const tenDaysAgo = new Date(Date.now() - 10 * DAY_MS).toISOString().slice(0, 10).replaceAll('-', '.');
+    for (const prefix of PREFIXES) {
+      const late = historyIndex(prefix, tenDaysAgo);
+      const createdAt = Date.now();
+      const { origination, policies } = throughIlm(version, { ...request(prefix, [5]), indices: [late], createdAt });
+      const day = historyIndexDay(prefix, late)!.getTime();
+      // The step keeps the creation as the lifecycle date and sets the origination date from the name; ILM's runner ages an
+      // index from the origination date when one is set (IndexLifecycleRunner.calculateOriginationMillis, in the ILM module).
+      expect(origination[late].first_step).toEqual({ origination_date: day, lifecycle_date: createdAt });
+      const deleteAfter = policies[0].phases!.delete.min_age_millis;
+      expect(Date.now() - day).toBeGreaterThanOrEqual(deleteAfter);
+      expect(Date.now() - createdAt).toBeLessThan(deleteAfter);
+    }
+  });
+
+  test('without the name setting the first step sets no origination date (the age would be the creation); a name without a day fails it', () => {
+    const req = request('mitra_', [5]);
+    const plain = throughIlm(version, { ...req, indexSettings: { index: { lifecycle: { name: lifecyclePolicyId('mitra_') } } } });
+    expect(plain.origination[req.indices[0]].first_step).toEqual({ origination_date: null, lifecycle_date: req.createdAt });
+    const { origination } = throughIlm(version, { ...req, indices: ['mitra_current'] });
+    expect(origination.mitra_current.first_step_error).toMatch(/does not match pattern/);
   });
 });

@@ -7,8 +7,11 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.elasticsearch.Build;
 import org.elasticsearch.common.bytes.BytesReference;
+import org.elasticsearch.common.logging.LogConfigurator;
+import org.elasticsearch.cluster.metadata.IndexMetadata;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.index.IndexSettings;
+import org.elasticsearch.index.IndexVersion;
 import org.elasticsearch.xcontent.NamedXContentRegistry;
 import org.elasticsearch.xcontent.ParseField;
 import org.elasticsearch.xcontent.XContentBuilder;
@@ -17,6 +20,7 @@ import org.elasticsearch.xcontent.XContentParserConfiguration;
 import org.elasticsearch.xcontent.json.JsonXContent;
 import org.elasticsearch.xpack.core.ilm.DeleteAction;
 import org.elasticsearch.xpack.core.ilm.IndexLifecycleOriginationDateParser;
+import org.elasticsearch.xpack.core.ilm.InitializePolicyContextStep;
 import org.elasticsearch.xpack.core.ilm.LifecycleAction;
 import org.elasticsearch.xpack.core.ilm.LifecyclePolicy;
 import org.elasticsearch.xpack.core.ilm.LifecycleSettings;
@@ -27,18 +31,21 @@ import org.elasticsearch.xpack.core.ilm.TimeseriesLifecycleType;
 /**
  * Mitra's ILM retention through Elasticsearch's own ILM code, the x-pack-core classes ILM runs:
  * the policy body `mitra setup` PUTs, parsed and validated as a policy; the index settings it puts
- * on history indices, read through the settings ILM defines; and the origination date ILM takes
- * from each history index name (when it first initializes a policy on an index,
- * InitializePolicyContextStep parses the name with IndexLifecycleOriginationDateParser).
+ * on history indices, read through the settings ILM defines; the date in each history index name;
+ * and the first step of the policy's own steps (InitializePolicyContextStep, what ILM runs when it
+ * takes an index on) on each history index, created at `createdAt` with those settings.
+ * Initialize.java, one per major version, runs that step (8: on the cluster state, 9: on a project).
  *
- * Reads the request (JSON: policies [{name, body}], indexSettings, indices) from the file named by
- * the first argument; writes the answer (JSON) to stdout. Errors are answers, not exits.
+ * Reads the request (JSON: policies [{name, body}], indexSettings, indices, createdAt) from the file
+ * named by the first argument; writes the answer (JSON) to stdout. Errors are answers, not exits.
  */
 public final class IlmCode {
   private IlmCode() {}
 
   @SuppressWarnings("unchecked")
   public static void main(String[] args) throws Exception {
+    // Index settings log through Elasticsearch's logging, which a node sets up at start (9.x has no default).
+    LogConfigurator.configureESLogging();
     Map<String, Object> request;
     try (XContentParser p = JsonXContent.jsonXContent.createParser(XContentParserConfiguration.EMPTY, Files.readString(Path.of(args[0])))) {
       request = p.map();
@@ -46,10 +53,14 @@ public final class IlmCode {
     XContentBuilder out = JsonXContent.contentBuilder().startObject();
     out.field("version", Build.current().version());
     out.startArray("policies");
-    for (Map<String, Object> policy : (List<Map<String, Object>>) request.get("policies")) policy(policy, out);
+    LifecyclePolicy first = null;
+    for (Map<String, Object> policy : (List<Map<String, Object>>) request.get("policies")) {
+      LifecyclePolicy parsed = policy(policy, out);
+      if (first == null) first = parsed;
+    }
     out.endArray();
-    settings(request, out);
-    origination(request, out);
+    Settings settings = settings(request, out);
+    origination(request, settings, first, out);
     System.out.println(BytesReference.bytes(out.endObject()).utf8ToString());
   }
 
@@ -61,9 +72,9 @@ public final class IlmCode {
     )
   );
 
-  /** One PUT _ilm/policy/<name> request ({name, body}), as ILM reads and validates it. */
+  /** One PUT _ilm/policy/<name> request ({name, body}), as ILM reads and validates it; null when refused. */
   @SuppressWarnings("unchecked")
-  private static void policy(Map<String, Object> request, XContentBuilder out) throws Exception {
+  private static LifecyclePolicy policy(Map<String, Object> request, XContentBuilder out) throws Exception {
     String name = (String) request.get("name");
     Map<String, Object> body = (Map<String, Object>) request.get("body");
     out.startObject();
@@ -85,11 +96,14 @@ public final class IlmCode {
           out.endObject();
         }
         out.endObject();
+        out.endObject();
+        return policy;
       }
     } catch (Exception e) {
       out.field("error", messages(e));
+      out.endObject();
+      return null;
     }
-    out.endObject();
   }
 
   /** The message of an exception and of each cause: the parser's own says only which field failed. */
@@ -100,7 +114,7 @@ public final class IlmCode {
   }
 
   @SuppressWarnings("unchecked")
-  private static void settings(Map<String, Object> request, XContentBuilder out) throws Exception {
+  private static Settings settings(Map<String, Object> request, XContentBuilder out) throws Exception {
     Settings settings = Settings.builder().loadFromMap((Map<String, Object>) request.get("indexSettings")).build();
     out.startObject("settings");
     out.field("keys", new TreeSet<>(settings.keySet()));
@@ -110,10 +124,13 @@ public final class IlmCode {
     out.field("parse_origination_date", IndexSettings.LIFECYCLE_PARSE_ORIGINATION_DATE_SETTING.get(settings));
     out.field("should_parse_index_name", IndexLifecycleOriginationDateParser.shouldParseIndexName(settings));
     out.endObject();
+    return settings;
   }
 
+  /** Per index: the date in its name, and what the policy's first step makes of the index. */
   @SuppressWarnings("unchecked")
-  private static void origination(Map<String, Object> request, XContentBuilder out) throws Exception {
+  private static void origination(Map<String, Object> request, Settings settings, LifecyclePolicy policy, XContentBuilder out) throws Exception {
+    long createdAt = ((Number) request.get("createdAt")).longValue();
     out.startObject("origination");
     for (String index : (List<String>) request.get("indices")) {
       out.startObject(index);
@@ -122,8 +139,34 @@ public final class IlmCode {
       } catch (Exception e) {
         out.field("error", e.getMessage());
       }
+      if (policy != null) firstStep(policy, index, settings, createdAt, out);
       out.endObject();
     }
     out.endObject();
+  }
+
+  private static void firstStep(LifecyclePolicy policy, String index, Settings settings, long createdAt, XContentBuilder out) throws Exception {
+    try {
+      IndexMetadata created = IndexMetadata.builder(index)
+        .settings(Settings.builder().put(settings).put(IndexMetadata.SETTING_VERSION_CREATED, IndexVersion.current().id()))
+        .numberOfShards(1)
+        .numberOfReplicas(0)
+        .creationDate(createdAt)
+        .build();
+      // The policy's own steps, as ILM's step registry builds them; no client or license is needed to build them.
+      InitializePolicyContextStep step = policy.toSteps(null, null)
+        .stream()
+        .filter(InitializePolicyContextStep.class::isInstance)
+        .map(InitializePolicyContextStep.class::cast)
+        .findFirst()
+        .orElseThrow();
+      IndexMetadata after = Initialize.after(step, created);
+      out.startObject("first_step");
+      out.field("origination_date", after.getSettings().getAsLong(IndexSettings.LIFECYCLE_ORIGINATION_DATE, null));
+      out.field("lifecycle_date", after.getLifecycleExecutionState().lifecycleDate());
+      out.endObject();
+    } catch (Exception e) {
+      out.field("first_step_error", messages(e));
+    }
   }
 }
