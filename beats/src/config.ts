@@ -7,6 +7,7 @@ import {
   type ConnectionConfig,
   type ConnectionFlags,
   type RawConfigFile,
+  WIRE_BOUNDS,
 } from '@mitra/core/dist/base';
 import { globToRegExp, hasGlob } from './glob';
 import { controlCharacter } from './wire';
@@ -99,9 +100,7 @@ export const DEFAULT_MAXSIZE_MB = 10;
 export const DEFAULT_SPOOL_MB = 100;
 /** One document's content travels twice per change (current + history) through the pipeline's heap. */
 export const DEFAULT_MAX_CONTENT_MB = 4;
-/** The snapshot pipeline's bounds (ingest-pipelines/assets/pipelines/snapshot.yml, tag validate); test/src/agent.test.ts checks they agree. */
-const MAX_HOST_NAME_BYTES = 255;
-const MAX_TAG_BYTES = 1024;
+const { hostNameBytes: MAX_HOST_NAME_BYTES, tagBytes: MAX_TAG_BYTES } = WIRE_BOUNDS;
 
 export interface ConfigSources {
   /** Where the config came from, for messages (the -c path). */

@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { WIRE_BOUNDS } from '@mitra/core/dist/base';
 import type { AgentConfig } from './config';
 import { expandGlob, GLOB_LIMIT, globToRegExp, hasGlob, matchesAny } from './glob';
 import { controlCharacter } from './wire';
@@ -32,8 +33,8 @@ export function expandFiles(
   return [...seen].filter((p) => selected(p, config) && shippable(p, warn));
 }
 
-/** The snapshot pipeline's bound on file.path (PATH_MAX); a walk can reach a longer path than open() takes. */
-const MAX_PATH_BYTES = 4096;
+// A walk can list a longer path than open() takes, and the pipeline refuses it.
+const MAX_PATH_BYTES = WIRE_BOUNDS.pathBytes;
 
 /** False, and `warn` told why, for a path the snapshot pipeline would refuse as a document's file.path. */
 export function shippable(path: string, warn?: (line: string) => void): boolean {

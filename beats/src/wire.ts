@@ -1,4 +1,4 @@
-import type { FileStat, SnapshotState, Target, WireDoc } from '@mitra/core/dist/base';
+import { type FileStat, type SnapshotState, type Target, WIRE_BOUNDS, type WireDoc } from '@mitra/core/dist/base';
 
 /** What a collector saw for one path, before identity and routing are added. */
 export interface Snapshot {
@@ -22,8 +22,8 @@ export function controlCharacter(path: string): number | undefined {
   return at < 0 ? undefined : path.charCodeAt(at);
 }
 
-/** The snapshot pipeline's bound on mitra.reason; an error message that quotes a long path can pass it. */
-export const MAX_REASON_BYTES = 4096;
+/** An error message that quotes a long path can pass the pipeline's bound on mitra.reason. */
+export const MAX_REASON_BYTES = WIRE_BOUNDS.reasonBytes;
 
 /** `text` cut to at most `maxBytes` of UTF-8, ending in … when cut; encodeInto never splits a character. */
 export function withinBytes(text: string, maxBytes: number): string {

@@ -48,4 +48,4 @@ export {
   stateIndex,
 } from './names';
 export type { FileStat, SnapshotState, Target, WireDoc, WireInput } from './wire';
-export { HOST_DOC_PATH } from './wire';
+export { HOST_DOC_PATH, WIRE_BOUNDS } from './wire';

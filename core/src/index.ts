@@ -169,7 +169,7 @@ export { buildMappings, field, FIELDS, type FieldName, type FieldRef, type Field
 export { check, describeIssue, queryParam, bodyField, cliFlag, type Namer } from './shapes/check';
 export { fieldInfo, type FieldInfo, type FieldKind } from './shapes/fields';
 export type { FileStat, SnapshotState, Target, WireDoc, WireInput } from './wire';
-export { HOST_DOC_PATH, HOST_JOIN } from './wire';
+export { HOST_DOC_PATH, HOST_JOIN, WIRE_BOUNDS } from './wire';
 export {
   QUESTIONS,
   PAGING,

@@ -6,6 +6,22 @@
  * and mitra.target, so these documents carry everything their id depends on.
  */
 export type SnapshotState = 'present' | 'missing' | 'too_large' | 'binary' | 'unreadable' | 'refused';
+
+/**
+ * Bounds the snapshot pipeline holds wire fields to (its `validate` script refuses a document past
+ * one): a sender keeps within them, since through Filebeat a refused line is resent forever.
+ * test/src/agent.test.ts checks the agent and the pipeline agree on them.
+ */
+export const WIRE_BOUNDS = {
+  /** host.name, UTF-8 bytes (RFC 1035). */
+  hostNameBytes: 255,
+  /** file.path, UTF-8 bytes (PATH_MAX). */
+  pathBytes: 4096,
+  /** mitra.reason, UTF-8 bytes. */
+  reasonBytes: 4096,
+  /** Each of mitra.tags, UTF-8 bytes. */
+  tagBytes: 1024,
+} as const;
 export type Target = 'current' | 'history';
 
 export interface FileStat {
