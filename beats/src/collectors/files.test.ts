@@ -1,6 +1,17 @@
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SecretGuard } from '../secrets';
@@ -147,5 +158,55 @@ describe('states of a file, on real files and /proc', () => {
     const link = at('link.conf');
     symlinkSync(target, link);
     expect(collectFile(link, options)).toMatchObject({ path: link, state: 'present', content: 'x = 1\n' });
+  });
+});
+
+// Giving a file to another user takes root: as anyone else this block cannot plant a file, and says so.
+const asRoot = process.getuid?.() === 0;
+if (!asRoot) process.stderr.write('files.test.ts: the planted-file tests are skipped: they chown files, which takes root\n');
+
+(asRoot ? describe : describe.skip)('a file any local user could have planted', () => {
+  const NOBODY = 65534;
+  const base = mkdtempSync(join(tmpdir(), 'mitra-planted-'));
+  dirs.push(base);
+  // A /tmp of its own: world-writable and sticky.
+  const open = join(base, 'tmp');
+  mkdirSync(open);
+  chmodSync(open, 0o1777);
+  const safe = join(base, 'etc');
+  mkdirSync(safe);
+  const file = (dir: string, name: string, uid: number) => {
+    const path = join(dir, name);
+    writeFileSync(path, 'ii  zsh  5.8-3ubuntu1  amd64\n');
+    chownSync(path, uid, uid);
+    return path;
+  };
+
+  it('is refused when another user owns it in a world-writable directory, naming the owner and the fix', () => {
+    const pkgs = file(open, 'pkgs', NOBODY);
+    expect(collectFile(pkgs, options)).toEqual({
+      path: pkgs,
+      state: 'refused',
+      reason: `${pkgs} is owned by uid ${NOBODY} in the world-writable directory ${open}: any local user could have put it there, so it is not read; have root or the agent's user own it, or keep it elsewhere`,
+      stat: expect.objectContaining({ uid: NOBODY }),
+    });
+  });
+
+  it('is refused through a symlink from a safe place: it is where the path leads that counts', () => {
+    const planted = file(open, 'planted', NOBODY);
+    const link = join(safe, 'link.conf');
+    symlinkSync(planted, link);
+    expect(collectFile(link, options)).toMatchObject({
+      path: link,
+      state: 'refused',
+      reason: expect.stringContaining('world-writable directory'),
+    });
+  });
+
+  it('lookalikes are read: root or the agent owns it in the same directory, or another user owns it where only they can write', () => {
+    expect(collectFile(file(open, 'by-root', 0), options)).toMatchObject({ state: 'present' });
+    const own = file(open, 'by-agent', process.getuid!());
+    expect(collectFile(own, options)).toMatchObject({ state: 'present' });
+    expect(collectFile(file(safe, 'by-nobody', NOBODY), options)).toMatchObject({ state: 'present' });
   });
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readSync, type BigIntStats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
 import { posix } from 'node:path';
 import type { SecretGuard } from '../secrets';
 import type { Snapshot } from '../wire';
@@ -53,6 +53,8 @@ function readOpen(path: string, resolved: string, fd: number, options: FileReadO
   const same = options.secrets.identity(path, st);
   if (same) return { path, state: 'refused', reason: same, stat };
   if (!st.isFile()) return { path, state: 'unreadable', reason: `not a regular file (${kind(st)})`, stat };
+  const planted = plantedBy(resolved, st, options.hostfs);
+  if (planted) return { path, state: 'refused', reason: `${path} ${planted}`, stat };
   // /proc files report st_size 0, so the limit is applied to what is read, not to st_size alone;
   // and some never end in practice (/proc/<pid>/pagemap: 256 GB), so those are read only so far.
   const read = readBounded(fd, options.maxBytes, Number(st.size) > options.maxBytes, st.size === 0n ? UNKNOWN_SIZE_READ_LIMIT : Infinity);
@@ -64,6 +66,21 @@ function readOpen(path: string, resolved: string, fd: number, options: FileReadO
   const inspected = options.secrets.inspect(path, resolved, text);
   if ('refused' in inspected) return { path, state: 'refused', reason: inspected.refused, stat };
   return { path, state: 'present', content: inspected.content, stat };
+}
+
+/**
+ * Why a file is one any local user could have put there, or undefined: it sits in a world-writable directory
+ * (/tmp, /var/tmp, /dev/shm) and neither root nor the agent's user owns it. /tmp/pkgs, in the original file list,
+ * is read as the host's package inventory; planted, it would make every package question lie about this host.
+ * Decided on where the path leads (`resolved`), so a link from a safe place to such a file is refused too.
+ */
+function plantedBy(resolved: string, st: BigIntStats, hostfs: string): string | undefined {
+  const owner = Number(st.uid);
+  if (owner === 0 || owner === process.getuid?.()) return undefined;
+  const dir = posix.dirname(resolved);
+  const parent = statSync(hostfs + dir, { throwIfNoEntry: false });
+  if (!parent || (parent.mode & 0o002) === 0) return undefined;
+  return `is owned by uid ${owner} in the world-writable directory ${dir}: any local user could have put it there, so it is not read; have root or the agent's user own it, or keep it elsewhere`;
 }
 
 interface BoundedRead {
