@@ -35,6 +35,8 @@ interface Case {
 interface Outcome {
   /** The bulk item's HTTP status. */
   status: number;
+  /** The stored document's routing, if any. */
+  routing?: string;
   error?: { type: string; reason: string };
   index?: string;
   id?: string;
@@ -172,10 +174,14 @@ async function check(k: Case, doc: Json, o: Outcome): Promise<void> {
   }
   expect(o.error).toBeUndefined();
   const src = o.source!;
-  // Whatever the sender planted (_id, _index, _routing), a current snapshot has the id rule's id in the current index.
+  // Whatever the sender planted (_id, _index, _routing), a current snapshot has the id rule's id in the current index,
+  // routed by its host (the host join), and a history version has no routing (it is fetched by id alone).
+  const host = String(pick(src, 'host.name'));
   if (pick(src, 'mitra.target') === 'current') {
-    const id = currentStateId(String(pick(src, 'host.name')), String(pick(src, 'file.path')));
-    expect({ id: o.id, index: o.index }).toEqual({ id, index: currentIndex(c.prefix) });
+    const id = currentStateId(host, String(pick(src, 'file.path')));
+    expect({ id: o.id, index: o.index, routing: o.routing }).toEqual({ id, index: currentIndex(c.prefix), routing: host });
+  } else {
+    expect({ id: o.id, routing: o.routing }).toEqual({ id: o.id, routing: undefined });
   }
   const error = pick(src, 'mitra.error') as Json | undefined;
   for (const f of k.absent ?? []) expect({ field: f, value: pick(src, f) }).toEqual({ field: f, value: undefined });
@@ -217,7 +223,7 @@ async function bulk(docs: Json[]): Promise<Outcome[]> {
     res.items.map(async ({ index: item }): Promise<Outcome> => {
       if (item.error) return { status: item.status, error: { type: item.error.type, reason: item.error.reason } };
       const got = await c.client.get<Json>({ index: item._index, id: item._id });
-      return { status: item.status, index: item._index, id: item._id, source: got._source! };
+      return { status: item.status, index: item._index, id: item._id, source: got._source!, routing: got._routing };
     }),
   );
 }

@@ -1,5 +1,5 @@
 import { classifyItem } from '@mitra/beats';
-import { currentIndex, currentStateId, FIELDS } from '@mitra/core';
+import { currentIndex, currentStateId, FIELDS, historyId, historyIndex } from '@mitra/core';
 import { loadAssets } from '@mitra/ingest-pipelines';
 import { testCluster, type TestCluster } from './support/cluster';
 
@@ -73,26 +73,31 @@ interface Case {
   doc: Json;
 }
 
+/** Every key at every level with every value, on a current-state and on a history document. */
 function cases(): Case[] {
   const out: Case[] = [];
-  for (const level of LEVELS) {
-    for (const key of keysAt(level)) {
-      for (const value of VALUES) {
-        const doc: Json = {
-          '@timestamp': '2026-12-03T10:00:00.000Z',
-          host: { name: `fuzz-${out.length}` },
-          file: { path: '/etc/hosts' },
-          mitra: { content: '127.0.0.1 localhost\n' },
-        };
-        let node = doc;
-        for (const part of level) node = (node[part] ??= {}) as Json;
-        node[key] = value;
-        out.push({ label: `${[...level, key].join(' > ')} = ${JSON.stringify(value)?.slice(0, 40)}`, level, key, value, doc });
+  for (const target of ['current', 'history']) {
+    for (const level of LEVELS) {
+      for (const key of keysAt(level)) {
+        for (const value of VALUES) {
+          const doc: Json = {
+            '@timestamp': SENT_AT,
+            host: { name: `fuzz-${out.length}` },
+            file: { path: '/etc/hosts' },
+            mitra: { content: '127.0.0.1 localhost\n', target },
+          };
+          let node = doc;
+          for (const part of level) node = (node[part] ??= {}) as Json;
+          node[key] = value;
+          out.push({ label: `${target}: ${[...level, key].join(' > ')} = ${JSON.stringify(value)?.slice(0, 40)}`, level, key, value, doc });
+        }
       }
     }
   }
   return out;
 }
+
+const SENT_AT = '2026-12-03T10:00:00.000Z';
 
 interface Answer {
   status: number;
@@ -170,14 +175,26 @@ test('an accepted document has no dotted key where the pipeline reads, and no se
   expect(wrong).toEqual([]);
 });
 
-test('an accepted current-state document is stored under the id rule, whatever _id, _index or _routing it planted', () => {
+test('an accepted document is stored under the id rule in its index, whatever _id, _index or _routing it planted', () => {
   const wrong: string[] = [];
+  const targets = new Set<unknown>();
   for (const [i, source] of stored) {
-    if ((source.mitra as Json).target !== 'current') continue;
     const host = (source.host as Json).name as string;
     const path = (source.file as Json).path as string;
+    const target = (source.mitra as Json).target;
+    targets.add(target);
+    // A history version keeps the time it was sent in its id; its day comes from the stored (sane) @timestamp.
+    const sent = ((source.mitra as Json).sent_timestamp ?? source['@timestamp']) as string;
+    const expected =
+      target === 'current'
+        ? { _index: currentIndex(c.prefix), _id: currentStateId(host, path) }
+        : {
+            _index: historyIndex(c.prefix, String(source['@timestamp']).slice(0, 10).replaceAll('-', '.')),
+            _id: historyId(host, path, sent),
+          };
     const { _index, _id } = answers[i];
-    if (_index !== currentIndex(c.prefix) || _id !== currentStateId(host, path)) wrong.push(`${all[i].label}: ${_index}/${_id}`);
+    if (_index !== expected._index || _id !== expected._id) wrong.push(`${all[i].label}: ${_index}/${_id}`);
   }
+  expect(targets).toEqual(new Set(['current', 'history']));
   expect(wrong).toEqual([]);
 });
