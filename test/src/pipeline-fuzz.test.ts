@@ -73,27 +73,45 @@ interface Case {
   doc: Json;
 }
 
-/** Every key at every level with every value, on a current-state and on a history document. */
+/** Valid documents to start from: a file of each parser family, an inventory and a host document. */
+const BASES: [path: string, content: string][] = [
+  ['/etc/hosts', '127.0.0.1 localhost\n'],
+  ['/etc/fstab', '/dev/sda1 / ext4 defaults 0 1\n'],
+  ['/etc/sysctl.conf', 'vm.swappiness = 10\n'],
+  ['/proc/meminfo', 'MemTotal: 100 kB\nMemFree: 50 kB\n'],
+  ['/proc/vmstat', 'pgfault 12\n'],
+  ['mitra:packages', 'ii  zsh  5.8-3ubuntu1  amd64\n'],
+  ['mitra:host', '/etc/hosts\n'],
+];
+
+/** Every key at every level with every value, on a current-state and a history document of each base. */
 function cases(): Case[] {
   const out: Case[] = [];
-  for (const target of ['current', 'history']) {
-    for (const level of LEVELS) {
-      for (const key of keysAt(level)) {
-        for (const value of VALUES) {
-          const doc: Json = {
-            '@timestamp': SENT_AT,
-            host: { name: `fuzz-${out.length}` },
-            file: { path: '/etc/hosts' },
-            mitra: { content: '127.0.0.1 localhost\n', target },
-          };
-          let node = doc;
-          for (const part of level) node = (node[part] ??= {}) as Json;
-          node[key] = value;
-          out.push({ label: `${target}: ${[...level, key].join(' > ')} = ${JSON.stringify(value)?.slice(0, 40)}`, level, key, value, doc });
+  for (const [path, content] of BASES)
+    for (const target of ['current', 'history']) {
+      for (const level of LEVELS) {
+        for (const key of keysAt(level)) {
+          for (const value of VALUES) {
+            const doc: Json = {
+              '@timestamp': SENT_AT,
+              host: { name: `fuzz-${out.length}` },
+              file: { path },
+              mitra: { content, target },
+            };
+            let node = doc;
+            for (const part of level) node = (node[part] ??= {}) as Json;
+            node[key] = value;
+            out.push({
+              label: `${path} ${target}: ${[...level, key].join(' > ')} = ${JSON.stringify(value)?.slice(0, 40)}`,
+              level,
+              key,
+              value,
+              doc,
+            });
+          }
         }
       }
     }
-  }
   return out;
 }
 
@@ -135,7 +153,8 @@ beforeAll(async () => {
 afterAll(() => c.cleanup());
 
 test('the generator covers every level, the schema keys and the engine keys, with both outcomes', () => {
-  expect(all.length).toBeGreaterThan(1000);
+  expect(all.length).toBeGreaterThan(40_000);
+  expect(new Set([...stored.values()].map((d) => (d.file as Json).path))).toEqual(new Set(BASES.map(([path]) => path)));
   expect(new Set(all.map((k) => k.level.join('.')))).toEqual(new Set(LEVELS.map((l) => l.join('.'))));
   expect(keysAt(['mitra'])).toEqual(expect.arrayContaining(['content', 'kernel', 'kernel.release', 'agent.version']));
   expect(keysAt([])).toEqual(expect.arrayContaining(['host.name', '_if_seq_no', 'content']));
