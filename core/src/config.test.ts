@@ -115,9 +115,11 @@ describe('values with a form are checked, never guessed', () => {
     expect(() => checkConfigFile({ fiels: ['/etc/hosts'] }, 'r.yaml')).toThrow(
       /config file r.yaml: key "fiels" is not known: use log, indexer/,
     );
+    // @ts-expect-error a misspelt key is what this checks
     expect(() => checkConfigFile({ indexer: { es_hots: 'a' } }, 'r.yaml')).toThrow(
       /key "indexer.es_hots" is not known: use prefix, es_host/,
     );
+    // @ts-expect-error a value of the wrong type is what this checks
     expect(() => checkConfigFile({ elasticsearch: { verify_tls: 'maybe' } }, 'r.yaml')).toThrow(
       /key "elasticsearch.verify_tls" must be true or false, not "maybe"/,
     );

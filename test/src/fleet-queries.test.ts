@@ -15,6 +15,7 @@ import {
   settingValues,
   UsageError,
   valueHosts,
+  type HostRow,
 } from '@mitra/core';
 import { loadFleet } from './fleet/load';
 import { hostName, RESOLV_VARIANTS, type SimHost } from './fleet/simulator';
@@ -213,7 +214,7 @@ test('stale hosts: last seen longer ago than the threshold', async () => {
   const truth = names(fleet.filter((h) => Date.parse(h.lastSeen) < now.getTime() - 3 * 86_400_000));
   expect(truth).toEqual(hostsNamed(7));
   expect(hostSet(r)).toEqual(truth);
-  expect(r.hosts[0].lastSeen).toBe(fleet[7].lastSeen);
+  expect((r.hosts[0] as HostRow).lastSeen).toBe(fleet[7].lastSeen);
   expect(hostSet(await run({ stale: '90m', now }))).toEqual(
     names(fleet.filter((h) => Date.parse(h.lastSeen) < now.getTime() - 90 * 60_000)),
   );
@@ -317,7 +318,9 @@ describe('search', () => {
     const before = fleet[8].files.find((f) => f.path === '/etc/resolv.conf')!.versions[0].at;
     const q8 = `hostname:"${hostName(8)}" AND filename:"/etc/resolv.conf"`;
     expect((await searchSnapshots(cluster.client, cluster.prefix, { query: q8, at: before })).total).toBe(1);
-    expect((await searchSnapshots(cluster.client, cluster.prefix, { query: `${q8} AND mitra.state:present`, at: now })).total).toBe(0);
+    expect(
+      (await searchSnapshots(cluster.client, cluster.prefix, { query: `${q8} AND mitra.state:present`, at: now.toISOString() })).total,
+    ).toBe(0);
   });
 
   test('a malformed query is a UsageError naming the query', async () => {
