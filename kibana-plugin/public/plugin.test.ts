@@ -1,6 +1,15 @@
 import { fireEvent, render, waitFor } from '@testing-library/react';
 import { act, createElement } from 'react';
-import type { App, ChromeBreadcrumb, CoreSetup, CoreStart, HistoryLocation, RuleTypeModel, ScopedHistory } from '../kibana_api/public';
+import type {
+  App,
+  ChromeBreadcrumb,
+  CoreSetup,
+  CoreStart,
+  HistoryAction,
+  HistoryLocation,
+  RuleTypeModel,
+  ScopedHistory,
+} from '../kibana_api/public';
 import { plugin } from './index';
 import { describeCatalog, QUESTIONS } from '@mitra/core';
 import type { MitraApi } from './api';
@@ -26,16 +35,16 @@ jest.mock(
 
 /** A ScopedHistory over memory, with the members declared in kibana_api/public.ts, scoped to /app/mitra. */
 function memoryHistory(start: string): ScopedHistory & { entries: string[] } {
-  const listeners = new Set<(l: HistoryLocation) => void>();
+  const listeners = new Set<(l: HistoryLocation, action: HistoryAction) => void>();
   const entries = [start];
   const toLocation = (path: string): HistoryLocation => {
     const [pathname, search = ''] = path.split('?', 2);
     return { pathname, search: search ? `?${search}` : '', hash: '', state: undefined };
   };
   const pathOf = (to: Parameters<ScopedHistory['push']>[0]) => (typeof to === 'string' ? to : `${to.pathname ?? ''}${to.search ?? ''}`);
-  const go = (path: string) => {
+  const go = (path: string, action: HistoryAction) => {
     entries.push(path);
-    listeners.forEach((l) => l(toLocation(path)));
+    listeners.forEach((l) => l(toLocation(path), action));
   };
   return {
     entries,
@@ -46,8 +55,8 @@ function memoryHistory(start: string): ScopedHistory & { entries: string[] } {
       listeners.add(l);
       return () => listeners.delete(l);
     },
-    push: (to) => go(pathOf(to)),
-    replace: (to) => go(pathOf(to)),
+    push: (to) => go(pathOf(to), 'PUSH'),
+    replace: (to) => go(pathOf(to), 'REPLACE'),
     createHref: (to, options) => `${options?.prependBasePath === false ? '' : '/app/mitra'}${pathOf(to)}`,
     createSubHistory: () => {
       throw new Error('not used');

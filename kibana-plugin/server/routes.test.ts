@@ -1,7 +1,12 @@
+import type { RouteValidationResultFactory } from '../kibana_api/server';
 import { kibanaPath, validateBody, validateParams, validateQuery } from './routes';
 import { validateFleetQueryParams } from './rule_type';
 
-const factory = { ok: <T>(value: T) => ({ value }), badRequest: (e: Error | string) => ({ error: e instanceof Error ? e : new Error(e) }) };
+// As Kibana's route_validator.ts makes them: the error is an Error with the failing path.
+const factory: RouteValidationResultFactory = {
+  ok: (value) => ({ value }),
+  badRequest: (e, path = []) => ({ error: Object.assign(e instanceof Error ? e : new Error(e), { path }) }),
+};
 
 describe('Kibana route adapter', () => {
   it('spells path parameters the Kibana way', () => {

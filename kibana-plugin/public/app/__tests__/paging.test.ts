@@ -15,7 +15,7 @@ describe('pageByCursor', () => {
     const asked: (string | undefined)[] = [];
     const looked: number[] = [];
     const cursors: Cursors = new (class extends Map<number, string | undefined> {
-      has(p: number) {
+      override has(p: number) {
         looked.push(p);
         return super.has(p);
       }
