@@ -4,6 +4,7 @@ import type { Client } from '@elastic/elasticsearch';
 import { buildMappings, snapshotPipeline, type WireInput } from '@mitra/core';
 import { installAssets } from '@mitra/ingest-pipelines';
 import { joinRouting, median, mixedDocuments } from './ingest';
+import { deleteIndicesOf } from './indices';
 
 /**
  * What indexing the pipeline's output costs, mapping before vs after issue 13's
@@ -120,7 +121,7 @@ export async function benchIndexCost(client: Client, o: IndexCostOptions): Promi
     }
     return lines;
   } finally {
-    await client.indices.delete({ index: `${PREFIX}*` }, { ignore: [404] });
+    await deleteIndicesOf(client, PREFIX);
     await client.indices.deleteIndexTemplate({ name: `${PREFIX}*` }, { ignore: [404] });
     await client.ingest.deletePipeline({ id: `${PREFIX}*` }, { ignore: [404] });
   }

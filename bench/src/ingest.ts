@@ -3,6 +3,7 @@ import type { Client } from '@elastic/elasticsearch';
 import { DEFAULT_FILES } from '@mitra/beats';
 import { buildMappings, HOST_JOIN, snapshotPipeline, type WireInput } from '@mitra/core';
 import { installAssets, loadAssets } from '@mitra/ingest-pipelines';
+import { deleteIndicesOf } from './indices';
 
 /**
  * Ingest throughput: the same mixed documents through `<prefix>snapshot`
@@ -145,7 +146,7 @@ async function measure(client: Client, docs: WireInput[], parsed: WireInput[], r
 
 export async function benchIngest(client: Client, hosts: number, rounds = 3): Promise<IngestResult> {
   const baselineAssets = process.env.BENCH_BASELINE_ASSETS;
-  await client.indices.delete({ index: `${PREFIX}*` }, { ignore: [404] });
+  await deleteIndicesOf(client, PREFIX);
   await installAssets(client, PREFIX);
   await installDropAfter(client, PREFIX);
   if (baselineAssets) {
@@ -177,7 +178,7 @@ export async function benchIngest(client: Client, hosts: number, rounds = 3): Pr
     );
     byPath.push({ path, documents: mine.length, ...rates });
   }
-  await client.indices.delete({ index: `${PREFIX}*` }, { ignore: [404] });
+  await deleteIndicesOf(client, PREFIX);
   await client.ingest.deletePipeline({ id: dropAfter(PREFIX) });
   if (baselineAssets) await deleteBaseline(client);
   process.stderr.write(table(overall, byPath));

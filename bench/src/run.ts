@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, hostname, totalmem } from 'node:os';
+import { cpus, hostname, loadavg, totalmem } from 'node:os';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -90,8 +90,11 @@ async function main(names: string[]): Promise<void> {
   try {
     for (const name of selected) {
       process.stderr.write(`bench: ${name}...\n`);
+      const engine = await engineInfo();
+      const loadAtStart = loadavg()[0];
       const result = await BENCHES[name]();
-      const record = { name, date: new Date().toISOString(), machine, result };
+      const load = { start: round2(loadAtStart), end: round2(loadavg()[0]) };
+      const record = { name, date: new Date().toISOString(), machine, engine, load, result };
       console.log(JSON.stringify(record));
       writeFileSync(join(dir, `${record.date.slice(0, 10)}-${name}.json`), `${JSON.stringify(record, null, 2)}\n`);
     }
@@ -99,6 +102,17 @@ async function main(names: string[]): Promise<void> {
     if (ownEngine) await stopEngine(o);
   }
 }
+
+/** Which engine answered (the figures depend on it): distribution, version and node count. */
+async function engineInfo(): Promise<{ distribution: string; version: string; nodes: number }> {
+  return withClient(async (client) => {
+    const [info, health] = await Promise.all([client.info(), client.cluster.health()]);
+    const version = info.version as { number: string; distribution?: string };
+    return { distribution: version.distribution ?? 'elasticsearch', version: version.number, nodes: health.number_of_nodes };
+  });
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** Benchmark names and the queries benchmark's options; a clear error for anything else. */
 function parseCommandLine(argv: string[]): string[] {
@@ -141,5 +155,6 @@ function args(): string[] {
 
 main(args()).catch((e: Error) => {
   console.error(`bench: ${e.message}`);
+  if (process.env.BENCH_DEBUG) console.error(e);
   process.exit(1);
 });

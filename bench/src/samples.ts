@@ -3,6 +3,7 @@ import type { Client } from '@elastic/elasticsearch';
 import { readSample, type SampleDoc } from '@mitra/beats';
 import { installAssets } from '@mitra/ingest-pipelines';
 import { currentIndex, historyIndices, samplePipeline, samplesIndices, snapshotPipeline } from '@mitra/core';
+import { deleteIndicesOf } from './indices';
 
 /**
  * Cost of `memory_interval`: what one memory sample of this machine costs on the
@@ -120,7 +121,7 @@ export async function benchSamples(client: Client, n = 3000, intervalS = 10): Pr
 }
 
 async function cleanup(client: Client): Promise<void> {
-  await client.indices.delete({ index: `${PREFIX}*`, allow_no_indices: true, ignore_unavailable: true }, { ignore: [404] });
+  await deleteIndicesOf(client, PREFIX);
   await client.indices.deleteIndexTemplate({ name: `${PREFIX}*` }, { ignore: [404] });
   await client.ingest.deletePipeline({ id: `${PREFIX}*` }, { ignore: [404] });
 }

@@ -3,6 +3,7 @@ import { installAssets } from '@mitra/ingest-pipelines';
 import { loadFleet } from '@mitra/test/dist/fleet/load';
 import { hostDocuments, simulateFleet, type FleetOptions, type SimHost } from '@mitra/test/dist/fleet/simulator';
 import { currentIndex, historyIndices, snapshotPipeline } from '@mitra/core';
+import { deleteIndicesOf } from './indices';
 
 /**
  * Bytes per host-day: Mitra (current state + one history document per change,
@@ -45,7 +46,7 @@ export interface StorageResult {
 
 export async function benchStorage(client: Client, hosts: number, days = 3): Promise<StorageResult> {
   const opts: FleetOptions = { hosts, days, seed: 42, now: new Date() };
-  await client.indices.delete({ index: `${PREFIX}*`, allow_no_indices: true, ignore_unavailable: true });
+  await deleteIndicesOf(client, PREFIX);
   await installAssets(client, PREFIX, undefined, { retentionDays: undefined });
   const loaded = await loadFleet(client, PREFIX, opts);
   const original = await loadOriginal(client, opts);
@@ -86,7 +87,7 @@ export async function benchStorage(client: Client, hosts: number, days = 3): Pro
     breakEvenDays: Number((dayOneBytes / hosts / Math.max(originalPerDay - changePerDay, 1)).toFixed(1)),
     segments,
   };
-  if (!process.env.BENCH_KEEP) await client.indices.delete({ index: `${PREFIX}*`, allow_no_indices: true, ignore_unavailable: true });
+  if (!process.env.BENCH_KEEP) await deleteIndicesOf(client, PREFIX);
   return result;
 }
 
