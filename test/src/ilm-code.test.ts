@@ -1,18 +1,21 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { historyIndex, historyIndexDay, ilmIndexSettings, ilmPolicy, lifecyclePolicyId } from '@mitra/core';
+import { currentIndex, historyIndex, historyIndexDay, ilmIndexSettings, ilmPolicy, lifecyclePolicyId, pruneHistory } from '@mitra/core';
 import { FLAVORS, flavorJavaHome } from '@mitra/engine';
+import { loadAssets } from '@mitra/ingest-pipelines';
 
 /**
  * History retention on Elasticsearch 8 and 9 with ILM, checked against ILM's own code. No regular
  * distribution resolves from Maven Central, so no ILM runs here; but the integration-test
  * distributions of 8.19.0 and 9.2.4 do, and their x-pack-core module holds what ILM runs on Mitra's
  * input: the policy parser and its validation, the lifecycle index settings, the parser of the date
- * in an index name, and the policy's first step (InitializePolicyContextStep: what ILM runs when it
- * takes an index on, new or existing). test/ilm-code/ holds a small Java program, compiled here
- * against each version, that feeds them what `mitra setup` writes. Not covered: ILM's scheduler,
- * its runner and its delete step (the ILM module, which no registry serves).
+ * in an index name, and the policy's own steps, from its first (InitializePolicyContextStep: what
+ * ILM runs when it takes an index on, new or existing) to DeleteStep, whose delete request is recorded.
+ * test/ilm-code/ holds a small Java program, compiled here against each version, that feeds them what
+ * `mitra setup` writes. Not ILM's code: what moves an index from step to step and the age check before
+ * a phase (ILM's runner, in the ILM module, which no registry serves), written after its source in
+ * test/ilm-code/src/common/dev/mitra/ilmcode/PolicyRun.java; not covered: ILM's scheduler.
  */
 
 const REPO = resolve(__dirname, '..', '..');
@@ -79,6 +82,8 @@ interface Answer {
     string,
     { millis?: number; error?: string; first_step?: { origination_date: number | null; lifecycle_date: number }; first_step_error?: string }
   >;
+  /** The policy's steps run on each index of the request's runs, at its `now`. */
+  runs: { index: string; steps?: string[]; requests?: string[]; end?: string; error?: string }[];
 }
 
 interface Request {
@@ -88,6 +93,10 @@ interface Request {
   indices: string[];
   /** When each history index was created (epoch ms), for the first step. */
   createdAt: number;
+  /** When the runs happen (epoch ms; default: the program's clock). */
+  now?: number;
+  /** Indices, each created at its time, to run the policy's steps on (at the run's own `now` when it has one). */
+  runs?: { index: string; createdAt: number; now?: number }[];
 }
 
 /** The request, through ILM's code of one Elasticsearch version. */
@@ -196,5 +205,108 @@ describe.each(VERSIONS)('Elasticsearch %s ILM code', (version) => {
     expect(plain.origination[req.indices[0]].first_step).toEqual({ origination_date: null, lifecycle_date: req.createdAt });
     const { origination } = throughIlm(version, { ...req, indices: ['mitra_current'] });
     expect(origination.mitra_current.first_step_error).toMatch(/does not match pattern/);
+  });
+});
+
+const dayName = (t: number) => new Date(t).toISOString().slice(0, 10).replaceAll('-', '.');
+const startOfDay = (t: number) => t - (t % DAY_MS);
+
+/** What `mitra prune` (the 7.10 engine's retention) would delete of these indices at `now`, through its own code. */
+async function pruneWouldDelete(prefix: string, days: number, indices: string[], now: number): Promise<string[]> {
+  const rows = indices.map((index) => ({ index, 'store.size': '0' }));
+  const listing = { cat: { indices: async () => rows }, indices: { delete: async () => ({}) } } as unknown as Parameters<
+    typeof pruneHistory
+  >[0];
+  const result = await pruneHistory(listing, prefix, days, { dryRun: true, now: new Date(now) });
+  return result.deleted.map((d) => d.index);
+}
+
+describe.each(VERSIONS)('Elasticsearch %s ILM steps', (version) => {
+  test("ILM's own steps delete a history day past retention, one written late too, and only that index; today's day waits for the delete phase", () => {
+    const now = Date.now();
+    for (const prefix of PREFIXES) {
+      const old = historyIndex(prefix, dayName(now - 100 * DAY_MS));
+      const today = historyIndex(prefix, dayName(now));
+      const { runs } = throughIlm(version, {
+        ...request(prefix, [90]),
+        now,
+        runs: [
+          { index: old, createdAt: startOfDay(now - 100 * DAY_MS) },
+          // A backfill or an agent back from a long outage: the old day's index is created now.
+          { index: old, createdAt: now },
+          { index: today, createdAt: startOfDay(now) },
+        ],
+      });
+      const deleted = {
+        steps: expect.arrayContaining(['new/init/init', 'new/complete/complete', 'delete/delete/delete']),
+        requests: ['cluster:monitor/xpack/info/ccr', `indices:admin/delete ${old}`],
+        end: 'deleted',
+      };
+      expect(runs).toEqual([
+        { index: old, ...deleted },
+        { index: old, ...deleted },
+        { index: today, steps: ['new/init/init', 'new/complete/complete'], requests: [], end: 'waiting for the delete phase' },
+      ]);
+      expect(runs[0].steps!.at(-1)).toBe('delete/delete/delete');
+    }
+  });
+
+  test('ILM and mitra prune delete the same days: every day around the retention boundary, at five times of a day', async () => {
+    const base = startOfDay(Date.now());
+    const prefix = 'mitra_';
+    for (const days of [1, 90]) {
+      const runs = [0, 1, 12 * 3_600_000, DAY_MS - 60_000, DAY_MS - 1].flatMap((time) => {
+        const now = base + time;
+        return [days - 1, days, days + 1, days + 2, days + 3].map((ago) => {
+          const index = historyIndex(prefix, dayName(now - ago * DAY_MS));
+          // Created in the first minute of its day, as the day's first snapshot creates it.
+          return { index, now, createdAt: Math.min(now, historyIndexDay(prefix, index)!.getTime() + 60_000) };
+        });
+      });
+      const answer = throughIlm(version, { ...request(prefix, [days]), runs });
+      for (const now of new Set(runs.map((r) => r.now))) {
+        const at = runs.flatMap((r, i) => (r.now === now ? [{ index: r.index, end: answer.runs[i].end }] : []));
+        const ilm = at.filter((r) => r.end === 'deleted').map((r) => r.index);
+        const prune = await pruneWouldDelete(
+          prefix,
+          days,
+          at.map((r) => r.index),
+          now,
+        );
+        expect({ days, at: new Date(now).toISOString(), deleted: ilm.sort() }).toEqual({
+          days,
+          at: new Date(now).toISOString(),
+          deleted: prune,
+        });
+        // The boundary falls inside the window: some days go, some stay.
+        expect(ilm.length).toBeGreaterThan(0);
+        expect(ilm.length).toBeLessThan(at.length);
+      }
+    }
+  });
+
+  test('without the name setting a day written late waits a whole retention from its creation: the setting is what deletes it', () => {
+    const now = Date.now();
+    const late = historyIndex('mitra_', dayName(now - 100 * DAY_MS));
+    const { runs } = throughIlm(version, {
+      ...request('mitra_', [90]),
+      indexSettings: { index: { lifecycle: { name: lifecyclePolicyId('mitra_') } } },
+      now,
+      runs: [{ index: late, createdAt: now }],
+    });
+    expect(runs).toEqual([
+      { index: late, steps: ['new/init/init', 'new/complete/complete'], requests: [], end: 'waiting for the delete phase' },
+    ]);
+  });
+
+  test('the current-state index, with the settings its template gives it, names no policy: ILM never runs on it', () => {
+    const template = loadAssets('mitra_').find((a) => a.kind === 'index_template' && a.id === currentIndex('mitra_'));
+    const { runs } = throughIlm(version, {
+      ...request('mitra_', [90]),
+      indexSettings: (template!.body as { template: { settings: unknown } }).template.settings,
+      now: Date.now(),
+      runs: [{ index: 'mitra_current', createdAt: 0 }],
+    });
+    expect(runs).toEqual([{ index: 'mitra_current', steps: [], requests: [], end: 'not managed' }]);
   });
 });

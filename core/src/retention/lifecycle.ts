@@ -21,8 +21,8 @@ import { formatRetention, inUrlSizedGroups, type RetentionDays } from './retenti
  * Checked against a real ISM (the opensearch-ism engine flavour,
  * test/src/compat/opensearch-ism.test.ts); ILM against its own code in
  * x-pack-core 8.19.0 and 9.2.4 (the policy parser and validation, the index
- * settings, the index-name date, the policy's first step:
- * test/src/ilm-code.test.ts), not a running ILM.
+ * settings, the index-name date, and the policy's steps from the first to the
+ * delete: test/src/ilm-code.test.ts), not a running ILM.
  */
 export type LifecycleKind = 'ilm' | 'ism' | 'none';
 

@@ -33,10 +33,12 @@ import org.elasticsearch.xpack.core.ilm.TimeseriesLifecycleType;
  * the policy body `mitra setup` PUTs, parsed and validated as a policy; the index settings it puts
  * on history indices, read through the settings ILM defines; the date in each history index name;
  * and the first step of the policy's own steps (InitializePolicyContextStep, what ILM runs when it
- * takes an index on) on each history index, created at `createdAt` with those settings.
- * Initialize.java, one per major version, runs that step (8: on the cluster state, 9: on a project).
+ * takes an index on) on each history index, created at `createdAt` with those settings; and every
+ * step of the policy, run at `now` on each index of `runs` (PolicyRun). StepCalls.java, one per major
+ * version, calls the steps (8: on the cluster state, 9: on a project).
  *
- * Reads the request (JSON: policies [{name, body}], indexSettings, indices, createdAt) from the file
+ * Reads the request (JSON: policies [{name, body}], indexSettings, indices, createdAt, and optionally
+ * now and runs [{index, createdAt, now?}]) from the file
  * named by the first argument; writes the answer (JSON) to stdout. Errors are answers, not exits.
  */
 public final class IlmCode {
@@ -61,6 +63,7 @@ public final class IlmCode {
     out.endArray();
     Settings settings = settings(request, out);
     origination(request, settings, first, out);
+    runs(request, settings, first, out);
     System.out.println(BytesReference.bytes(out.endObject()).utf8ToString());
   }
 
@@ -145,14 +148,18 @@ public final class IlmCode {
     out.endObject();
   }
 
+  private static IndexMetadata created(String index, Settings settings, long createdAt) {
+    return IndexMetadata.builder(index)
+      .settings(Settings.builder().put(settings).put(IndexMetadata.SETTING_VERSION_CREATED, IndexVersion.current().id()))
+      .numberOfShards(1)
+      .numberOfReplicas(0)
+      .creationDate(createdAt)
+      .build();
+  }
+
   private static void firstStep(LifecyclePolicy policy, String index, Settings settings, long createdAt, XContentBuilder out) throws Exception {
     try {
-      IndexMetadata created = IndexMetadata.builder(index)
-        .settings(Settings.builder().put(settings).put(IndexMetadata.SETTING_VERSION_CREATED, IndexVersion.current().id()))
-        .numberOfShards(1)
-        .numberOfReplicas(0)
-        .creationDate(createdAt)
-        .build();
+      IndexMetadata created = created(index, settings, createdAt);
       // The policy's own steps, as ILM's step registry builds them; no client or license is needed to build them.
       InitializePolicyContextStep step = policy.toSteps(null, null)
         .stream()
@@ -160,7 +167,7 @@ public final class IlmCode {
         .map(InitializePolicyContextStep.class::cast)
         .findFirst()
         .orElseThrow();
-      IndexMetadata after = Initialize.after(step, created);
+      IndexMetadata after = StepCalls.index(StepCalls.act(step, created.getIndex(), StepCalls.state(created)), index);
       out.startObject("first_step");
       out.field("origination_date", after.getSettings().getAsLong(IndexSettings.LIFECYCLE_ORIGINATION_DATE, null));
       out.field("lifecycle_date", after.getLifecycleExecutionState().lifecycleDate());
@@ -168,5 +175,25 @@ public final class IlmCode {
     } catch (Exception e) {
       out.field("first_step_error", messages(e));
     }
+  }
+
+  /** Per {index, createdAt, now?} of `runs`: the policy's steps run on that index at the run's or the request's `now` (PolicyRun). */
+  @SuppressWarnings("unchecked")
+  private static void runs(Map<String, Object> request, Settings settings, LifecyclePolicy policy, XContentBuilder out) throws Exception {
+    long now = ((Number) request.getOrDefault("now", System.currentTimeMillis())).longValue();
+    out.startArray("runs");
+    for (Map<String, Object> run : (List<Map<String, Object>>) request.getOrDefault("runs", List.of())) {
+      String index = (String) run.get("index");
+      out.startObject().field("index", index);
+      try {
+        long at = ((Number) run.getOrDefault("now", now)).longValue();
+        PolicyRun.Outcome outcome = PolicyRun.run(policy, created(index, settings, ((Number) run.get("createdAt")).longValue()), at);
+        out.field("steps", outcome.steps()).field("requests", outcome.requests()).field("end", outcome.end());
+      } catch (Exception e) {
+        out.field("error", messages(e));
+      }
+      out.endObject();
+    }
+    out.endArray();
   }
 }
