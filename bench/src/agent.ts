@@ -1,10 +1,12 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Agent, Logger, ORIGINAL_FILES } from '@mitra/beats';
+import { connect, resolveConnection } from '@mitra/core';
 import { runOutageScenario } from '@mitra/test/dist/agent-outage-scenario';
 import { testCluster } from '@mitra/test/dist/support/cluster';
+import { dropPrefix as dropIndicesTemplatesPipelines } from './cleanup';
 import { median } from './ingest';
 
 /**
@@ -129,7 +131,7 @@ async function idleRun(dir: string, files?: string[]): Promise<IdleResult> {
       peakRssMiB: Math.round(procStatus(idle.pid!, 'VmHWM')),
     };
   } finally {
-    idle.kill('SIGTERM');
+    await stop(idle);
   }
 }
 
@@ -145,7 +147,7 @@ async function busyRun(dir: string, flags?: string[]): Promise<BusyResult> {
     const peak = procStatus(busy.pid!, 'VmHWM');
     return { frequencySeconds: 1, seconds: 30, peakRssMiB: Math.round(peak), steadyRssMiB: Math.round(median(rss.slice(-20))) };
   } finally {
-    busy.kill('SIGTERM');
+    await stop(busy);
   }
 }
 
@@ -172,6 +174,25 @@ export async function benchAgentProcess(): Promise<AgentProcessResult> {
     };
   } finally {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    await dropPrefix('bench-agent-');
+  }
+}
+
+/** Stops an agent and waits for it to be gone, so nothing it still ships lands after its prefix is dropped. */
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([gone, sleep(10_000).then(() => child.kill('SIGKILL'))]);
+}
+
+/** Removes what a benchmark's agents left on the engine under their prefix: indices, templates and pipelines. */
+async function dropPrefix(prefix: string): Promise<void> {
+  const { client } = await connect(resolveConnection());
+  try {
+    await dropIndicesTemplatesPipelines(client, prefix);
+  } finally {
+    await client.close();
   }
 }
 
@@ -233,8 +254,9 @@ export async function benchAgentLargeFiles(): Promise<AgentLargeFilesResult> {
     const states = stderr.split('\n').filter((l) => /too_large/.test(l) && !/cycle:/.test(l));
     return { files, cycleWallMs, peakRssMiB: Math.round(peak), steadyRssMiB: Math.round(steady), states };
   } finally {
-    child.kill('SIGTERM');
+    await stop(child);
     rmSync(dir, { recursive: true, force: true });
+    await dropPrefix(prefix);
   }
 }
 

@@ -4,7 +4,7 @@ import type { Client } from '@elastic/elasticsearch';
 import { buildMappings, snapshotPipeline, type WireInput } from '@mitra/core';
 import { installAssets } from '@mitra/ingest-pipelines';
 import { joinRouting, median, mixedDocuments } from './ingest';
-import { deleteIndicesOf } from './indices';
+import { dropPrefix } from './cleanup';
 
 /**
  * What indexing the pipeline's output costs, mapping before vs after issue 13's
@@ -121,8 +121,6 @@ export async function benchIndexCost(client: Client, o: IndexCostOptions): Promi
     }
     return lines;
   } finally {
-    await deleteIndicesOf(client, PREFIX);
-    await client.indices.deleteIndexTemplate({ name: `${PREFIX}*` }, { ignore: [404] });
-    await client.ingest.deletePipeline({ id: `${PREFIX}*` }, { ignore: [404] });
+    await dropPrefix(client, PREFIX);
   }
 }

@@ -3,7 +3,7 @@ import type { Client } from '@elastic/elasticsearch';
 import { DEFAULT_FILES } from '@mitra/beats';
 import { buildMappings, HOST_JOIN, snapshotPipeline, type WireInput } from '@mitra/core';
 import { installAssets, loadAssets } from '@mitra/ingest-pipelines';
-import { deleteIndicesOf } from './indices';
+import { deleteIndicesOf, dropPrefix } from './cleanup';
 
 /**
  * Ingest throughput: the same mixed documents through `<prefix>snapshot`
@@ -178,16 +178,10 @@ export async function benchIngest(client: Client, hosts: number, rounds = 3): Pr
     );
     byPath.push({ path, documents: mine.length, ...rates });
   }
-  await deleteIndicesOf(client, PREFIX);
-  await client.ingest.deletePipeline({ id: dropAfter(PREFIX) });
-  if (baselineAssets) await deleteBaseline(client);
+  // The baseline's prefix starts with this one: one drop removes both.
+  await dropPrefix(client, PREFIX);
   process.stderr.write(table(overall, byPath));
   return { documents: docs.length, rounds, ...overall, ...(baselineAssets ? { baselineAssets } : {}), byPath };
-}
-
-async function deleteBaseline(client: Client): Promise<void> {
-  const ids = Object.keys(await client.ingest.getPipeline({ id: `${BASELINE_PREFIX}*` }, { ignore: [404] }));
-  for (const id of ids.filter((i) => i.startsWith(BASELINE_PREFIX))) await client.ingest.deletePipeline({ id });
 }
 
 /** Where the cost is: one row per file path, docs/s, on stderr (the JSON record goes to stdout). */

@@ -3,7 +3,7 @@ import type { Client } from '@elastic/elasticsearch';
 import { readSample, type SampleDoc } from '@mitra/beats';
 import { installAssets } from '@mitra/ingest-pipelines';
 import { currentIndex, historyIndices, samplePipeline, samplesIndices, snapshotPipeline } from '@mitra/core';
-import { deleteIndicesOf } from './indices';
+import { dropPrefix } from './cleanup';
 
 /**
  * Cost of `memory_interval`: what one memory sample of this machine costs on the
@@ -121,7 +121,5 @@ export async function benchSamples(client: Client, n = 3000, intervalS = 10): Pr
 }
 
 async function cleanup(client: Client): Promise<void> {
-  await deleteIndicesOf(client, PREFIX);
-  await client.indices.deleteIndexTemplate({ name: `${PREFIX}*` }, { ignore: [404] });
-  await client.ingest.deletePipeline({ id: `${PREFIX}*` }, { ignore: [404] });
+  await dropPrefix(client, PREFIX);
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Client } from '@elastic/elasticsearch';
 import { currentStateId } from '@mitra/core';
-import { deleteIndicesOf } from './indices';
+import { dropPrefix } from './cleanup';
 
 /**
  * Change → searchable on the inotify path: a real `mitra agent` (frequency
@@ -88,7 +88,7 @@ export async function benchSearchable(client: Client, url: string, changes = 50)
   } finally {
     agent.kill('SIGTERM');
     if (agent.exitCode === null) await new Promise((r) => agent.once('exit', r));
-    await deleteIndicesOf(client, prefix).catch(() => undefined);
+    await dropPrefix(client, prefix).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -3,7 +3,7 @@ import { installAssets } from '@mitra/ingest-pipelines';
 import { loadFleet } from '@mitra/test/dist/fleet/load';
 import { hostDocuments, simulateFleet, type FleetOptions, type SimHost } from '@mitra/test/dist/fleet/simulator';
 import { currentIndex, historyIndices, snapshotPipeline } from '@mitra/core';
-import { deleteIndicesOf } from './indices';
+import { deleteIndicesOf, dropPrefix } from './cleanup';
 
 /**
  * Bytes per host-day: Mitra (current state + one history document per change,
@@ -87,7 +87,7 @@ export async function benchStorage(client: Client, hosts: number, days = 3): Pro
     breakEvenDays: Number((dayOneBytes / hosts / Math.max(originalPerDay - changePerDay, 1)).toFixed(1)),
     segments,
   };
-  if (!process.env.BENCH_KEEP) await deleteIndicesOf(client, PREFIX);
+  if (!process.env.BENCH_KEEP) await dropPrefix(client, PREFIX);
   return result;
 }
 
