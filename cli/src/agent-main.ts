@@ -1,5 +1,11 @@
-import { agentCommand } from './commands/agent';
-import { reportError } from './report';
+import { setFlagsFromString } from 'node:v8';
+
+// The agent allocates in short bursts once a cycle; V8 would grow its young generation to 32 MiB
+// for them and keep it. Holding the growth factor at 1 keeps it at its starting size however the
+// agent is launched (a flag on the node command line is lost on a hand-started agent). V8 reads
+// this flag each time it considers growing, so setting it at run time takes effect; it is set
+// before any of the agent's modules load (the loading is itself a burst), hence the imports below.
+setFlagsFromString('--semi-space-growth-factor=1');
 
 /**
  * `mitra agent`'s own entry (bin/mitra.js picks it): it loads the agent and the
@@ -8,7 +14,9 @@ import { reportError } from './report';
  */
 export async function main(argv: string[]): Promise<number> {
   const rest = argv.slice(1);
+  const { reportError } = await import('./report');
   try {
+    const { agentCommand } = await import('./commands/agent');
     return await agentCommand.run(rest);
   } catch (e) {
     return reportError(e, rest.includes('--debug'));
