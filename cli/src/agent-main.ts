@@ -2,9 +2,10 @@ import { setFlagsFromString } from 'node:v8';
 
 // The agent allocates in short bursts once a cycle; V8 would grow its young generation to 32 MiB
 // for them and keep it. Holding the growth factor at 1 keeps it at its starting size however the
-// agent is launched (a flag on the node command line is lost on a hand-started agent). V8 reads
-// this flag each time it considers growing, so setting it at run time takes effect; it is set
-// before any of the agent's modules load (the loading is itself a burst), hence the imports below.
+// agent is launched (a flag on the node command line is lost on a hand-started agent). Node keeps
+// V8's flags writable after start for this call, and V8 reads this one each time it considers
+// growing, so it takes effect (agent-main.test.ts checks it in a plain node). It is set before any
+// of the agent's modules load (the loading is itself a burst), hence the imports below.
 setFlagsFromString('--semi-space-growth-factor=1');
 
 /**
