@@ -6,7 +6,7 @@ import { Agent, Logger, ORIGINAL_FILES } from '@mitra/beats';
 import { connect, resolveConnection } from '@mitra/core';
 import { runOutageScenario } from '@mitra/test/dist/agent-outage-scenario';
 import { testCluster } from '@mitra/test/dist/support/cluster';
-import { dropPrefix as dropIndicesTemplatesPipelines } from './cleanup';
+import { dropPrefix } from './cleanup';
 import { median } from './ingest';
 
 /**
@@ -176,7 +176,7 @@ export async function benchAgentProcess(): Promise<AgentProcessResult> {
     };
   } finally {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
-    await dropPrefix('bench-agent-');
+    await dropAgentPrefix('bench-agent-');
   }
 }
 
@@ -189,10 +189,10 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 /** Removes what a benchmark's agents left on the engine under their prefix: indices, templates and pipelines. */
-async function dropPrefix(prefix: string): Promise<void> {
+async function dropAgentPrefix(prefix: string): Promise<void> {
   const { client } = await connect(resolveConnection());
   try {
-    await dropIndicesTemplatesPipelines(client, prefix);
+    await dropPrefix(client, prefix);
   } finally {
     await client.close();
   }
@@ -258,7 +258,7 @@ export async function benchAgentLargeFiles(): Promise<AgentLargeFilesResult> {
   } finally {
     await stop(child);
     rmSync(dir, { recursive: true, force: true });
-    await dropPrefix(prefix);
+    await dropAgentPrefix(prefix);
   }
 }
 

@@ -25,6 +25,9 @@ const WORK = join(REPO, 'test', '.work', 'ilm-code');
 const VERSIONS = ['8.19.0', '9.2.4'] as const;
 type Version = (typeof VERSIONS)[number];
 const DAY_MS = 86_400_000;
+/** A history index's day: YYYY.MM.DD in UTC. */
+const dayName = (t: number) => new Date(t).toISOString().slice(0, 10).replaceAll('-', '.');
+const startOfDay = (t: number) => t - (t % DAY_MS);
 // Both versions run on the JDK the es9 flavour runs on (9.x needs Java 21 or newer).
 const JDK = flavorJavaHome(FLAVORS.es9) ?? '';
 
@@ -184,7 +187,7 @@ describe.each(VERSIONS)('Elasticsearch %s ILM code', (version) => {
 
   test("ILM's first step on a history index created today for a day ten days ago dates it by its name, so the delete phase is due", () => {
     // A backfill, or an agent back from an outage: the day's index is created now.
-    const tenDaysAgo = new Date(Date.now() - 10 * DAY_MS).toISOString().slice(0, 10).replaceAll('-', '.');
+    const tenDaysAgo = dayName(Date.now() - 10 * DAY_MS);
     for (const prefix of PREFIXES) {
       const late = historyIndex(prefix, tenDaysAgo);
       const createdAt = Date.now();
@@ -207,9 +210,6 @@ describe.each(VERSIONS)('Elasticsearch %s ILM code', (version) => {
     expect(origination.mitra_current.first_step_error).toMatch(/does not match pattern/);
   });
 });
-
-const dayName = (t: number) => new Date(t).toISOString().slice(0, 10).replaceAll('-', '.');
-const startOfDay = (t: number) => t - (t % DAY_MS);
 
 /** What `mitra prune` (the 7.10 engine's retention) would delete of these indices at `now`, through its own code. */
 async function pruneWouldDelete(prefix: string, days: number, indices: string[], now: number): Promise<string[]> {
