@@ -23,8 +23,8 @@ Flavors (--flavor or MITRA_ENGINE_FLAVOR):
                  an API key in engine/.data/es9-<port>/credentials.json
   opensearch     OpenSearch 2.19.1 with its modules, http://127.0.0.1:9220
   opensearch-ism OpenSearch 2.19.1 with the job scheduler and Index State Management,
-                 http://127.0.0.1:9230; ISM is built from source on the first start:
-                 MITRA_ISM_SOURCE names a checkout of index-management at tag 2.19.1.0
+                 http://127.0.0.1:9230; MITRA_OPENSEARCH_PLUGINS names the folder that
+                 holds both plugins (an OpenSearch 2.19.1 distribution's plugins/)
 
 Environment: MITRA_ENGINE_PORT (default: the flavor's), MITRA_ENGINE_HEAP (default 1g),
 MITRA_ENGINE_JAVA_HOME (default: Java 17, or Temurin 25 for es9, under /usr/lib/jvm).`;

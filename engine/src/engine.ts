@@ -21,11 +21,9 @@ import {
   flavorJavaHome,
   flavorPath,
   parseFlavor,
-  pluginSourceNeeded,
-  pluginsBuilt,
+  pluginFolder,
   type Flavor,
   type FlavorName,
-  type PluginBuild,
 } from './flavors';
 import { requestJson, type EngineHttp } from './http';
 import { provisionUsers, readCredentials } from './security';
@@ -105,19 +103,6 @@ export function ensureBuilt(o: EngineOptions): void {
     // Maven may leave an up-to-date output untouched; the marker's time says "provisioned for this pom".
     if (existsSync(marker)) utimesSync(marker, new Date(), new Date());
   }
-  if (flavor.launch.kind === 'runner' && flavor.launch.plugins) ensurePluginsBuilt(o, flavor.launch.plugins, env);
-}
-
-/** Builds a runner flavour's plugins from their source checkout once; later starts reuse them. */
-function ensurePluginsBuilt(o: EngineOptions, plugins: PluginBuild, env: NodeJS.ProcessEnv): void {
-  if (pluginsBuilt(plugins)) return;
-  const source = process.env[plugins.source.env];
-  if (!source) throw new EngineError(pluginSourceNeeded(flavorOf(o).label, plugins));
-  o.log(`engine: building the plugins of ${flavorOf(o).label} from ${source} with Maven (first run only, ~2 min)...`);
-  const pom = flavorPath(plugins.pom);
-  for (const goals of [plugins.prepare, ['package']]) runMaven(pom, [...goals, `-D${plugins.source.property}=${resolve(source)}`], env);
-  const marker = flavorPath(plugins.marker);
-  if (existsSync(marker)) utimesSync(marker, new Date(), new Date());
 }
 
 function runMaven(pom: string, args: string[], env: NodeJS.ProcessEnv): void {
@@ -193,6 +178,9 @@ export async function startEngine(o: EngineOptions, timeoutMs = 180_000): Promis
   if (!running && (await probe(o))) {
     throw new EngineError(`port ${o.port} on 127.0.0.1 is already taken by another server: stop it or use --port / MITRA_ENGINE_PORT`);
   }
+  // Before provisioning: minutes of Maven for a node that cannot start would be wasted.
+  const plugins = pluginFolder(flavorOf(o));
+  if (plugins && 'missing' in plugins) throw new EngineError(plugins.missing);
   ensureBuilt(o);
   const child = launch(o);
   if (!child.pid) throw new EngineError(`cannot start ${flavorOf(o).label}: is a Java runtime installed (MITRA_ENGINE_JAVA_HOME)?`);
@@ -244,7 +232,7 @@ export function launch(o: EngineOptions, clusterArgs: string[] = []): ChildProce
       '-XX:+UseG1GC',
       '-Djava.awt.headless=true',
       '-Dlog4j2.formatMsgNoLookups=true',
-      ...pluginProperties(flavor.launch.plugins),
+      ...pluginProperties(flavor),
       '-cp',
       runnerClasspath(flavor.launch.buildDir),
       flavor.launch.mainClass,
@@ -260,10 +248,13 @@ export function launch(o: EngineOptions, clusterArgs: string[] = []): ChildProce
 }
 
 /** The launcher's -D properties for a flavour's plugins (LocalOpenSearch.java reads them). */
-function pluginProperties(plugins: PluginBuild | undefined): string[] {
-  if (!plugins) return [];
+function pluginProperties(flavor: Flavor): string[] {
+  const plugins = flavor.launch.kind === 'runner' ? flavor.launch.plugins : undefined;
+  const folder = pluginFolder(flavor);
+  if (!plugins || !folder) return [];
+  if ('missing' in folder) throw new EngineError(folder.missing);
   const settings = Object.entries(plugins.settings).map(([key, value]) => `-Dmitra.setting.${key}=${value}`);
-  return [`-Dmitra.plugins=${flavorPath(plugins.dir)}`, ...settings];
+  return [`-Dmitra.plugins=${folder.dir}`, ...settings];
 }
 
 /** A node that came up but could not be finished is stopped: never leave a JVM behind. */

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /**
@@ -14,24 +14,21 @@ interface RunnerLaunch {
   mainClass: string;
   /** Maven build directory (holds classes/ and classpath.txt), relative to engine/. */
   buildDir: string;
-  /** Plugins built by a pom of their own and loaded from a folder (LocalOpenSearch.java says why). */
-  plugins?: PluginBuild;
+  /** Plugins loaded from a folder the operator names (LocalOpenSearch.java says why a folder). */
+  plugins?: PluginFolder;
 }
 
 /**
- * Plugins compiled from a source checkout that no package registry here serves:
- * the pom takes the checkout as a -D property, named by an environment variable.
+ * Plugins that no package registry here serves, so the repository neither
+ * downloads nor builds them: an environment variable names a folder that holds
+ * them, such as the plugins/ folder of the matching distribution.
  */
-export interface PluginBuild {
-  /** The Maven project, relative to engine/. */
-  pom: string;
-  /** The plugins folder it writes, relative to engine/. */
-  dir: string;
-  /** A file in `dir` whose presence (newer than the pom) says the plugins are built. */
-  marker: string;
-  /** Goals run on their own before `package` (Maven checks a system-scope path before any phase). */
-  prepare: string[];
-  source: { env: string; property: string; what: string };
+export interface PluginFolder {
+  env: string;
+  /** What the folder should be, for the message when it is not set or incomplete. */
+  what: string;
+  /** The plugin folders it must hold, by the name in their plugin-descriptor.properties. */
+  names: string[];
   /** Node settings the plugins define, which a node without them would refuse. */
   settings: Record<string, string>;
 }
@@ -102,15 +99,9 @@ export const FLAVORS: Record<FlavorName, Flavor> = {
       mainClass: 'dev.mitra.engine.opensearch.LocalOpenSearch',
       buildDir: 'target/opensearch',
       plugins: {
-        pom: 'flavors/opensearch-ism/pom.xml',
-        dir: 'target/opensearch-ism/plugins',
-        marker: 'target/opensearch-ism/plugins/opensearch-index-management/plugin-descriptor.properties',
-        prepare: ['dependency:unpack@job-scheduler'],
-        source: {
-          env: 'MITRA_ISM_SOURCE',
-          property: 'ism.source',
-          what: 'a checkout of opensearch-project/index-management at tag 2.19.1.0 (git clone -b 2.19.1.0 https://github.com/opensearch-project/index-management)',
-        },
+        env: 'MITRA_OPENSEARCH_PLUGINS',
+        what: 'the plugins/ folder of an OpenSearch 2.19.1 distribution',
+        names: ['opensearch-job-scheduler', 'opensearch-index-management'],
         // ISM checks its managed indices every job_interval minutes (default 5): 1 lets a test see a policy act.
         settings: { 'plugins.index_state_management.job_interval': '1' },
       },
@@ -147,20 +138,16 @@ export function buildMarker(flavor: Flavor): string {
 export const flavorPath = (relative: string): string => join(ENGINE_DIR, relative);
 
 /**
- * Why the flavour's plugins cannot be built here (not built yet, and no source
- * checkout named), or undefined when they are built or can be.
+ * The folder of the flavour's plugins, or why it cannot start: the variable is
+ * not set, or the folder lacks one of the plugins.
  */
-export function missingPluginSource(flavor: Flavor): string | undefined {
+export function pluginFolder(flavor: Flavor): { dir: string } | { missing: string } | undefined {
   const plugins = flavor.launch.kind === 'runner' ? flavor.launch.plugins : undefined;
-  if (!plugins || process.env[plugins.source.env] || pluginsBuilt(plugins)) return undefined;
-  return pluginSourceNeeded(flavor.label, plugins);
+  if (!plugins) return undefined;
+  const dir = process.env[plugins.env];
+  const fix = `set ${plugins.env} to ${plugins.what}`;
+  if (!dir) return { missing: `${flavor.label} loads ${plugins.names.join(' and ')}, which no package registry here serves: ${fix}` };
+  const absent = plugins.names.filter((name) => !existsSync(join(dir, name, 'plugin-descriptor.properties')));
+  if (absent.length) return { missing: `${plugins.env} (${dir}) has no ${absent.join(' or ')} plugin folder: ${fix}` };
+  return { dir: resolve(dir) };
 }
-
-/** Built, and for the pom as it is now (a newer pom rebuilds them). */
-export function pluginsBuilt(plugins: PluginBuild): boolean {
-  const marker = flavorPath(plugins.marker);
-  return existsSync(marker) && statSync(flavorPath(plugins.pom)).mtimeMs <= statSync(marker).mtimeMs;
-}
-
-export const pluginSourceNeeded = (label: string, plugins: PluginBuild): string =>
-  `${label} builds its plugins from source, which no package registry serves: set ${plugins.source.env} to ${plugins.source.what}`;

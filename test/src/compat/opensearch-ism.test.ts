@@ -7,24 +7,25 @@ import {
   snapshotPipeline,
   type Connection,
 } from '@mitra/core';
-import { FLAVORS, missingPluginSource } from '@mitra/engine';
+import { FLAVORS, pluginFolder } from '@mitra/engine';
 import { runMitra } from '../support/cli';
 import { ENGINE_START_TIMEOUT_MS, useEngine, type FlavorEngine } from '../support/engines';
 
 /**
  * Retention by the engine's own lifecycle, on a real Index State Management
- * plugin: the opensearch-ism engine flavour (OpenSearch 2.19.1, the job
- * scheduler from Maven Central, ISM 2.19.1.0 compiled from its source; see
- * engine/README.md). ISM checks its indices every minute there, so each wait
- * below is a few of its runs.
+ * plugin: the opensearch-ism engine flavour (OpenSearch 2.19.1 with the job
+ * scheduler and ISM 2.19.1.0; see engine/README.md). ISM checks its indices
+ * every minute there, so each wait below is a few of its runs.
  *
- * ISM is not on any package registry this project may use, so the flavour needs
- * MITRA_ISM_SOURCE (a checkout of index-management at tag 2.19.1.0) on its first
- * start. Without it, and without the plugins built, this file is skipped and
- * says why; the lifecycle's requests are also checked without an engine in
+ * No package registry this project may use serves ISM, and the repository
+ * neither downloads nor builds it, so the flavour loads the plugins from the
+ * folder MITRA_OPENSEARCH_PLUGINS names (an OpenSearch 2.19.1 distribution's
+ * plugins/). Without it this file is skipped and says why; the lifecycle's
+ * requests are also checked without an engine in
  * core/src/retention/lifecycle.test.ts.
  */
-const unavailable = missingPluginSource(FLAVORS['opensearch-ism']);
+const plugins = pluginFolder(FLAVORS['opensearch-ism']);
+const unavailable = plugins && 'missing' in plugins ? plugins.missing : undefined;
 // On stderr directly: jest drops console output of a file whose tests are all skipped.
 if (unavailable) process.stderr.write(`opensearch-ism.test.ts skipped: ${unavailable}\n`);
 const describeIsm = unavailable ? describe.skip : describe;
