@@ -62,6 +62,13 @@ export interface IngestRates {
   ratioToParsed: number;
   /** The pipeline alone: each document is dropped after it (no indexing), so this is the pipeline's own cost. */
   pipelineOnlyDocsPerSec: number;
+  /**
+   * The wire documents through a pipeline that only routes them (one script: the sha256 _id and the
+   * index, nothing parsed or added), indexed: what any pipeline that routes costs on this engine.
+   */
+  routeOnlyDocsPerSec: number;
+  /** route only ÷ raw wire: the ceiling of the headline ratio set by the ingest machinery alone. */
+  routeOnlyRatio: number;
   /** The baseline assets' snapshot pipeline (BENCH_BASELINE_ASSETS), same documents, same rounds. */
   baselineDocsPerSec?: number;
   /** The baseline pipeline alone (dropped after it). */
@@ -102,9 +109,19 @@ const RAW = `${PREFIX}raw`;
 
 /** `<prefix>snapshot` followed by a drop: times the pipeline without indexing. */
 const dropAfter = (prefix: string) => `${prefix}bench-drop`;
+const ROUTE_ONLY = `${PREFIX}bench-route`;
 
 async function installDropAfter(client: Client, prefix: string): Promise<void> {
   await client.ingest.putPipeline({ id: dropAfter(prefix), processors: [{ pipeline: { name: snapshotPipeline(prefix) } }, { drop: {} }] });
+}
+
+/** The snapshot pipeline's routing alone (its last lines), into an index like the raw one: the floor of any routing pipeline. */
+async function installRouteOnly(client: Client): Promise<void> {
+  const source = "ctx._id = (ctx.host.name + '_' + ctx.file.path).sha256(); ctx._index = params.index;";
+  await client.ingest.putPipeline({
+    id: ROUTE_ONLY,
+    processors: [{ script: { lang: 'painless', source, params: { index: `${RAW}-routed` } } }],
+  });
 }
 
 /**
@@ -120,7 +137,7 @@ async function installBaseline(client: Client, dir: string): Promise<void> {
 
 /** Median docs/s of `rounds` alternating rounds: pipeline, raw wire, raw parsed output (and the baseline pipeline). */
 async function measure(client: Client, docs: WireInput[], parsed: WireInput[], rounds: number, baseline: boolean): Promise<IngestRates> {
-  const rates: Record<'p' | 'q' | 'r' | 'b' | 'po' | 'bo', number[]> = { p: [], q: [], r: [], b: [], po: [], bo: [] };
+  const rates: Record<'p' | 'q' | 'r' | 'b' | 'po' | 'bo' | 'ro', number[]> = { p: [], q: [], r: [], b: [], po: [], bo: [], ro: [] };
   const piped = () => ({ index: { _index: 'x' } });
   for (let r = 0; r < rounds; r++) {
     rates.p.push(docs.length / (await bulkAll(client, docs, piped, snapshotPipeline(PREFIX))));
@@ -128,6 +145,7 @@ async function measure(client: Client, docs: WireInput[], parsed: WireInput[], r
     rates.po.push(docs.length / (await bulkAll(client, docs, piped, dropAfter(PREFIX))));
     if (baseline) rates.bo.push(docs.length / (await bulkAll(client, docs, piped, dropAfter(BASELINE_PREFIX))));
     rates.q.push(docs.length / (await bulkAll(client, docs, (_d, i) => ({ index: { _index: RAW, _id: String(i) } }))));
+    rates.ro.push(docs.length / (await bulkAll(client, docs, piped, ROUTE_ONLY)));
     rates.r.push(
       docs.length / (await bulkAll(client, parsed, (d, i) => ({ index: { _index: `${RAW}-parsed`, _id: String(i), ...joinRouting(d) } }))),
     );
@@ -140,6 +158,8 @@ async function measure(client: Client, docs: WireInput[], parsed: WireInput[], r
     rawParsedDocsPerSec: Math.round(r),
     ratioToParsed: Number((p / r).toFixed(2)),
     pipelineOnlyDocsPerSec: Math.round(median(rates.po)),
+    routeOnlyDocsPerSec: Math.round(median(rates.ro)),
+    routeOnlyRatio: Number((median(rates.ro) / q).toFixed(2)),
     ...(baseline ? { baselineDocsPerSec: Math.round(median(rates.b)), baselineOnlyDocsPerSec: Math.round(median(rates.bo)) } : {}),
   };
 }
@@ -149,11 +169,12 @@ export async function benchIngest(client: Client, hosts: number, rounds = 3): Pr
   await deleteIndicesOf(client, PREFIX);
   await installAssets(client, PREFIX);
   await installDropAfter(client, PREFIX);
+  await installRouteOnly(client);
   if (baselineAssets) {
     await installBaseline(client, baselineAssets);
     await installDropAfter(client, BASELINE_PREFIX);
   }
-  for (const index of [RAW, `${RAW}-parsed`]) {
+  for (const index of [RAW, `${RAW}-parsed`, `${RAW}-routed`]) {
     await client.indices.create({
       index,
       settings: { number_of_shards: 1, number_of_replicas: 0, 'mapping.total_fields.limit': 5000 },
@@ -187,11 +208,11 @@ export async function benchIngest(client: Client, hosts: number, rounds = 3): Pr
 /** Where the cost is: one row per file path, docs/s, on stderr (the JSON record goes to stdout). */
 function table(overall: IngestRates, byPath: IngestResult['byPath']): string {
   const cells = (r: IngestRates) =>
-    [r.pipelineDocsPerSec, r.rawDocsPerSec, r.ratio, r.rawParsedDocsPerSec, r.ratioToParsed, r.pipelineOnlyDocsPerSec]
+    [r.pipelineDocsPerSec, r.rawDocsPerSec, r.ratio, r.rawParsedDocsPerSec, r.ratioToParsed, r.pipelineOnlyDocsPerSec, r.routeOnlyRatio]
       .concat(r.baselineDocsPerSec === undefined ? [] : [r.baselineDocsPerSec, r.baselineOnlyDocsPerSec ?? 0])
       .map((v) => String(v).padStart(10))
       .join('');
-  const head = `${'path'.padEnd(28)}${['pipeline', 'raw wire', 'ratio', 'raw out', 'p÷out', 'p only', 'base', 'base only'].map((h) => h.padStart(10)).join('')}\n`;
+  const head = `${'path'.padEnd(28)}${['pipeline', 'raw wire', 'ratio', 'raw out', 'p÷out', 'p only', 'route÷raw', 'base', 'base only'].map((h) => h.padStart(10)).join('')}\n`;
   const rows = byPath.map((r) => `${r.path.padEnd(28)}${cells(r)}\n`).join('');
   return `${head}${rows}${'ALL (headline: ratio)'.padEnd(28)}${cells(overall)}\n`;
 }
