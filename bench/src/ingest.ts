@@ -135,7 +135,7 @@ async function installBaseline(client: Client, dir: string): Promise<void> {
   }
 }
 
-/** Median docs/s of `rounds` alternating rounds: pipeline, raw wire, raw parsed output (and the baseline pipeline). */
+/** Median docs/s of `rounds` alternating rounds: pipeline, pipeline alone, raw wire, route only, raw parsed output (and the baseline pipeline). */
 async function measure(client: Client, docs: WireInput[], parsed: WireInput[], rounds: number, baseline: boolean): Promise<IngestRates> {
   const rates: Record<'p' | 'q' | 'r' | 'b' | 'po' | 'bo' | 'ro', number[]> = { p: [], q: [], r: [], b: [], po: [], bo: [], ro: [] };
   const piped = () => ({ index: { _index: 'x' } });
